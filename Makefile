@@ -1,0 +1,103 @@
+# oomlens -- make the Linux OOM killer legible
+#
+#   make                 build ./oomlens
+#   make check           unit tests (cmocka) and CLI tests
+#   make check SANITIZE=1  the same under ASan + UBSan
+#   make lint            mandoc -Tlint on the man pages, cppcheck on the code
+#   make install / uninstall   honour PREFIX and DESTDIR
+#   make bench           ./bench/list-vs-ps.sh (needs root for 10000 processes)
+
+VERSION    := 0.1.0
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+MANDIR     ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/vendor-completions
+FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
+
+CC         ?= cc
+PKG_CONFIG ?= pkg-config
+PKGS       := json-c smartcols
+
+CFLAGS     ?= -O2 -g
+WARNINGS   := -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes \
+              -Wstrict-prototypes -Wno-unused-parameter
+ifeq ($(CI),true)
+WERROR     ?= 1
+endif
+ifeq ($(WERROR),1)
+WARNINGS   += -Werror
+endif
+ifeq ($(SANITIZE),1)
+SANFLAGS   := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+endif
+
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS))
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS))
+ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE -Iinclude -Icmd $(WARNINGS) $(SANFLAGS) \
+              -DOOMLENS_VERSION='"$(VERSION)"' $(PKG_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS := $(SANFLAGS) $(LDFLAGS)
+
+LIB_SRCS   := $(wildcard lib/*.c)
+CMD_SRCS   := $(wildcard cmd/*.c)
+LIB_OBJS   := $(LIB_SRCS:.c=.o)
+CMD_OBJS   := $(CMD_SRCS:.c=.o)
+LIBA       := lib/liboomlens.a
+
+UNIT_SRCS  := $(wildcard tests/unit/test-*.c)
+UNIT_BINS  := $(UNIT_SRCS:.c=)
+
+MANPAGES   := $(wildcard man/*.1)
+
+all: oomlens
+
+# Rebuild everything when the flags change (plain <-> SANITIZE=1).
+.build-flags: FORCE
+	@echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS)' | cmp -s - $@ || \
+		echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS)' > $@
+
+%.o: %.c .build-flags $(wildcard include/oomlens/*.h) $(wildcard cmd/*.h)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(LIBA): $(LIB_OBJS)
+	$(AR) rcs $@ $^
+
+oomlens: $(CMD_OBJS) $(LIBA)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(CMD_OBJS) $(LIBA) $(PKG_LIBS)
+
+tests/unit/test-%: tests/unit/test-%.c $(LIBA) .build-flags
+	$(CC) $(ALL_CFLAGS) $(shell $(PKG_CONFIG) --cflags cmocka) -o $@ $< $(LIBA) \
+		$(ALL_LDFLAGS) $(PKG_LIBS) $(shell $(PKG_CONFIG) --libs cmocka)
+
+check: oomlens $(UNIT_BINS)
+	@OOMLENS=$(CURDIR)/oomlens tests/run-tests.sh $(UNIT_BINS)
+
+lint:
+	mandoc -Tlint -Wwarning $(MANPAGES)
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
+		--inline-suppr -Iinclude -Icmd --suppress=missingIncludeSystem \
+		lib cmd
+
+bench: oomlens
+	bench/list-vs-ps.sh
+
+install: oomlens
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
+	install -m 755 oomlens $(DESTDIR)$(BINDIR)/oomlens
+	install -m 644 $(MANPAGES) $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 completions/oomlens.bash $(DESTDIR)$(BASHCOMPDIR)/oomlens
+	install -m 644 completions/_oomlens $(DESTDIR)$(ZSHCOMPDIR)/_oomlens
+	install -m 644 completions/oomlens.fish $(DESTDIR)$(FISHCOMPDIR)/oomlens.fish
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/oomlens
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MANPAGES)))
+	rm -f $(DESTDIR)$(BASHCOMPDIR)/oomlens $(DESTDIR)$(ZSHCOMPDIR)/_oomlens \
+		$(DESTDIR)$(FISHCOMPDIR)/oomlens.fish
+
+clean:
+	rm -f oomlens $(LIB_OBJS) $(CMD_OBJS) $(LIBA) $(UNIT_BINS) .build-flags
+	rm -rf tests/tmp
+
+.PHONY: all check lint bench install uninstall clean FORCE

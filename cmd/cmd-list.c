@@ -1,0 +1,657 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libsmartcols.h>
+
+#include "oomlens.h"
+#include "output.h"
+
+enum {
+	COL_PID, COL_PPID, COL_UID, COL_USER, COL_COMM, COL_CMDLINE,
+	COL_SCORE, COL_ADJ, COL_OOMADJ, COL_RSS, COL_ANON, COL_FILE,
+	COL_SHMEM, COL_SWAP, COL_PGTABLES, COL_BADNESS, COL_SHARE,
+	COL_CGROUP, COL_UNIT, COL_KILLABLE, COL_STATE,
+};
+
+#define R SCOLS_FL_RIGHT
+#define T SCOLS_FL_TRUNC
+static const struct ol_column columns[] = {
+	[COL_PID]	= { "PID", "pid", 5, R, OL_CT_INT, 1, "process ID" },
+	[COL_PPID]	= { "PPID", "ppid", 5, R, OL_CT_INT, 1, "parent process ID" },
+	[COL_UID]	= { "UID", "uid", 5, R, OL_CT_INT, 1, "real user ID" },
+	[COL_USER]	= { "USER", "user", 8, 0, OL_CT_STR, 1, "real user name" },
+	[COL_COMM]	= { "COMM", "comm", 15, 0, OL_CT_UNTRUSTED, 1, "command name (escaped)" },
+	[COL_CMDLINE]	= { "CMDLINE", "cmdline", 30, T, OL_CT_UNTRUSTED, 1, "full command line (escaped)" },
+	[COL_SCORE]	= { "SCORE", "oom_score", 5, R, OL_CT_INT, 0, "the kernel's /proc/PID/oom_score" },
+	[COL_ADJ]	= { "ADJ", "oom_score_adj", 5, R, OL_CT_INT, 0, "oom_score_adj, -1000..1000" },
+	[COL_OOMADJ]	= { "OOMADJ", "oom_adj", 3, R, OL_CT_INT, 0, "legacy oom_adj, -17..15" },
+	[COL_RSS]	= { "RSS", "rss", 6, R, OL_CT_BYTES, 0, "resident memory: anon + file + shmem" },
+	[COL_ANON]	= { "ANON", "anon", 6, R, OL_CT_BYTES, 0, "resident anonymous memory" },
+	[COL_FILE]	= { "FILE", "file", 6, R, OL_CT_BYTES, 0, "resident file-backed memory" },
+	[COL_SHMEM]	= { "SHMEM", "shmem", 6, R, OL_CT_BYTES, 0, "resident shared memory (tmpfs, shm)" },
+	[COL_SWAP]	= { "SWAP", "swap", 6, R, OL_CT_BYTES, 0, "swapped-out memory" },
+	[COL_PGTABLES]	= { "PGTABLES", "pgtables", 6, R, OL_CT_BYTES, 0, "page tables" },
+	[COL_BADNESS]	= { "BADNESS", "badness", 8, R, OL_CT_INT, 0, "the kernel's OOM points, in pages" },
+	[COL_SHARE]	= { "SHARE", "share", 6, R, OL_CT_PERCENT, 0, "badness as a percentage of RAM + swap" },
+	[COL_CGROUP]	= { "CGROUP", "cgroup", 20, T, OL_CT_UNTRUSTED, 1, "memory cgroup path" },
+	[COL_UNIT]	= { "UNIT", "unit", 16, T, OL_CT_UNTRUSTED, 1, "systemd unit, container or pod of the cgroup" },
+	[COL_KILLABLE]	= { "KILLABLE", "killable", 3, 0, OL_CT_BOOL, 1, "whether the OOM killer may pick it, or why not" },
+	[COL_STATE]	= { "STATE", "state", 1, 0, OL_CT_STR, 1, "process state (R, S, D, Z, ...)" },
+};
+#undef R
+#undef T
+#define NCOLS (sizeof(columns) / sizeof(columns[0]))
+
+/* What each column needs read from /proc (OL_HAVE_*). */
+static const unsigned int col_needs[NCOLS] = {
+	[COL_PPID] = OL_HAVE_PPID,
+	[COL_UID] = OL_HAVE_UID,
+	[COL_USER] = OL_HAVE_UID,
+	[COL_COMM] = OL_HAVE_COMM,
+	[COL_CMDLINE] = OL_HAVE_CMDLINE,
+	[COL_SCORE] = OL_HAVE_SCORE,
+	[COL_ADJ] = OL_HAVE_ADJ,
+	[COL_OOMADJ] = OL_HAVE_OOMADJ,
+	[COL_RSS] = OL_HAVE_RSS,
+	[COL_ANON] = OL_HAVE_MEM,
+	[COL_FILE] = OL_HAVE_MEM,
+	[COL_SHMEM] = OL_HAVE_MEM,
+	[COL_SWAP] = OL_HAVE_SWAP,
+	[COL_PGTABLES] = OL_HAVE_PGTABLES,
+	[COL_BADNESS] = OL_HAVE_RSS | OL_HAVE_SWAP | OL_HAVE_PGTABLES | OL_HAVE_ADJ | OL_HAVE_CAPS,
+	[COL_SHARE] = OL_HAVE_RSS | OL_HAVE_SWAP | OL_HAVE_PGTABLES | OL_HAVE_ADJ | OL_HAVE_CAPS,
+	[COL_CGROUP] = OL_HAVE_CGROUP,
+	[COL_UNIT] = OL_HAVE_CGROUP,
+	[COL_KILLABLE] = OL_HAVE_ADJ | OL_HAVE_MM,
+	[COL_STATE] = OL_HAVE_STATE,
+};
+
+static const int default_cols[] = {
+	COL_PID, COL_USER, COL_SCORE, COL_ADJ, COL_SHARE, COL_RSS, COL_SWAP,
+	COL_UNIT, COL_COMM,
+};
+
+/* JSON always carries these, whatever -o says. */
+static const int json_always[] = { COL_PID, COL_COMM, COL_SCORE, COL_ADJ, COL_OOMADJ };
+
+struct row {
+	struct ol_proc *p;
+	struct ol_badness b;
+	int have_badness;
+	enum ol_unkillable why;
+	const char *user;
+	char *unit;
+};
+
+struct list_ctx {
+	struct ol_sysinfo si;
+	enum ol_era era;
+	struct ol_users *users;
+	int sort_col;
+	int reverse;
+};
+
+static void get_cell(const void *rowp, int col, struct ol_cell *c, void *data)
+{
+	const struct row *r = rowp;
+	const struct ol_proc *p = r->p;
+	struct list_ctx *lc = data;
+	unsigned int h = p->have;
+
+	switch (col) {
+	case COL_PID:
+		c->known = 1;
+		c->i = p->pid;
+		break;
+	case COL_PPID:
+		c->known = !!(h & OL_HAVE_PPID);
+		c->i = p->ppid;
+		break;
+	case COL_UID:
+		c->known = !!(h & OL_HAVE_UID);
+		c->i = p->uid;
+		break;
+	case COL_USER:
+		c->known = !!(h & OL_HAVE_UID);
+		c->s = r->user;
+		if (c->known && !r->user) {
+			/* no name for this uid: show the number, as ps does */
+			static char num[24];
+
+			snprintf(num, sizeof(num), "%u", (unsigned int)p->uid);
+			c->s = num;
+		}
+		break;
+	case COL_COMM:
+		c->known = !!(h & OL_HAVE_COMM);
+		c->s = p->comm;
+		break;
+	case COL_CMDLINE:
+		c->known = !!(h & OL_HAVE_CMDLINE);
+		c->s = p->cmdline;
+		break;
+	case COL_SCORE:
+		c->known = !!(h & OL_HAVE_SCORE);
+		c->i = p->oom_score;
+		break;
+	case COL_ADJ:
+		c->known = !!(h & OL_HAVE_ADJ);
+		c->i = p->oom_score_adj;
+		break;
+	case COL_OOMADJ:
+		c->known = !!(h & OL_HAVE_OOMADJ);
+		c->i = p->oom_adj;
+		break;
+	case COL_RSS:
+		c->known = !!(h & OL_HAVE_RSS);
+		c->i = (long long)p->rss;
+		break;
+	case COL_ANON:
+		c->known = !!(h & OL_HAVE_MEM);
+		c->i = (long long)p->rss_anon;
+		break;
+	case COL_FILE:
+		c->known = !!(h & OL_HAVE_MEM);
+		c->i = (long long)p->rss_file;
+		break;
+	case COL_SHMEM:
+		c->known = !!(h & OL_HAVE_MEM);
+		c->i = (long long)p->rss_shmem;
+		break;
+	case COL_SWAP:
+		c->known = !!(h & OL_HAVE_SWAP);
+		c->i = (long long)p->swap;
+		break;
+	case COL_PGTABLES:
+		c->known = !!(h & OL_HAVE_PGTABLES);
+		c->i = (long long)p->pgtables;
+		break;
+	case COL_BADNESS:
+		/* unkillable: the kernel's LONG_MIN has no number worth printing */
+		c->known = r->have_badness && r->b.killable;
+		c->i = r->b.points;
+		break;
+	case COL_SHARE:
+		c->known = r->have_badness && r->b.killable && lc->si.totalpages;
+		if (lc->era == OL_ERA_B)
+			c->d = r->b.points / 10.0;	/* already per mille */
+		else if (lc->si.totalpages)
+			c->d = (double)r->b.points * 100.0 / (double)lc->si.totalpages;
+		break;
+	case COL_CGROUP:
+		c->s = ol_proc_cgroup(p);
+		c->known = c->s != NULL;
+		break;
+	case COL_UNIT:
+		c->known = r->unit != NULL;
+		c->s = r->unit;
+		break;
+	case COL_KILLABLE:
+		c->known = r->why != OL_KILLABLE_UNKNOWN;
+		c->i = r->why == OL_KILLABLE;
+		switch (r->why) {
+		case OL_UNKILLABLE_INIT:	c->text = "no (init)"; break;
+		case OL_UNKILLABLE_KTHREAD:	c->text = "no (kthread)"; break;
+		case OL_UNKILLABLE_ADJ_MIN:	c->text = "no (adj -1000)"; break;
+		case OL_UNKILLABLE_NO_MM:	c->text = "no (no mm)"; break;
+		default:			break;
+		}
+		break;
+	case COL_STATE: {
+		static char st[2];
+
+		c->known = !!(h & OL_HAVE_STATE);
+		st[0] = p->state;
+		c->s = st;
+		break;
+	}
+	}
+}
+
+static struct list_ctx *sort_ctx;
+
+/* The kernel's own order: highest badness first; unkillable and unknown last. */
+static int cmp_badness(const struct row *a, const struct row *b)
+{
+	int ka = a->have_badness && a->b.killable, kb = b->have_badness && b->b.killable;
+
+	if (ka != kb)
+		return kb - ka;
+	if (ka) {
+		if (a->b.points != b->b.points)
+			return a->b.points > b->b.points ? -1 : 1;
+		/*
+		 * Ties: from ~5.3 the kernel keeps the last task of its scan,
+		 * which runs in creation order: the younger process is first.
+		 */
+		if ((a->p->have & b->p->have & OL_HAVE_START) &&
+		    a->p->starttime != b->p->starttime)
+			return a->p->starttime > b->p->starttime ? -1 : 1;
+		return a->p->pid > b->p->pid ? -1 : 1;
+	}
+	return a->p->pid < b->p->pid ? -1 : a->p->pid > b->p->pid;
+}
+
+static int cmp_rows(const void *x, const void *y)
+{
+	const struct row *a = *(const struct row *const *)x;
+	const struct row *b = *(const struct row *const *)y;
+	struct list_ctx *lc = sort_ctx;
+	const struct ol_column *col;
+	struct ol_cell ca = { 0 }, cb = { 0 };
+	int r;
+
+	if (lc->sort_col < 0 || lc->sort_col == COL_BADNESS || lc->sort_col == COL_SHARE) {
+		r = cmp_badness(a, b);
+		return lc->reverse ? -r : r;
+	}
+	col = &columns[lc->sort_col];
+	get_cell(a, lc->sort_col, &ca, lc);
+	get_cell(b, lc->sort_col, &cb, lc);
+	if (ca.known != cb.known)
+		return cb.known - ca.known;	/* unknown last, reversed or not */
+	if (!ca.known)
+		r = 0;
+	else if (col->type == OL_CT_STR || col->type == OL_CT_UNTRUSTED)
+		r = strcmp(ca.s ? ca.s : "", cb.s ? cb.s : "");
+	else if (col->type == OL_CT_PERCENT)
+		r = ca.d < cb.d ? -1 : ca.d > cb.d;
+	else
+		r = ca.i < cb.i ? -1 : ca.i > cb.i;
+	if (!col->sort_asc)
+		r = -r;
+	if (lc->reverse)
+		r = -r;
+	if (r == 0)
+		r = a->p->pid < b->p->pid ? -1 : a->p->pid > b->p->pid;
+	return r;
+}
+
+static void usage(void)
+{
+	size_t i;
+
+	fputs("Usage:\n"
+	      " oomlens list [options]\n"
+	      "\n"
+	      "Rank processes by how likely the OOM killer is to kill them, worst first.\n"
+	      "\n"
+	      "Options:\n"
+	      " -o, --output <list>      columns to show (+<list> adds to the defaults)\n"
+	      " -H, --list-columns       list the available columns\n"
+	      " -J, --json               use JSON output format\n"
+	      " -r, --raw                use raw output format\n"
+	      " -n, --noheadings         don't print headings\n"
+	      " -b, --bytes              print sizes in bytes rather than in human units\n"
+	      " -s, --sort <column>      sort by <column> (default: badness, worst first)\n"
+	      "     --reverse            reverse the sort order\n"
+	      " -p, --pid <list>         only these process IDs\n"
+	      " -u, --user <list>        only processes of these users (names or IDs)\n"
+	      " -c, --cgroup <prefix>    only processes in this cgroup or below it\n"
+	      " -m, --min-score <n>      only processes whose oom_score is at least <n>\n"
+	      " -t, --top <n>            only the first <n> processes after sorting\n"
+	      " -k, --kernel-threads     include kernel threads\n"
+	      " -h, --help               display this help\n"
+	      " -V, --version            display version\n"
+	      "\n"
+	      "Available output columns:\n", stdout);
+	for (i = 0; i < NCOLS; i++)
+		printf(" %10s  %s\n", columns[i].name, columns[i].help);
+	fputs("\nFor more details see oomlens-list(1).\n", stdout);
+}
+
+static int parse_pids(struct ol_ctx *ctx, const char *arg, pid_t **pids, size_t *n)
+{
+	char *copy = strdup(arg), *tok, *save = NULL;
+	int rc = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	for (tok = strtok_r(copy, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
+		long v;
+		pid_t *np;
+
+		if (ol_strtol(tok, &v) < 0 || v <= 0 || v > 0x3fffffff) {
+			char *e = ol_escape(tok);
+
+			rc = ol_usage_error(ctx, "invalid process ID: '%s'", e ? e : "?");
+			free(e);
+			rc = -EINVAL;
+			break;
+		}
+		np = realloc(*pids, (*n + 1) * sizeof(*np));
+		if (!np) {
+			rc = -ENOMEM;
+			break;
+		}
+		*pids = np;
+		(*pids)[(*n)++] = (pid_t)v;
+	}
+	if (!rc && !*n) {
+		ol_usage_error(ctx, "empty process ID list");
+		rc = -EINVAL;
+	}
+	free(copy);
+	return rc;
+}
+
+static int parse_users(struct ol_ctx *ctx, struct ol_users *users, const char *arg,
+		       uid_t **uids, size_t *n)
+{
+	char *copy = strdup(arg), *tok, *save = NULL;
+	int rc = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		uid_t uid, *nu;
+
+		if (ol_users_lookup(users, tok, &uid) < 0) {
+			char *e = ol_escape(tok);
+
+			ol_usage_error(ctx, "unknown user: '%s'", e ? e : "?");
+			free(e);
+			rc = -EINVAL;
+			break;
+		}
+		nu = realloc(*uids, (*n + 1) * sizeof(*nu));
+		if (!nu) {
+			rc = -ENOMEM;
+			break;
+		}
+		*uids = nu;
+		(*uids)[(*n)++] = uid;
+	}
+	if (!rc && !*n) {
+		ol_usage_error(ctx, "empty user list");
+		rc = -EINVAL;
+	}
+	free(copy);
+	return rc;
+}
+
+/* "/a/b" is under "/a" and "/a/b", not under "/a/bc". */
+static int cgroup_under(const char *path, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	while (n > 1 && prefix[n - 1] == '/')
+		n--;
+	if (n == 1 && prefix[0] == '/')
+		return path[0] == '/';
+	return strncmp(path, prefix, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+int cmd_list(int argc, char **argv, struct ol_ctx *ctx)
+{
+	enum { OPT_REVERSE = 0x100 };
+	static const struct option longopts[] = {
+		{ "output",         required_argument, NULL, 'o' },
+		{ "list-columns",   no_argument,       NULL, 'H' },
+		{ "json",           no_argument,       NULL, 'J' },
+		{ "raw",            no_argument,       NULL, 'r' },
+		{ "noheadings",     no_argument,       NULL, 'n' },
+		{ "bytes",          no_argument,       NULL, 'b' },
+		{ "sort",           required_argument, NULL, 's' },
+		{ "reverse",        no_argument,       NULL, OPT_REVERSE },
+		{ "pid",            required_argument, NULL, 'p' },
+		{ "user",           required_argument, NULL, 'u' },
+		{ "cgroup",         required_argument, NULL, 'c' },
+		{ "min-score",      required_argument, NULL, 'm' },
+		{ "top",            required_argument, NULL, 't' },
+		{ "kernel-threads", no_argument,       NULL, 'k' },
+		{ "help",           no_argument,       NULL, 'h' },
+		{ "version",        no_argument,       NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct list_ctx lc = { .sort_col = -1 };
+	struct ol_out out;
+	struct ol_proclist pl = { 0 };
+	struct ol_scan_opts so = { 0 };
+	struct row *rows = NULL, **order = NULL;
+	const char *outarg = NULL, *sortarg = NULL, *userarg = NULL, *cgarg = NULL;
+	pid_t *pids = NULL;
+	uid_t *uids = NULL;
+	size_t npids = 0, nuids = 0, i, nrows = 0;
+	long min_score = 0;
+	unsigned long top = 0;
+	int c, have_min = 0, list_cols = 0, kthreads = 0, rc = OL_EXIT_FAIL;
+	unsigned int need = OL_HAVE_KTHREAD;
+
+	ol_out_init(&out, columns, NCOLS);
+	while ((c = getopt_long(argc, argv, "+:o:HJrnbs:p:u:c:m:t:khV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			outarg = optarg;
+			break;
+		case 'H':
+			list_cols = 1;
+			break;
+		case 'J':
+			out.json = 1;
+			break;
+		case 'r':
+			out.raw = 1;
+			break;
+		case 'n':
+			out.noheadings = 1;
+			break;
+		case 'b':
+			out.bytes = 1;
+			break;
+		case 's':
+			sortarg = optarg;
+			break;
+		case OPT_REVERSE:
+			lc.reverse = 1;
+			break;
+		case 'p':
+			if (parse_pids(ctx, optarg, &pids, &npids) < 0) {
+				rc = OL_EXIT_USAGE;
+				goto out;
+			}
+			break;
+		case 'u':
+			userarg = optarg;
+			break;
+		case 'c':
+			if (optarg[0] != '/') {
+				rc = ol_usage_error(ctx, "cgroup prefix must start with '/'");
+				goto out;
+			}
+			cgarg = optarg;
+			break;
+		case 'm':
+			if (ol_strtol(optarg, &min_score) < 0) {
+				rc = ol_usage_error(ctx, "invalid score: '%s'", optarg);
+				goto out;
+			}
+			have_min = 1;
+			break;
+		case 't':
+			if (ol_strtoul(optarg, &top) < 0 || top == 0) {
+				rc = ol_usage_error(ctx, "invalid number for --top: '%s'", optarg);
+				goto out;
+			}
+			break;
+		case 'k':
+			kthreads = 1;
+			break;
+		case 'h':
+			usage();
+			rc = OL_EXIT_OK;
+			goto out;
+		case 'V':
+			ol_print_version();
+			rc = OL_EXIT_OK;
+			goto out;
+		default:
+			rc = ol_bad_option(ctx, argv, c);
+			goto out;
+		}
+	}
+	if (optind < argc) {
+		rc = ol_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
+		goto out;
+	}
+	if (list_cols) {
+		rc = ol_out_print_columns(&out) < 0 ? OL_EXIT_FAIL : OL_EXIT_OK;
+		goto out;
+	}
+	if (out.json && out.raw) {
+		rc = ol_usage_error(ctx, "--json and --raw are mutually exclusive");
+		goto out;
+	}
+	if (ol_out_select(&out, outarg, default_cols,
+			  sizeof(default_cols) / sizeof(default_cols[0])) < 0) {
+		rc = ol_usage_error(ctx, "see 'oomlens list --list-columns' for the columns");
+		goto out;
+	}
+	if (sortarg) {
+		lc.sort_col = ol_out_column_id(&out, sortarg);
+		if (lc.sort_col < 0) {
+			char *e = ol_escape(sortarg);
+
+			rc = ol_usage_error(ctx, "unknown sort column: %s", e ? e : "?");
+			free(e);
+			goto out;
+		}
+	}
+
+	if (ol_ctx_root(ctx) < 0)
+		goto out;
+	if (ol_sysinfo_read(&ctx->root, &lc.si) < 0) {
+		ol_warn("cannot read %s/proc/meminfo", ctx->sysroot ? ctx->sysroot : "");
+		goto out;
+	}
+	if (lc.si.page_size_guessed)
+		ol_note("the sysroot does not show its page size; assuming 4096 bytes");
+	lc.era = ol_era_from_release(lc.si.release);
+	if (lc.era == OL_ERA_UNKNOWN) {
+		ol_note("kernel release unknown; using the 5.9+ OOM heuristic");
+		lc.era = OL_ERA_F;
+	} else if (lc.era == OL_ERA_A) {
+		ol_note("kernel %s predates 2.6.36: its badness cannot be computed from /proc",
+			lc.si.release);
+	}
+
+	lc.users = ol_users_new(&ctx->root);
+	if (!lc.users)
+		goto out;
+	if (userarg && parse_users(ctx, lc.users, userarg, &uids, &nuids) < 0) {
+		rc = OL_EXIT_USAGE;
+		goto out;
+	}
+
+	/* read only what the columns, the sort and the filters need */
+	for (i = 0; i < out.nsel; i++)
+		need |= col_needs[out.sel[i]];
+	if (out.json)
+		for (i = 0; i < sizeof(json_always) / sizeof(json_always[0]); i++)
+			need |= col_needs[json_always[i]];
+	need |= lc.sort_col >= 0 ? col_needs[lc.sort_col] : col_needs[COL_BADNESS];
+	need |= col_needs[COL_KILLABLE];
+	if (nuids)
+		need |= OL_HAVE_UID;
+	if (cgarg)
+		need |= OL_HAVE_CGROUP;
+	if (have_min)
+		need |= OL_HAVE_SCORE;
+	/* kernels before 5.9 have no CAP_SYS_ADMIN-free era after 4.16 */
+	if (lc.era >= OL_ERA_E)
+		need &= ~OL_HAVE_CAPS;
+	so.read = ol_read_for(need);
+	so.pids = pids;
+	so.npids = npids;
+
+	c = ol_scan(&ctx->root, &so, &pl);
+	if (c < 0) {
+		ol_warnx_errno(c, "cannot scan %s/proc", ctx->sysroot ? ctx->sysroot : "");
+		goto out;
+	}
+
+	rows = calloc(pl.n ? pl.n : 1, sizeof(*rows));
+	order = calloc(pl.n ? pl.n : 1, sizeof(*order));
+	if (!rows || !order) {
+		ol_warn("out of memory");
+		goto out;
+	}
+	for (i = 0; i < pl.n; i++) {
+		struct ol_proc *p = &pl.procs[i];
+		struct row *r = &rows[nrows];
+		size_t k;
+
+		if (!kthreads && !pids && (p->have & OL_HAVE_KTHREAD) && p->kthread)
+			continue;
+		if (nuids) {
+			if (!(p->have & OL_HAVE_UID))
+				continue;
+			for (k = 0; k < nuids && uids[k] != p->uid; k++)
+				;
+			if (k == nuids)
+				continue;
+		}
+		if (cgarg && (!(p->have & OL_HAVE_CGROUP) ||
+			      !(cgroup_under(p->cgroup, cgarg) || cgroup_under(p->cgroup_unified, cgarg))))
+			continue;
+		if (have_min && (!(p->have & OL_HAVE_SCORE) || p->oom_score < min_score))
+			continue;
+		r->p = p;
+		r->why = ol_proc_killable(p);
+		r->have_badness = ol_proc_badness(p, &lc.si, lc.era, &r->b) == 0;
+		if (p->have & OL_HAVE_UID)
+			r->user = ol_users_name(lc.users, p->uid);
+		if (p->have & OL_HAVE_CGROUP) {
+			struct ol_cg_decoded d;
+			char label[512];
+
+			ol_cgroup_decode(ol_proc_cgroup(p), &d);
+			if (d.kind == OL_CG_NONE && p->cgroup_unified[0])
+				ol_cgroup_decode(p->cgroup_unified, &d);
+			ol_cgroup_label(&d, label, sizeof(label));
+			r->unit = strdup(label);
+		}
+		order[nrows++] = r;
+	}
+	sort_ctx = &lc;
+	qsort(order, nrows, sizeof(*order), cmp_rows);
+	if (top && top < nrows)
+		nrows = top;
+
+	if (pids && !pl.n) {
+		ol_warn("no such process");
+		goto out;
+	}
+	if (pl.denied)
+		ol_note("%zu process%s had unreadable /proc files: their fields show as '-'%s",
+			pl.denied, pl.denied == 1 ? "" : "es",
+			ol_root_is_live(&ctx->root) ? " (run as root to see them)" : "");
+
+	if (ol_out_start(&out, "processes") < 0) {
+		ol_warn("out of memory");
+		goto out;
+	}
+	for (i = 0; i < nrows; i++) {
+		if (ol_out_row(&out, get_cell, order[i], &lc, out.json ? json_always : NULL,
+			       out.json ? sizeof(json_always) / sizeof(json_always[0]) : 0) < 0) {
+			ol_warn("out of memory");
+			goto out;
+		}
+	}
+	rc = ol_out_finish(&out) < 0 ? OL_EXIT_FAIL : OL_EXIT_OK;
+out:
+	ol_out_free(&out);
+	if (rows)
+		for (i = 0; i < pl.n; i++)
+			free(rows[i].unit);
+	free(rows);
+	free(order);
+	free(pids);
+	free(uids);
+	ol_users_free(lc.users);
+	ol_proclist_free(&pl);
+	return rc;
+}

@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+#include <getopt.h>
+#include <locale.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "oomlens.h"
+
+#ifndef OOMLENS_VERSION
+#define OOMLENS_VERSION "unknown"
+#endif
+
+const struct ol_cmd ol_commands[] = {
+	{ "list", cmd_list, "rank processes by how likely the OOM killer is to kill them" },
+};
+const size_t ol_ncommands = sizeof(ol_commands) / sizeof(ol_commands[0]);
+
+void ol_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("oomlens: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void ol_warnx_errno(int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("oomlens: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, ": %s\n", strerror(err < 0 ? -err : err));
+}
+
+void ol_note(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("oomlens: note: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static void try_help(const char *cmdname)
+{
+	if (cmdname)
+		fprintf(stderr, "Try 'oomlens %s --help' for more information.\n", cmdname);
+	else
+		fputs("Try 'oomlens --help' for more information.\n", stderr);
+}
+
+int ol_usage_error(const struct ol_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("oomlens: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	try_help(ctx ? ctx->cmdname : NULL);
+	return OL_EXIT_USAGE;
+}
+
+int ol_bad_option(const struct ol_ctx *ctx, char **argv, int opt)
+{
+	const char *arg = argv[optind - 1];
+
+	if (opt == ':')
+		return ol_usage_error(ctx, "option '%s' requires an argument", arg);
+	if (optopt && optopt != '?' && strncmp(arg, "--", 2) != 0)
+		return ol_usage_error(ctx, "invalid option -- '%c'", optopt);
+	return ol_usage_error(ctx, "unrecognized option '%s'", arg);
+}
+
+int ol_ctx_root(struct ol_ctx *ctx)
+{
+	int rc;
+
+	if (ctx->root_open)
+		return 0;
+	rc = ol_root_open(&ctx->root, ctx->sysroot);
+	if (rc < 0) {
+		if (ctx->sysroot)
+			ol_warnx_errno(rc, "cannot open sysroot '%s' (needs DIR/proc)", ctx->sysroot);
+		else
+			ol_warnx_errno(rc, "cannot open /proc");
+		return rc;
+	}
+	ctx->root_open = 1;
+	return 0;
+}
+
+void ol_print_version(void)
+{
+	printf("oomlens %s\n", OOMLENS_VERSION);
+}
+
+static void usage(void)
+{
+	size_t i;
+
+	fputs("Usage:\n"
+	      " oomlens [--sysroot <dir>] <command> [<args>]\n"
+	      "\n"
+	      "Make the Linux OOM killer legible.\n"
+	      "\n"
+	      "Commands:\n", stdout);
+	for (i = 0; i < ol_ncommands; i++)
+		printf("  %-10s %s\n", ol_commands[i].name, ol_commands[i].summary);
+	fputs("  help       show the help of a command\n"
+	      "\n"
+	      "Options:\n"
+	      "     --sysroot <dir>  read <dir>/proc, <dir>/sys and <dir>/etc instead of\n"
+	      "                        the live system\n"
+	      " -h, --help           display this help\n"
+	      " -V, --version        display version\n"
+	      "\n"
+	      "For more details see oomlens(1).\n", stdout);
+}
+
+static const struct ol_cmd *find_cmd(const char *name)
+{
+	size_t i;
+
+	/* exact names only: no prefix matching */
+	for (i = 0; i < ol_ncommands; i++)
+		if (strcmp(ol_commands[i].name, name) == 0)
+			return &ol_commands[i];
+	return NULL;
+}
+
+/* Write errors on stdout (a full disk, a closed pipe) are failures. */
+static int close_stdout(void)
+{
+	int err = ferror(stdout);
+
+	if (fflush(stdout) != 0 || err) {
+		if (!err)
+			err = errno;
+		else
+			err = errno ? errno : EIO;
+		if (err != EPIPE)
+			ol_warnx_errno(err, "write error");
+		return -1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "sysroot", required_argument, NULL, 'S' },
+		{ "help",    no_argument,       NULL, 'h' },
+		{ "version", no_argument,       NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct ol_ctx ctx = { 0 };
+	const struct ol_cmd *cmd;
+	int c, rc;
+
+	/*
+	 * Character classes only, so that valid UTF-8 names print as such;
+	 * numbers stay in the C locale (JSON, raw output).
+	 */
+	setlocale(LC_CTYPE, "");
+
+	/* '+': stop at the command name, its options are its own */
+	while ((c = getopt_long(argc, argv, "+:hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'S':
+			ctx.sysroot = optarg;
+			break;
+		case 'h':
+			usage();
+			return close_stdout() ? OL_EXIT_FAIL : OL_EXIT_OK;
+		case 'V':
+			ol_print_version();
+			return close_stdout() ? OL_EXIT_FAIL : OL_EXIT_OK;
+		default:
+			return ol_bad_option(NULL, argv, c);
+		}
+	}
+	if (optind >= argc)
+		return ol_usage_error(NULL, "no command given");
+
+	if (strcmp(argv[optind], "help") == 0) {
+		if (optind + 1 >= argc) {
+			usage();
+			return close_stdout() ? OL_EXIT_FAIL : OL_EXIT_OK;
+		}
+		if (optind + 2 < argc)
+			return ol_usage_error(NULL, "help takes one command name");
+		cmd = find_cmd(argv[optind + 1]);
+		if (!cmd)
+			return ol_usage_error(NULL, "'%s' is not an oomlens command", argv[optind + 1]);
+		ctx.cmdname = cmd->name;
+		char *hargv[] = { argv[optind + 1], (char *)"--help", NULL };
+
+		optind = 0;
+		rc = cmd->fn(2, hargv, &ctx);
+		return close_stdout() ? OL_EXIT_FAIL : rc;
+	}
+
+	cmd = find_cmd(argv[optind]);
+	if (!cmd)
+		return ol_usage_error(NULL, "'%s' is not an oomlens command", argv[optind]);
+	ctx.cmdname = cmd->name;
+	argc -= optind;
+	argv += optind;
+	optind = 0;	/* glibc: reinitialise getopt for the command's options */
+	rc = cmd->fn(argc, argv, &ctx);
+	if (ctx.root_open)
+		ol_root_close(&ctx.root);
+	if (close_stdout() && rc == OL_EXIT_OK)
+		rc = OL_EXIT_FAIL;
+	return rc;
+}

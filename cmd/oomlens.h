@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef OOMLENS_CMD_H
+#define OOMLENS_CMD_H
+
+#include <stdio.h>
+
+#include "oomlens/oomlens.h"
+
+#define OL_EXIT_OK	0
+#define OL_EXIT_FAIL	1
+#define OL_EXIT_USAGE	2
+
+/* What every command shares: set up by the dispatcher from global options. */
+struct ol_ctx {
+	const char *sysroot;	/* --sysroot, NULL for the live system */
+	const char *cmdname;	/* "list", for messages */
+	struct ol_root root;
+	int root_open;
+};
+
+struct ol_cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv, struct ol_ctx *ctx);
+	const char *summary;
+};
+
+extern const struct ol_cmd ol_commands[];
+extern const size_t ol_ncommands;
+
+int cmd_list(int argc, char **argv, struct ol_ctx *ctx);
+
+/* Messages: "oomlens: ..." on stderr, lowercase, no full stop. */
+void ol_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void ol_warnx_errno(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void ol_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A usage error: the message, then the "Try ... --help" line.  Returns 2. */
+int ol_usage_error(const struct ol_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* getopt's unknown option / missing argument, as one line plus the hint. */
+int ol_bad_option(const struct ol_ctx *ctx, char **argv, int opt);
+
+/* Open ctx->root (the sysroot or the live system); 0 or prints and -errno. */
+int ol_ctx_root(struct ol_ctx *ctx);
+
+void ol_print_version(void);
+
+#endif

@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <json.h>
+#include <libsmartcols.h>
+
+#include "oomlens.h"
+#include "output.h"
+
+void ol_out_init(struct ol_out *o, const struct ol_column *cols, size_t ncols)
+{
+	memset(o, 0, sizeof(*o));
+	o->cols = cols;
+	o->ncols = ncols;
+}
+
+int ol_out_column_id(const struct ol_out *o, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < o->ncols; i++)
+		if (strcasecmp(o->cols[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+static int add_sel(struct ol_out *o, int id)
+{
+	if (o->nsel >= OL_OUT_MAXCOLS) {
+		ol_warn("too many columns");
+		return -EINVAL;
+	}
+	o->sel[o->nsel++] = id;
+	return 0;
+}
+
+int ol_out_select(struct ol_out *o, const char *list, const int *defaults,
+		  size_t ndefaults)
+{
+	char *copy, *tok, *save = NULL;
+	size_t i;
+	int rc = 0;
+
+	o->nsel = 0;
+	if (!list || *list == '+') {
+		for (i = 0; i < ndefaults; i++)
+			add_sel(o, defaults[i]);
+		if (!list)
+			return 0;
+		list++;
+	}
+	copy = strdup(list);
+	if (!copy)
+		return -ENOMEM;
+	if (!*copy) {
+		ol_warn("empty column list");
+		rc = -EINVAL;
+	}
+	for (tok = strtok_r(copy, ",", &save); tok && !rc;
+	     tok = strtok_r(NULL, ",", &save)) {
+		int id = ol_out_column_id(o, tok);
+
+		if (id < 0) {
+			char *e = ol_escape(tok);
+
+			ol_warn("unknown column: %s", e ? e : "?");
+			free(e);
+			rc = -EINVAL;
+			break;
+		}
+		rc = add_sel(o, id);
+	}
+	free(copy);
+	return rc;
+}
+
+int ol_out_print_columns(const struct ol_out *o)
+{
+	size_t i;
+
+	if (o->json) {
+		json_object *root = json_object_new_object(), *arr = json_object_new_array();
+
+		for (i = 0; i < o->ncols; i++) {
+			json_object *c = json_object_new_object();
+
+			json_object_object_add(c, "name", json_object_new_string(o->cols[i].name));
+			json_object_object_add(c, "key", json_object_new_string(o->cols[i].key));
+			json_object_object_add(c, "description", json_object_new_string(o->cols[i].help));
+			json_object_array_add(arr, c);
+		}
+		json_object_object_add(root, "columns", arr);
+		puts(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
+						    JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(root);
+		return 0;
+	}
+	fputs("Available output columns:\n", stdout);
+	for (i = 0; i < o->ncols; i++)
+		printf(" %10s  %s\n", o->cols[i].name, o->cols[i].help);
+	return 0;
+}
+
+int ol_out_start(struct ol_out *o, const char *jkey)
+{
+	struct libscols_table *tb;
+	size_t i;
+
+	o->jkey = jkey;
+	if (o->json) {
+		o->jarr = json_object_new_array();
+		return o->jarr ? 0 : -ENOMEM;
+	}
+	tb = scols_new_table();
+	if (!tb)
+		return -ENOMEM;
+	scols_table_enable_raw(tb, o->raw);
+	scols_table_enable_noheadings(tb, o->noheadings);
+	for (i = 0; i < o->nsel; i++) {
+		const struct ol_column *c = &o->cols[o->sel[i]];
+
+		if (!scols_table_new_column(tb, c->name, c->whint, c->flags)) {
+			scols_unref_table(tb);
+			return -ENOMEM;
+		}
+	}
+	o->tb = tb;
+	return 0;
+}
+
+static char *cell_text(const struct ol_out *o, const struct ol_column *c,
+		       const struct ol_cell *cell)
+{
+	char buf[64];
+
+	if (!cell->known)
+		return strdup("-");
+	if (cell->text)
+		return strdup(cell->text);
+	switch (c->type) {
+	case OL_CT_INT:
+		snprintf(buf, sizeof(buf), "%lld", cell->i);
+		break;
+	case OL_CT_BYTES:
+		if (o->bytes || cell->i < 0)
+			snprintf(buf, sizeof(buf), "%lld", cell->i);
+		else
+			ol_size_human((unsigned long long)cell->i, buf, sizeof(buf));
+		break;
+	case OL_CT_BOOL:
+		snprintf(buf, sizeof(buf), "%s", cell->i ? "yes" : "no");
+		break;
+	case OL_CT_PERCENT:
+		snprintf(buf, sizeof(buf), "%.1f%%", cell->d);
+		break;
+	case OL_CT_STR:
+		return strdup(cell->s ? cell->s : "");
+	case OL_CT_UNTRUSTED:
+		/* libsmartcols escapes control characters and bad UTF-8 */
+		return ol_defuse_bidi(cell->s ? cell->s : "");
+	}
+	return strdup(buf);
+}
+
+static json_object *cell_json(const struct ol_column *c, const struct ol_cell *cell)
+{
+	json_object *j;
+	char *s;
+
+	if (!cell->known)
+		return NULL;	/* json-c writes NULL as null */
+	switch (c->type) {
+	case OL_CT_INT:
+	case OL_CT_BYTES:
+		return json_object_new_int64(cell->i);
+	case OL_CT_BOOL:
+		return json_object_new_boolean(cell->i != 0);
+	case OL_CT_PERCENT: {
+		/* two decimals, written as such (not 12.339999999999999) */
+		char num[64];
+
+		snprintf(num, sizeof(num), "%.2f", cell->d);
+		return json_object_new_double_s(cell->d, num);
+	}
+	case OL_CT_STR:
+	case OL_CT_UNTRUSTED:
+		/* json-c escapes; invalid UTF-8 must not make the document invalid */
+		s = ol_utf8_sanitize(cell->s ? cell->s : "");
+		if (!s)
+			return NULL;
+		j = json_object_new_string(s);
+		free(s);
+		return j;
+	}
+	return NULL;
+}
+
+int ol_out_row(struct ol_out *o, ol_cell_fn get, const void *row, void *data,
+	       const int *always, size_t nalways)
+{
+	struct ol_cell cell;
+	size_t i;
+
+	if (o->json) {
+		json_object *obj = json_object_new_object();
+
+		if (!obj)
+			return -ENOMEM;
+		for (i = 0; i < nalways; i++) {
+			memset(&cell, 0, sizeof(cell));
+			get(row, always[i], &cell, data);
+			json_object_object_add(obj, o->cols[always[i]].key,
+					       cell_json(&o->cols[always[i]], &cell));
+		}
+		for (i = 0; i < o->nsel; i++) {
+			const struct ol_column *c = &o->cols[o->sel[i]];
+
+			if (json_object_object_get_ex(obj, c->key, NULL))
+				continue;
+			memset(&cell, 0, sizeof(cell));
+			get(row, o->sel[i], &cell, data);
+			json_object_object_add(obj, c->key, cell_json(c, &cell));
+		}
+		json_object_array_add(o->jarr, obj);
+		return 0;
+	}
+
+	struct libscols_line *ln = scols_table_new_line(o->tb, NULL);
+
+	if (!ln)
+		return -ENOMEM;
+	for (i = 0; i < o->nsel; i++) {
+		char *text;
+
+		memset(&cell, 0, sizeof(cell));
+		get(row, o->sel[i], &cell, data);
+		text = cell_text(o, &o->cols[o->sel[i]], &cell);
+		if (!text || scols_line_refer_data(ln, i, text) != 0) {
+			free(text);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+int ol_out_finish(struct ol_out *o)
+{
+	int rc = 0;
+
+	if (o->json) {
+		json_object *root = json_object_new_object();
+
+		json_object_object_add(root, o->jkey, o->jarr);
+		o->jarr = NULL;
+		if (fputs(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
+							 JSON_C_TO_STRING_NOSLASHESCAPE),
+			  stdout) < 0 || fputc('\n', stdout) == EOF)
+			rc = -EIO;
+		json_object_put(root);
+		return rc;
+	}
+	if (o->tb) {
+		if (scols_print_table(o->tb) != 0)
+			rc = -EIO;
+		scols_unref_table(o->tb);
+		o->tb = NULL;
+	}
+	return rc;
+}
+
+void ol_out_free(struct ol_out *o)
+{
+	if (o->jarr)
+		json_object_put(o->jarr);
+	if (o->tb)
+		scols_unref_table(o->tb);
+	o->jarr = o->tb = NULL;
+}

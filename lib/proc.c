@@ -1,0 +1,457 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "oomlens/parse.h"
+#include "oomlens/proc.h"
+
+unsigned int ol_read_for(unsigned int have)
+{
+	unsigned int r = 0;
+
+	if (have & (OL_HAVE_PPID | OL_HAVE_UID | OL_HAVE_KTHREAD | OL_HAVE_MEM |
+		    OL_HAVE_RSS | OL_HAVE_SWAP | OL_HAVE_PGTABLES | OL_HAVE_CAPS |
+		    OL_HAVE_MM | OL_HAVE_STATE | OL_HAVE_COMM))
+		r |= OL_READ_STATUS;
+	if (have & OL_HAVE_START)
+		r |= OL_READ_STAT;
+	if (have & OL_HAVE_SCORE)
+		r |= OL_READ_OOM_SCORE;
+	if (have & OL_HAVE_ADJ)
+		r |= OL_READ_OOM_SCORE_ADJ;
+	if (have & OL_HAVE_OOMADJ)
+		r |= OL_READ_OOM_ADJ;
+	if (have & OL_HAVE_CGROUP)
+		r |= OL_READ_CGROUP;
+	if (have & OL_HAVE_CMDLINE)
+		r |= OL_READ_CMDLINE;
+	return r;
+}
+
+void ol_proc_free(struct ol_proc *p)
+{
+	free(p->cmdline);
+	free(p->cgroup);
+	free(p->cgroup_unified);
+	p->cmdline = p->cgroup = p->cgroup_unified = NULL;
+}
+
+void ol_proclist_free(struct ol_proclist *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		ol_proc_free(&l->procs[i]);
+	free(l->procs);
+	memset(l, 0, sizeof(*l));
+}
+
+/* The process is gone (or going): drop the whole row. */
+static int is_vanished(int err)
+{
+	return err == -ENOENT || err == -ESRCH;
+}
+
+struct scan_ctx {
+	struct ol_buf buf;
+	int denied;
+};
+
+/* Read one file; 1 when read, 0 when it could not be (field unknown), <0 vanished/fatal */
+static int read_one(struct scan_ctx *c, int dfd, const char *name)
+{
+	int rc = ol_read_at(dfd, name, &c->buf);
+
+	if (rc == 0)
+		return 1;
+	if (is_vanished(rc) || rc == -ENOMEM)
+		return rc;
+	c->denied = 1;	/* EACCES, EPERM (hidepid, ptrace checks), EIO, ... */
+	return 0;
+}
+
+static int read_long_file(struct scan_ctx *c, int dfd, const char *name,
+			  long *val)
+{
+	int rc = read_one(c, dfd, name);
+
+	if (rc <= 0)
+		return rc;
+	return ol_parse_long(c->buf.data, val) == 0;
+}
+
+static void apply_status(struct ol_proc *p, const struct ol_status *st)
+{
+	if (st->have & OL_ST_NAME) {
+		memcpy(p->comm, st->name, sizeof(p->comm));
+		p->have |= OL_HAVE_COMM;
+	}
+	if (st->have & OL_ST_STATE) {
+		p->state = st->state;
+		p->have |= OL_HAVE_STATE;
+	}
+	if (st->have & OL_ST_PPID) {
+		p->ppid = st->ppid;
+		p->have |= OL_HAVE_PPID;
+	}
+	if (st->have & OL_ST_UID) {
+		p->uid = st->uid;
+		p->have |= OL_HAVE_UID;
+	}
+	if (st->have & OL_ST_KTHREAD) {
+		p->kthread = st->kthread;
+		p->have |= OL_HAVE_KTHREAD;
+	}
+	p->has_mm = !!(st->have & OL_ST_VMSIZE);
+	p->have |= OL_HAVE_MM;
+	if (st->have & OL_ST_RSS_SPLIT) {
+		p->rss_anon = st->rss_anon_kb * 1024;
+		p->rss_file = st->rss_file_kb * 1024;
+		p->rss_shmem = st->rss_shmem_kb * 1024;
+		p->rss = p->rss_anon + p->rss_file + p->rss_shmem;
+		p->have |= OL_HAVE_MEM | OL_HAVE_RSS;
+	} else if (st->have & OL_ST_VMRSS) {
+		p->rss = st->vm_rss_kb * 1024;
+		p->have |= OL_HAVE_RSS;
+	} else if (!p->has_mm) {
+		/* kernel threads and zombies own no memory */
+		p->have |= OL_HAVE_MEM | OL_HAVE_RSS | OL_HAVE_SWAP | OL_HAVE_PGTABLES;
+	}
+	if (st->have & OL_ST_SWAP) {
+		p->swap = st->vm_swap_kb * 1024;
+		p->have |= OL_HAVE_SWAP;
+	}
+	if (st->have & OL_ST_PTE) {
+		p->pgtables = st->vm_pte_kb * 1024;
+		p->have |= OL_HAVE_PGTABLES;
+	}
+	if (st->have & OL_ST_CAPEFF) {
+		p->cap_eff = st->cap_eff;
+		p->have |= OL_HAVE_CAPS;
+	}
+}
+
+static int read_proc(struct scan_ctx *c, int dfd, unsigned int read,
+		     struct ol_proc *p)
+{
+	int rc;
+	long v;
+
+	if (read & OL_READ_STATUS) {
+		struct ol_status st;
+
+		rc = read_one(c, dfd, "status");
+		if (rc < 0)
+			return rc;
+		if (rc > 0 && ol_parse_status(c->buf.data, &st) == 0) {
+			apply_status(p, &st);
+			/* kernels before Kthread: (6.x) say it only in stat's flags */
+			if (!(st.have & OL_ST_KTHREAD))
+				read |= OL_READ_STAT;
+		}
+	}
+	if (read & OL_READ_STAT) {
+		struct ol_stat st;
+
+		rc = read_one(c, dfd, "stat");
+		if (rc < 0)
+			return rc;
+		if (rc > 0 && ol_parse_stat(c->buf.data, &st) == 0) {
+			p->starttime = st.starttime;
+			p->have |= OL_HAVE_START;
+			if (!(p->have & OL_HAVE_KTHREAD)) {
+				p->kthread = !!(st.flags & OL_PF_KTHREAD);
+				p->have |= OL_HAVE_KTHREAD;
+			}
+			if (!(p->have & OL_HAVE_COMM)) {
+				memcpy(p->comm, st.comm, sizeof(p->comm));
+				p->have |= OL_HAVE_COMM;
+			}
+			if (!(p->have & OL_HAVE_PPID)) {
+				p->ppid = st.ppid;
+				p->have |= OL_HAVE_PPID;
+			}
+			if (!(p->have & OL_HAVE_STATE)) {
+				p->state = st.state;
+				p->have |= OL_HAVE_STATE;
+			}
+		}
+	}
+	if (read & OL_READ_OOM_SCORE) {
+		rc = read_long_file(c, dfd, "oom_score", &v);
+		if (rc < 0)
+			return rc;
+		if (rc > 0) {
+			p->oom_score = v;
+			p->have |= OL_HAVE_SCORE;
+		}
+	}
+	if (read & OL_READ_OOM_SCORE_ADJ) {
+		rc = read_long_file(c, dfd, "oom_score_adj", &v);
+		if (rc < 0)
+			return rc;
+		if (rc > 0) {
+			p->oom_score_adj = v;
+			p->have |= OL_HAVE_ADJ;
+		}
+	}
+	if (read & OL_READ_OOM_ADJ) {
+		rc = read_long_file(c, dfd, "oom_adj", &v);
+		if (rc < 0)
+			return rc;
+		if (rc > 0) {
+			p->oom_adj = v;
+			p->have |= OL_HAVE_OOMADJ;
+		}
+	}
+	if (read & OL_READ_CGROUP) {
+		rc = read_one(c, dfd, "cgroup");
+		if (rc < 0)
+			return rc;
+		if (rc > 0) {
+			/* each path is shorter than the file that holds it */
+			size_t n = c->buf.len + 1;
+
+			p->cgroup = malloc(n);
+			p->cgroup_unified = malloc(n);
+			if (!p->cgroup || !p->cgroup_unified)
+				return -ENOMEM;
+			if (ol_parse_cgroup(c->buf.data, p->cgroup, n,
+					    p->cgroup_unified, n) == 0)
+				p->have |= OL_HAVE_CGROUP;
+		}
+	}
+	if (read & OL_READ_CMDLINE) {
+		rc = read_one(c, dfd, "cmdline");
+		if (rc < 0)
+			return rc;
+		if (rc > 0) {
+			p->cmdline = ol_cmdline_join(c->buf.data, c->buf.len);
+			if (!p->cmdline)
+				return -ENOMEM;
+			p->have |= OL_HAVE_CMDLINE;
+		}
+	}
+	return 0;
+}
+
+static int scan_one(struct scan_ctx *c, const struct ol_root *root,
+		    const char *name, pid_t pid, unsigned int read,
+		    struct ol_proc *p)
+{
+	int dfd, rc;
+
+	memset(p, 0, sizeof(*p));
+	p->pid = pid;
+	dfd = openat(root->procfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return is_vanished(-errno) ? -ESRCH : -errno;
+	c->denied = 0;
+	rc = read_proc(c, dfd, read, p);
+	close(dfd);
+	if (rc < 0) {
+		ol_proc_free(p);
+		return is_vanished(rc) ? -ESRCH : rc;
+	}
+	return 0;
+}
+
+int ol_scan_pid(const struct ol_root *root, pid_t pid, unsigned int read,
+		struct ol_proc *out)
+{
+	struct scan_ctx c = { 0 };
+	char name[32];
+	int rc;
+
+	if (pid <= 0)
+		return -ESRCH;
+	snprintf(name, sizeof(name), "%d", (int)pid);
+	rc = scan_one(&c, root, name, pid, read, out);
+	ol_buf_free(&c.buf);
+	return rc;
+}
+
+static int list_add(struct ol_proclist *l, struct ol_proc **slot)
+{
+	if (l->n == l->cap) {
+		size_t ncap = l->cap ? l->cap * 2 : 512;
+		struct ol_proc *np = realloc(l->procs, ncap * sizeof(*np));
+
+		if (!np)
+			return -ENOMEM;
+		l->procs = np;
+		l->cap = ncap;
+	}
+	*slot = &l->procs[l->n];
+	return 0;
+}
+
+static int parse_pid_name(const char *s, pid_t *pid)
+{
+	long v = 0;
+
+	if (!*s)
+		return 0;
+	for (; *s; s++) {
+		if (!isdigit((unsigned char)*s))
+			return 0;
+		v = v * 10 + (*s - '0');
+		if (v > 0x7fffffff)
+			return 0;
+	}
+	*pid = (pid_t)v;
+	return v > 0;
+}
+
+static int scan_into(struct scan_ctx *c, const struct ol_root *root,
+		     const char *name, pid_t pid, unsigned int read,
+		     struct ol_proclist *out)
+{
+	struct ol_proc *p;
+	int rc = list_add(out, &p);
+
+	if (rc < 0)
+		return rc;
+	rc = scan_one(c, root, name, pid, read, p);
+	if (rc == -ESRCH) {
+		out->vanished++;
+		return 0;
+	}
+	if (rc < 0)
+		return rc;
+	if (c->denied)
+		out->denied++;
+	out->n++;
+	return 0;
+}
+
+int ol_scan(const struct ol_root *root, const struct ol_scan_opts *opts,
+	    struct ol_proclist *out)
+{
+	struct scan_ctx c = { 0 };
+	struct dirent *de;
+	DIR *dir;
+	int fd, rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (opts->pids) {
+		size_t i;
+
+		for (i = 0; i < opts->npids && rc == 0; i++) {
+			char name[32];
+
+			snprintf(name, sizeof(name), "%d", (int)opts->pids[i]);
+			rc = scan_into(&c, root, name, opts->pids[i], opts->read, out);
+		}
+		goto done;
+	}
+
+	fd = openat(root->procfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	dir = fdopendir(fd);
+	if (!dir) {
+		rc = -errno;
+		close(fd);
+		return rc;
+	}
+	for (;;) {
+		pid_t pid;
+
+		errno = 0;
+		de = readdir(dir);
+		if (!de) {
+			if (errno)
+				rc = -errno;
+			break;
+		}
+		if (!parse_pid_name(de->d_name, &pid))
+			continue;
+		rc = scan_into(&c, root, de->d_name, pid, opts->read, out);
+		if (rc < 0)
+			break;
+	}
+	closedir(dir);
+done:
+	ol_buf_free(&c.buf);
+	if (rc < 0)
+		ol_proclist_free(out);
+	return rc;
+}
+
+enum ol_unkillable ol_proc_killable(const struct ol_proc *p)
+{
+	if (p->pid == 1)
+		return OL_UNKILLABLE_INIT;
+	if ((p->have & OL_HAVE_KTHREAD) && p->kthread)
+		return OL_UNKILLABLE_KTHREAD;
+	if ((p->have & OL_HAVE_ADJ) && p->oom_score_adj == OL_OOM_SCORE_ADJ_MIN)
+		return OL_UNKILLABLE_ADJ_MIN;
+	if ((p->have & OL_HAVE_MM) && !p->has_mm)
+		return OL_UNKILLABLE_NO_MM;
+	if (!(p->have & OL_HAVE_KTHREAD) || !(p->have & OL_HAVE_ADJ) ||
+	    !(p->have & OL_HAVE_MM))
+		return OL_KILLABLE_UNKNOWN;
+	return OL_KILLABLE;
+}
+
+const char *ol_proc_cgroup(const struct ol_proc *p)
+{
+	if (!(p->have & OL_HAVE_CGROUP))
+		return NULL;
+	return p->cgroup[0] ? p->cgroup : p->cgroup_unified;
+}
+
+const char *ol_unkillable_str(enum ol_unkillable why)
+{
+	switch (why) {
+	case OL_KILLABLE:		return "killable";
+	case OL_UNKILLABLE_INIT:	return "init is never killed";
+	case OL_UNKILLABLE_KTHREAD:	return "kernel thread";
+	case OL_UNKILLABLE_ADJ_MIN:	return "oom_score_adj is -1000 (OOM killing disabled)";
+	case OL_UNKILLABLE_NO_MM:	return "no memory of its own (zombie or exiting)";
+	default:			return "unknown";
+	}
+}
+
+int ol_proc_badness(const struct ol_proc *p, const struct ol_sysinfo *si,
+		    enum ol_era era, struct ol_badness *out)
+{
+	struct ol_badness_in in = { 0 };
+	unsigned long ps = (unsigned long)si->page_size;
+	int rc;
+
+	if (!(p->have & OL_HAVE_RSS) || !(p->have & OL_HAVE_ADJ) ||
+	    !(p->have & OL_HAVE_SWAP) || !(p->have & OL_HAVE_PGTABLES))
+		return -ENODATA;
+	/* eras B..D give CAP_SYS_ADMIN a bonus: it must be known there */
+	if (era >= OL_ERA_B && era <= OL_ERA_D && !(p->have & OL_HAVE_CAPS))
+		return -ENODATA;
+	/* the kernel counts pages; status says kB, so whole pages are exact */
+	in.rss = (unsigned long)(p->rss_anon / ps + p->rss_file / ps + p->rss_shmem / ps);
+	if (!(p->have & OL_HAVE_MEM))
+		in.rss = (unsigned long)(p->rss / ps);
+	in.swap = (unsigned long)(p->swap / ps);
+	/* pgtables_bytes / PAGE_SIZE; VmPTE is pgtables_bytes >> 10 */
+	in.pgtables = (unsigned long)(p->pgtables / ps);
+	in.adj = p->oom_score_adj;
+	in.totalpages = si->totalpages;
+	in.cap_sys_admin = !!(p->cap_eff & (1ull << 21));	/* CAP_SYS_ADMIN */
+	rc = ol_badness(era, &in, out);
+	if (rc == 0 && out->killable) {
+		enum ol_unkillable why = ol_proc_killable(p);
+
+		if (why != OL_KILLABLE && why != OL_KILLABLE_UNKNOWN) {
+			/* oom_unkillable_task(), no mm: LONG_MIN (0 before 5.9) */
+			out->killable = 0;
+			out->points = out->raw = era == OL_ERA_F ? LONG_MIN : 0;
+		}
+	}
+	return rc;
+}

@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "oomlens/root.h"
+
+/* No /proc or /sys file comes near this; a larger file is not one of them. */
+#define OL_READ_MAX	(64u << 20)
+
+static int open_dir(int base, const char *name)
+{
+	return openat(base, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+int ol_root_open(struct ol_root *root, const char *sysroot)
+{
+	int base;
+
+	memset(root, 0, sizeof(*root));
+	root->procfd = root->sysfd = root->etcfd = -1;
+
+	if (sysroot) {
+		root->path = strdup(sysroot);
+		if (!root->path)
+			return -ENOMEM;
+		base = open(sysroot, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	} else {
+		base = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	}
+	if (base < 0) {
+		int e = -errno;
+
+		free(root->path);
+		root->path = NULL;
+		return e;
+	}
+	root->procfd = open_dir(base, "proc");
+	root->sysfd = open_dir(base, "sys");
+	root->etcfd = open_dir(base, "etc");
+	close(base);
+	if (root->procfd < 0) {
+		int e = -errno;
+
+		ol_root_close(root);
+		return e;
+	}
+	return 0;
+}
+
+void ol_root_close(struct ol_root *root)
+{
+	if (root->procfd >= 0)
+		close(root->procfd);
+	if (root->sysfd >= 0)
+		close(root->sysfd);
+	if (root->etcfd >= 0)
+		close(root->etcfd);
+	free(root->path);
+	root->path = NULL;
+	root->procfd = root->sysfd = root->etcfd = -1;
+}
+
+void ol_buf_free(struct ol_buf *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+}
+
+static int buf_grow(struct ol_buf *b, size_t want)
+{
+	char *p;
+
+	if (b->cap >= want)
+		return 0;
+	p = realloc(b->data, want);
+	if (!p)
+		return -ENOMEM;
+	b->data = p;
+	b->cap = want;
+	return 0;
+}
+
+int ol_read_at(int dirfd, const char *name, struct ol_buf *b)
+{
+	int fd, rc = 0;
+
+	if (dirfd < 0)
+		return -ENOENT;
+	if (buf_grow(b, 4096) < 0)
+		return -ENOMEM;
+	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	b->len = 0;
+	for (;;) {
+		ssize_t n;
+
+		if (b->len + 1 >= b->cap) {
+			if (b->cap >= OL_READ_MAX) {
+				rc = -EFBIG;
+				break;
+			}
+			if (buf_grow(b, b->cap * 2) < 0) {
+				rc = -ENOMEM;
+				break;
+			}
+		}
+		n = read(fd, b->data + b->len, b->cap - b->len - 1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			rc = -errno;
+			break;
+		}
+		if (n == 0)
+			break;
+		b->len += (size_t)n;
+		/*
+		 * /proc files hand over their whole content in one read()
+		 * when the buffer is large enough: a short read is the end.
+		 * Regular files (fixture trees) are read to EOF the same way.
+		 */
+		if (b->len + 1 < b->cap)
+			break;
+	}
+	close(fd);
+	b->data[b->len] = '\0';
+	return rc;
+}

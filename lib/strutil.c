@@ -1,0 +1,263 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "oomlens/strutil.h"
+
+/*
+ * Length of the valid UTF-8 sequence at @s (at most @n bytes), or 0.
+ * Overlong forms, surrogates and code points past U+10FFFF are invalid.
+ */
+static size_t utf8_seq(const unsigned char *s, size_t n, unsigned long *cp)
+{
+	size_t len, i;
+	unsigned long c;
+
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	} else if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		len = 2;
+		c = s[0] & 0x1f;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		len = 3;
+		c = s[0] & 0x0f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		len = 4;
+		c = s[0] & 0x07;
+	} else {
+		return 0;
+	}
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[i] & 0x3f);
+	}
+	if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
+	    c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return len;
+}
+
+/*
+ * Code points that steer a terminal or reorder text: C1 controls (U+0080..
+ * U+009F, CSI among them) and the bidirectional overrides and isolates.
+ */
+static int is_unsafe_cp(unsigned long cp)
+{
+	return (cp >= 0x80 && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) ||
+	       (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200e || cp == 0x200f ||
+	       cp == 0x061c;
+}
+
+char *ol_escape_mem(const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	char *out, *o;
+	size_t i = 0;
+
+	if (n > (SIZE_MAX - 1) / 4)
+		return NULL;
+	out = malloc(n * 4 + 1);	/* every byte at most "\xNN" */
+	if (!out)
+		return NULL;
+	o = out;
+	while (i < n) {
+		unsigned long cp;
+		size_t len = utf8_seq(s + i, n - i, &cp);
+
+		/* backslash too, as libsmartcols does: "\x5c", so output is unambiguous */
+		if (len == 1 && cp >= 0x20 && cp < 0x7f && cp != '\\') {
+			*o++ = (char)cp;
+		} else if (len > 1 && !is_unsafe_cp(cp)) {
+			memcpy(o, s + i, len);
+			o += len;
+		} else {
+			if (len == 0)
+				len = 1;
+			for (size_t k = 0; k < len; k++)
+				o += sprintf(o, "\\x%02x", s[i + k]);
+		}
+		i += len;
+	}
+	*o = '\0';
+	return out;
+}
+
+char *ol_escape(const char *s)
+{
+	return ol_escape_mem(s, strlen(s));
+}
+
+char *ol_utf8_sanitize(const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t n = strlen(str), i = 0;
+	char *out, *o;
+
+	out = malloc(n * 3 + 1);	/* a bad byte grows to U+FFFD (3 bytes) */
+	if (!out)
+		return NULL;
+	o = out;
+	while (i < n) {
+		unsigned long cp;
+		size_t len = utf8_seq(s + i, n - i, &cp);
+
+		if (len) {
+			memcpy(o, s + i, len);
+			o += len;
+			i += len;
+		} else {
+			memcpy(o, "\xef\xbf\xbd", 3);
+			o += 3;
+			i++;
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+void ol_size_human(unsigned long long bytes, char *buf, size_t sz)
+{
+	static const char suffix[] = "BKMGTPE";
+	unsigned long long div = 1;
+	int exp = 0;
+	double v;
+
+	while (exp < 6 && bytes / div >= 1024) {
+		div *= 1024;
+		exp++;
+	}
+	if (exp == 0) {
+		snprintf(buf, sz, "%lluB", bytes);
+		return;
+	}
+	v = (double)bytes / (double)div;
+	/* one decimal, as lsblk and free -h print; "2.0G" reads as "2G" */
+	if (v >= 1023.95 && exp < 6) {
+		v /= 1024;
+		exp++;
+	}
+	snprintf(buf, sz, "%.1f", v);
+	if (strlen(buf) > 2 && strcmp(buf + strlen(buf) - 2, ".0") == 0)
+		buf[strlen(buf) - 2] = '\0';
+	snprintf(buf + strlen(buf), sz - strlen(buf), "%c", suffix[exp]);
+}
+
+int ol_parse_size(const char *s, unsigned long long *bytes)
+{
+	unsigned long long whole, frac = 0, fdiv = 1, mult = 1;
+	const char *p = s;
+	char *end;
+
+	if (!isdigit((unsigned char)*p))
+		return -EINVAL;
+	errno = 0;
+	whole = strtoull(p, &end, 10);
+	if (errno)
+		return -ERANGE;
+	p = end;
+	if (*p == '.') {
+		p++;
+		if (!isdigit((unsigned char)*p))
+			return -EINVAL;
+		while (isdigit((unsigned char)*p)) {
+			if (fdiv < 1000000000ULL) {
+				frac = frac * 10 + (unsigned long long)(*p - '0');
+				fdiv *= 10;
+			}
+			p++;
+		}
+	}
+	switch (toupper((unsigned char)*p)) {
+	case '\0':	break;
+	case 'B':	break;
+	case 'K':	mult = 1ULL << 10; break;
+	case 'M':	mult = 1ULL << 20; break;
+	case 'G':	mult = 1ULL << 30; break;
+	case 'T':	mult = 1ULL << 40; break;
+	case 'P':	mult = 1ULL << 50; break;
+	default:	return -EINVAL;
+	}
+	if (*p && *p != 'B' && *p != 'b') {
+		p++;
+		if (*p == 'i')
+			p++;
+		if (*p == 'B')
+			p++;
+	} else if (*p) {
+		p++;
+	}
+	if (*p)
+		return -EINVAL;
+	if (whole > ULLONG_MAX / mult)
+		return -ERANGE;
+	*bytes = whole * mult + frac * mult / fdiv;
+	return 0;
+}
+
+int ol_strtol(const char *s, long *val)
+{
+	char *end;
+
+	if (!s || !*s || isspace((unsigned char)*s))
+		return -EINVAL;
+	errno = 0;
+	*val = strtol(s, &end, 10);
+	if (errno)
+		return -ERANGE;
+	if (*end)
+		return -EINVAL;
+	return 0;
+}
+
+int ol_strtoul(const char *s, unsigned long *val)
+{
+	char *end;
+
+	if (!s || !isdigit((unsigned char)*s))
+		return -EINVAL;
+	errno = 0;
+	*val = strtoul(s, &end, 10);
+	if (errno)
+		return -ERANGE;
+	if (*end)
+		return -EINVAL;
+	return 0;
+}
+
+char *ol_defuse_bidi(const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t n = strlen(str), i = 0;
+	/* U+061C is 2 bytes and grows to 3: room for 3/2 */
+	char *out = malloc(n * 2 + 1), *o = out;
+
+	if (!out)
+		return NULL;
+	while (i < n) {
+		unsigned long cp;
+		size_t len = utf8_seq(s + i, n - i, &cp);
+
+		if (len > 1 && is_unsafe_cp(cp) && cp > 0x9f) {
+			/* U+FFFD: shown, but obeyed by no terminal */
+			memcpy(o, "\xef\xbf\xbd", 3);
+			o += 3;
+		} else {
+			if (!len)
+				len = 1;
+			memcpy(o, s + i, len);
+			o += len;
+		}
+		i += len;
+	}
+	*o = '\0';
+	return out;
+}
