@@ -31,11 +31,17 @@ static long sysroot_page_size(const struct ol_root *root, struct ol_buf *b)
 	    ol_parse_stat(b->data, &sst) == 0 && sst.rss_pages > 0 &&
 	    ol_read_at(root->procfd, "1/status", b) == 0 &&
 	    ol_parse_status(b->data, &st) == 0 && (st.have & OL_ST_VMRSS)) {
-		unsigned long long ps = st.vm_rss_kb * 1024 / (unsigned long long)sst.rss_pages;
+		/*
+		 * The two counters are read at different moments (and stat's
+		 * is the per-CPU approximation on 6.2+): take the page size
+		 * that the ratio is within 10% of.
+		 */
+		double ratio = (double)st.vm_rss_kb * 1024 / (double)sst.rss_pages;
+		long ps;
 
-		/* only a power of two from 4 KiB to 64 KiB is a page size */
-		if (ps >= 4096 && ps <= 65536 && !(ps & (ps - 1)))
-			return (long)ps;
+		for (ps = 4096; ps <= 65536; ps *= 2)
+			if (ratio > ps * 0.9 && ratio < ps * 1.1)
+				return ps;
 	}
 	return 0;
 }
