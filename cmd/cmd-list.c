@@ -38,7 +38,7 @@ static const struct ol_column columns[] = {
 	[COL_SHARE]	= { "SHARE", "share", 6, R, OL_CT_PERCENT, 0, "badness as a percentage of RAM + swap" },
 	[COL_CGROUP]	= { "CGROUP", "cgroup", 20, T, OL_CT_UNTRUSTED, 1, "memory cgroup path" },
 	[COL_UNIT]	= { "UNIT", "unit", 16, T, OL_CT_UNTRUSTED, 1, "systemd unit, container or pod of the cgroup" },
-	[COL_KILLABLE]	= { "KILLABLE", "killable", 3, 0, OL_CT_BOOL, 1, "whether the OOM killer may pick it, or why not" },
+	[COL_KILLABLE]	= { "KILLABLE", "killable", 3, 0, OL_CT_BOOL, 1, "whether the OOM killer may pick it (yes), or why not (no:REASON)" },
 	[COL_STATE]	= { "STATE", "state", 1, 0, OL_CT_STR, 1, "process state (R, S, D, Z, ...)" },
 };
 #undef R
@@ -193,10 +193,11 @@ static void get_cell(const void *rowp, int col, struct ol_cell *c, void *data)
 		c->known = r->why != OL_KILLABLE_UNKNOWN;
 		c->i = r->why == OL_KILLABLE;
 		switch (r->why) {
-		case OL_UNKILLABLE_INIT:	c->text = "no (init)"; break;
-		case OL_UNKILLABLE_KTHREAD:	c->text = "no (kthread)"; break;
-		case OL_UNKILLABLE_ADJ_MIN:	c->text = "no (adj -1000)"; break;
-		case OL_UNKILLABLE_NO_MM:	c->text = "no (no mm)"; break;
+		/* one word each, so raw output needs no escapes */
+		case OL_UNKILLABLE_INIT:	c->text = "no:init"; break;
+		case OL_UNKILLABLE_KTHREAD:	c->text = "no:kthread"; break;
+		case OL_UNKILLABLE_ADJ_MIN:	c->text = "no:adj-1000"; break;
+		case OL_UNKILLABLE_NO_MM:	c->text = "no:no-mm"; break;
 		default:			break;
 		}
 		break;

@@ -1,0 +1,178 @@
+#!/usr/bin/env bash
+# oomlens list: against the fixture sysroot copied from a 6.18 kernel (every
+# expected value is computed here from the fixture's own files, not typed
+# in), edited copies of it for what a live kernel here cannot show, and the
+# live system.
+. "$(dirname "$0")/lib.sh"
+ROOT=$FIXTURES/root-6.18
+L() { "$OOMLENS" --sysroot "$ROOT" list "$@"; }
+
+# --- the model, independently: badness and oom_score per pid from the files
+totalpages=$(awk '/^MemTotal:/ {m=$2} /^SwapTotal:/ {s=$2} END {print int(m/4) + int(s/4)}' "$ROOT/proc/meminfo")
+expected() {	# pid -> "badness oom_score" for a killable process
+	local d=$ROOT/proc/$1
+	awk -v tp="$totalpages" -v adj="$(cat "$d/oom_score_adj")" '
+		/^RssAnon:|^RssFile:|^RssShmem:|^VmSwap:|^VmPTE:/ { pages += int($2 / 4) }
+		END {
+			b = pages + adj * int(tp / 1000)
+			printf "%d %d\n", b, int((1000 + int(b * 1000 / tp)) * 2 / 3)
+		}' "$d/status"
+}
+
+run L -J -o PID,BADNESS,SCORE,ADJ,OOMADJ,RSS,ANON,FILE,SHMEM,SWAP,PGTABLES,KILLABLE
+expect_rc "list -J on the fixture exits 0" 0
+check "list -J is valid JSON with a processes array" eval 'jq -e ".processes | length > 0" <<<"$out" >/dev/null'
+json=$out
+bad=0
+for d in "$ROOT"/proc/[0-9]*; do
+	pid=${d##*/}
+	grep -q '^VmSize:' "$d/status" || continue	# kernel threads, zombies
+	[ "$pid" = 1 ] && continue
+	read -r b s < <(expected "$pid")
+	got=$(jq -r --argjson p "$pid" '.processes[] | select(.pid == $p) | "\(.badness) \(.oom_score)"' <<<"$json")
+	kernel=$(cat "$d/oom_score")
+	if [ "$got" != "$b $kernel" ] || [ "$s" != "$kernel" ]; then
+		bad=1
+		not_ok "pid $pid: badness $b and the kernel's oom_score $kernel" "oomlens: $got, model's score: $s"
+	fi
+done
+[ $bad = 0 ] && ok "badness of every killable fixture process matches the formula, and the formula gives the kernel's own oom_score"
+
+# memory in bytes in JSON, exactly RssAnon + RssFile + RssShmem
+want=$(awk '/^RssAnon:|^RssFile:|^RssShmem:/ {s += $2} END {print s * 1024}' "$ROOT/proc/5658/status")
+got=$(jq '.processes[] | select(.pid == 5658) | .rss' <<<"$json")
+check "JSON rss is bytes: RssAnon+RssFile+RssShmem ($want)" test "$got" = "$want"
+got=$(jq -c '.processes[] | select(.pid == 5658) | [.anon, .file, .shmem, .swap, .pgtables] | map(type)' <<<"$json")
+check "JSON memory terms are numbers" test "$got" = '["number","number","number","number","number"]'
+check "JSON oom_adj is the legacy value read from /proc" test "$(jq '.processes[] | select(.pid == 5660) | .oom_adj' <<<"$json")" = "$(cat "$ROOT/proc/5660/oom_adj")"
+check "JSON killable is a boolean" test "$(jq '.processes[] | select(.pid == 5658) | .killable' <<<"$json")" = true
+
+# always-present keys even when -o leaves them out
+run L -J -o RSS
+check "JSON always has pid, comm, oom_score, oom_score_adj, oom_adj" eval \
+	'jq -e ".processes | all(has(\"pid\") and has(\"comm\") and has(\"oom_score\") and has(\"oom_score_adj\") and has(\"oom_adj\") and has(\"rss\"))" <<<"$out" >/dev/null'
+
+# --- ranking
+run L -r -n -o PID,BADNESS
+first=$(printf '%s\n' "$out" | head -n 1 | awk '{print $1}')
+maxpid=$(for d in "$ROOT"/proc/[0-9]*; do p=${d##*/}; grep -q '^VmSize:' "$d/status" && [ "$p" != 1 ] && echo "$(expected "$p" | cut -d' ' -f1) $p"; done | sort -n -r | head -n 1 | cut -d' ' -f2)
+check "the first row is the process with the highest badness (pid $maxpid)" test "$first" = "$maxpid"
+check "rows are in non-increasing badness order" eval 'printf "%s\n" "$out" | awk "\$2 != \"-\"" | awk "NR > 1 && \$2 > prev {exit 1} {prev = \$2}"'
+check "unkillable rows (init, zombie) come last" eval 'printf "%s\n" "$out" | tail -n 2 | awk "{print \$2}" | grep -qx -- -'
+run L -r -n -o PID -t 1
+check "--top 1 prints only the worst" test "$out" = "$maxpid"
+run L -r -n -o PID -s pid
+check "--sort pid sorts ascending" eval 'printf "%s\n" "$out" | sort -n -c'
+run L -r -n -o PID -s pid --reverse
+check "--sort pid --reverse sorts descending" eval 'printf "%s\n" "$out" | sort -n -r -c'
+run L -r -n -o PID,RSS -b -s rss
+check "--sort rss puts the largest first" eval 'printf "%s\n" "$out" | awk "{print \$2}" | sort -n -r -c'
+run L -s nosuchcol
+check "--sort with an unknown column: exit 2" test "$rc" -eq 2
+
+# --- filters
+run L -r -n -o PID
+check "kernel threads are hidden by default" eval '! grep -qx 2 <<<"$out"'
+run L -r -n -o PID -k
+check "-k shows kernel threads" eval 'grep -qx 2 <<<"$out"'
+run L -r -n -o PID -p 5658,5660
+check "-p selects exactly those pids" test "$(printf '%s\n' "$out" | sort -n | tr '\n' ' ')" = "5658 5660 "
+run L -r -n -o PID -p 2
+check "-p shows a kernel thread it names" test "$out" = 2
+run L -p 424242
+check "-p with no such process: exit 1" eval '[ "$rc" -eq 1 ] && [[ "$err" == *"no such process"* ]]'
+run L -p 12x
+check "-p with a malformed pid: exit 2" test "$rc" -eq 2
+run L -p -5
+check "-p with a negative pid: exit 2" test "$rc" -eq 2
+run L -r -n -o PID -m 1000
+want=$(for d in "$ROOT"/proc/[0-9]*; do [ "$(cat "$d/oom_score")" -ge 1000 ] && echo "${d##*/}"; done | sort -n | tr '\n' ' ')
+check "--min-score 1000 keeps oom_score >= 1000 ($want)" test "$(printf '%s\n' "$out" | sort -n | tr '\n' ' ')" = "$want"
+run L -m abc
+check "--min-score with a non-number: exit 2" test "$rc" -eq 2
+run L -t 0
+check "--top 0: exit 2" test "$rc" -eq 2
+run L -r -n -o PID -u root
+check "-u root selects uid 0 processes, by the sysroot's passwd" test -n "$out"
+run L -r -n -o PID -u 0
+check "-u 0 is the same as -u root" test "$out" = "$(L -r -n -o PID -u root)"
+run L -u no-such-user-here
+check "-u with an unknown user: exit 2" test "$rc" -eq 2
+cg=$(sed -n 's/^[0-9]*:memory://p' "$ROOT/proc/5658/cgroup")
+run L -r -n -o PID,CGROUP -c "$cg"
+check "-c selects by memory cgroup ($cg)" eval '[ -n "$out" ] && printf "%s\n" "$out" | awk "{print \$2}" | grep -vqx -- "$cg" && false || true; [ -n "$out" ] && ! printf "%s\n" "$out" | awk "{print \$2}" | grep -vqx -- "$cg"'
+run L -r -n -o PID -c "${cg%?}"
+check "-c matches whole path components only" test -z "$out"
+run L -c relative
+check "-c without a leading /: exit 2" test "$rc" -eq 2
+
+# --- output formats
+run L -o PID,NOSUCH
+check "-o with an unknown column: exit 2, names it" eval '[ "$rc" -eq 2 ] && [[ "$err" == *NOSUCH* ]] && [ -z "$out" ]'
+run L -o +OOMADJ
+check "-o +LIST extends the defaults" eval '[[ "$(head -n 1 <<<"$out")" == *PID*USER*SCORE*COMM*OOMADJ* ]]'
+run L -o pid,comm
+check "column names are case-insensitive" test "$(head -n 1 <<<"$out" | tr -s ' ')" = " PID COMM"
+run L -n -o PID
+check "-n drops the heading" eval '! grep -q PID <<<"$out"'
+run L -H
+check "-H lists every column" eval '[ "$rc" -eq 0 ] && grep -q BADNESS <<<"$out" && grep -q KILLABLE <<<"$out"'
+run L -J -r
+check "-J with -r: exit 2" test "$rc" -eq 2
+run L -r -n -o PID,RSS -p 5658
+check "tables use human units" eval '[[ "$out" =~ ^5658\ [0-9.]+M$ ]]'
+want=$(awk '/^RssAnon:|^RssFile:|^RssShmem:/ {s += $2} END {print s * 1024}' "$ROOT/proc/5658/status")
+run L -r -n -o PID,RSS -p 5658 --bytes
+check "--bytes prints exact bytes" test "$out" = "5658 $want"
+run L extra-arg
+check "an extra argument: exit 2" test "$rc" -eq 2
+
+# --- untrusted names: the fixture's pid 5661 is named ev<ESC>[31mil<TAB>tab
+esc=$(printf '\033')
+for fmt in "" "-r"; do
+	run L $fmt -o PID,COMM,CMDLINE
+	check "table ${fmt:-(default)}: no raw ESC or TAB reaches the terminal" eval '! grep -q "[$esc	]" <<<"$out"'
+	check "table ${fmt:-(default)}: the ESC is shown as \\x1b" eval 'grep -qF "ev\\x1b[31mil\\x09tab" <<<"$out"'
+done
+run L -J -o COMM -p 5661
+check "JSON keeps the real name, escaped by JSON" test "$(jq -r '.processes[0].comm' <<<"$out")" = "$(printf 'ev\033[31mil\ttab')"
+run L -J -o COMM -p 5662
+check "a name with ') (' is read whole" test "$(jq -r '.processes[0].comm' <<<"$out")" = "x) (y"
+run L -r -n -o COMM -p 5662
+check "raw output escapes the space, as util-linux raw output does" test "$out" = 'x)\x20(y'
+
+# --- edited copies of the fixture
+EDIT=$TMP/root
+cp -a "$ROOT" "$EDIT"
+# hand edit: what the kernel shows for oom_score_adj -1000 (not settable here)
+echo -1000 > "$EDIT/proc/5659/oom_score_adj"; echo -17 > "$EDIT/proc/5659/oom_adj"; echo 0 > "$EDIT/proc/5659/oom_score"
+# hand edit: an unreadable file (a directory where oom_score was: EISDIR)
+rm "$EDIT/proc/5660/oom_score"; mkdir "$EDIT/proc/5660/oom_score"
+# hand edit: a process that exited mid-scan (its directory is empty)
+mkdir "$EDIT/proc/31337"
+run "$OOMLENS" --sysroot "$EDIT" list -J -o PID,SCORE,BADNESS,KILLABLE,COMM
+check "edited tree: exit 0" test "$rc" -eq 0
+check "adj -1000: killable false, badness null" test "$(jq -c '.processes[] | select(.pid == 5659) | [.killable, .badness, .oom_score_adj]' <<<"$out")" = '[false,null,-1000]'
+check "unreadable oom_score: null, and the rest of the row stays" test "$(jq -c '.processes[] | select(.pid == 5660) | [.oom_score, .comm, (.badness > 0)]' <<<"$out")" = '[null,"shm-user",true]'
+check "unreadable file: a note on stderr" eval '[[ "$err" == *"unreadable"* ]]'
+check "a vanished process is skipped quietly" eval '! jq -e ".processes[] | select(.pid == 31337)" <<<"$out" >/dev/null'
+run "$OOMLENS" --sysroot "$EDIT" list -r -o PID,SCORE,KILLABLE -p 5659,5660
+check "table: unknown as '-', unkillable reason in words" eval 'grep -qx "5660 - yes" <<<"$out" && grep -qx "5659 0 no:adj-1000" <<<"$out"'
+rm "$EDIT/proc/meminfo"
+run "$OOMLENS" --sysroot "$EDIT" list
+check "no meminfo: exit 1 with one error line" eval '[ "$rc" -eq 1 ] && [ -z "$out" ] && [ "$(grep -c "" <<<"$err")" -eq 1 ]'
+
+# --- stdout errors
+if [ -w /dev/full ]; then
+	run L -o PID
+	"$OOMLENS" --sysroot "$ROOT" list >/dev/full 2>"$TMP/err"; rc=$?
+	check "writing to /dev/full: exit 1 and a message" eval '[ "$rc" -eq 1 ] && grep -q "write error" "$TMP/err"'
+else
+	skip "writing to /dev/full" "no /dev/full"
+fi
+
+# --- the live system
+run "$OOMLENS" list -J -p $$
+check "live: list -p \$\$ finds this shell" eval '[ "$rc" -eq 0 ] && [ "$(jq ".processes[0].pid" <<<"$out")" = $$ ]'
+run "$OOMLENS" list
+check "live: list exits 0 with rows" eval '[ "$rc" -eq 0 ] && [ "$(grep -c "" <<<"$out")" -gt 1 ]'
