@@ -49,10 +49,11 @@ int ol_out_select(struct ol_out *o, const char *list, const int *defaults,
 	if (!list || *list == '+') {
 		for (i = 0; i < ndefaults; i++)
 			add_sel(o, defaults[i]);
-		if (!list)
-			return 0;
-		list++;
 	}
+	if (!list)
+		return 0;
+	if (*list == '+')
+		list++;
 	copy = strdup(list);
 	if (!copy)
 		return -ENOMEM;
