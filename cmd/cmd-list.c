@@ -214,28 +214,6 @@ static void get_cell(const void *rowp, int col, struct ol_cell *c, void *data)
 
 static struct list_ctx *sort_ctx;
 
-/* The kernel's own order: highest badness first; unkillable and unknown last. */
-static int cmp_badness(const struct row *a, const struct row *b)
-{
-	int ka = a->have_badness && a->b.killable, kb = b->have_badness && b->b.killable;
-
-	if (ka != kb)
-		return kb - ka;
-	if (ka) {
-		if (a->b.points != b->b.points)
-			return a->b.points > b->b.points ? -1 : 1;
-		/*
-		 * Ties: from ~5.3 the kernel keeps the last task of its scan,
-		 * which runs in creation order: the younger process is first.
-		 */
-		if ((a->p->have & b->p->have & OL_HAVE_START) &&
-		    a->p->starttime != b->p->starttime)
-			return a->p->starttime > b->p->starttime ? -1 : 1;
-		return a->p->pid > b->p->pid ? -1 : 1;
-	}
-	return a->p->pid < b->p->pid ? -1 : a->p->pid > b->p->pid;
-}
-
 static int cmp_rows(const void *x, const void *y)
 {
 	const struct row *a = *(const struct row *const *)x;
@@ -246,7 +224,7 @@ static int cmp_rows(const void *x, const void *y)
 	int r;
 
 	if (lc->sort_col < 0 || lc->sort_col == COL_BADNESS || lc->sort_col == COL_SHARE) {
-		r = cmp_badness(a, b);
+		r = ol_rank_cmp(a->p, &a->b, a->have_badness, b->p, &b->b, b->have_badness);
 		return lc->reverse ? -r : r;
 	}
 	col = &columns[lc->sort_col];

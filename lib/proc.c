@@ -455,3 +455,25 @@ int ol_proc_badness(const struct ol_proc *p, const struct ol_sysinfo *si,
 	}
 	return rc;
 }
+
+int ol_rank_cmp(const struct ol_proc *a, const struct ol_badness *ba, int ka,
+		const struct ol_proc *b, const struct ol_badness *bb, int kb)
+{
+	int ra = ka ? (ba->killable ? 0 : 2) : 1;
+	int rb = kb ? (bb->killable ? 0 : 2) : 1;
+
+	if (ra != rb)
+		return ra < rb ? -1 : 1;
+	if (ra == 0) {
+		if (ba->points != bb->points)
+			return ba->points > bb->points ? -1 : 1;
+		/*
+		 * Ties: from ~5.3 the kernel keeps the last task of its scan,
+		 * which runs in creation order: the younger process is first.
+		 */
+		if ((a->have & b->have & OL_HAVE_START) && a->starttime != b->starttime)
+			return a->starttime > b->starttime ? -1 : 1;
+		return a->pid > b->pid ? -1 : a->pid < b->pid;
+	}
+	return a->pid < b->pid ? -1 : a->pid > b->pid;
+}

@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef OOMLENS_OOMLENS_H
+#define OOMLENS_OOMLENS_H
+
+#include "root.h"
+#include "parse.h"
+#include "sysinfo.h"
+#include "badness.h"
+#include "proc.h"
+#include "cgroup.h"
+#include "strutil.h"
+#include "users.h"
+
+#endif

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef OOMLENS_ROOT_H
+#define OOMLENS_ROOT_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/*
+ * Where oomlens reads the system from: the live system ("/") or a copied
+ * tree (--sysroot).  Everything in the library reads through these
+ * descriptors, so a fixture tree gives the same answer on any machine.
+ */
+struct ol_root {
+	char *path;		/* sysroot path, or NULL for the live system */
+	int procfd;		/* DIR/proc, or -1 when absent */
+	int sysfd;		/* DIR/sys, or -1 when absent */
+	int etcfd;		/* DIR/etc, or -1 when absent */
+};
+
+/* Open @sysroot (NULL: the live system).  Returns 0 or -errno (no /proc). */
+int ol_root_open(struct ol_root *root, const char *sysroot);
+void ol_root_close(struct ol_root *root);
+static inline int ol_root_is_live(const struct ol_root *root)
+{
+	return root->path == NULL;
+}
+
+/* A growable buffer, reused across reads to avoid allocations. */
+struct ol_buf {
+	char *data;
+	size_t len;	/* bytes read; data[len] is always '\0' */
+	size_t cap;
+};
+
+void ol_buf_free(struct ol_buf *b);
+
+/*
+ * Read the whole file @name relative to @dirfd into @b with (usually) one
+ * read(2).  Returns 0 or -errno.
+ */
+int ol_read_at(int dirfd, const char *name, struct ol_buf *b);
+
+#endif
