@@ -401,7 +401,7 @@ int cmd_list(int argc, char **argv, struct ol_ctx *ctx)
 	unsigned int need = OL_HAVE_KTHREAD;
 
 	ol_out_init(&out, columns, NCOLS);
-	while ((c = getopt_long(argc, argv, "+:o:HJrnbs:p:u:c:m:t:khV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":o:HJrnbs:p:u:c:m:t:khV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			outarg = optarg;

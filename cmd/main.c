@@ -16,6 +16,7 @@
 
 const struct ol_cmd ol_commands[] = {
 	{ "list", cmd_list, "rank processes by how likely the OOM killer is to kill them" },
+	{ "explain", cmd_explain, "show the kernel's OOM arithmetic for a process, term by term" },
 };
 const size_t ol_ncommands = sizeof(ol_commands) / sizeof(ol_commands[0]);
 

@@ -10,5 +10,6 @@
 #include "cgroup.h"
 #include "strutil.h"
 #include "users.h"
+#include "memcg.h"
 
 #endif

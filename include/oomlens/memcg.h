@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef OOMLENS_MEMCG_H
+#define OOMLENS_MEMCG_H
+
+#include "proc.h"
+
+/*
+ * The memory cgroup whose limit a process is most likely to hit: of the
+ * process's memory cgroup and its ancestors, the one with the tightest
+ * limit (the one nearest the root among equals, since its usage is the
+ * largest).  A memcg OOM there ranks only the tasks below it, against
+ * totalpages = mem_cgroup_get_max(): the limit in pages plus the swap the
+ * group may use (none when its swappiness is 0).
+ */
+struct ol_memcg {
+	int version;			/* 1 or 2; 0 when no memory cgroup is found */
+	char path[4096];		/* the limiting cgroup (relative to the hierarchy) */
+	int limited;			/* 0: no limit anywhere up to the root */
+	unsigned long long limit_bytes;	/* memory.limit_in_bytes / memory.max */
+	unsigned long long usage_bytes;	/* memory.usage_in_bytes / memory.current */
+	unsigned long swap_pages;	/* swap counted into totalpages */
+	long swappiness;		/* -1 when unknown */
+	unsigned long totalpages;	/* mem_cgroup_get_max() */
+	int oom_kill_disable;		/* v1 memory.oom_control, -1 unknown */
+};
+
+/*
+ * Find the limiting memory cgroup of @p under ROOT/sys/fs/cgroup.
+ * Returns 0 (check ->version and ->limited), -ENODATA when @p's cgroup is
+ * unknown, or -errno.
+ */
+int ol_memcg_domain(const struct ol_root *root, const struct ol_proc *p,
+		    const struct ol_sysinfo *si, struct ol_memcg *out);
+
+/* Whether @p lives in @m's subtree (its memcg OOM candidates). */
+int ol_memcg_contains(const struct ol_memcg *m, const struct ol_proc *p);
+
+/* "max" or a number of bytes; v1's unlimited value counts as no limit. 0/-EINVAL */
+int ol_parse_memcg_limit(const char *buf, unsigned long long *bytes, int *limited);
+
+#endif
