@@ -69,8 +69,12 @@ tests/unit/test-%: tests/unit/test-%.c $(LIBA) .build-flags
 	$(CC) $(ALL_CFLAGS) $(shell $(PKG_CONFIG) --cflags cmocka) -o $@ $< $(LIBA) \
 		$(ALL_LDFLAGS) $(PKG_LIBS) $(shell $(PKG_CONFIG) --libs cmocka)
 
-check: oomlens $(UNIT_BINS)
-	@OOMLENS=$(CURDIR)/oomlens tests/run-tests.sh $(UNIT_BINS)
+# never sanitized: its memory footprint is what the live tests measure
+tests/helpers/%: tests/helpers/%.c
+	$(CC) -std=gnu11 -O2 $(WARNINGS) -o $@ $<
+
+check: oomlens $(UNIT_BINS) tests/helpers/hog
+	@OOMLENS=$(CURDIR)/oomlens HOG=$(CURDIR)/tests/helpers/hog tests/run-tests.sh $(UNIT_BINS)
 
 lint:
 	mandoc -Tlint -Wwarning $(MANPAGES)
@@ -97,7 +101,7 @@ uninstall:
 		$(DESTDIR)$(FISHCOMPDIR)/oomlens.fish
 
 clean:
-	rm -f oomlens $(LIB_OBJS) $(CMD_OBJS) $(LIBA) $(UNIT_BINS) .build-flags
+	rm -f oomlens $(LIB_OBJS) $(CMD_OBJS) $(LIBA) $(UNIT_BINS) tests/helpers/hog .build-flags
 	rm -rf tests/tmp
 
 .PHONY: all check lint bench install uninstall clean FORCE

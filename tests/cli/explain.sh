@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# oomlens explain: the arithmetic on the fixture (values computed here from
+# the fixture's files), errors, and the proof against the live kernel: every
+# quiescent process's computed oom_score equals the kernel's.
+. "$(dirname "$0")/lib.sh"
+ROOT=$FIXTURES/root-6.18
+E() { "$OOMLENS" --sysroot "$ROOT" explain "$@"; }
+: "${HOG:=$TESTS_DIR/helpers/hog}"
+
+totalpages=$(awk '/^MemTotal:/ {m=$2} /^SwapTotal:/ {s=$2} END {print int(m/4) + int(s/4)}' "$ROOT/proc/meminfo")
+
+# --- fixture: JSON terms against the files
+run E -J 5660
+check "explain -J on the fixture: exit 0, valid JSON" eval '[ "$rc" -eq 0 ] && jq -e .processes <<<"$out" >/dev/null'
+j=$out
+st=$ROOT/proc/5660/status
+kb() { awk -v k="$1:" '$1 == k {print $2}' "$st"; }
+check "terms: anon/file/shmem/pgtables kB are the status lines" test \
+	"$(jq -c '.processes[0].terms | [.anon_kb, .file_kb, .shmem_kb, .swap_kb, .pgtables_kb]' <<<"$j")" = \
+	"[$(kb RssAnon),$(kb RssFile),$(kb RssShmem),$(kb VmSwap),$(kb VmPTE)]"
+check "totalpages is MemTotal + SwapTotal in pages ($totalpages)" test "$(jq '.system.totalpages' <<<"$j")" = "$totalpages"
+check "adj_unit is totalpages / 1000, integer division" test "$(jq '.processes[0].terms.adj_unit' <<<"$j")" = $((totalpages / 1000))
+adj=$(cat "$ROOT/proc/5660/oom_score_adj")
+usage=$(( $(kb RssAnon) / 4 + $(kb RssFile) / 4 + $(kb RssShmem) / 4 + $(kb VmSwap) / 4 + $(kb VmPTE) / 4 ))
+check "badness = usage + adj x (totalpages / 1000)" test "$(jq '.processes[0].badness' <<<"$j")" = $((usage + adj * (totalpages / 1000)))
+check "base badness (adj 0) is the usage alone" test "$(jq '.processes[0].base_badness' <<<"$j")" = $usage
+check "computed oom_score equals the kernel's, 'match'" test \
+	"$(jq -c '.processes[0] | [.computed_oom_score, .agreement]' <<<"$j")" = "[$(cat "$ROOT/proc/5660/oom_score"),\"match\"]"
+
+run E -J --all
+check "explain --all -J: every fixture process, each with pid, oom_score, computed_oom_score, badness, totalpages, rank" eval \
+	'[ "$(jq ".processes | length" <<<"$out")" -eq "$(ls -d "$ROOT"/proc/[0-9]* | wc -l)" ] &&
+	 jq -e ".processes | all(has(\"pid\") and has(\"oom_score\") and has(\"computed_oom_score\") and has(\"badness\") and has(\"totalpages\") and has(\"rank\") and has(\"terms\"))" <<<"$out" >/dev/null'
+check "explain --all: every computable process matches the kernel's oom_score" eval \
+	'jq -e "[.processes[] | select(.computed_oom_score != null) | select(.computed_oom_score != .oom_score)] | length == 0" <<<"$out" >/dev/null'
+check "ranks are 1..n over the killable processes, in badness order" eval \
+	'[ "$(jq -c "[.processes[] | select(.rank != null)] | sort_by(.rank) | map(.badness) | . == (sort | reverse)" <<<"$out")" = true ]'
+check "unkillable: init and the zombie, with the reason in words" test \
+	"$(jq -c '[.processes[] | select(.killable == false) | .unkillable_reason] | sort' <<<"$out")" = \
+	'["init is never killed","kernel thread","no memory of its own (zombie or exiting)"]'
+
+# --- text: readable, with the formula filled in
+run E 5658
+check "text: the /proc formula with the numbers" eval 'grep -q "oom_score  = (1000 + badness x 1000 / totalpages) x 2 / 3" <<<"$out" && grep -q "kernel says $(cat "$ROOT/proc/5658/oom_score"): match" <<<"$out"'
+check "text: totalpages from MemTotal and SwapTotal" eval 'grep -q "totalpages = MemTotal .* kB + SwapTotal .* kB.* = $totalpages" <<<"$out"'
+check "text: its rank and who is ahead" eval 'grep -q "rank: .* of .* killable processes" <<<"$out" && grep -q "just ahead:" <<<"$out"'
+run E 1
+check "text: init is never killed" eval 'grep -q "never killed by the OOM killer: init is never killed" <<<"$out"'
+run E 5661
+check "text: a hostile name is escaped" eval '! grep -q "$(printf "\033")" <<<"$out" && grep -qF "ev\\x1b[31mil\\x09tab" <<<"$out"'
+
+# --- what-if
+run E -J 5658 --adj 0
+check "--adj 0: what-if badness is the base badness" test "$(jq '.processes[0] | .what_if.badness == .base_badness' <<<"$out")" = true
+run E -J 5659 --adj 1000
+check "--adj 1000 makes it first in line" test "$(jq '.processes[0].what_if.rank' <<<"$out")" = 1
+run E -J 5658 --adj -1000
+check "--adj -1000: never killed (badness null, score 0)" test "$(jq -c '.processes[0].what_if | [.badness, .oom_score]' <<<"$out")" = '[null,0]'
+run E -J 5659 --rss 1G --adj 0
+want=$(( 1024 * 1024 * 1024 / 4096 + $(awk '$1 == "VmSwap:" {s += $2 / 4} $1 == "VmPTE:" {s += int($2 / 4)} END {print s}' "$ROOT/proc/5659/status") ))
+check "--rss 1G: badness is 262144 pages + swap + page tables ($want)" test "$(jq '.processes[0].what_if.badness' <<<"$out")" = "$want"
+run E 5658 --adj 1001
+check "--adj out of range: exit 2" test "$rc" -eq 2
+run E 5658 --rss lots
+check "--rss malformed: exit 2" test "$rc" -eq 2
+
+# --- eras
+run E -J 5658 --kernel 4.19
+check "--kernel 4.19 uses the 4.17-5.8 era and does not compare with 6.18's oom_score" test \
+	"$(jq -c '[.system.era, .processes[0].agreement]' <<<"$out")" = '["4.17-5.8","not_compared"]'
+run E -J 5658 --kernel 3.10.0-1160.el7.x86_64
+check "--kernel 3.10: CAP_SYS_ADMIN takes 30 off oom_score_adj (root process)" test \
+	"$(jq -c '.processes[0].terms | [.oom_score_adj, .effective_adj]' <<<"$out")" = '[300,270]'
+run E 5658 --kernel 2.6.32
+check "--kernel 2.6.32 explains the old heuristic as history" eval '[ "$rc" -eq 0 ] && grep -q "HISTORY" <<<"$out"'
+run E --history
+check "--history alone explains the pre-2.6.36 heuristic" eval '[ "$rc" -eq 0 ] && grep -q "total_vm" <<<"$out"'
+run E 5658 --kernel banana
+check "--kernel garbage: exit 2" test "$rc" -eq 2
+
+# --- bad invocations
+run E
+check "no pid: exit 2" test "$rc" -eq 2
+run E 0
+check "pid 0: exit 2" test "$rc" -eq 2
+run E abc
+check "pid 'abc': exit 2" test "$rc" -eq 2
+run E --all 5658
+check "--all with a pid: exit 2" test "$rc" -eq 2
+run E 424242
+check "no such process: exit 1, one line" eval '[ "$rc" -eq 1 ] && [[ "$err" == *"no such process: 424242"* ]]'
+
+# --- the live kernel: computed == oom_score for every quiescent process
+if [ ! -x "$HOG" ]; then
+	skip "fidelity against the live kernel" "no hog helper ($HOG)"
+	exit 0
+fi
+pids=()
+trap 'kill "${pids[@]}" 2>/dev/null; rm -rf "$TMP"' EXIT
+"$HOG" -a 64 -n fid-anon64 > "$TMP/h1" & pids+=($!)
+"$HOG" -f 32 -A 250 -n fid-file32 > "$TMP/h2" & pids+=($!)
+"$HOG" -s 16 -A 500 -n fid-shm16 > "$TMP/h3" & pids+=($!)
+"$HOG" -a 8 -A 1000 -n fid-adj1000 > "$TMP/h4" & pids+=($!)
+"$HOG" -a 1 -f 1 -s 1 -A 999 -n fid-mixed > "$TMP/h5" & pids+=($!)
+for i in $(seq 100); do
+	[ "$(cat "$TMP"/h? 2>/dev/null | grep -c ready)" -eq 5 ] && break
+	sleep 0.1
+done
+sleep 0.5
+run "$OOMLENS" explain -J --all
+check "live: explain --all -J exits 0" test "$rc" -eq 0
+bad=$(jq -r --argjson me $$ '.processes[] | select(.computed_oom_score != null and .computed_oom_score != .oom_score) |
+	"\(.pid) \(.comm) kernel \(.oom_score) computed \(.computed_oom_score) (\(.agreement)) terms \(.terms)"' <<<"$out")
+ours=$(jq -r '[.processes[] | select(.comm | startswith("fid-")) | select(.agreement == "match")] | length' <<<"$out")
+check "live: all 5 test processes (anon, file, shmem, adj 250..1000) match the kernel exactly" test "$ours" = 5
+if [ -z "$bad" ]; then
+	ok "live: computed_oom_score == oom_score for all $(jq '.processes | length' <<<"$out") processes"
+else
+	not_ok "live: computed_oom_score == oom_score for every process" "$bad"
+fi

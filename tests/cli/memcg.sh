@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# A real memcg OOM: in a small cgroup-v1 memory cgroup (100 MiB), the order
+# in which `explain` ranks the processes within the cgroup is the order in
+# which the kernel kills them when the group runs out of memory.  Only this
+# test's own processes live there; the cgroup is removed afterwards.  Never
+# a global OOM: the limit is far below the machine's memory.
+. "$(dirname "$0")/lib.sh"
+: "${HOG:=$TESTS_DIR/helpers/hog}"
+MEMCG=/sys/fs/cgroup/memory
+
+if [ ! -w "$MEMCG" ] || [ ! -e "$MEMCG/memory.limit_in_bytes" ]; then
+	skip "memcg kill order" "no writable cgroup-v1 memory controller at $MEMCG (cgroup v2-only host?)"
+	exit 0
+fi
+if ! dmesg >/dev/null 2>&1 || [ ! -r /dev/kmsg ]; then
+	skip "memcg kill order" "the kernel log is not readable"
+	exit 0
+fi
+[ -x "$HOG" ] || { skip "memcg kill order" "no hog helper"; exit 0; }
+
+cg=$MEMCG/oomlens-test-$$
+pids=()
+cleanup() {
+	kill -9 "${pids[@]}" 2>/dev/null
+	wait 2>/dev/null
+	for _ in $(seq 50); do
+		[ -d "$cg" ] || break
+		rmdir "$cg" 2>/dev/null && break
+		sleep 0.1
+	done
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+mkdir "$cg" || { not_ok "create $cg"; exit 0; }
+echo $((100 << 20)) > "$cg/memory.limit_in_bytes"
+[ -e "$cg/memory.memsw.limit_in_bytes" ] && echo $((100 << 20)) > "$cg/memory.memsw.limit_in_bytes" 2>/dev/null
+echo 0 > "$cg/memory.oom_control" 2>/dev/null	# OOM killer on (the default)
+
+# start PROGRAM ARGS... inside the cgroup; its pid in $last
+start_in_cg() {
+	local out=$1
+	shift
+	sh -c 'echo $$ > "$1/cgroup.procs" && shift && exec "$@"' sh "$cg" "$@" >"$out" &
+	last=$!
+	pids+=("$last")
+}
+start_in_cg "$TMP/a" "$HOG" -a 30 -n cg-a30
+a=$last
+start_in_cg "$TMP/b" "$HOG" -a 10 -A 600 -n cg-b10-adj600
+b=$last
+start_in_cg "$TMP/c" "$HOG" -a 40 -n cg-c40
+c=$last
+for _ in $(seq 100); do
+	[ "$(cat "$TMP/a" "$TMP/b" "$TMP/c" | grep -c ready)" -eq 3 ] && break
+	sleep 0.1
+done
+
+run "$OOMLENS" explain -J "$a" "$b" "$c"
+check "explain finds the cgroup and its 100 MiB limit" test \
+	"$(jq -c '[.processes[].memcg | .path == "/oomlens-test-'$$'" and .limit_bytes == 104857600] | all' <<<"$out")" = true
+predicted=$(jq -r '.processes | sort_by(.memcg.rank) | map(.pid) | join(" ")' <<<"$out")
+check "explain ranks the three within the cgroup (1, 2, 3)" test \
+	"$(jq -c '[.processes[].memcg.rank] | sort' <<<"$out")" = '[1,2,3]'
+
+# Now run the group out of memory: a fourth process grows by 1 MiB steps.
+seq_before=$(dmesg | wc -l)
+start_in_cg "$TMP/d" "$HOG" -g 40 -d 20 -n cg-grower
+for _ in $(seq 150); do
+	grep -q done "$TMP/d" && break
+	kill -0 "$last" 2>/dev/null || break
+	sleep 0.1
+done
+sleep 0.5
+killed=$(dmesg | tail -n +"$((seq_before + 1))" |
+	sed -n 's/.*Memory cgroup out of memory: Killed process \([0-9]*\) .*/\1/p' |
+	grep -xE "$a|$b|$c|$last" | tr '\n' ' ')
+killed=${killed% }
+echo "# predicted order: $predicted; the kernel killed: ${killed:-nothing}"
+if [ -z "$killed" ]; then
+	not_ok "the group ran out of memory and the kernel killed" "no kill in the kernel log"
+else
+	n=$(wc -w <<<"$killed")
+	want=$(cut -d' ' -f1-"$n" <<<"$predicted")
+	check "the kernel killed in the predicted order ($want)" test "$killed" = "$want"
+fi

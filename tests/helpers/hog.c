@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * hog: hold (or grow) memory of a chosen kind, for the live tests.
+ *   hog [-a MiB] [-f MiB] [-s MiB] [-g MiB] [-A adj] [-n name] [-d ms]
+ *   -a  private anonymous memory, touched     -f  a file mapped and read in
+ *   -s  shared memory (memfd), touched        -g  then grow anon by 1 MiB steps
+ *   -A  oom_score_adj to set (raising needs no privilege)
+ *   -n  comm to set with PR_SET_NAME          -d  delay between growth steps
+ * Prints "ready" on stdout when its memory is in place (after growing, "done"),
+ * then sleeps until killed.
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+static void touch(char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i += 4096)
+		p[i] = 1;
+}
+
+static void die(const char *what)
+{
+	perror(what);
+	exit(1);
+}
+
+int main(int argc, char **argv)
+{
+	size_t anon = 0, file = 0, shm = 0, grow = 0, mib = 1 << 20;
+	const char *name = NULL, *adj = NULL;
+	int c, delay = 10;
+
+	while ((c = getopt(argc, argv, "a:f:s:g:A:n:d:")) != -1) {
+		switch (c) {
+		case 'a': anon = strtoul(optarg, NULL, 10) * mib; break;
+		case 'f': file = strtoul(optarg, NULL, 10) * mib; break;
+		case 's': shm = strtoul(optarg, NULL, 10) * mib; break;
+		case 'g': grow = strtoul(optarg, NULL, 10); break;
+		case 'A': adj = optarg; break;
+		case 'n': name = optarg; break;
+		case 'd': delay = atoi(optarg); break;
+		default: return 2;
+		}
+	}
+	if (adj) {
+		FILE *f = fopen("/proc/self/oom_score_adj", "w");
+
+		if (!f || fputs(adj, f) < 0 || fclose(f) != 0)
+			die("oom_score_adj");
+	}
+	if (name)
+		prctl(PR_SET_NAME, name, 0, 0, 0);
+	if (anon) {
+		char *p = mmap(NULL, anon, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (p == MAP_FAILED)
+			die("mmap anon");
+		touch(p, anon);
+	}
+	if (file) {
+		char path[] = "/var/tmp/oomlens-hog.XXXXXX";
+		int fd = mkstemp(path);
+		char *p;
+		volatile char sum = 0;
+
+		if (fd < 0 || ftruncate(fd, (off_t)file) < 0)
+			die("file");
+		unlink(path);
+		p = mmap(NULL, file, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+		if (p == MAP_FAILED)
+			die("mmap file");
+		touch(p, file);
+		for (size_t i = 0; i < file; i += 4096)
+			sum += p[i];
+	}
+	if (shm) {
+		int fd = memfd_create("hog", 0);
+		char *p;
+
+		if (fd < 0 || ftruncate(fd, (off_t)shm) < 0)
+			die("memfd");
+		p = mmap(NULL, shm, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+		if (p == MAP_FAILED)
+			die("mmap shm");
+		touch(p, shm);
+	}
+	printf("ready\n");
+	fflush(stdout);
+	for (size_t i = 0; i < grow; i++) {
+		char *p = mmap(NULL, mib, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (p == MAP_FAILED)
+			die("mmap grow");
+		touch(p, mib);
+		usleep((useconds_t)delay * 1000);
+	}
+	if (grow) {
+		printf("done\n");
+		fflush(stdout);
+	}
+	for (;;)
+		pause();
+}
