@@ -11,5 +11,6 @@
 #include "strutil.h"
 #include "users.h"
 #include "memcg.h"
+#include "kmsg.h"
 
 #endif

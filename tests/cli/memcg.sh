@@ -62,6 +62,12 @@ predicted=$(jq -r '.processes | sort_by(.memcg.rank) | map(.pid) | join(" ")' <<
 check "explain ranks the three within the cgroup (1, 2, 3)" test \
 	"$(jq -c '[.processes[].memcg.rank] | sort' <<<"$out")" = '[1,2,3]'
 
+# watch them while it happens: it must say the OOM killer took them
+"$OOMLENS" watch --jsonl -i 0.2 "$a" "$b" "$c" >"$TMP/watch" 2>"$TMP/watch.err" &
+watcher=$!
+pids+=("$watcher")
+sleep 0.5
+
 # Now run the group out of memory: a fourth process grows by 1 MiB steps.
 seq_before=$(dmesg | wc -l)
 start_in_cg "$TMP/d" "$HOG" -g 40 -d 20 -n cg-grower
@@ -83,3 +89,14 @@ else
 	want=$(cut -d' ' -f1-"$n" <<<"$predicted")
 	check "the kernel killed in the predicted order ($want)" test "$killed" = "$want"
 fi
+
+kill -INT "$watcher" 2>/dev/null
+wait "$watcher" 2>/dev/null
+rc=$?
+check "watch stopped cleanly on SIGINT" test "$rc" -eq 0
+for p in $killed; do
+	check "watch: $p was killed by the OOM killer in a memory cgroup" test \
+		"$(jq -c --argjson p "$p" 'select(.pid == $p and .event != null) | [.event, .constraint]' "$TMP/watch")" = '["oom_kill","memcg"]'
+done
+check "watch: samples have rank, badness and oom_score" eval \
+	'jq -s -e "map(select(.event == null)) | length > 0 and all(.rank > 0 and .badness > 0 and .oom_score > 0)" "$TMP/watch" >/dev/null'

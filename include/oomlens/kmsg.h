@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef OOMLENS_KMSG_H
+#define OOMLENS_KMSG_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/* One /dev/kmsg record: "PRI,SEQ,USEC,FLAGS[,...];MESSAGE\n[ KEY=VALUE\n]..." */
+struct ol_kmsg_rec {
+	int level;			/* syslog priority & 7 */
+	int facility;			/* syslog priority >> 3 */
+	unsigned long long seq;
+	unsigned long long usec;	/* since boot */
+	const char *msg;		/* in the caller's buffer, not NUL-terminated */
+	size_t msglen;
+};
+
+/* Parse one record read() from /dev/kmsg (pure).  0 or -EINVAL. */
+int ol_kmsg_parse(const char *buf, size_t len, struct ol_kmsg_rec *rec);
+
+/*
+ * Read every record now in the kernel ring buffer (non-blocking, one record
+ * per read, EPIPE for records overwritten meanwhile skipped) and call @fn for
+ * each; @fn returns non-zero to stop.  Returns 0, or -errno (-EPERM when
+ * dmesg_restrict forbids it).
+ */
+int ol_kmsg_each(int (*fn)(const struct ol_kmsg_rec *rec, void *data), void *data);
+
+enum ol_kill_kind { OL_KILL_NONE = 0, OL_KILL_GLOBAL, OL_KILL_MEMCG, OL_KILL_OTHER };
+
+/*
+ * If @msg (one kernel log message) reports the OOM killer killing a
+ * process, return its kind and set *@pid; else OL_KILL_NONE.  Pure.
+ */
+enum ol_kill_kind ol_kill_line(const char *msg, size_t len, pid_t *pid);
+
+#endif

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "oomlens/kmsg.h"
+
+int ol_kmsg_parse(const char *buf, size_t len, struct ol_kmsg_rec *rec)
+{
+	const char *semi, *end = buf + len, *p = buf;
+	unsigned long long v[3];
+	char *e;
+	int i;
+
+	memset(rec, 0, sizeof(*rec));
+	semi = memchr(buf, ';', len);
+	if (!semi)
+		return -EINVAL;
+	for (i = 0; i < 3; i++) {
+		if (p >= semi || *p < '0' || *p > '9')
+			return -EINVAL;
+		v[i] = strtoull(p, &e, 10);
+		if (e > semi || (*e != ',' && *e != ';'))
+			return -EINVAL;
+		p = e + 1;
+	}
+	rec->level = (int)(v[0] & 7);
+	rec->facility = (int)(v[0] >> 3);
+	rec->seq = v[1];
+	rec->usec = v[2];
+	rec->msg = semi + 1;
+	/* the message ends at the first newline; dictionary lines follow */
+	e = memchr(rec->msg, '\n', (size_t)(end - rec->msg));
+	rec->msglen = (size_t)((e ? e : end) - rec->msg);
+	return 0;
+}
+
+int ol_kmsg_each(int (*fn)(const struct ol_kmsg_rec *rec, void *data), void *data)
+{
+	char buf[8192];	/* a record is at most CONSOLE_EXT_LOG_MAX (8 KiB) */
+	int fd, rc = 0;
+
+	fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		struct ol_kmsg_rec rec;
+		ssize_t n = read(fd, buf, sizeof(buf) - 1);
+
+		if (n < 0) {
+			if (errno == EINTR || errno == EPIPE)
+				continue;	/* EPIPE: records overwritten under us */
+			if (errno != EAGAIN)
+				rc = -errno;
+			break;
+		}
+		if (n == 0)
+			break;
+		buf[n] = '\0';
+		if (ol_kmsg_parse(buf, (size_t)n, &rec) == 0 && fn(&rec, data))
+			break;
+	}
+	close(fd);
+	return rc;
+}
+
+static const char *find(const char *s, size_t len, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (size_t i = 0; i + n <= len; i++)
+		if (memcmp(s + i, needle, n) == 0)
+			return s + i;
+	return NULL;
+}
+
+enum ol_kill_kind ol_kill_line(const char *msg, size_t len, pid_t *pid)
+{
+	const char *k = find(msg, len, "Killed process ");
+	enum ol_kill_kind kind;
+	long v = 0;
+	const char *p;
+
+	if (!k)
+		return OL_KILL_NONE;
+	if (find(msg, (size_t)(k - msg), "Memory cgroup out of memory"))
+		kind = OL_KILL_MEMCG;
+	else if (find(msg, (size_t)(k - msg), "Out of memory") ||
+		 find(msg, (size_t)(k - msg), "Out of Memory"))
+		kind = OL_KILL_GLOBAL;
+	else if (k == msg)
+		kind = OL_KILL_OTHER;	/* 2.6.36..5.0: a line of its own */
+	else
+		return OL_KILL_NONE;
+	p = k + strlen("Killed process ");
+	if (p >= msg + len || *p < '0' || *p > '9')
+		return OL_KILL_NONE;
+	while (p < msg + len && *p >= '0' && *p <= '9' && v < 0x40000000)
+		v = v * 10 + (*p++ - '0');
+	*pid = (pid_t)v;
+	return kind;
+}
