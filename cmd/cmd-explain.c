@@ -392,34 +392,139 @@ struct memcg_view {
 	long first_points;
 };
 
-static void memcg_view(struct explain *e, struct ent *en, struct memcg_view *v)
+/*
+ * Caches for --all: the limiting memcg of each cgroup path, and for each
+ * limiting memcg its killable members in the kernel's order, so that
+ * explaining every process stays O(n log n).
+ */
+struct cg_domain {
+	char *cgpath;			/* a process's cgroup path */
+	struct ol_memcg m;		/* its limiting memcg */
+};
+
+struct dom_member {
+	const struct ol_proc *p;
+	struct ol_badness b;
+};
+
+struct dom_rank {
+	char *path;			/* the limiting memcg */
+	int version;
+	struct dom_member *v;
+	size_t n;
+};
+
+static struct cg_domain *cg_cache;
+static size_t cg_n;
+static struct dom_rank *dom_cache;
+static size_t dom_n;
+
+static int member_cmp(const void *x, const void *y)
+{
+	const struct dom_member *a = x, *b = y;
+
+	return ol_rank_cmp(a->p, &a->b, 1, b->p, &b->b, 1);
+}
+
+static const struct ol_memcg *domain_of(struct explain *e, const struct ol_proc *p)
+{
+	const char *path;
+	struct cg_domain *nc;
+	size_t i;
+
+	if (!(p->have & OL_HAVE_CGROUP))
+		return NULL;
+	path = p->cgroup[0] ? p->cgroup : p->cgroup_unified;
+	for (i = 0; i < cg_n; i++)
+		if (strcmp(cg_cache[i].cgpath, path) == 0)
+			return &cg_cache[i].m;
+	nc = realloc(cg_cache, (cg_n + 1) * sizeof(*nc));
+	if (!nc)
+		return NULL;
+	cg_cache = nc;
+	if (ol_memcg_domain(&e->ctx->root, p, &e->si, &cg_cache[cg_n].m) < 0)
+		return NULL;
+	cg_cache[cg_n].cgpath = strdup(path);
+	if (!cg_cache[cg_n].cgpath)
+		return NULL;
+	return &cg_cache[cg_n++].m;
+}
+
+static const struct dom_rank *ranking_of(struct explain *e, const struct ol_memcg *m)
+{
+	struct dom_rank *nd, *d;
+	size_t i;
+
+	for (i = 0; i < dom_n; i++)
+		if (dom_cache[i].version == m->version && strcmp(dom_cache[i].path, m->path) == 0)
+			return &dom_cache[i];
+	nd = realloc(dom_cache, (dom_n + 1) * sizeof(*nd));
+	if (!nd)
+		return NULL;
+	dom_cache = nd;
+	d = &dom_cache[dom_n];
+	memset(d, 0, sizeof(*d));
+	d->path = strdup(m->path);
+	d->version = m->version;
+	d->v = calloc(e->pl.n ? e->pl.n : 1, sizeof(*d->v));
+	if (!d->path || !d->v) {
+		free(d->path);
+		free(d->v);
+		return NULL;
+	}
+	for (i = 0; i < e->pl.n; i++) {
+		struct dom_member *dm = &d->v[d->n];
+
+		if (!ol_memcg_contains(m, &e->pl.procs[i]) ||
+		    badness_with(e, &e->pl.procs[i], m->totalpages, &dm->b) < 0 || !dm->b.killable)
+			continue;
+		dm->p = &e->pl.procs[i];
+		d->n++;
+	}
+	qsort(d->v, d->n, sizeof(*d->v), member_cmp);
+	dom_n++;
+	return d;
+}
+
+static void free_caches(void)
 {
 	size_t i;
 
+	for (i = 0; i < cg_n; i++)
+		free(cg_cache[i].cgpath);
+	for (i = 0; i < dom_n; i++) {
+		free(dom_cache[i].path);
+		free(dom_cache[i].v);
+	}
+	free(cg_cache);
+	free(dom_cache);
+	cg_cache = NULL;
+	dom_cache = NULL;
+	cg_n = dom_n = 0;
+}
+
+static void memcg_view(struct explain *e, struct ent *en, struct memcg_view *v)
+{
+	const struct ol_memcg *m = domain_of(e, en->p);
+	const struct dom_rank *d;
+	size_t i;
+
 	memset(v, 0, sizeof(*v));
-	if (ol_memcg_domain(&e->ctx->root, en->p, &e->si, &v->m) < 0 || !v->m.version ||
-	    !v->m.limited)
+	if (!m)
 		return;
-	if (badness_with(e, en->p, v->m.totalpages, &v->b) < 0)
+	v->m = *m;
+	if (!m->version || !m->limited || badness_with(e, en->p, m->totalpages, &v->b) < 0)
 		return;
 	v->ok = 1;
-	if (!v->b.killable)
+	if (!v->b.killable || !(d = ranking_of(e, m)))
 		return;
-	v->rank = 1;
-	for (i = 0; i < e->pl.n; i++) {
-		struct ol_proc *q = &e->pl.procs[i];
-		struct ol_badness qb;
-
-		if (!ol_memcg_contains(&v->m, q) || badness_with(e, q, v->m.totalpages, &qb) < 0 ||
-		    !qb.killable)
-			continue;
-		v->count++;
-		if (q != en->p && ol_rank_cmp(q, &qb, 1, en->p, &v->b, 1) < 0)
-			v->rank++;
-		if (!v->first || ol_rank_cmp(q, &qb, 1, v->first, &(struct ol_badness){ .killable = 1, .points = v->first_points }, 1) < 0) {
-			v->first = q;
-			v->first_points = qb.points;
-		}
+	v->count = (long)d->n;
+	for (i = 0; i < d->n; i++)
+		if (d->v[i].p == en->p)
+			v->rank = (long)i + 1;
+	if (d->n) {
+		v->first = d->v[0].p;
+		v->first_points = d->v[0].b.points;
 	}
 }
 
@@ -550,8 +655,6 @@ static int explain_one(struct explain *e, struct ent *en)
 	}
 	memcg_view(e, en, &mv);
 	m = mv.m;
-	if (!mv.ok)
-		ol_memcg_domain(&e->ctx->root, p, &e->si, &m);
 
 	if (e->json) {
 		json_object *o = json_object_new_object();
@@ -878,6 +981,7 @@ int cmd_explain(int argc, char **argv, struct ol_ctx *ctx)
 out:
 	if (e.jarr)
 		json_object_put(e.jarr);
+	free_caches();
 	free(e.ents);
 	free(e.order);
 	free(pids);
