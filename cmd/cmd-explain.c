@@ -740,6 +740,22 @@ static int explain_one(struct explain *e, struct ent *en)
 	if (en->have && en->b.killable) {
 		unsigned long long ps = (unsigned long long)e->si.page_size;
 
+		/* the answer first, in words; the arithmetic follows */
+		printf("  in short:  ");
+		if (en->rank == 1)
+			printf("the OOM killer would kill it first");
+		else if (en->rank)
+			printf("number %ld in line for the OOM killer, of %zu", en->rank, e->nkillable);
+		if (en->b.adj_pages > 0 && en->b.points > 0)
+			printf("; oom_score_adj %ld makes %.0f%% of its badness",
+			       p->oom_score_adj, 100.0 * (double)en->b.adj_pages / (double)en->b.points);
+		else if (en->b.adj_pages < 0)
+			printf("; oom_score_adj %ld takes %ld pages off its badness",
+			       p->oom_score_adj, -en->b.adj_pages);
+		else
+			printf("; its memory alone decides (oom_score_adj %ld)", p->oom_score_adj);
+		printf("\n");
+
 		printf("  memory the kernel counts              kB        pages\n");
 		if (p->have & OL_HAVE_MEM) {
 			print_pages_row(e, "anon (RssAnon)", p->rss_anon, 1);
