@@ -17,7 +17,7 @@ FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 
 CC         ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS       := json-c smartcols
+PKGS       := json-c smartcols libsystemd zlib
 
 CFLAGS     ?= -O2 -g
 WARNINGS   := -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes \

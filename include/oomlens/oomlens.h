@@ -12,5 +12,6 @@
 #include "users.h"
 #include "memcg.h"
 #include "kmsg.h"
+#include "oomlog.h"
 
 #endif

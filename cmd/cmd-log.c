@@ -1,0 +1,1247 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/klog.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <json.h>
+#include <systemd/sd-id128.h>
+#include <systemd/sd-journal.h>
+#include <zlib.h>
+
+#include "oomlens.h"
+
+struct summary_count {
+	char *key;
+	unsigned long n;
+	time_t first, last;
+};
+
+struct summary {
+	struct summary_count *v;
+	size_t n;
+};
+
+struct logrun {
+	struct ol_ctx *ctx;
+	int json, jsonl, summary, fail_if_found, top;
+	time_t since, until;
+	unsigned long events, kernel_kills, partial;
+	json_object *jarr;
+	struct summary by_victim, by_cgroup, by_host;
+	time_t first, last;
+	int write_error;
+};
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static void usage(void)
+{
+	fputs("Usage:\n"
+	      " oomlens log [options] [<file>...]\n"
+	      "\n"
+	      "Find OOM events in kernel logs: the victim, the trigger, the cgroup, and\n"
+	      "whether the logged task table explains the kernel's choice.\n"
+	      "\n"
+	      "Options:\n"
+	      " -J, --json               use JSON output format\n"
+	      "     --jsonl              one JSON event per line\n"
+	      " -s, --summary            counts per victim, cgroup and host\n"
+	      " -f, --follow             keep reading and print each event as it completes\n"
+	      "     --journal            read the kernel messages in the systemd journal\n"
+	      " -b, --boot <id|-n>       with --journal: this boot (0 current, -1 previous)\n"
+	      "     --since <time>       only events at or after <time>\n"
+	      "     --until <time>       only events before <time>\n"
+	      " -t, --top <n>            candidates to show per event (default 5)\n"
+	      "     --kernel <version>   the kernel release, when the log does not name it\n"
+	      "     --fail-if-found      exit 1 when an event is found (for cron)\n"
+	      " -h, --help               display this help\n"
+	      " -V, --version            display version\n"
+	      "\n"
+	      "Without a file, the kernel ring buffer (/dev/kmsg); '-' is standard input;\n"
+	      "gzip-compressed files are read as they are.\n"
+	      "\n"
+	      "For more details see oomlens-log(1).\n", stdout);
+}
+
+/* "2026-11-28", "2026-11-28 10:00[:00]", "2026-11-28T10:00:00", "@EPOCH", "-2h", "-30m", "-1d" */
+static int parse_time(const char *s, time_t *t)
+{
+	struct tm tm = { 0 };
+	char *end;
+	long v;
+
+	if (*s == '@') {
+		errno = 0;
+		v = strtol(s + 1, &end, 10);
+		if (errno || *end || end == s + 1)
+			return -EINVAL;
+		*t = (time_t)v;
+		return 0;
+	}
+	if (*s == '-' && s[1] >= '0' && s[1] <= '9') {
+		long mult;
+
+		v = strtol(s + 1, &end, 10);
+		switch (*end) {
+		case 's': mult = 1; break;
+		case 'm': mult = 60; break;
+		case 'h': mult = 3600; break;
+		case 'd': mult = 86400; break;
+		default: return -EINVAL;
+		}
+		if (end[1])
+			return -EINVAL;
+		*t = time(NULL) - v * mult;
+		return 0;
+	}
+	end = strptime(s, "%Y-%m-%d", &tm);
+	if (!end)
+		return -EINVAL;
+	if (*end == ' ' || *end == 'T') {
+		char *e2 = strptime(end + 1, "%H:%M:%S", &tm);
+
+		if (!e2)
+			e2 = strptime(end + 1, "%H:%M", &tm);
+		end = e2;
+	}
+	if (!end || *end)
+		return -EINVAL;
+	tm.tm_isdst = -1;
+	*t = mktime(&tm);
+	return 0;
+}
+
+static void count(struct summary *s, const char *key, time_t when)
+{
+	size_t i;
+	struct summary_count *nv;
+
+	for (i = 0; i < s->n; i++)
+		if (strcmp(s->v[i].key, key) == 0)
+			break;
+	if (i == s->n) {
+		nv = realloc(s->v, (s->n + 1) * sizeof(*nv));
+		if (!nv)
+			return;
+		s->v = nv;
+		s->v[i].key = strdup(key);
+		if (!s->v[i].key)
+			return;
+		s->v[i].n = 0;
+		s->v[i].first = s->v[i].last = when;
+		s->n++;
+	}
+	s->v[i].n++;
+	if (when && (!s->v[i].first || when < s->v[i].first))
+		s->v[i].first = when;
+	if (when > s->v[i].last)
+		s->v[i].last = when;
+}
+
+static void summary_free(struct summary *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->v[i].key);
+	free(s->v);
+}
+
+/* What users call a cgroup: the unit, container or pod, else the path. */
+static void cgroup_name(const char *path, char *buf, size_t sz)
+{
+	struct ol_cg_decoded d;
+
+	ol_cgroup_decode(path, &d);
+	ol_cgroup_label(&d, buf, sz);
+	if (!buf[0])
+		snprintf(buf, sz, "%s", path);
+}
+
+static void iso_time(time_t t, long usec, char *buf, size_t sz)
+{
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	if (usec >= 0) {
+		size_t n = strftime(buf, sz, "%Y-%m-%dT%H:%M:%S", &tm);
+
+		n += (size_t)snprintf(buf + n, sz - n, ".%06ld", usec);
+		strftime(buf + n, sz - n, "%z", &tm);
+	} else {
+		strftime(buf, sz, "%Y-%m-%d %H:%M:%S", &tm);
+	}
+}
+
+/* ---- JSON ---- */
+
+static json_object *jstr(const char *s)
+{
+	char *c;
+	json_object *j;
+
+	if (!s)
+		return NULL;
+	c = ol_utf8_sanitize(s);
+	j = json_object_new_string(c ? c : "");
+	free(c);
+	return j;
+}
+
+static json_object *jnum(long long v) { return json_object_new_int64(v); }
+
+static json_object *jvictim(const struct ol_victim *v)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "pid", v->pid >= 0 ? jnum(v->pid) : NULL);
+	json_object_object_add(o, "comm", jstr(v->comm));
+	json_object_object_add(o, "uid", v->uid >= 0 ? jnum(v->uid) : NULL);
+	json_object_object_add(o, "total_vm_kb", v->have & OL_VIC_TOTAL_VM ? jnum((long long)v->total_vm_kb) : NULL);
+	json_object_object_add(o, "anon_rss_kb", v->have & OL_VIC_ANON ? jnum((long long)v->anon_rss_kb) : NULL);
+	json_object_object_add(o, "file_rss_kb", v->have & OL_VIC_FILE ? jnum((long long)v->file_rss_kb) : NULL);
+	json_object_object_add(o, "shmem_rss_kb", v->have & OL_VIC_SHMEM ? jnum((long long)v->shmem_rss_kb) : NULL);
+	json_object_object_add(o, "pgtables_kb", v->have & OL_VIC_PGTABLES ? jnum((long long)v->pgtables_kb) : NULL);
+	json_object_object_add(o, "oom_score_adj", v->have & OL_VIC_ADJ ? jnum(v->oom_score_adj) : NULL);
+	json_object_object_add(o, "reaped", v->reaped ? json_object_new_boolean(v->reaped > 0) : NULL);
+	return o;
+}
+
+static json_object *jcgroup(const char *path)
+{
+	json_object *o;
+	struct ol_cg_decoded d;
+	char label[512];
+
+	if (!path)
+		return NULL;
+	ol_cgroup_decode(path, &d);
+	ol_cgroup_label(&d, label, sizeof(label));
+	o = json_object_new_object();
+	json_object_object_add(o, "path", jstr(path));
+	json_object_object_add(o, "name", label[0] ? jstr(label) : NULL);
+	json_object_object_add(o, "unit", d.unit[0] ? jstr(d.unit) : NULL);
+	json_object_object_add(o, "runtime", d.runtime[0] ? jstr(d.runtime) : NULL);
+	json_object_object_add(o, "container_id", d.container[0] ? jstr(d.container) : NULL);
+	json_object_object_add(o, "pod_uid", d.pod_uid[0] ? jstr(d.pod_uid) : NULL);
+	json_object_object_add(o, "qos", d.qos[0] ? jstr(d.qos) : NULL);
+	return o;
+}
+
+static json_object *jevent(const struct ol_oom_event *ev)
+{
+	json_object *o = json_object_new_object(), *t, *a;
+	const struct ol_prediction *pr = &ev->prediction;
+	char buf[64];
+	size_t i;
+
+	json_object_object_add(o, "kind", jstr(ol_ev_kind_str(ev->kind)));
+	json_object_object_add(o, "killer", jstr(ev->killer));
+	json_object_object_add(o, "time", ev->time[0] ? jstr(ev->time) : NULL);
+	if (ev->epoch) {
+		iso_time(ev->epoch, ev->epoch_usec, buf, sizeof(buf));
+		json_object_object_add(o, "timestamp", jstr(buf));
+	} else {
+		json_object_object_add(o, "timestamp", NULL);
+	}
+	json_object_object_add(o, "boot_seconds", ev->boot >= 0 ? json_object_new_double(ev->boot) : NULL);
+	json_object_object_add(o, "host", ev->host[0] ? jstr(ev->host) : NULL);
+	json_object_object_add(o, "kernel", ev->kernel[0] ? jstr(ev->kernel) : NULL);
+	json_object_object_add(o, "outcome", jstr(ol_outcome_str(ev->outcome)));
+	json_object_object_add(o, "partial", json_object_new_boolean(ev->partial));
+	if (ev->have_trigger) {
+		t = json_object_new_object();
+		json_object_object_add(t, "comm", ev->have_trigger & OL_TRIG_COMM ? jstr(ev->trigger_comm) : NULL);
+		json_object_object_add(t, "pid", ev->have_trigger & OL_TRIG_PID ? jnum(ev->trigger_pid) : NULL);
+		json_object_object_add(t, "gfp_mask", ev->have_trigger & OL_TRIG_GFP ? jstr(ev->gfp_mask) : NULL);
+		json_object_object_add(t, "order", ev->have_trigger & OL_TRIG_ORDER ? jnum(ev->order) : NULL);
+		json_object_object_add(t, "oom_score_adj", ev->have_trigger & OL_TRIG_ADJ ? jnum(ev->trigger_adj) : NULL);
+		json_object_object_add(o, "trigger", t);
+	} else {
+		json_object_object_add(o, "trigger", NULL);
+	}
+	json_object_object_add(o, "constraint", ev->constraint[0] ? jstr(ev->constraint) : NULL);
+	json_object_object_add(o, "nodemask", ev->nodemask[0] ? jstr(ev->nodemask) : NULL);
+	json_object_object_add(o, "cpuset", jstr(ev->cpuset));
+	json_object_object_add(o, "mems_allowed", ev->mems_allowed[0] ? jstr(ev->mems_allowed) : NULL);
+	json_object_object_add(o, "oom_memcg", jcgroup(ev->oom_memcg));
+	json_object_object_add(o, "task_memcg", jcgroup(ev->task_memcg));
+	json_object_object_add(o, "target_cgroup", jcgroup(ev->target_cgroup));
+	if (ev->have_mem & OL_MEM_MEMCG) {
+		t = json_object_new_object();
+		json_object_object_add(t, "usage_kb", jnum((long long)ev->memcg_usage_kb));
+		json_object_object_add(t, "limit_kb", jnum((long long)ev->memcg_limit_kb));
+		json_object_object_add(t, "failcnt", jnum((long long)ev->memcg_failcnt));
+		json_object_object_add(t, "memsw_limit_kb", ev->have_mem & OL_MEM_MEMSW ? jnum((long long)ev->memsw_limit_kb) : NULL);
+		json_object_object_add(t, "swap_limit_kb", ev->have_mem & OL_MEM_SWAP ? jnum((long long)ev->swap_limit_kb) : NULL);
+		json_object_object_add(o, "memcg", t);
+	} else {
+		json_object_object_add(o, "memcg", NULL);
+	}
+	t = json_object_new_object();
+	json_object_object_add(t, "pages_ram", ev->have_mem & OL_MEM_PAGES_RAM ? jnum((long long)ev->pages_ram) : NULL);
+	json_object_object_add(t, "pages_reserved", ev->have_mem & OL_MEM_RESERVED ? jnum((long long)ev->pages_reserved) : NULL);
+	json_object_object_add(t, "free_swap_kb", ev->have_mem & OL_MEM_FREE_SWAP ? jnum((long long)ev->free_swap_kb) : NULL);
+	json_object_object_add(t, "total_swap_kb", ev->have_mem & OL_MEM_TOTAL_SWAP ? jnum((long long)ev->total_swap_kb) : NULL);
+	json_object_object_add(t, "page_size", ev->page_size ? jnum(ev->page_size) : NULL);
+	json_object_object_add(o, "memory", t);
+
+	json_object_object_add(o, "victim", ev->nvictims ? jvictim(&ev->victims[0]) : NULL);
+	a = json_object_new_array();
+	for (i = 0; i < ev->nvictims; i++)
+		json_object_array_add(a, jvictim(&ev->victims[i]));
+	json_object_object_add(o, "victims", a);
+	if (ev->have_selected) {
+		t = json_object_new_object();
+		json_object_object_add(t, "pid", jnum(ev->selected_pid));
+		json_object_object_add(t, "comm", jstr(ev->selected_comm));
+		json_object_object_add(t, "score", jnum(ev->selected_score));
+		json_object_object_add(o, "selected", t);
+	} else {
+		json_object_object_add(o, "selected", NULL);
+	}
+	json_object_object_add(o, "oom_group", jcgroup(ev->group_kill));
+	json_object_object_add(o, "panic", ev->panic[0] ? jstr(ev->panic) : NULL);
+
+	if (ev->tasks_seen) {
+		a = json_object_new_array();
+		for (i = 0; i < ev->ntasks; i++) {
+			const struct ol_task_row *r = &ev->tasks[i];
+
+			t = json_object_new_object();
+			json_object_object_add(t, "pid", jnum(r->pid));
+			json_object_object_add(t, "uid", r->have & OL_COL_UID ? jnum(r->uid) : NULL);
+			json_object_object_add(t, "tgid", r->have & OL_COL_TGID ? jnum(r->tgid) : NULL);
+			json_object_object_add(t, "total_vm", r->have & OL_COL_TOTAL_VM ? jnum(r->total_vm) : NULL);
+			json_object_object_add(t, "rss", r->have & OL_COL_RSS ? jnum(r->rss) : NULL);
+			json_object_object_add(t, "swapents", r->have & OL_COL_SWAPENTS ? jnum(r->swapents) : NULL);
+			json_object_object_add(t, "oom_score_adj", r->have & OL_COL_OOM_SCORE_ADJ ? jnum(r->oom_score_adj) : NULL);
+			json_object_object_add(t, "name", jstr(r->name));
+			json_object_object_add(t, "badness", pr->valid && r->eligible ? jnum(r->badness) : NULL);
+			json_object_array_add(a, t);
+		}
+		json_object_object_add(o, "tasks", a);
+	} else {
+		json_object_object_add(o, "tasks", NULL);
+	}
+	if (pr->valid && pr->top >= 0) {
+		const struct ol_task_row *r = &ev->tasks[pr->top];
+
+		t = json_object_new_object();
+		json_object_object_add(t, "pid", jnum(r->pid));
+		json_object_object_add(t, "comm", jstr(r->name));
+		json_object_object_add(t, "badness", jnum(r->badness));
+		json_object_object_add(t, "agrees", json_object_new_boolean(pr->agrees));
+		json_object_object_add(t, "cause", pr->cause ? jstr(pr->cause) : NULL);
+		json_object_object_add(t, "victim_rank", pr->victim_rank ? jnum(pr->victim_rank) : NULL);
+		json_object_object_add(t, "candidates", jnum(pr->ranked));
+		json_object_object_add(t, "era", jstr(ol_era_range((enum ol_era)pr->era)));
+		json_object_object_add(t, "totalpages", jnum((long long)pr->totalpages));
+		json_object_object_add(t, "totalpages_estimated", json_object_new_boolean(pr->totalpages_estimated));
+		json_object_object_add(t, "tie", json_object_new_boolean(pr->tie));
+		json_object_object_add(t, "root_bonus_changes", json_object_new_boolean(pr->root_bonus_changes));
+		json_object_object_add(o, "prediction", t);
+	} else {
+		json_object_object_add(o, "prediction", NULL);
+	}
+	t = json_object_new_object();
+	json_object_object_add(t, "first", jnum((long long)ev->first_line));
+	json_object_object_add(t, "last", jnum((long long)ev->last_line));
+	json_object_object_add(o, "lines", t);
+	return o;
+}
+
+/* ---- text ---- */
+
+static void kb_human(unsigned long long kb, char *buf, size_t sz)
+{
+	ol_size_human(kb * 1024, buf, sz);
+}
+
+static void put_escaped(const char *s)
+{
+	char *e = ol_escape(s);
+
+	fputs(e ? e : "?", stdout);
+	free(e);
+}
+
+static void text_event(struct logrun *lr, const struct ol_oom_event *ev)
+{
+	const struct ol_prediction *pr = &ev->prediction;
+	const struct ol_victim *v = ev->nvictims ? &ev->victims[0] : NULL;
+	char a[32], b[32], cg[512];
+	long pk = ev->page_size ? ev->page_size / 1024 : 4;
+
+	/* the head line: when, where, what kind, who asked */
+	if (ev->epoch) {
+		iso_time(ev->epoch, -1, a, sizeof(a));
+		printf("%s ", a);
+	} else if (ev->time[0]) {
+		put_escaped(ev->time);
+		putchar(' ');
+	}
+	if (ev->host[0]) {
+		put_escaped(ev->host);
+		putchar(' ');
+	}
+	if (ev->userspace) {
+		printf("%s killed ", ev->killer);
+		if (v) {
+			put_escaped(v->comm);
+			printf("[%ld]", v->pid);
+		}
+		if (ev->target_cgroup) {
+			printf("%scgroup ", v ? " in " : "");
+			put_escaped(ev->target_cgroup);
+		}
+		printf(" (a userspace OOM killer, not the kernel)\n\n");
+		return;
+	}
+	printf("%s OOM", ol_ev_kind_str(ev->kind));
+	if (ev->kind == OL_EV_MEMCG && ev->oom_memcg) {
+		printf(" in ");
+		cgroup_name(ev->oom_memcg, cg, sizeof(cg));
+		put_escaped(cg);
+		if (strcmp(cg, ev->oom_memcg)) {
+			printf(" (");
+			put_escaped(ev->oom_memcg);
+			putchar(')');
+		}
+	}
+	if (ev->have_mem & OL_MEM_MEMCG) {
+		kb_human(ev->memcg_limit_kb, a, sizeof(a));
+		kb_human(ev->memcg_usage_kb, b, sizeof(b));
+		printf(" (limit %s, usage %s)", ev->memcg_limit_kb >= 9007199254740988ULL ? "none" : a, b);
+	}
+	if (ev->have_trigger & OL_TRIG_COMM) {
+		printf(": ");
+		put_escaped(ev->trigger_comm);
+		if (ev->have_trigger & OL_TRIG_PID)
+			printf("[%ld]", ev->trigger_pid);
+		printf(" asked for memory");
+		if (ev->have_trigger & OL_TRIG_ORDER)
+			printf(" (order %d%s", ev->order, ev->have_trigger & OL_TRIG_GFP ? ", " : ")");
+		if (ev->have_trigger & OL_TRIG_GFP) {
+			printf("%s", ev->have_trigger & OL_TRIG_ORDER ? "" : " (");
+			put_escaped(ev->gfp_mask);
+			putchar(')');
+		}
+	}
+	printf("%s\n", ev->partial ? " [partial: the log holds only part of this event]" : "");
+	if (ev->kernel[0]) {
+		printf("  kernel ");
+		put_escaped(ev->kernel);
+		putchar('\n');
+	}
+	if (ev->constraint[0] && ev->kind != OL_EV_GLOBAL && ev->kind != OL_EV_MEMCG) {
+		printf("  constraint ");
+		put_escaped(ev->constraint);
+		putchar('\n');
+	}
+	if (ev->task_memcg && (!ev->oom_memcg || strcmp(ev->task_memcg, ev->oom_memcg))) {
+		printf("  victim's cgroup: ");
+		cgroup_name(ev->task_memcg, cg, sizeof(cg));
+		put_escaped(cg);
+		putchar('\n');
+	}
+
+	switch (ev->outcome) {
+	case OL_OUTCOME_NO_VICTIM:
+		printf("  nobody was killed: no killable process%s\n", ev->panic[0] ? ", and the kernel panicked" : "");
+		break;
+	case OL_OUTCOME_PANIC:
+		printf("  the kernel panicked: ");
+		put_escaped(ev->panic);
+		putchar('\n');
+		break;
+	default:
+		break;
+	}
+	if (v) {
+		unsigned long long rss = v->anon_rss_kb + v->file_rss_kb + v->shmem_rss_kb;
+
+		printf("  the kernel killed ");
+		put_escaped(v->comm);
+		printf("[%ld]", v->pid);
+		kb_human(rss, a, sizeof(a));
+		if (v->have & (OL_VIC_ANON | OL_VIC_FILE))
+			printf(" (%s rss", a);
+		else
+			printf(" (");
+		if (v->have & OL_VIC_ADJ)
+			printf("%sadj %ld", v->have & (OL_VIC_ANON | OL_VIC_FILE) ? ", " : "", v->oom_score_adj);
+		if (v->uid >= 0)
+			printf("%suid %ld", (v->have & (OL_VIC_ANON | OL_VIC_FILE | OL_VIC_ADJ)) ? ", " : "", v->uid);
+		printf(")");
+		if (ev->have_selected && ev->selected_pid != v->pid) {
+			printf(", having selected ");
+			put_escaped(ev->selected_comm);
+			printf("[%ld]", ev->selected_pid);
+		}
+		if (v->allocating_task)
+			printf(", the allocating task (vm.oom_kill_allocating_task)");
+		if (v->reaped > 0)
+			printf("; the reaper freed its memory");
+		else if (v->reaped < 0)
+			printf("; the reaper could not free its memory");
+		putchar('\n');
+		if (ev->nvictims > 1) {
+			printf("  memory.oom.group: %zu kills", ev->nvictims);
+			if (ev->group_kill) {
+				printf(" in ");
+				put_escaped(ev->group_kill);
+			}
+			putchar('\n');
+		}
+	}
+	if (pr->valid && pr->top >= 0) {
+		const struct ol_task_row *top = &ev->tasks[pr->top];
+
+		if (pr->agrees) {
+			printf("  explained: rank 1 of %d by the %s formula", pr->ranked,
+			       ol_era_range((enum ol_era)pr->era));
+			if (top->oom_score_adj > 0 && top->badness > 0 && pr->totalpages >= 1000)
+				printf(", its adj %ld adding %ld pages", top->oom_score_adj,
+				       top->oom_score_adj * (long)(pr->totalpages / 1000));
+			printf("%s\n", pr->tie ? " (a tie, decided by the scan order)" : "");
+		} else {
+			printf("  predicted ");
+			put_escaped(top->name);
+			printf("[%ld] (badness %ld)", top->pid, top->badness);
+			if (pr->victim_rank)
+				printf("; the victim ranks %ld of %d", pr->victim_rank, pr->ranked);
+			printf(": %s\n", pr->cause ? pr->cause : "unexplained");
+		}
+		if (pr->root_bonus_changes)
+			printf("  note: with the root bonus for uid 0 (kernels before 4.17), the top would differ\n");
+		printf("  candidates (badness in pages of %lu%s):\n", pr->totalpages,
+		       pr->totalpages_estimated ? ", estimated" : "");
+		printf("    %4s %8s %6s %8s %8s %5s %10s %6s  %s\n", "RANK", "PID", "UID", "RSS", "SWAP",
+		       "ADJ", "BADNESS", "SHARE", "NAME");
+		for (int i = 0; i < pr->ranked && i < lr->top; i++) {
+			const struct ol_task_row *r = &ev->tasks[pr->order[i]];
+
+			kb_human((unsigned long long)r->rss * (unsigned long long)pk, a, sizeof(a));
+			kb_human((unsigned long long)r->swapents * (unsigned long long)pk, b, sizeof(b));
+			printf("    %4d %8ld %6ld %8s %8s %5ld %10ld %5.1f%%  ", i + 1, r->pid, r->uid, a,
+			       r->have & OL_COL_SWAPENTS ? b : "-", r->oom_score_adj, r->badness,
+			       pr->era == OL_ERA_B ? r->badness / 10.0 :
+			       (double)r->badness * 100.0 / (double)(pr->totalpages ? pr->totalpages : 1));
+			put_escaped(r->name);
+			printf("%s\n", pr->order[i] == pr->victim_row ? "  <- killed" : "");
+		}
+		if (pr->victim_rank > lr->top) {
+			const struct ol_task_row *r = &ev->tasks[pr->victim_row];
+
+			printf("    %4ld %8ld %6ld %8s %8s %5ld %10ld %6s  ", pr->victim_rank, r->pid, r->uid,
+			       "", "", r->oom_score_adj, r->badness, "");
+			put_escaped(r->name);
+			printf("  <- killed\n");
+		}
+	} else if (ev->tasks_seen && !ev->ntasks) {
+		printf("  the task table is empty\n");
+	} else if (!ev->tasks_seen && v) {
+		printf("  no task table in the log: the kernel's choice cannot be re-ranked\n");
+	}
+	putchar('\n');
+}
+
+/* ---- events in ---- */
+
+static void on_event(struct ol_oom_event *ev, void *data)
+{
+	struct logrun *lr = data;
+	char key[512];
+
+	if ((lr->since && (!ev->epoch || ev->epoch < lr->since)) ||
+	    (lr->until && (!ev->epoch || ev->epoch >= lr->until))) {
+		ol_oom_event_free(ev);
+		return;
+	}
+	lr->events++;
+	if (!ev->userspace && ev->outcome == OL_OUTCOME_KILLED)
+		lr->kernel_kills += ev->nvictims;
+	lr->partial += ev->partial;
+	if (ev->epoch) {
+		if (!lr->first || ev->epoch < lr->first)
+			lr->first = ev->epoch;
+		if (ev->epoch > lr->last)
+			lr->last = ev->epoch;
+	}
+	if (lr->summary) {
+		for (size_t i = 0; i < ev->nvictims; i++)
+			count(&lr->by_victim, ev->victims[i].comm, ev->epoch);
+		if (!ev->nvictims)
+			count(&lr->by_victim, ev->outcome == OL_OUTCOME_NO_VICTIM ? "(no victim)" : "(unknown)", ev->epoch);
+		if (ev->oom_memcg || ev->task_memcg || ev->target_cgroup)
+			cgroup_name(ev->task_memcg ? ev->task_memcg :
+				    ev->oom_memcg ? ev->oom_memcg : ev->target_cgroup, key, sizeof(key));
+		else
+			snprintf(key, sizeof(key), "(%s)", ol_ev_kind_str(ev->kind));
+		count(&lr->by_cgroup, key, ev->epoch);
+		count(&lr->by_host, ev->host[0] ? ev->host : "(this log)", ev->epoch);
+	} else if (lr->json) {
+		json_object_array_add(lr->jarr, jevent(ev));
+	} else if (lr->jsonl) {
+		json_object *o = jevent(ev);
+
+		puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(o);
+		fflush(stdout);
+	} else {
+		text_event(lr, ev);
+		fflush(stdout);
+	}
+	if (ferror(stdout))
+		lr->write_error = 1;
+	ol_oom_event_free(ev);
+}
+
+/* Read a (possibly gzip'd) file line by line, lines capped at OL_LOG_MAX_LINE. */
+static int feed_gz(struct ol_logparser *p, gzFile gz, int follow)
+{
+	char *buf = malloc(OL_LOG_MAX_LINE + 2);
+	int rc = 0;
+
+	if (!buf)
+		return -ENOMEM;
+	while (!stop) {
+		char *l = gzgets(gz, buf, OL_LOG_MAX_LINE + 2);
+		size_t n;
+
+		if (!l) {
+			int err;
+
+			gzerror(gz, &err);
+			if (err != Z_OK && err != Z_BUF_ERROR) {
+				rc = -EIO;
+				break;
+			}
+			if (!follow)
+				break;
+			ol_logparser_flush(p, 1.0);
+			gzclearerr(gz);
+			usleep(250000);
+			continue;
+		}
+		n = strlen(l);
+		if (n && l[n - 1] != '\n' && n == OL_LOG_MAX_LINE + 1) {
+			/* an endless line: keep the start, skip the rest */
+			int c;
+
+			while ((c = gzgetc(gz)) != -1 && c != '\n')
+				;
+		}
+		if (ol_logparser_line(p, l, n) < 0) {
+			rc = -ENOMEM;
+			break;
+		}
+	}
+	free(buf);
+	return rc;
+}
+
+static int read_file(struct ol_ctx *ctx, struct ol_logparser *p, struct ol_logparser_opts *o,
+		     const char *path, int follow)
+{
+	struct stat st;
+	gzFile gz;
+	int fd, rc;
+
+	if (strcmp(path, "-") == 0) {
+		fd = dup(STDIN_FILENO);
+	} else {
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	}
+	if (fd < 0) {
+		ol_warnx_errno(errno, "cannot open '%s'", path);
+		return -errno;
+	}
+	if (fstat(fd, &st) == 0) {
+		if (S_ISDIR(st.st_mode)) {
+			ol_warn("'%s' is a directory", path);
+			close(fd);
+			return -EISDIR;
+		}
+		if (S_ISCHR(st.st_mode) && strcmp(path, "-") != 0) {
+			ol_warn("'%s' is a device, not a log file (without a file, oomlens log reads the kernel's)", path);
+			close(fd);
+			return -EINVAL;
+		}
+		if (S_ISREG(st.st_mode))
+			o->reference = st.st_mtime;
+	}
+	gz = gzdopen(fd, "rb");
+	if (!gz) {
+		close(fd);
+		return -ENOMEM;
+	}
+	gzbuffer(gz, 128 * 1024);
+	rc = feed_gz(p, gz, follow);
+	if (rc == -EIO)
+		ol_warn("cannot read '%s': corrupt compressed data or a read error", path);
+	gzclose(gz);
+	(void)ctx;
+	return rc;
+}
+
+static time_t boot_time(void)
+{
+	struct timespec now, up;
+
+	if (clock_gettime(CLOCK_REALTIME, &now) < 0 || clock_gettime(CLOCK_BOOTTIME, &up) < 0)
+		return 0;
+	return now.tv_sec - up.tv_sec;
+}
+
+struct kmsg_feed {
+	struct ol_logparser *p;
+	char line[8300];
+};
+
+static int kmsg_record(const struct ol_kmsg_rec *rec, void *data)
+{
+	struct kmsg_feed *kf = data;
+	int n = snprintf(kf->line, sizeof(kf->line), "%d,%llu,%llu,-;%.*s", rec->facility * 8 + rec->level,
+			 rec->seq, rec->usec, (int)rec->msglen, rec->msg);
+
+	if (n > 0)
+		ol_logparser_line(kf->p, kf->line, (size_t)n < sizeof(kf->line) ? (size_t)n : sizeof(kf->line) - 1);
+	return stop;
+}
+
+static int read_kmsg(struct ol_logparser *p, int follow)
+{
+	struct kmsg_feed kf = { .p = p };
+	int rc = ol_kmsg_each(kmsg_record, &kf);
+
+	if (rc == -ENOENT) {
+		/* no /dev/kmsg: the older syslog(2) interface */
+		int len = klogctl(10, NULL, 0);	/* SYSLOG_ACTION_SIZE_BUFFER */
+		char *buf;
+
+		if (len <= 0)
+			return -errno ? -errno : -EIO;
+		buf = malloc((size_t)len + 1);
+		if (!buf)
+			return -ENOMEM;
+		len = klogctl(3, buf, len);	/* SYSLOG_ACTION_READ_ALL */
+		if (len < 0) {
+			rc = -errno;
+			free(buf);
+			return rc;
+		}
+		for (char *s = buf, *e; s < buf + len; s = e + 1) {
+			e = memchr(s, '\n', (size_t)(buf + len - s));
+			if (!e)
+				e = buf + len;
+			ol_logparser_line(p, s, (size_t)(e - s));
+		}
+		free(buf);
+		return 0;
+	}
+	if (rc < 0 || !follow)
+		return rc;
+
+	/* follow: block on new records, finish idle events every second */
+	int fd = open("/dev/kmsg", O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+
+	if (fd < 0)
+		return -errno;
+	lseek(fd, 0, SEEK_END);
+	while (!stop) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		char buf[8192];
+		struct ol_kmsg_rec rec;
+		ssize_t n;
+
+		if (poll(&pfd, 1, 1000) <= 0) {
+			ol_logparser_flush(p, 1.0);
+			continue;
+		}
+		n = read(fd, buf, sizeof(buf) - 1);
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EINTR || errno == EPIPE)
+				continue;
+			rc = -errno;
+			break;
+		}
+		buf[n] = '\0';
+		if (ol_kmsg_parse(buf, (size_t)n, &rec) == 0)
+			kmsg_record(&rec, &kf);
+	}
+	close(fd);
+	return rc;
+}
+
+/* The boot to read: "0"/"" current, "-N" N boots before, or a boot ID. */
+static int journal_boot(sd_journal *j, const char *spec, char *id, size_t sz)
+{
+	sd_id128_t cur;
+	const void *d;
+	size_t l;
+	struct { char id[33]; uint64_t first; } *boots = NULL;
+	size_t nb = 0;
+	long back;
+	char *end;
+
+	if (!spec || !*spec || strcmp(spec, "0") == 0) {
+		if (sd_id128_get_boot(&cur) < 0)
+			return -ENOENT;
+		sd_id128_to_string(cur, id);
+		return 0;
+	}
+	back = strtol(spec, &end, 10);
+	if (*end || back > 0) {
+		if (strlen(spec) != 32)
+			return -EINVAL;
+		snprintf(id, sz, "%s", spec);
+		return 0;
+	}
+	/* order the boots by their first entry, newest last */
+	if (sd_journal_query_unique(j, "_BOOT_ID") < 0)
+		return -EIO;
+	SD_JOURNAL_FOREACH_UNIQUE(j, d, l) {
+		char match[64];
+		uint64_t t = 0;
+		void *nbp;
+
+		if (l != 9 + 32)
+			continue;
+		nbp = realloc(boots, (nb + 1) * sizeof(*boots));
+		if (!nbp)
+			break;
+		boots = nbp;
+		memcpy(boots[nb].id, (const char *)d + 9, 32);
+		boots[nb].id[32] = '\0';
+		snprintf(match, sizeof(match), "_BOOT_ID=%s", boots[nb].id);
+		boots[nb].first = 0;
+		nb++;
+		(void)t;
+		(void)match;
+	}
+	for (size_t i = 0; i < nb; i++) {
+		char match[64];
+		uint64_t t = 0;
+
+		snprintf(match, sizeof(match), "_BOOT_ID=%s", boots[i].id);
+		sd_journal_flush_matches(j);
+		sd_journal_add_match(j, match, 0);
+		if (sd_journal_seek_head(j) >= 0 && sd_journal_next(j) > 0)
+			sd_journal_get_realtime_usec(j, &t);
+		boots[i].first = t;
+	}
+	sd_journal_flush_matches(j);
+	/* newest first */
+	for (size_t i = 0; i < nb; i++)
+		for (size_t k = i + 1; k < nb; k++)
+			if (boots[k].first > boots[i].first) {
+				char tmp[33];
+				uint64_t tf = boots[i].first;
+
+				memcpy(tmp, boots[i].id, 33);
+				memcpy(boots[i].id, boots[k].id, 33);
+				memcpy(boots[k].id, tmp, 33);
+				boots[i].first = boots[k].first;
+				boots[k].first = tf;
+			}
+	if ((size_t)-back >= nb) {
+		free(boots);
+		return -ENOENT;
+	}
+	snprintf(id, sz, "%s", boots[-back].id);
+	free(boots);
+	return 0;
+}
+
+static int read_journal(struct ol_ctx *ctx, struct ol_logparser *p, const char *boot, int follow)
+{
+	sd_journal *j;
+	char match[64], id[40];
+	int rc;
+
+	if (ctx->sysroot) {
+		char dir[4096];
+
+		snprintf(dir, sizeof(dir), "%s/var/log/journal", ctx->sysroot);
+		rc = sd_journal_open_directory(&j, dir, 0);
+	} else {
+		rc = sd_journal_open(&j, SD_JOURNAL_LOCAL_ONLY);
+	}
+	if (rc < 0) {
+		ol_warnx_errno(rc, "cannot open the journal");
+		return rc;
+	}
+	if (boot) {
+		rc = journal_boot(j, boot, id, sizeof(id));
+		if (rc < 0) {
+			ol_warn("no such boot in the journal: %s", boot);
+			sd_journal_close(j);
+			return rc;
+		}
+		snprintf(match, sizeof(match), "_BOOT_ID=%s", id);
+		sd_journal_add_match(j, match, 0);
+	}
+	sd_journal_add_match(j, "_TRANSPORT=kernel", 0);
+	/* userspace OOM killers log through syslog or the journal */
+	sd_journal_add_disjunction(j);
+	if (boot)
+		sd_journal_add_match(j, match, 0);
+	sd_journal_add_match(j, "SYSLOG_IDENTIFIER=earlyoom", 0);
+	sd_journal_add_match(j, "SYSLOG_IDENTIFIER=systemd-oomd", 0);
+	sd_journal_add_match(j, "SYSLOG_IDENTIFIER=oomd", 0);
+	sd_journal_add_match(j, "SYSLOG_IDENTIFIER=nohang", 0);
+	rc = 0;
+	for (;;) {
+		int r = sd_journal_next(j);
+
+		if (stop)
+			break;
+		if (r < 0) {
+			rc = r;
+			break;
+		}
+		if (r == 0) {
+			if (!follow)
+				break;
+			ol_logparser_flush(p, 1.0);
+			sd_journal_wait(j, 1000000);
+			continue;
+		}
+		{
+			const void *d;
+			size_t l;
+			uint64_t usec = 0;
+			char host[128] = "localhost", tag[64] = "kernel", line[OL_LOG_MAX_LINE + 256];
+			const char *msg;
+			size_t ml;
+			time_t t;
+			struct tm tm;
+			int n;
+
+			if (sd_journal_get_data(j, "MESSAGE", &d, &l) < 0)
+				continue;
+			msg = (const char *)d + 8;
+			ml = l - 8;
+			sd_journal_get_realtime_usec(j, &usec);
+			if (sd_journal_get_data(j, "_HOSTNAME", &d, &l) >= 0 && l > 10)
+				snprintf(host, sizeof(host), "%.*s", (int)(l - 10), (const char *)d + 10);
+			if (sd_journal_get_data(j, "_TRANSPORT", &d, &l) >= 0 &&
+			    !(l == 17 && memcmp(d, "_TRANSPORT=kernel", 17) == 0) &&
+			    sd_journal_get_data(j, "SYSLOG_IDENTIFIER", &d, &l) >= 0 && l > 18)
+				snprintf(tag, sizeof(tag), "%.*s", (int)(l - 18), (const char *)d + 18);
+			t = (time_t)(usec / 1000000);
+			gmtime_r(&t, &tm);
+			/* as journalctl -o short-iso-precise would print it */
+			for (const char *s = msg, *e; s < msg + ml; s = e + 1) {
+				e = memchr(s, '\n', (size_t)(msg + ml - s));
+				if (!e)
+					e = msg + ml;
+				n = snprintf(line, sizeof(line), "%04d-%02d-%02dT%02d:%02d:%02d.%06lluZ %s %s: %.*s",
+					     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+					     tm.tm_sec, (unsigned long long)(usec % 1000000), host, tag,
+					     (int)(e - s), s);
+				if (n > 0)
+					ol_logparser_line(p, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
+			}
+		}
+	}
+	sd_journal_close(j);
+	if (rc < 0)
+		ol_warnx_errno(rc, "cannot read the journal");
+	return rc;
+}
+
+static unsigned long long vmstat_oom_kill(struct ol_ctx *ctx, int *ok)
+{
+	struct ol_buf b = { 0 };
+	unsigned long long v = 0;
+	const char *k;
+
+	*ok = 0;
+	if (ol_read_at(ctx->root.procfd, "vmstat", &b) == 0 && (k = strstr(b.data, "\noom_kill "))) {
+		v = strtoull(k + 10, NULL, 10);
+		*ok = 1;
+	}
+	ol_buf_free(&b);
+	return v;
+}
+
+static int by_count(const void *x, const void *y)
+{
+	const struct summary_count *a = x, *b = y;
+
+	if (a->n != b->n)
+		return a->n > b->n ? -1 : 1;
+	return strcmp(a->key, b->key);
+}
+
+static void print_summary(struct logrun *lr, struct ol_ctx *ctx, int live)
+{
+	struct summary *groups[] = { &lr->by_victim, &lr->by_cgroup, &lr->by_host };
+	const char *names[] = { "victims", "cgroups", "hosts" };
+	char a[32], b[32];
+
+	for (int g = 0; g < 3; g++)
+		qsort(groups[g]->v, groups[g]->n, sizeof(groups[g]->v[0]), by_count);
+	if (lr->json) {
+		json_object *root = json_object_new_object(), *s = json_object_new_object();
+
+		json_object_object_add(s, "events", jnum((long long)lr->events));
+		json_object_object_add(s, "kernel_kills", jnum((long long)lr->kernel_kills));
+		json_object_object_add(s, "partial", jnum((long long)lr->partial));
+		for (int g = 0; g < 3; g++) {
+			json_object *arr = json_object_new_array();
+
+			for (size_t i = 0; i < groups[g]->n; i++) {
+				json_object *o = json_object_new_object();
+				struct summary_count *c = &groups[g]->v[i];
+
+				json_object_object_add(o, "name", jstr(c->key));
+				json_object_object_add(o, "count", jnum((long long)c->n));
+				if (c->first) {
+					iso_time(c->first, -1, a, sizeof(a));
+					iso_time(c->last, -1, b, sizeof(b));
+				}
+				json_object_object_add(o, "first", c->first ? jstr(a) : NULL);
+				json_object_object_add(o, "last", c->first ? jstr(b) : NULL);
+				json_object_array_add(arr, o);
+			}
+			json_object_object_add(s, names[g], arr);
+		}
+		json_object_object_add(root, "summary", s);
+		puts(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(root);
+		return;
+	}
+	printf("%lu OOM event%s, %lu kill%s by the kernel", lr->events, lr->events == 1 ? "" : "s",
+	       lr->kernel_kills, lr->kernel_kills == 1 ? "" : "s");
+	if (lr->first) {
+		iso_time(lr->first, -1, a, sizeof(a));
+		iso_time(lr->last, -1, b, sizeof(b));
+		printf(", from %s to %s", a, b);
+	}
+	printf("\n");
+	for (int g = 0; g < 3; g++) {
+		if (!groups[g]->n)
+			continue;
+		printf("\n%-8s %7s  %-19s  %-19s  %s\n", names[g], "COUNT", "FIRST", "LAST", "NAME");
+		for (size_t i = 0; i < groups[g]->n; i++) {
+			struct summary_count *c = &groups[g]->v[i];
+
+			if (c->first) {
+				iso_time(c->first, -1, a, sizeof(a));
+				iso_time(c->last, -1, b, sizeof(b));
+			} else {
+				snprintf(a, sizeof(a), "-");
+				snprintf(b, sizeof(b), "-");
+			}
+			printf("%-8s %7lu  %-19s  %-19s  ", "", c->n, a, b);
+			put_escaped(c->key);
+			putchar('\n');
+		}
+	}
+	if (live) {
+		int ok;
+		unsigned long long k = vmstat_oom_kill(ctx, &ok);
+
+		if (ok && k > lr->kernel_kills)
+			printf("\nthe kernel counted %llu OOM kills since boot (/proc/vmstat oom_kill); %llu are no "
+			       "longer in the ring buffer\n", k, k - lr->kernel_kills);
+		else if (ok)
+			printf("\nthe kernel counted %llu OOM kills since boot (/proc/vmstat oom_kill): all are here\n", k);
+	}
+}
+
+int cmd_log(int argc, char **argv, struct ol_ctx *ctx)
+{
+	enum { OPT_JSONL = 0x100, OPT_JOURNAL, OPT_SINCE, OPT_UNTIL, OPT_KERNEL, OPT_FAIL };
+	static const struct option longopts[] = {
+		{ "json",          no_argument,       NULL, 'J' },
+		{ "jsonl",         no_argument,       NULL, OPT_JSONL },
+		{ "summary",       no_argument,       NULL, 's' },
+		{ "follow",        no_argument,       NULL, 'f' },
+		{ "journal",       no_argument,       NULL, OPT_JOURNAL },
+		{ "boot",          required_argument, NULL, 'b' },
+		{ "since",         required_argument, NULL, OPT_SINCE },
+		{ "until",         required_argument, NULL, OPT_UNTIL },
+		{ "top",           required_argument, NULL, 't' },
+		{ "kernel",        required_argument, NULL, OPT_KERNEL },
+		{ "fail-if-found", no_argument,       NULL, OPT_FAIL },
+		{ "help",          no_argument,       NULL, 'h' },
+		{ "version",       no_argument,       NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct logrun lr = { .ctx = ctx, .top = 5 };
+	struct ol_logparser_opts o = { .on_event = on_event, .data = &lr };
+	struct ol_logparser *p = NULL;
+	struct sigaction sa = { .sa_handler = on_signal };
+	const char *boot = NULL;
+	int c, follow = 0, journal = 0, rc = OL_EXIT_FAIL, err = 0, live = 0;
+	unsigned long top;
+
+	while ((c = getopt_long(argc, argv, ":Jsfb:t:hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'J': lr.json = 1; break;
+		case OPT_JSONL: lr.jsonl = 1; break;
+		case 's': lr.summary = 1; break;
+		case 'f': follow = 1; break;
+		case OPT_JOURNAL: journal = 1; break;
+		case 'b': boot = optarg; break;
+		case OPT_SINCE:
+		case OPT_UNTIL:
+			if (parse_time(optarg, c == OPT_SINCE ? &lr.since : &lr.until) < 0) {
+				rc = ol_usage_error(ctx, "invalid time: '%s' (YYYY-MM-DD[ HH:MM[:SS]], @EPOCH or -N[smhd])", optarg);
+				goto out;
+			}
+			break;
+		case 't':
+			if (ol_strtoul(optarg, &top) < 0 || top == 0 || top > 100000) {
+				rc = ol_usage_error(ctx, "invalid number for --top: '%s'", optarg);
+				goto out;
+			}
+			lr.top = (int)top;
+			break;
+		case OPT_KERNEL:
+			if (ol_era_from_release(optarg) == OL_ERA_UNKNOWN) {
+				rc = ol_usage_error(ctx, "invalid kernel version: '%s'", optarg);
+				goto out;
+			}
+			o.kernel = optarg;
+			break;
+		case OPT_FAIL: lr.fail_if_found = 1; break;
+		case 'h':
+			usage();
+			rc = OL_EXIT_OK;
+			goto out;
+		case 'V':
+			ol_print_version();
+			rc = OL_EXIT_OK;
+			goto out;
+		default:
+			rc = ol_bad_option(ctx, argv, c);
+			goto out;
+		}
+	}
+	if (lr.json + lr.jsonl > 1) {
+		rc = ol_usage_error(ctx, "--json and --jsonl are mutually exclusive");
+		goto out;
+	}
+	if (follow && (lr.json || lr.summary)) {
+		rc = ol_usage_error(ctx, "--follow prints events as they come: use it with text or --jsonl");
+		goto out;
+	}
+	if (boot && !journal) {
+		rc = ol_usage_error(ctx, "--boot goes with --journal");
+		goto out;
+	}
+	if (journal && optind < argc) {
+		rc = ol_usage_error(ctx, "--journal reads no files");
+		goto out;
+	}
+	if (follow && argc - optind > 1) {
+		rc = ol_usage_error(ctx, "--follow reads one file");
+		goto out;
+	}
+	if (ol_ctx_root(ctx) < 0)
+		goto out;
+
+	if (lr.json && !lr.summary)
+		lr.jarr = json_object_new_array();
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	if (journal) {
+		p = ol_logparser_new(&o);
+		if (!p)
+			goto out;
+		err = read_journal(ctx, p, boot, follow);
+	} else if (optind < argc) {
+		for (; optind < argc && !stop; optind++) {
+			o.reference = 0;
+			p = ol_logparser_new(&o);
+			if (!p)
+				goto out;
+			err = read_file(ctx, p, &o, argv[optind], follow);
+			if (err < 0)
+				break;
+			/* each file is its own log: no event spans two */
+			ol_logparser_flush(p, 0);
+			ol_logparser_free(p);
+			p = NULL;
+		}
+	} else if (ctx->sysroot) {
+		static const char *const logs[] = { "var/log/kern.log", "var/log/messages", "var/log/syslog" };
+		char path[4096];
+		size_t i;
+
+		for (i = 0; i < sizeof(logs) / sizeof(logs[0]); i++) {
+			snprintf(path, sizeof(path), "%s/%s", ctx->sysroot, logs[i]);
+			if (access(path, R_OK) == 0)
+				break;
+		}
+		if (i == sizeof(logs) / sizeof(logs[0])) {
+			ol_warn("no kernel log under '%s/var/log' (kern.log, messages, syslog): name a file", ctx->sysroot);
+			goto out;
+		}
+		p = ol_logparser_new(&o);
+		if (!p)
+			goto out;
+		err = read_file(ctx, p, &o, path, follow);
+	} else {
+		live = 1;
+		o.boot_time = boot_time();
+		p = ol_logparser_new(&o);
+		if (!p)
+			goto out;
+		err = read_kmsg(p, follow);
+		if (err == -EPERM || err == -EACCES)
+			ol_warn("cannot read the kernel log: permission denied (kernel.dmesg_restrict is set: "
+				"run as root, or use --journal)");
+		else if (err < 0)
+			ol_warnx_errno(err, "cannot read the kernel log");
+	}
+	if (p) {
+		ol_logparser_flush(p, 0);
+		ol_logparser_free(p);
+		p = NULL;
+	}
+	if (err < 0) {
+		rc = OL_EXIT_USAGE;	/* unreadable input */
+		goto out;
+	}
+	if (lr.summary) {
+		print_summary(&lr, ctx, live);
+	} else if (lr.json) {
+		json_object *root = json_object_new_object();
+
+		json_object_object_add(root, "events", lr.jarr);
+		lr.jarr = NULL;
+		puts(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(root);
+	} else if (!lr.jsonl && !lr.events) {
+		printf("no OOM events\n");
+	}
+	rc = lr.fail_if_found && lr.events ? OL_EXIT_FAIL : OL_EXIT_OK;
+out:
+	ol_logparser_free(p);
+	if (lr.jarr)
+		json_object_put(lr.jarr);
+	summary_free(&lr.by_victim);
+	summary_free(&lr.by_cgroup);
+	summary_free(&lr.by_host);
+	return rc;
+}

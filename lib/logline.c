@@ -1,0 +1,482 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Unwrapping one log line: which wrapper, which host, which time, which text. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "oomlens/oomlog.h"
+
+static const char *const months_en[12] = {
+	"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"
+};
+
+/*
+ * Month names as dmesg -T prints them in the locales users paste most:
+ * English, French, German, Spanish, Italian, Portuguese.  Matched on
+ * their first letters, lowercased (bytes, so "févr." and "août" work).
+ */
+static const struct {
+	const char *prefix;
+	int mon;
+} months_intl[] = {
+	{ "janv", 0 }, { "févr", 1 }, { "fevr", 1 }, { "mars", 2 }, { "avr", 3 }, { "mai", 4 },
+	{ "juin", 5 }, { "juil", 6 }, { "août", 7 }, { "aout", 7 }, { "sept", 8 }, { "déc", 11 },
+	{ "mär", 2 }, { "mrz", 2 }, { "okt", 9 }, { "dez", 11 },
+	{ "ene", 0 }, { "abr", 3 }, { "ago", 7 }, { "dic", 11 },
+	{ "gen", 0 }, { "mag", 4 }, { "giu", 5 }, { "lug", 6 }, { "set", 8 }, { "ott", 9 },
+	{ "fev", 1 }, { "out", 9 }, { "dez", 11 },
+};
+
+static int month_of(const char *s, size_t n, int english_only)
+{
+	char low[8];
+	size_t i;
+
+	if (n < 3)
+		return -1;
+	for (i = 0; i < n && i < sizeof(low) - 1; i++)
+		low[i] = (char)tolower((unsigned char)s[i]);
+	low[i] = '\0';
+	for (i = 0; i < 12; i++)
+		if (strncmp(low, months_en[i], 3) == 0 && (english_only ? n == 3 : 1))
+			return (int)i;
+	if (english_only)
+		return -1;
+	for (i = 0; i < sizeof(months_intl) / sizeof(months_intl[0]); i++)
+		if (strncmp(low, months_intl[i].prefix, strlen(months_intl[i].prefix)) == 0)
+			return months_intl[i].mon;
+	return -1;
+}
+
+static int digits(const char *s, const char *end, int n, int *v)
+{
+	int i, x = 0;
+
+	if (end - s < n)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)s[i]))
+			return 0;
+		x = x * 10 + (s[i] - '0');
+	}
+	*v = x;
+	return 1;
+}
+
+/* "HH:MM:SS" at s; returns the end or NULL */
+static const char *parse_hms(const char *s, const char *end, struct tm *tm)
+{
+	int h, m, sec;
+
+	if (!digits(s, end, 2, &h) || end - s < 8 || s[2] != ':' || !digits(s + 3, end, 2, &m) ||
+	    s[5] != ':' || !digits(s + 6, end, 2, &sec) || h > 23 || m > 59 || sec > 60)
+		return NULL;
+	tm->tm_hour = h;
+	tm->tm_min = m;
+	tm->tm_sec = sec;
+	return s + 8;
+}
+
+/* ".123456" after a time */
+static const char *parse_frac(const char *s, const char *end, long *usec)
+{
+	long v = 0, scale = 1000000;
+
+	*usec = 0;
+	if (s >= end || *s != '.' || s + 1 >= end || !isdigit((unsigned char)s[1]))
+		return s;
+	for (s++; s < end && isdigit((unsigned char)*s); s++) {
+		scale /= 10;
+		v = v * 10 + (*s - '0');
+		if (scale == 0) {	/* more than 6 digits: keep microseconds */
+			while (s + 1 < end && isdigit((unsigned char)s[1]))
+				s++;
+			scale = 1;
+			v /= 10;
+		}
+	}
+	*usec = v * (scale ? scale : 1);
+	return s;
+}
+
+/* "[   123.456789]" at s: returns the end (after "]" and one space) or NULL */
+static const char *parse_boot_stamp(const char *s, const char *end, double *boot)
+{
+	const char *p = s + 1;
+	double v = 0, scale = 0.1;
+	int any = 0;
+
+	if (s >= end || *s != '[')
+		return NULL;
+	while (p < end && *p == ' ')
+		p++;
+	while (p < end && isdigit((unsigned char)*p)) {
+		v = v * 10 + (*p++ - '0');
+		any = 1;
+	}
+	if (!any || p >= end || *p != '.')
+		return NULL;
+	for (p++; p < end && isdigit((unsigned char)*p); p++) {
+		v += (*p - '0') * scale;
+		scale /= 10;
+	}
+	if (p >= end || *p != ']')
+		return NULL;
+	*boot = v;
+	p++;
+	if (p < end && *p == ' ')
+		p++;
+	return p;
+}
+
+/* "host tag: " (or "host tag[pid]: ") at s; fills host/tag, returns the body */
+static const char *parse_host_tag(const char *s, const char *end, struct ol_logline *l)
+{
+	const char *h = s, *he, *t, *te;
+
+	he = memchr(h, ' ', (size_t)(end - h));
+	if (!he || he == h)
+		return NULL;
+	t = he + 1;
+	/* the tag: up to ':' with no space in it ("kernel", "systemd[1]") */
+	for (te = t; te < end && *te != ':' && *te != ' '; te++)
+		;
+	if (te >= end || *te != ':' || te == t)
+		return NULL;
+	l->host = h;
+	l->hostlen = (size_t)(he - h);
+	l->tag = t;
+	l->taglen = (size_t)(te - t);
+	/* "systemd[1]" -> "systemd" */
+	{
+		const char *b = memchr(t, '[', (size_t)(te - t));
+
+		if (b)
+			l->taglen = (size_t)(b - t);
+	}
+	te++;
+	if (te < end && *te == ' ')
+		te++;
+	return te;
+}
+
+/* "Nov 28 10:00:00[.123456] host tag: text" */
+static int try_syslog(const char *s, const char *end, struct ol_logline *l)
+{
+	const char *p;
+	int mon, day;
+
+	if (end - s < 16 || !isalpha((unsigned char)s[0]) || s[3] != ' ')
+		return 0;
+	mon = month_of(s, 3, 1);
+	if (mon < 0)
+		return 0;
+	p = s + 4;
+	if (*p == ' ')
+		p++;
+	if (digits(p, end, 2, &day))
+		p += 2;
+	else if (digits(p, end, 1, &day))
+		p += 1;
+	else
+		return 0;
+	if (p >= end || *p++ != ' ')
+		return 0;
+	memset(&l->tm, 0, sizeof(l->tm));
+	p = parse_hms(p, end, &l->tm);
+	if (!p)
+		return 0;
+	p = parse_frac(p, end, &l->tm_usec);
+	if (p >= end || *p != ' ')
+		return 0;
+	l->stamp = s;
+	l->stamplen = (size_t)(p - s);
+	l->tm.tm_mon = mon;
+	l->tm.tm_mday = day;
+	l->have_tm = 1;
+	p = parse_host_tag(p + 1, end, l);
+	if (!p)
+		return 0;
+	l->wrap = OL_WRAP_SYSLOG;
+	l->body = p;
+	return 1;
+}
+
+/* "2026-11-28T10:00:00[.frac][Z|+HH:MM|+HHMM]" at s; returns the end */
+static const char *parse_iso(const char *s, const char *end, struct ol_logline *l)
+{
+	int y, mo, d;
+	const char *p;
+
+	if (!digits(s, end, 4, &y) || end - s < 19 || s[4] != '-' || !digits(s + 5, end, 2, &mo) ||
+	    s[7] != '-' || !digits(s + 8, end, 2, &d) || (s[10] != 'T' && s[10] != ' '))
+		return NULL;
+	memset(&l->tm, 0, sizeof(l->tm));
+	p = parse_hms(s + 11, end, &l->tm);
+	if (!p || mo < 1 || mo > 12 || d < 1 || d > 31)
+		return NULL;
+	p = parse_frac(p, end, &l->tm_usec);
+	l->tm.tm_year = y - 1900;
+	l->tm.tm_mon = mo - 1;
+	l->tm.tm_mday = d;
+	l->have_tm = l->have_year = 1;
+	if (p < end && *p == 'Z') {
+		l->have_zone = 1;
+		l->tm_gmtoff = 0;
+		p++;
+	} else if (p < end && (*p == '+' || *p == '-')) {
+		int hh, mm = 0, sign = *p == '-' ? -1 : 1;
+
+		if (digits(p + 1, end, 2, &hh)) {
+			const char *q = p + 3;
+
+			if (q < end && *q == ':')
+				q++;
+			if (digits(q, end, 2, &mm))
+				q += 2;
+			l->have_zone = 1;
+			l->tm_gmtoff = sign * (hh * 3600 + mm * 60);
+			p = q;
+		}
+	}
+	return p;
+}
+
+static int try_iso(const char *s, const char *end, struct ol_logline *l)
+{
+	const char *p = parse_iso(s, end, l);
+
+	if (!p || p >= end || *p != ' ')
+		return 0;
+	l->stamp = s;
+	l->stamplen = (size_t)(p - s);
+	p = parse_host_tag(p + 1, end, l);
+	if (!p)
+		return 0;
+	l->wrap = OL_WRAP_ISO;
+	l->body = p;
+	return 1;
+}
+
+/* "1 2026-...Z host app procid msgid SD msg" (after the <PRI>) */
+static int try_rfc5424(const char *s, const char *end, struct ol_logline *l)
+{
+	const char *p, *f[4];
+	int i;
+
+	if (end - s < 3 || s[0] != '1' || s[1] != ' ')
+		return 0;
+	p = parse_iso(s + 2, end, l);
+	if (!p) {
+		if (s[2] != '-')
+			return 0;
+		p = s + 3;
+	} else {
+		l->stamp = s + 2;
+		l->stamplen = (size_t)(p - s - 2);
+	}
+	/* HOSTNAME APP-NAME PROCID MSGID */
+	for (i = 0; i < 4; i++) {
+		if (p >= end || *p != ' ')
+			return 0;
+		f[i] = ++p;
+		while (p < end && *p != ' ')
+			p++;
+	}
+	l->host = f[0];
+	l->hostlen = (size_t)(f[1] - f[0] - 1);
+	l->tag = f[1];
+	l->taglen = (size_t)(f[2] - f[1] - 1);
+	/* STRUCTURED-DATA: "-" or [..][..] */
+	if (p < end && *p == ' ')
+		p++;
+	if (p < end && *p == '-') {
+		p++;
+	} else {
+		while (p < end && *p == '[') {
+			const char *q = memchr(p, ']', (size_t)(end - p));
+
+			if (!q)
+				return 0;
+			p = q + 1;
+		}
+	}
+	if (p < end && *p == ' ')
+		p++;
+	/* a UTF-8 BOM may start MSG */
+	if (end - p >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+		p += 3;
+	l->wrap = OL_WRAP_RFC5424;
+	l->body = p;
+	return 1;
+}
+
+/* "[Sat Nov 28 10:00:00 2026] " or a localised "[dim. 19 avril 18:03:30 2026] " */
+static int try_dmesg_t(const char *s, const char *end, struct ol_logline *l)
+{
+	const char *close = memchr(s, ']', (size_t)(end - s) < 64 ? (size_t)(end - s) : 64);
+	const char *p = s + 1;
+	int have_time = 0, mon = -1, day = -1, year = -1;
+
+	if (!close)
+		return 0;
+	memset(&l->tm, 0, sizeof(l->tm));
+	while (p < close) {
+		const char *w = p;
+		int v;
+
+		while (p < close && *p != ' ')
+			p++;
+		if (p - w == 8 && parse_hms(w, close, &l->tm)) {
+			have_time = 1;
+		} else if ((p - w == 4) && digits(w, p, 4, &v)) {
+			year = v;
+		} else if ((p - w <= 2) && p > w && digits(w, p, (int)(p - w), &v)) {
+			day = v;
+		} else if (p > w && mon < 0 && isalpha((unsigned char)*w) | ((unsigned char)*w >= 0x80)) {
+			int m = month_of(w, (size_t)(p - w), 0);
+
+			/* the first word is the weekday; "mar" is Tuesday in French */
+			if (m >= 0 && w != s + 1)
+				mon = m;
+		}
+		while (p < close && *p == ' ')
+			p++;
+	}
+	if (!have_time || year < 1970 || mon < 0 || day < 1 || day > 31)
+		return 0;
+	l->tm.tm_year = year - 1900;
+	l->tm.tm_mon = mon;
+	l->tm.tm_mday = day;
+	l->have_tm = l->have_year = 1;
+	l->stamp = s;
+	l->stamplen = (size_t)(close + 1 - s);
+	l->wrap = OL_WRAP_DMESG_T;
+	p = close + 1;
+	if (p < end && *p == ' ')
+		p++;
+	l->body = p;
+	return 1;
+}
+
+/* "6,1234,5678,-;text" */
+static int try_kmsg(const char *s, const char *end, struct ol_logline *l)
+{
+	const char *p = s, *semi;
+	double usec = 0;
+	int field;
+
+	semi = memchr(s, ';', (size_t)(end - s) < 64 ? (size_t)(end - s) : 64);
+	if (!semi)
+		return 0;
+	for (field = 0; field < 3; field++) {
+		double v = 0;
+
+		if (p >= semi || !isdigit((unsigned char)*p))
+			return 0;
+		while (p < semi && isdigit((unsigned char)*p))
+			v = v * 10 + (*p++ - '0');
+		if (field == 2)
+			usec = v;
+		if (p >= semi)
+			return field == 2;	/* "PRI,SEQ,USEC;" is not a record */
+		if (*p != ',')
+			return 0;
+		p++;
+	}
+	l->wrap = OL_WRAP_KMSG;
+	l->boot = usec / 1e6;
+	l->stamp = s;
+	l->stamplen = (size_t)(semi - s);
+	l->body = semi + 1;
+	return 1;
+}
+
+void ol_log_unwrap(const char *line, size_t len, struct ol_logline *l)
+{
+	const char *s = line, *end = line + len, *p;
+
+	memset(l, 0, sizeof(*l));
+	l->boot = -1;
+	l->wrap = OL_WRAP_BARE;
+	l->body = line;
+
+	if (len && isdigit((unsigned char)*s) && try_kmsg(s, end, l))
+		goto inner;
+	/* kmsg dictionary: " KEY=value" */
+	if (len > 2 && s[0] == ' ' && isupper((unsigned char)s[1])) {
+		for (p = s + 1; p < end && (isupper((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '_'); p++)
+			;
+		if (p < end && *p == '=') {
+			l->wrap = OL_WRAP_KMSG_DICT;
+			l->body = end;
+			goto out;
+		}
+	}
+	if (len && *s == '<') {	/* <PRI> */
+		for (p = s + 1; p < end && isdigit((unsigned char)*p); p++)
+			;
+		if (p < end && *p == '>' && p > s + 1) {
+			s = p + 1;
+			if (try_rfc5424(s, end, l))
+				goto inner;
+		}
+	}
+	if (len && *s == '[') {
+		double boot;
+
+		p = parse_boot_stamp(s, end, &boot);
+		if (p) {
+			struct ol_logline j = *l;
+
+			/* journalctl -o short-monotonic: "[ 1.2] host kernel: text" */
+			const char *b = parse_host_tag(p, end, &j);
+
+			if (b && j.taglen && (j.taglen == 6 && memcmp(j.tag, "kernel", 6) == 0)) {
+				*l = j;
+				l->wrap = OL_WRAP_MONO;
+				l->body = b;
+			} else {
+				l->wrap = OL_WRAP_DMESG;
+				l->body = p;
+			}
+			l->boot = boot;
+			l->stamp = s;
+			l->stamplen = (size_t)(memchr(s, ']', (size_t)(end - s)) ?
+				(const char *)memchr(s, ']', (size_t)(end - s)) + 1 - s : 0);
+			goto out;
+		}
+		if (try_dmesg_t(s, end, l))
+			goto inner;
+	}
+	if (len && isalpha((unsigned char)*s) && try_syslog(s, end, l))
+		goto inner;
+	if (len && isdigit((unsigned char)*s) && try_iso(s, end, l))
+		goto inner;
+	/* journal continuation lines are indented, with no prefix */
+	if (len > 2 && s[0] == ' ' && s[1] == ' ') {
+		l->wrap = OL_WRAP_CONT;
+		for (p = s; p < end && *p == ' '; p++)
+			;
+		l->body = p;
+		goto out;
+	}
+	l->body = s;
+	goto out;
+inner:
+	/* RHEL 6 writes "kernel: : [ts] text" */
+	if (l->tag && end - l->body >= 2 && l->body[0] == ':' && l->body[1] == ' ')
+		l->body += 2;
+	/* the kernel's own "[ 123.456] " inside a syslog or journal line */
+	if (l->body < end && *l->body == '[') {
+		double boot;
+
+		p = parse_boot_stamp(l->body, end, &boot);
+		if (p) {
+			l->boot = boot;
+			l->body = p;
+		}
+	}
+out:
+	l->bodylen = (size_t)(end - l->body);
+}

@@ -1,0 +1,1102 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Assembling OOM events from unwrapped log lines.  One open event per host;
+ * each line is recognised by what it says.  Memory is bounded: at most
+ * OL_LOG_MAX_TASKS rows and a few victims per event, a few open events.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "oomlens/badness.h"
+#include "oomlens/oomlog.h"
+
+#define MAX_HOSTS	64	/* open events at once (one per host) */
+#define MAX_VICTIMS	4096	/* kills in one event (memory.oom.group) */
+#define IDLE_LINES	400	/* lines after a kill before an event is finished */
+
+struct host_state {
+	char host[64];
+	struct ol_oom_event *ev;	/* open event, or NULL */
+	unsigned long last_line;	/* of the open event's last line */
+	double last_boot;
+	int in_table;			/* rows are expected */
+	int have_victim;
+	int header_cols[24];		/* column kinds of the table, in order */
+	int ncols;
+	int in_memcg_stats;
+	int name_pending;		/* a kill line ended before "(name)" */
+	long recent[16];		/* victims of earlier events, newest last */
+	int nrecent;
+	time_t last_seen;		/* wall clock of the last line, for follow */
+};
+
+struct ol_logparser {
+	struct ol_logparser_opts o;
+	struct host_state hosts[MAX_HOSTS];
+	int nhosts;
+	unsigned long line_no;
+	char *split;			/* scratch for \x0a / #012 splitting */
+	size_t split_cap;
+	struct host_state *last_host;	/* for continuation lines */
+	struct ol_logline last_wrap;	/* the previous wrapped line's stamps */
+};
+
+/* ---- small helpers over (pointer, length) text ---- */
+
+static const char *mem_find(const char *s, size_t n, const char *needle)
+{
+	/* glibc's memmem is vectorised: this is the per-line hot path */
+	return memmem(s, n, needle, strlen(needle));
+}
+
+static int starts(const char *s, size_t n, const char *prefix)
+{
+	size_t k = strlen(prefix);
+
+	return n >= k && memcmp(s, prefix, k) == 0;
+}
+
+/* The decimal number after @key in s[0..n), e.g. "order=" -> 0. */
+static int num_after(const char *s, size_t n, const char *key, long *v)
+{
+	const char *p = mem_find(s, n, key), *end = s + n;
+	long x = 0;
+	int neg = 0, any = 0;
+
+	if (!p)
+		return 0;
+	p += strlen(key);
+	while (p < end && *p == ' ')
+		p++;
+	if (p < end && *p == '-') {
+		neg = 1;
+		p++;
+	}
+	while (p < end && isdigit((unsigned char)*p)) {
+		if (x < LONG_MAX / 10)
+			x = x * 10 + (*p - '0');
+		p++;
+		any = 1;
+	}
+	if (!any)
+		return 0;
+	*v = neg ? -x : x;
+	return 1;
+}
+
+static int ull_after(const char *s, size_t n, const char *key, unsigned long long *v)
+{
+	long x;
+
+	if (!num_after(s, n, key, &x) || x < 0)
+		return 0;
+	*v = (unsigned long long)x;
+	return 1;
+}
+
+/* Copy the token after @key up to one of @stops into out. */
+static int tok_after(const char *s, size_t n, const char *key, const char *stops,
+		     char *out, size_t sz)
+{
+	const char *p = mem_find(s, n, key), *end = s + n, *q;
+
+	if (!p)
+		return 0;
+	p += strlen(key);
+	for (q = p; q < end && !strchr(stops, *q); q++)
+		;
+	if ((size_t)(q - p) >= sz)
+		q = p + sz - 1;
+	memcpy(out, p, (size_t)(q - p));
+	out[q - p] = '\0';
+	return 1;
+}
+
+static char *dup_n(const char *s, size_t n)
+{
+	char *d = malloc(n + 1);
+
+	if (d) {
+		memcpy(d, s, n);
+		d[n] = '\0';
+	}
+	return d;
+}
+
+static char *dup_tok_after(const char *s, size_t n, const char *key, const char *stops)
+{
+	const char *p = mem_find(s, n, key), *end = s + n, *q;
+
+	if (!p)
+		return NULL;
+	p += strlen(key);
+	for (q = p; q < end && !strchr(stops, *q); q++)
+		;
+	return dup_n(p, (size_t)(q - p));
+}
+
+static void copy_n(char *dst, size_t sz, const char *s, size_t n)
+{
+	if (n >= sz)
+		n = sz - 1;
+	memcpy(dst, s, n);
+	dst[n] = '\0';
+}
+
+/* "N (name)" at p: pid and name up to the ")" that is followed by @after. */
+static const char *pid_name(const char *p, const char *end, long *pid, char *name, size_t sz)
+{
+	long v = 0;
+	const char *o, *c;
+
+	if (p >= end || !isdigit((unsigned char)*p))
+		return NULL;
+	while (p < end && isdigit((unsigned char)*p))
+		v = v * 10 + (*p++ - '0');
+	*pid = v;
+	if (p < end && *p == ',')	/* RHEL 6: "N, UID N, (name)" */
+		return p;
+	if (p + 1 >= end || p[0] != ' ' || p[1] != '(')
+		return NULL;
+	o = p + 2;
+	/* the name may hold ")": take the last ")" before a known follower */
+	c = NULL;
+	for (const char *q = o; q < end; q++) {
+		if (*q != ')')
+			continue;
+		if (q + 1 == end || q[1] == ' ' || q[1] == ',' || q[1] == '.' || q[1] == ':')
+			c = q;
+		if (q + 1 < end && (q[1] == ' ' || q[1] == ',') &&
+		    (mem_find(q, (size_t)(end - q), "total-vm") == q + 2 ||
+		     mem_find(q, (size_t)(end - q), "score") == q + 2 ||
+		     mem_find(q, (size_t)(end - q), "vsz") == q + 2 ||
+		     mem_find(q, (size_t)(end - q), "UID") == q + 2 ||
+		     mem_find(q, (size_t)(end - q), "now") == q + 2))
+			break;
+	}
+	if (!c)
+		return NULL;
+	copy_n(name, sz, o, (size_t)(c - o));
+	return c + 1;
+}
+
+/* ---- events ---- */
+
+void ol_oom_event_free(struct ol_oom_event *ev)
+{
+	if (!ev)
+		return;
+	free(ev->tasks);
+	free(ev->victims);
+	free(ev->cpuset);
+	free(ev->oom_memcg);
+	free(ev->task_memcg);
+	free(ev->group_kill);
+	free(ev->target_cgroup);
+	free(ev->prediction.order);
+	free(ev);
+}
+
+const char *ol_ev_kind_str(enum ol_ev_kind k)
+{
+	static const char *const s[] = { "global", "memcg", "cpuset", "mempolicy", "unknown" };
+
+	return s[k];
+}
+
+const char *ol_outcome_str(enum ol_outcome o)
+{
+	static const char *const s[] = { "killed", "no_victim", "panic", "unknown" };
+
+	return s[o];
+}
+
+static time_t tm_to_epoch(const struct ol_logline *l, time_t reference)
+{
+	struct tm tm = l->tm;
+	time_t t;
+
+	if (!l->have_year) {
+		/*
+		 * syslog dates have no year: take the reference's (the file's
+		 * mtime, or now), or the year before when that would put the
+		 * line more than a day after the reference.
+		 */
+		struct tm ref;
+
+		localtime_r(&reference, &ref);
+		tm.tm_year = ref.tm_year;
+		tm.tm_isdst = -1;
+		t = mktime(&tm);
+		if (t > reference + 86400) {
+			tm = l->tm;
+			tm.tm_year = ref.tm_year - 1;
+			tm.tm_isdst = -1;
+			t = mktime(&tm);
+		}
+		return t;
+	}
+	if (l->have_zone) {
+		t = timegm(&tm);
+		return t - l->tm_gmtoff;
+	}
+	tm.tm_isdst = -1;
+	return mktime(&tm);
+}
+
+static struct ol_oom_event *new_event(struct ol_logparser *p, struct host_state *h,
+				      const struct ol_logline *l)
+{
+	struct ol_oom_event *ev = calloc(1, sizeof(*ev));
+
+	if (!ev)
+		return NULL;
+	snprintf(ev->host, sizeof(ev->host), "%s", h->host);
+	ev->boot = l->boot;
+	ev->outcome = OL_OUTCOME_UNKNOWN;
+	ev->kind = OL_EV_UNKNOWN;
+	ev->trigger_pid = -1;
+	snprintf(ev->killer, sizeof(ev->killer), "kernel");
+	if (l->stamp)
+		copy_n(ev->time, sizeof(ev->time), l->stamp, l->stamplen);
+	if (l->have_tm) {
+		ev->epoch = tm_to_epoch(l, p->o.reference);
+		ev->epoch_usec = l->tm_usec;
+	} else if (l->boot >= 0 && p->o.boot_time) {
+		double t = (double)p->o.boot_time + l->boot;
+
+		ev->epoch = (time_t)t;
+		ev->epoch_usec = (long)((t - (double)ev->epoch) * 1e6);
+	}
+	ev->first_line = ev->last_line = p->line_no;
+	h->ev = ev;
+	h->in_table = 0;
+	h->have_victim = 0;
+	h->ncols = 0;
+	h->in_memcg_stats = 0;
+	return ev;
+}
+
+static void finish(struct ol_logparser *p, struct host_state *h)
+{
+	struct ol_oom_event *ev = h->ev;
+
+	if (!ev)
+		return;
+	h->ev = NULL;
+	h->in_table = 0;
+	h->have_victim = 0;
+	if (ev->nvictims)
+		ev->outcome = ev->outcome == OL_OUTCOME_UNKNOWN ? OL_OUTCOME_KILLED : ev->outcome;
+	if (!ev->have_trigger && !ev->userspace)
+		ev->partial = 1;
+	if (ev->outcome == OL_OUTCOME_UNKNOWN && !ev->userspace)
+		ev->partial = 1;
+	/* the kind: oom_memcg= beats the constraint's name, which some kernels got wrong */
+	if (ev->kind == OL_EV_UNKNOWN) {
+		if (ev->oom_memcg || (ev->have_mem & OL_MEM_MEMCG) ||
+		    (ev->nvictims && ev->victims[0].memcg))
+			ev->kind = OL_EV_MEMCG;
+		else if (strcmp(ev->constraint, "CONSTRAINT_CPUSET") == 0)
+			ev->kind = OL_EV_CPUSET;
+		else if (strcmp(ev->constraint, "CONSTRAINT_MEMORY_POLICY") == 0)
+			ev->kind = OL_EV_MEMPOLICY;
+		else if (strcmp(ev->constraint, "CONSTRAINT_NONE") == 0 ||
+			 (!ev->constraint[0] && (ev->nvictims || ev->have_trigger)))
+			ev->kind = OL_EV_GLOBAL;
+	}
+	if (!ev->kernel[0] && p->o.kernel)
+		snprintf(ev->kernel, sizeof(ev->kernel), "%s", p->o.kernel);
+	if (!ev->userspace) {
+		memcpy(ev->prior_victims, h->recent, sizeof(h->recent));
+		ev->nprior = h->nrecent;
+		ol_oom_event_predict(ev, p->o.kernel);
+		for (size_t i = 0; i < ev->nvictims; i++) {
+			if (h->nrecent == 16) {
+				memmove(h->recent, h->recent + 1, 15 * sizeof(h->recent[0]));
+				h->nrecent--;
+			}
+			h->recent[h->nrecent++] = ev->victims[i].pid;
+		}
+	}
+	p->o.on_event(ev, p->o.data);
+}
+
+static struct host_state *host_of(struct ol_logparser *p, const struct ol_logline *l)
+{
+	const char *name = l->host ? l->host : "";
+	size_t n = l->host ? l->hostlen : 0, i;
+	struct host_state *h;
+
+	if (n >= sizeof(p->hosts[0].host))
+		n = sizeof(p->hosts[0].host) - 1;
+	for (i = 0; i < (size_t)p->nhosts; i++)
+		if (strlen(p->hosts[i].host) == n && memcmp(p->hosts[i].host, name, n) == 0)
+			return &p->hosts[i];
+	if (p->nhosts == MAX_HOSTS) {
+		/* too many hosts at once: reuse the slot idle longest */
+		size_t lru = 0;
+
+		for (i = 1; i < MAX_HOSTS; i++)
+			if (p->hosts[i].last_line < p->hosts[lru].last_line)
+				lru = i;
+		finish(p, &p->hosts[lru]);
+		h = &p->hosts[lru];
+	} else {
+		h = &p->hosts[p->nhosts++];
+	}
+	memset(h, 0, sizeof(*h));
+	memcpy(h->host, name, n);
+	h->host[n] = '\0';
+	return h;
+}
+
+/* ---- the task table ---- */
+
+static int col_kind(const char *w, size_t n)
+{
+	static const struct {
+		const char *name;
+		int kind;
+	} cols[] = {
+		{ "pid", OL_COL_PID }, { "uid", OL_COL_UID }, { "tgid", OL_COL_TGID },
+		{ "total_vm", OL_COL_TOTAL_VM }, { "rss", OL_COL_RSS }, { "rss_anon", OL_COL_RSS_ANON },
+		{ "rss_file", OL_COL_RSS_FILE }, { "rss_shmem", OL_COL_RSS_SHMEM },
+		{ "nr_ptes", OL_COL_NR_PTES }, { "nr_pmds", OL_COL_NR_PMDS },
+		{ "pgtables_bytes", OL_COL_PGTABLES_BYTES }, { "swapents", OL_COL_SWAPENTS },
+		{ "oom_score_adj", OL_COL_OOM_SCORE_ADJ }, { "oom_adj", OL_COL_OOM_ADJ },
+		{ "cpu", OL_COL_CPU },
+	};
+
+	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
+		if (strlen(cols[i].name) == n && memcmp(cols[i].name, w, n) == 0)
+			return cols[i].kind;
+	return OL_COL_UNKNOWN;
+}
+
+/* "[ pid ]   uid  tgid total_vm      rss ... name" */
+static int parse_header(struct host_state *h, const char *s, size_t n)
+{
+	const char *end = s + n, *p, *close = memchr(s, ']', n);
+	int name_seen = 0;
+
+	if (!close || !mem_find(s, (size_t)(close - s), "pid"))
+		return 0;
+	h->ncols = 0;
+	h->header_cols[h->ncols++] = OL_COL_PID;
+	for (p = close + 1; p < end;) {
+		const char *w;
+
+		while (p < end && *p == ' ')
+			p++;
+		w = p;
+		while (p < end && *p != ' ')
+			p++;
+		if (p == w)
+			break;
+		if (p - w == 4 && memcmp(w, "name", 4) == 0) {
+			name_seen = 1;
+			break;
+		}
+		if (h->ncols < (int)(sizeof(h->header_cols) / sizeof(h->header_cols[0])))
+			h->header_cols[h->ncols++] = col_kind(w, (size_t)(p - w));
+	}
+	return name_seen && h->ncols >= 4;
+}
+
+static void set_col(struct ol_task_row *r, int kind, long v)
+{
+	switch (kind) {
+	case OL_COL_PID: r->pid = v; break;
+	case OL_COL_UID: r->uid = v; break;
+	case OL_COL_TGID: r->tgid = v; break;
+	case OL_COL_TOTAL_VM: r->total_vm = v; break;
+	case OL_COL_RSS: r->rss = v; break;
+	case OL_COL_RSS_ANON: r->rss_anon = v; break;
+	case OL_COL_RSS_FILE: r->rss_file = v; break;
+	case OL_COL_RSS_SHMEM: r->rss_shmem = v; break;
+	case OL_COL_NR_PTES: r->nr_ptes = v; break;
+	case OL_COL_NR_PMDS: r->nr_pmds = v; break;
+	case OL_COL_PGTABLES_BYTES: r->pgtables_bytes = v; break;
+	case OL_COL_SWAPENTS: r->swapents = v; break;
+	case OL_COL_OOM_SCORE_ADJ: r->oom_score_adj = v; break;
+	case OL_COL_OOM_ADJ: r->oom_adj = v; break;
+	case OL_COL_CPU: r->cpu = v; break;
+	default: break;
+	}
+	r->have |= (unsigned int)kind;
+}
+
+/* "[  1234]  1000  1234  ...  name with spaces" */
+static int is_row(const char *s, size_t n)
+{
+	size_t i = 1;
+
+	if (n < 4 || s[0] != '[')
+		return 0;
+	while (i < n && s[i] == ' ')
+		i++;
+	if (i >= n || !isdigit((unsigned char)s[i]))
+		return 0;
+	while (i < n && isdigit((unsigned char)s[i]))
+		i++;
+	return i < n && s[i] == ']';
+}
+
+static int parse_row(struct ol_oom_event *ev, struct host_state *h, const char *s, size_t n)
+{
+	const char *end = s + n, *p = s + 1;
+	struct ol_task_row r;
+	int c;
+
+	memset(&r, 0, sizeof(r));
+	for (c = 0; c < h->ncols; c++) {
+		long v = 0;
+		int neg = 0, any = 0;
+
+		while (p < end && (*p == ' ' || *p == ']' || *p == '['))
+			p++;
+		if (p < end && *p == '-') {
+			neg = 1;
+			p++;
+		}
+		while (p < end && isdigit((unsigned char)*p)) {
+			if (v < LONG_MAX / 10)
+				v = v * 10 + (*p - '0');
+			p++;
+			any = 1;
+		}
+		if (!any) {
+			/* an out-of-tree column such as "(01)nrss" may not be a number */
+			if (h->header_cols[c] != OL_COL_UNKNOWN)
+				return 0;
+			while (p < end && *p != ' ')
+				p++;
+			continue;
+		}
+		if (p < end && *p != ' ' && *p != ']')
+			return 0;
+		set_col(&r, h->header_cols[c], neg ? -v : v);
+	}
+	while (p < end && *p == ' ')
+		p++;
+	copy_n(r.name, sizeof(r.name), p, (size_t)(end - p));
+	ev->columns |= r.have;
+	if (ev->ntasks >= OL_LOG_MAX_TASKS) {
+		ev->tasks_capped = 1;
+		return 1;
+	}
+	if (ev->ntasks == ev->tasks_cap) {
+		size_t ncap = ev->tasks_cap ? ev->tasks_cap * 2 : 64;
+		struct ol_task_row *nt = realloc(ev->tasks, ncap * sizeof(*nt));
+
+		if (!nt)
+			return -ENOMEM;
+		ev->tasks = nt;
+		ev->tasks_cap = ncap;
+	}
+	ev->tasks[ev->ntasks++] = r;
+	return 1;
+}
+
+/* ---- victims ---- */
+
+static struct ol_victim *add_victim(struct ol_oom_event *ev)
+{
+	struct ol_victim *nv;
+
+	if (ev->nvictims >= MAX_VICTIMS)
+		return NULL;
+	nv = realloc(ev->victims, (ev->nvictims + 1) * sizeof(*nv));
+	if (!nv)
+		return NULL;
+	ev->victims = nv;
+	nv = &ev->victims[ev->nvictims++];
+	memset(nv, 0, sizeof(*nv));
+	nv->uid = -1;
+	return nv;
+}
+
+/*
+ * "Killed process 1234 (name) total-vm:..kB, anon-rss:..kB, file-rss:..kB,
+ *  shmem-rss:..kB, UID:0 pgtables:..kB oom_score_adj:0", and the vendor and
+ * era variants: "Killed process N, UID N, (name) ...", "... (name), UID 0,
+ * total-vm:...", "vsz:...", "Killed process N (name)." (2.4).
+ */
+static int parse_killed(struct ol_oom_event *ev, const char *s, size_t n, const char *k)
+{
+	const char *end = s + n, *p = k + strlen("Killed process ");
+	struct ol_victim *v;
+	long pid, uid;
+
+	v = add_victim(ev);
+	if (!v)
+		return -ENOMEM;
+	p = pid_name(p, end, &pid, v->comm, sizeof(v->comm));
+	if (!p) {
+		/* "Killed process N" with "(name)." wrapped onto the next line */
+		const char *q = k + strlen("Killed process ");
+		long x = 0;
+
+		while (q < end && isdigit((unsigned char)*q))
+			x = x * 10 + (*q++ - '0');
+		if (q == k + strlen("Killed process ") || q != end) {
+			ev->nvictims--;
+			return 0;
+		}
+		v->pid = x;
+		ev->outcome = OL_OUTCOME_KILLED;
+		return 2;	/* the name may follow */
+	}
+	v->pid = pid;
+	if (*p == ',') {
+		/* RHEL 6: ", UID N, (name)" */
+		const char *o = mem_find(p, (size_t)(end - p), "(");
+		const char *c = o ? mem_find(o, (size_t)(end - o), ")") : NULL;
+
+		if (num_after(p, (size_t)(end - p), "UID ", &uid))
+			v->uid = uid;
+		if (o && c)
+			copy_n(v->comm, sizeof(v->comm), o + 1, (size_t)(c - o - 1));
+	}
+	if (num_after(s, n, "UID:", &uid) || num_after(s, n, "UID ", &uid))
+		v->uid = uid;
+	if (ull_after(s, n, "total-vm:", &v->total_vm_kb) || ull_after(s, n, "vsz:", &v->total_vm_kb))
+		v->have |= OL_VIC_TOTAL_VM;
+	if (ull_after(s, n, "anon-rss:", &v->anon_rss_kb))
+		v->have |= OL_VIC_ANON;
+	if (ull_after(s, n, "file-rss:", &v->file_rss_kb))
+		v->have |= OL_VIC_FILE;
+	if (ull_after(s, n, "shmem-rss:", &v->shmem_rss_kb))
+		v->have |= OL_VIC_SHMEM;
+	if (ull_after(s, n, "pgtables:", &v->pgtables_kb))
+		v->have |= OL_VIC_PGTABLES;
+	if (num_after(s, n, "oom_score_adj:", &v->oom_score_adj))
+		v->have |= OL_VIC_ADJ;
+	v->memcg = mem_find(s, (size_t)(k - s), "Memory cgroup out of memory") != NULL || ev->oom_memcg;
+	v->allocating_task = mem_find(s, (size_t)(k - s), "oom_kill_allocating_task") != NULL ||
+			     ev->have_selected == 2;
+	ev->outcome = OL_OUTCOME_KILLED;
+	return 1;
+}
+
+/* ---- userspace OOM killers ---- */
+
+static int tag_is(const struct ol_logline *l, const char *name)
+{
+	return l->tag && l->taglen == strlen(name) && memcmp(l->tag, name, l->taglen) == 0;
+}
+
+static int userspace_kill(struct ol_logparser *p, struct host_state *h,
+			  const struct ol_logline *l)
+{
+	const char *s = l->body, *k;
+	size_t n = l->bodylen;
+	struct ol_oom_event *ev;
+	struct ol_victim *v;
+	const char *killer = NULL;
+	long pid = -1, uid = -1;
+	char comm[64] = "";
+	char *cg = NULL;
+
+	if (tag_is(l, "earlyoom")) {
+		/* "sending SIGTERM to process 1234 uid 1000 "firefox": badness 800, VmRSS 1234 MiB" */
+		k = mem_find(s, n, "to process ");
+		if (!k || !(mem_find(s, n, "sending SIG") || mem_find(s, n, "Sending SIG")))
+			return 0;
+		killer = "earlyoom";
+		num_after(k, (size_t)(s + n - k), "to process ", &pid);
+		num_after(k, (size_t)(s + n - k), " uid ", &uid);
+		tok_after(k, (size_t)(s + n - k), "\"", "\"", comm, sizeof(comm));
+	} else if (tag_is(l, "systemd-oomd")) {
+		/* "Killed /system.slice/foo.service due to memory pressure ..." */
+		if (!starts(s, n, "Killed "))
+			return 0;
+		killer = "systemd-oomd";
+		cg = dup_tok_after(s, n, "Killed ", " ");
+		if (!cg)
+			return -ENOMEM;
+	} else if (tag_is(l, "oomd")) {
+		/* Facebook oomd: "... Killed 1234 (name) ..." or "Killed <cgroup>" */
+		k = mem_find(s, n, "Killed ");
+		if (!k && !(k = mem_find(s, n, "killed ")))
+			return 0;
+		killer = "oomd";
+		if (!pid_name(k + 7, s + n, &pid, comm, sizeof(comm))) {
+			pid = -1;
+			cg = dup_tok_after(k, (size_t)(s + n - k), "illed ", " ");
+			if (!cg)
+				return -ENOMEM;
+		}
+	} else if (tag_is(l, "nohang") || tag_is(l, "nohang-desktop")) {
+		/* "Sending SIGTERM to the victim: Pid: 1234, Name: firefox, ..." or
+		 * "  Kill: SIGKILL  PID: 1234  Name: firefox" */
+		if (!(mem_find(s, n, "SIGTERM") || mem_find(s, n, "SIGKILL")) ||
+		    !(num_after(s, n, "Pid: ", &pid) || num_after(s, n, "PID: ", &pid) ||
+		      num_after(s, n, "pid: ", &pid)))
+			return 0;
+		killer = "nohang";
+		if (!tok_after(s, n, "Name: ", ",", comm, sizeof(comm)))
+			tok_after(s, n, "name: ", ",", comm, sizeof(comm));
+		num_after(s, n, "UID: ", &uid);
+	} else {
+		return 0;
+	}
+	finish(p, h);
+	ev = new_event(p, h, l);
+	if (!ev) {
+		free(cg);
+		return -ENOMEM;
+	}
+	ev->userspace = 1;
+	snprintf(ev->killer, sizeof(ev->killer), "%s", killer);
+	ev->target_cgroup = cg;
+	ev->kind = OL_EV_UNKNOWN;
+	if (pid >= 0 || comm[0]) {
+		v = add_victim(ev);
+		if (!v)
+			return -ENOMEM;
+		v->pid = pid;
+		v->uid = uid;
+		snprintf(v->comm, sizeof(v->comm), "%s", comm);
+	}
+	ev->outcome = OL_OUTCOME_KILLED;
+	finish(p, h);
+	return 1;
+}
+
+/* ---- one kernel message ---- */
+
+static int kernel_release(const char *s, size_t n, char *out, size_t sz)
+{
+	/* "CPU: 1 PID: 2 Comm: x Not tainted 6.1.0-13-amd64 #1 ..." or
+	 * "Tainted: G  W  O  5.15.0 #1"; the release is the first word that
+	 * starts with "digit.digit" after Comm:/comm: */
+	const char *p = mem_find(s, n, "omm: "), *end = s + n;
+
+	if (!p)
+		return 0;
+	p += 5;
+	while (p < end && *p != ' ')	/* the comm itself */
+		p++;
+	while (p < end) {
+		const char *w;
+
+		while (p < end && *p == ' ')
+			p++;
+		w = p;
+		while (p < end && *p != ' ')
+			p++;
+		if (p - w >= 3 && isdigit((unsigned char)w[0]) && (w[1] == '.' ||
+		    (isdigit((unsigned char)w[1]) && w[2] == '.'))) {
+			copy_n(out, sz, w, (size_t)(p - w));
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static void page_size_from_buddy(struct ol_oom_event *ev, const char *s, size_t n)
+{
+	/* "Node 0 Normal: 12*4kB (UME) 3*8kB ..." : the first size is a page */
+	const char *star = mem_find(s, n, "*");
+	long kb = 0;
+
+	if (!star || !mem_find(s, n, "kB") || ev->page_size)
+		return;
+	if (num_after(star, (size_t)(s + n - star), "*", &kb) && kb >= 4 && kb <= 256 &&
+	    !(kb & (kb - 1)))
+		ev->page_size = kb * 1024;
+}
+
+static int kernel_line(struct ol_logparser *p, struct host_state *h,
+		       const struct ol_logline *l, const char *s, size_t n)
+{
+	struct ol_oom_event *ev = h->ev;
+	const char *k;
+	long v;
+	int rc;
+
+	/* the rest of a kill line that a mail client wrapped: "(name)." */
+	if (ev && h->name_pending && ev->nvictims && n >= 3 && s[0] == '(' &&
+	    (s[n - 1] == ')' || (s[n - 2] == ')' && s[n - 1] == '.'))) {
+		copy_n(ev->victims[ev->nvictims - 1].comm, sizeof(ev->victims[0].comm), s + 1,
+		       (size_t)(s[n - 1] == '.' ? n - 3 : n - 2));
+		h->name_pending = 0;
+		return 1;
+	}
+	h->name_pending = 0;
+
+	/* rows first: they are most of an event */
+	if (h->in_table && ev && is_row(s, n))
+		return parse_row(ev, h, s, n) < 0 ? -ENOMEM : 1;
+
+	if ((k = mem_find(s, n, " invoked oom-killer: "))) {
+		finish(p, h);
+		ev = new_event(p, h, l);
+		if (!ev)
+			return -ENOMEM;
+		copy_n(ev->trigger_comm, sizeof(ev->trigger_comm), s, (size_t)(k - s));
+		ev->have_trigger |= OL_TRIG_COMM;
+		if (tok_after(s, n, "gfp_mask=", ", ", ev->gfp_mask, sizeof(ev->gfp_mask))) {
+			/* "0x100cca(GFP_HIGHUSER_MOVABLE|...)" holds no ", " */
+			const char *g = mem_find(s, n, "gfp_mask=") + 9, *e2 = g;
+
+			while (e2 < s + n && !(e2[0] == ',' && (e2 + 1 >= s + n || e2[1] == ' ')))
+				e2++;
+			copy_n(ev->gfp_mask, sizeof(ev->gfp_mask), g, (size_t)(e2 - g));
+			ev->have_trigger |= OL_TRIG_GFP;
+		}
+		if (num_after(s, n, "order=", &v)) {
+			ev->order = (int)v;
+			ev->have_trigger |= OL_TRIG_ORDER;
+		}
+		if (num_after(s, n, "oom_score_adj=", &v) || num_after(s, n, "oomkilladj=", &v)) {
+			ev->trigger_adj = v;
+			ev->have_trigger |= OL_TRIG_ADJ;
+		} else if (num_after(s, n, "oom_adj=", &v)) {
+			ev->trigger_adj = v;
+			ev->have_trigger |= OL_TRIG_ADJ;
+		}
+		tok_after(s, n, "nodemask=", ", ", ev->nodemask, sizeof(ev->nodemask));
+		return 1;
+	}
+	if (!ev) {
+		/* lines that begin an event whose head the log does not hold */
+		if (!(starts(s, n, "Tasks state") || mem_find(s, n, "Killed process ") ||
+		      mem_find(s, n, ": Kill process ") || mem_find(s, n, ": kill process ") ||
+		      starts(s, n, "oom-kill:") || starts(s, n, "Out of memory and no killable") ||
+		      mem_find(s, n, "panic_on_oom") ||
+		      (is_row(s, n) == 0 && s[0] == '[' && mem_find(s, n, "tgid") && mem_find(s, n, "name"))))
+			return 0;
+		ev = new_event(p, h, l);
+		if (!ev)
+			return -ENOMEM;
+		ev->partial = 1;
+	}
+	ev->last_line = p->line_no;
+
+	if (!ev->kernel[0] && (starts(s, n, "CPU: ") || starts(s, n, "Pid: ")) &&
+	    kernel_release(s, n, ev->kernel, sizeof(ev->kernel))) {
+		if (num_after(s, n, "PID: ", &v) || num_after(s, n, "Pid: ", &v)) {
+			ev->trigger_pid = v;
+			ev->have_trigger |= OL_TRIG_PID;
+		}
+		return 1;
+	}
+	if ((k = mem_find(s, n, " cpuset=")) && mem_find(s, n, " mems_allowed=")) {
+		free(ev->cpuset);
+		ev->cpuset = dup_tok_after(s, n, " cpuset=", " ");
+		tok_after(s, n, " mems_allowed=", " ", ev->mems_allowed, sizeof(ev->mems_allowed));
+		return 1;
+	}
+	if (starts(s, n, "oom-kill:")) {
+		char *t;
+
+		tok_after(s, n, "constraint=", ",", ev->constraint, sizeof(ev->constraint));
+		if (!ev->nodemask[0])
+			tok_after(s, n, "nodemask=", ",", ev->nodemask, sizeof(ev->nodemask));
+		if (!ev->cpuset)
+			ev->cpuset = dup_tok_after(s, n, ",cpuset=", ",");
+		if (!ev->mems_allowed[0])
+			tok_after(s, n, "mems_allowed=", ",", ev->mems_allowed, sizeof(ev->mems_allowed));
+		if ((t = dup_tok_after(s, n, ",oom_memcg=", ","))) {
+			free(ev->oom_memcg);
+			ev->oom_memcg = t;
+		}
+		if ((t = dup_tok_after(s, n, ",task_memcg=", ","))) {
+			free(ev->task_memcg);
+			ev->task_memcg = t;
+		}
+		return 1;
+	}
+	if ((k = mem_find(s, n, "Killed process "))) {
+		/* memory.oom.group kills several; otherwise a second kill is a new event */
+		if (h->have_victim && !ev->group_kill) {
+			finish(p, h);
+			ev = new_event(p, h, l);
+			if (!ev)
+				return -ENOMEM;
+			ev->partial = 1;
+		}
+		rc = parse_killed(ev, s, n, k);
+		if (rc < 0)
+			return -ENOMEM;
+		h->name_pending = rc == 2;
+		h->have_victim = 1;
+		h->in_table = 0;
+		h->last_line = p->line_no;
+		return 1;
+	}
+	if (((k = mem_find(s, n, ": Kill process ")) || (k = mem_find(s, n, ": kill process "))) &&
+	    (mem_find(s, n, "score") || mem_find(s, n, "child"))) {
+		if (h->have_victim) {
+			finish(p, h);
+			ev = new_event(p, h, l);
+			if (!ev)
+				return -ENOMEM;
+			ev->partial = 1;
+		}
+		if (pid_name(k + 15, s + n, &ev->selected_pid, ev->selected_comm,
+			     sizeof(ev->selected_comm))) {
+			ev->have_selected = mem_find(s, (size_t)(k - s), "oom_kill_allocating_task") ? 2 : 1;
+			num_after(s, n, " score ", &ev->selected_score);
+			if (mem_find(s, (size_t)(k - s), "Memory cgroup"))
+				ev->kind = OL_EV_MEMCG;
+		}
+		h->in_table = 0;
+		return 1;
+	}
+	if (starts(s, n, "Out of Memory: Killed process ")) {	/* 2.4 */
+		rc = parse_killed(ev, s, n, s + strlen("Out of Memory: "));
+		if (rc < 0)
+			return -ENOMEM;
+		h->name_pending = rc == 2;
+		h->have_victim = 1;
+		return 1;
+	}
+	if ((k = mem_find(s, n, "Tasks in ")) && mem_find(s, n, "memory.oom.group")) {
+		free(ev->group_kill);
+		ev->group_kill = dup_tok_after(s, n, "Tasks in ", " ");
+		return 1;
+	}
+	if (starts(s, n, "oom_reaper: ")) {
+		long pid;
+		char comm[64];
+
+		if ((k = mem_find(s, n, "reaped process "))) {
+			if (pid_name(k + 15, s + n, &pid, comm, sizeof(comm)))
+				for (size_t i = 0; i < ev->nvictims; i++)
+					if (ev->victims[i].pid == pid) {
+						ev->victims[i].reaped = 1;
+						ull_after(s, n, "anon-rss:", &ev->victims[i].reaped_anon_kb);
+						ull_after(s, n, "file-rss:", &ev->victims[i].reaped_file_kb);
+						ull_after(s, n, "shmem-rss:", &ev->victims[i].reaped_shmem_kb);
+					}
+		} else if (num_after(s, n, "pid:", &pid)) {
+			for (size_t i = 0; i < ev->nvictims; i++)
+				if (ev->victims[i].pid == pid)
+					ev->victims[i].reaped = -1;
+		}
+		return 1;
+	}
+	if (starts(s, n, "Out of memory and no killable processes")) {
+		ev->outcome = OL_OUTCOME_NO_VICTIM;
+		h->in_table = 0;
+		return 1;
+	}
+	if (mem_find(s, n, "panic_on_oom is enabled") ||
+	    (starts(s, n, "Kernel panic - not syncing:") &&
+	     (mem_find(s, n, "memory") || mem_find(s, n, "Out of memory")))) {
+		if (!ev->panic[0])
+			copy_n(ev->panic, sizeof(ev->panic), s, n);
+		if (ev->outcome != OL_OUTCOME_KILLED)
+			ev->outcome = ev->outcome == OL_OUTCOME_NO_VICTIM && starts(s, n, "Kernel panic") ?
+				      OL_OUTCOME_NO_VICTIM : OL_OUTCOME_PANIC;
+		if (starts(s, n, "Kernel panic"))
+			finish(p, h);
+		return 1;
+	}
+	if (starts(s, n, "Task in ") && mem_find(s, n, " killed as a result of limit of ")) {
+		free(ev->task_memcg);
+		free(ev->oom_memcg);
+		ev->task_memcg = dup_tok_after(s, n, "Task in ", " ");
+		ev->oom_memcg = dup_tok_after(s, n, " killed as a result of limit of ", " ");
+		return 1;
+	}
+	if (starts(s, n, "memory: usage ")) {
+		ull_after(s, n, "usage ", &ev->memcg_usage_kb);
+		ull_after(s, n, "limit ", &ev->memcg_limit_kb);
+		ull_after(s, n, "failcnt ", &ev->memcg_failcnt);
+		ev->have_mem |= OL_MEM_MEMCG;
+		return 1;
+	}
+	if (starts(s, n, "memory+swap: usage ")) {
+		ull_after(s, n, "usage ", &ev->memsw_usage_kb);
+		ull_after(s, n, "limit ", &ev->memsw_limit_kb);
+		ev->have_mem |= OL_MEM_MEMSW;
+		return 1;
+	}
+	if (starts(s, n, "swap: usage ")) {
+		ull_after(s, n, "usage ", &ev->swap_usage_kb);
+		ull_after(s, n, "limit ", &ev->swap_limit_kb);
+		ev->have_mem |= OL_MEM_SWAP;
+		return 1;
+	}
+	if (mem_find(s, n, " pages RAM") && isdigit((unsigned char)s[0])) {
+		if (num_after(s, n, "", &v)) {
+			ev->pages_ram = (unsigned long long)v;
+			ev->have_mem |= OL_MEM_PAGES_RAM;
+		}
+		return 1;
+	}
+	if (mem_find(s, n, " pages reserved") && isdigit((unsigned char)s[0])) {
+		if (num_after(s, n, "", &v)) {
+			ev->pages_reserved = (unsigned long long)v;
+			ev->have_mem |= OL_MEM_RESERVED;
+		}
+		return 1;
+	}
+	if (starts(s, n, "Free swap")) {
+		if (ull_after(s, n, "= ", &ev->free_swap_kb))
+			ev->have_mem |= OL_MEM_FREE_SWAP;
+		return 1;
+	}
+	if (starts(s, n, "Total swap")) {
+		if (ull_after(s, n, "= ", &ev->total_swap_kb))
+			ev->have_mem |= OL_MEM_TOTAL_SWAP;
+		return 1;
+	}
+	if (starts(s, n, "Node ") && mem_find(s, n, "*")) {
+		page_size_from_buddy(ev, s, n);
+		return 1;
+	}
+	if (starts(s, n, "Tasks state")) {
+		h->in_table = 0;
+		return 1;
+	}
+	if (s[0] == '[' && !is_row(s, n) && mem_find(s, n, "pid") && mem_find(s, n, "tgid") &&
+	    mem_find(s, n, "name")) {
+		if (parse_header(h, s, n)) {
+			h->in_table = 1;
+			ev->tasks_seen = 1;
+		}
+		return 1;
+	}
+	return 0;
+}
+
+static int one_message(struct ol_logparser *p, const struct ol_logline *l,
+		       const char *s, size_t n)
+{
+	struct host_state *h;
+	int rc;
+
+	/* a syslog line from another program: only userspace killers matter */
+	if (l->tag && !(l->taglen == 6 && memcmp(l->tag, "kernel", 6) == 0)) {
+		h = host_of(p, l);
+		return userspace_kill(p, h, l) < 0 ? -ENOMEM : 0;
+	}
+	h = host_of(p, l);
+	p->last_host = h;
+	rc = kernel_line(p, h, l, s, n);
+	if (rc < 0)
+		return rc;
+	if (h->ev) {
+		if (rc > 0)
+			h->ev->last_line = p->line_no;
+		h->last_seen = time(NULL);
+		/* a finished kill with nothing more for a long while: done */
+		if (h->have_victim && p->line_no - h->last_line > IDLE_LINES)
+			finish(p, h);
+	}
+	return 0;
+}
+
+struct ol_logparser *ol_logparser_new(const struct ol_logparser_opts *opts)
+{
+	struct ol_logparser *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return NULL;
+	p->o = *opts;
+	if (!p->o.reference)
+		p->o.reference = time(NULL);
+	return p;
+}
+
+unsigned long ol_logparser_lines(const struct ol_logparser *p)
+{
+	return p->line_no;
+}
+
+/* Split a message on escaped newlines: kmsg's "\x0a", rsyslog's "#012". */
+static int split_message(struct ol_logparser *p, const struct ol_logline *l)
+{
+	const char *s = l->body, *end = l->body + l->bodylen;
+	int rc = 0;
+
+	while (s <= end && rc == 0) {
+		const char *a = mem_find(s, (size_t)(end - s), "\\x0a");
+		const char *b = mem_find(s, (size_t)(end - s), "#012");
+		const char *cut = a && (!b || a < b) ? a : b;
+		size_t n = (size_t)((cut ? cut : end) - s);
+
+		while (n && (s[n - 1] == '\r' || s[n - 1] == ' '))
+			n--;
+		if (n)
+			rc = one_message(p, l, s, n);
+		if (!cut)
+			break;
+		s = cut + 4;
+		while (s < end && *s == ' ' && cut == b)	/* "#012 " */
+			s++;
+	}
+	return rc;
+}
+
+int ol_logparser_line(struct ol_logparser *p, const char *line, size_t len)
+{
+	struct ol_logline l;
+
+	p->line_no++;
+	if (len > OL_LOG_MAX_LINE)
+		len = OL_LOG_MAX_LINE;
+	while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+		len--;
+	ol_log_unwrap(line, len, &l);
+	switch (l.wrap) {
+	case OL_WRAP_KMSG_DICT:
+		return 0;
+	case OL_WRAP_BARE:
+		/* in a file of host-stamped lines, a bare line is a wrapped tail */
+		if (!p->last_host || !p->last_host->host[0])
+			break;
+		/* fall through */
+	case OL_WRAP_CONT:
+		/* the journal's indented continuation: same host, same time */
+		if (!p->last_host)
+			break;
+		l.host = p->last_host->host;
+		l.hostlen = strlen(p->last_host->host);
+		l.tag = "kernel";
+		l.taglen = 6;
+		break;
+	default:
+		break;
+	}
+	if (!l.bodylen)
+		return 0;
+	if (mem_find(l.body, l.bodylen, "\\x0a") || mem_find(l.body, l.bodylen, "#012"))
+		return split_message(p, &l);
+	return one_message(p, &l, l.body, l.bodylen);
+}
+
+void ol_logparser_flush(struct ol_logparser *p, double seconds)
+{
+	time_t now = time(NULL);
+
+	for (int i = 0; i < p->nhosts; i++) {
+		struct host_state *h = &p->hosts[i];
+
+		if (!h->ev)
+			continue;
+		if (seconds <= 0 || (h->have_victim && difftime(now, h->last_seen) >= seconds))
+			finish(p, h);
+	}
+}
+
+void ol_logparser_free(struct ol_logparser *p)
+{
+	if (!p)
+		return;
+	for (int i = 0; i < p->nhosts; i++)
+		ol_oom_event_free(p->hosts[i].ev);
+	free(p->split);
+	free(p);
+}

@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Re-ranking a logged task table as the event's kernel would have. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "oomlens/badness.h"
+#include "oomlens/oomlog.h"
+
+/*
+ * The era of the formula.  The table's columns say more than the version:
+ * RHEL 6's "2.6.32" carries the 2.6.36 heuristic, RHEL 8's 4.18 the 5.x
+ * log.  The release only picks within what the columns allow.
+ */
+static enum ol_era event_era(const struct ol_oom_event *ev, const char *override)
+{
+	enum ol_era rel = ol_era_from_release(override && *override ? override : ev->kernel);
+	unsigned int c = ev->columns;
+
+	if (c & (OL_COL_RSS_ANON | OL_COL_RSS_FILE))
+		return OL_ERA_F;
+	if (c & OL_COL_PGTABLES_BYTES)		/* 4.15+ */
+		return rel >= OL_ERA_D ? rel : OL_ERA_F;
+	if (c & OL_COL_NR_PMDS)			/* 4.0 .. 4.14 */
+		return OL_ERA_D;
+	if (c & OL_COL_CPU)			/* 2.6.36 .. 3.5 (and RHEL 6) */
+		return rel == OL_ERA_C ? OL_ERA_C : OL_ERA_B;
+	if (c & OL_COL_NR_PTES)			/* 3.6 .. 3.19 */
+		return rel == OL_ERA_C || rel == OL_ERA_D ? rel : OL_ERA_C;
+	return rel >= OL_ERA_B ? rel : OL_ERA_F;
+}
+
+/* From ~5.3 the kernel keeps the last of equal candidates; before, the first. */
+static int last_wins(const struct ol_oom_event *ev, const char *override)
+{
+	const char *rel = override && *override ? override : ev->kernel;
+	unsigned int a = 0, b = 0;
+
+	if (sscanf(rel, "%u.%u", &a, &b) == 2)
+		return a > 5 || (a == 5 && b >= 3);
+	return (ev->columns & (OL_COL_RSS_ANON | OL_COL_RSS_FILE)) != 0;
+}
+
+static long page_kb(const struct ol_oom_event *ev)
+{
+	return ev->page_size ? ev->page_size / 1024 : 4;
+}
+
+static unsigned long event_totalpages(const struct ol_oom_event *ev, int *estimated)
+{
+	unsigned long long pk = (unsigned long long)page_kb(ev), total_swap = 0;
+
+	*estimated = !ev->page_size;
+	if (ev->have_mem & OL_MEM_TOTAL_SWAP)
+		total_swap = ev->total_swap_kb / pk;
+	if (ev->kind == OL_EV_MEMCG && (ev->have_mem & OL_MEM_MEMCG)) {
+		/* mem_cgroup_get_max(): the limit plus the swap the group may use */
+		unsigned long long max = ev->memcg_limit_kb / pk, swap = 0;
+
+		if (ev->have_mem & OL_MEM_MEMSW)
+			swap = ev->memsw_limit_kb / pk - max;
+		else if (ev->have_mem & OL_MEM_SWAP)
+			swap = ev->swap_limit_kb / pk;
+		if (!(ev->have_mem & OL_MEM_TOTAL_SWAP))
+			*estimated = 1;
+		if (swap > total_swap)
+			swap = total_swap;
+		return max + swap ? (unsigned long)(max + swap) : 1;
+	}
+	if (ev->have_mem & OL_MEM_PAGES_RAM) {
+		/* totalram_pages is about RAM less the reserved pages */
+		unsigned long long ram = ev->pages_ram - ((ev->have_mem & OL_MEM_RESERVED) ?
+							   ev->pages_reserved : 0);
+
+		*estimated = 1;
+		return (unsigned long)(ram + total_swap);
+	}
+	*estimated = 1;
+	return 0;
+}
+
+static void row_input(const struct ol_oom_event *ev, const struct ol_task_row *r,
+		      unsigned long totalpages, int root, struct ol_badness_in *in)
+{
+	memset(in, 0, sizeof(*in));
+	in->rss = (unsigned long)(r->rss > 0 ? r->rss : 0);
+	if (!(r->have & OL_COL_RSS) && (r->have & OL_COL_RSS_ANON))
+		in->rss = (unsigned long)(r->rss_anon + r->rss_file + r->rss_shmem);
+	in->swap = (unsigned long)(r->swapents > 0 ? r->swapents : 0);
+	if (r->have & OL_COL_PGTABLES_BYTES)
+		in->pgtables = (unsigned long)(r->pgtables_bytes / (page_kb(ev) * 1024));
+	else
+		in->pgtables = (unsigned long)(r->nr_ptes + r->nr_pmds);
+	in->adj = (r->have & OL_COL_OOM_SCORE_ADJ) ? r->oom_score_adj : 0;
+	in->totalpages = totalpages;
+	in->cap_sys_admin = root;
+}
+
+struct sort_ctx {
+	const struct ol_task_row *rows;
+	int last_wins;
+	int use_root;
+};
+
+static struct sort_ctx *sctx;
+
+static int cmp_rows(const void *x, const void *y)
+{
+	int a = *(const int *)x, b = *(const int *)y;
+	long pa = sctx->use_root ? sctx->rows[a].badness_root : sctx->rows[a].badness;
+	long pb = sctx->use_root ? sctx->rows[b].badness_root : sctx->rows[b].badness;
+
+	if (pa != pb)
+		return pa > pb ? -1 : 1;
+	/* equal: the scan's (the table's) order decides */
+	return sctx->last_wins ? (a > b ? -1 : 1) : (a < b ? -1 : 1);
+}
+
+static int row_matches(const struct ol_task_row *r, long pid)
+{
+	return pid > 0 && (r->pid == pid || ((r->have & OL_COL_TGID) && r->tgid == pid));
+}
+
+void ol_oom_event_predict(struct ol_oom_event *ev, const char *override)
+{
+	struct ol_prediction *pr = &ev->prediction;
+	struct sort_ctx sc;
+	unsigned long totalpages;
+	long chosen[2] = { -1, -1 };
+	int *order, n = 0, root_top = -1;
+	enum ol_era era;
+	size_t i;
+
+	free(pr->order);
+	memset(pr, 0, sizeof(*pr));
+	pr->top = pr->victim_row = -1;
+	if (!ev->ntasks || ev->outcome == OL_OUTCOME_NO_VICTIM)
+		return;
+	era = event_era(ev, override);
+	totalpages = event_totalpages(ev, &pr->totalpages_estimated);
+	if (!totalpages) {
+		/* no Mem-Info: at least what the table itself holds */
+		for (i = 0; i < ev->ntasks; i++)
+			totalpages += (unsigned long)(ev->tasks[i].rss + ev->tasks[i].swapents);
+		totalpages = totalpages ? totalpages : 1;
+	}
+	pr->totalpages = totalpages;
+	pr->era = era;
+	order = calloc(ev->ntasks, sizeof(*order));
+	if (!order)
+		return;
+	for (i = 0; i < ev->ntasks; i++) {
+		struct ol_task_row *r = &ev->tasks[i];
+		struct ol_badness_in in;
+		struct ol_badness b;
+
+		row_input(ev, r, totalpages, 0, &in);
+		r->eligible = ol_badness(era, &in, &b) == 0 && b.killable;
+		r->badness = b.points;
+		row_input(ev, r, totalpages, r->uid == 0, &in);
+		ol_badness(era, &in, &b);
+		r->badness_root = b.points;
+		if (r->eligible)
+			order[n++] = (int)i;
+	}
+	sc.rows = ev->tasks;
+	sc.last_wins = last_wins(ev, override);
+	sc.use_root = 0;
+	sctx = &sc;
+	qsort(order, (size_t)n, sizeof(*order), cmp_rows);
+	pr->valid = 1;
+	pr->order = order;
+	pr->ranked = n;
+	if (!n)
+		return;
+	pr->top = order[0];
+	pr->tie = n > 1 && ev->tasks[order[1]].badness == ev->tasks[order[0]].badness;
+	if (era <= OL_ERA_D) {
+		int *o2 = malloc((size_t)n * sizeof(*o2));
+
+		if (o2) {
+			memcpy(o2, order, (size_t)n * sizeof(*o2));
+			sc.use_root = 1;
+			qsort(o2, (size_t)n, sizeof(*o2), cmp_rows);
+			root_top = o2[0];
+			pr->root_bonus_changes = root_top != pr->top;
+			free(o2);
+		}
+	}
+
+	/* what the kernel chose: the selected task, and the one it killed */
+	if (ev->have_selected)
+		chosen[0] = ev->selected_pid;
+	if (ev->nvictims)
+		chosen[1] = ev->victims[0].pid;
+	for (i = 0; i < (size_t)n; i++) {
+		const struct ol_task_row *r = &ev->tasks[order[i]];
+
+		if (row_matches(r, chosen[0]) || row_matches(r, chosen[1])) {
+			pr->victim_row = order[i];
+			pr->victim_rank = (long)i + 1;
+			break;
+		}
+	}
+	if (chosen[0] < 0 && chosen[1] < 0) {
+		pr->cause = "nobody was killed in the log";
+		return;
+	}
+	if (row_matches(&ev->tasks[pr->top], chosen[0]) || row_matches(&ev->tasks[pr->top], chosen[1])) {
+		pr->agrees = 1;
+		return;
+	}
+	if (ev->have_selected == 2 || (ev->nvictims && ev->victims[0].allocating_task))
+		pr->cause = "vm.oom_kill_allocating_task: the kernel killed the task that asked for memory";
+	else if (pr->victim_row >= 0 && ev->tasks[pr->victim_row].badness == ev->tasks[pr->top].badness)
+		pr->cause = "a tie: equal badness, and the kernel's scan order decided";
+	else if (root_top >= 0 && (row_matches(&ev->tasks[root_top], chosen[0]) ||
+				   row_matches(&ev->tasks[root_top], chosen[1])))
+		pr->cause = "the root bonus (CAP_SYS_ADMIN, kernels before 4.17), which the log cannot show";
+	else if (ev->have_selected && ev->nvictims && ev->selected_pid != ev->victims[0].pid &&
+		 pr->victim_row < 0)
+		pr->cause = "the selected task sacrificed a child, which the table does not show";
+	else {
+		int already = 0;
+
+		for (int k = 0; k < ev->nprior; k++)
+			if (row_matches(&ev->tasks[pr->top], ev->prior_victims[k]))
+				already = 1;
+		if (already)
+			pr->cause = "the top task was already being killed (an earlier victim still in the table)";
+		else if (ev->columns & OL_COL_UNKNOWN)
+			pr->cause = "a patched kernel: its table has a column no upstream kernel prints, "
+				    "and it ranks by something else";
+		else if (pr->victim_row < 0)
+			pr->cause = ev->tasks_capped ? "the table was capped before the victim's row" :
+				    "the victim is not in the logged task table (the table is incomplete)";
+		else
+			pr->cause = "unexplained";
+	}
+}
