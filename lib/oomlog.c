@@ -701,6 +701,18 @@ static int kernel_release(const char *s, size_t n, char *out, size_t sz)
 	return 0;
 }
 
+/* "[Node 0 ]Normal: 58*4kB (UE) 7*8kB ..." */
+static int is_buddy(const char *s, size_t n)
+{
+	const char *c = memchr(s, ':', n < 40 ? n : 40), *end = s + n, *q;
+
+	if (!c || !isalpha((unsigned char)s[0]) || c + 2 >= end || c[1] != ' ')
+		return 0;
+	for (q = c + 2; q < end && isdigit((unsigned char)*q); q++)
+		;
+	return q > c + 2 && q < end && *q == '*';
+}
+
 static void page_size_from_buddy(struct ol_oom_event *ev, const char *s, size_t n)
 {
 	/* "Node 0 Normal: 12*4kB (UME) 3*8kB ..." : the first size is a page */
@@ -952,7 +964,7 @@ static int kernel_line(struct ol_logparser *p, struct host_state *h,
 			ev->have_mem |= OL_MEM_TOTAL_SWAP;
 		return 1;
 	}
-	if (starts(s, n, "Node ") && mem_find(s, n, "*")) {
+	if (is_buddy(s, n)) {
 		page_size_from_buddy(ev, s, n);
 		return 1;
 	}

@@ -100,3 +100,13 @@ for p in $killed; do
 done
 check "watch: samples have rank, badness and oom_score" eval \
 	'jq -s -e "map(select(.event == null)) | length > 0 and all(.rank > 0 and .badness > 0 and .oom_score > 0)" "$TMP/watch" >/dev/null'
+
+# the same kills, read back from the kernel's ring buffer by oomlens log
+run "$OOMLENS" log -J
+for p in $killed; do
+	ev=$(jq -c --argjson p "$p" '[.events[] | select(.victim.pid == $p)] | last' <<<"$out")
+	check "log: the kill of $p is a memcg event in /oomlens-test-$$" test \
+		"$(jq -c '[.kind, .oom_memcg.path]' <<<"$ev")" = "[\"memcg\",\"/oomlens-test-$$\"]"
+	check "log: the logged task table explains the kernel's choice of $p" test \
+		"$(jq -c '.prediction.agrees' <<<"$ev")" = true
+done

@@ -1,0 +1,165 @@
+#!/usr/bin/env bash
+# oomlens log: every real log in tests/fixtures/oomlogs against its INDEX.tsv
+# (victims, kinds, and a re-ranking that agrees or names its cause), one
+# event re-wrapped in every wrapper users paste, and bad input.
+. "$(dirname "$0")/lib.sh"
+LOGS=$FIXTURES/oomlogs
+
+# --- every real log: every victim right, in order
+while IFS=$'\t' read -r file src kv wrap kind events victims dump notes; do
+	[ "$file" = file ] && continue
+	run "$OOMLENS" log -J "$LOGS/$file"
+	if [ "$rc" -ne 0 ] || ! jq -e .events <<<"$out" >/dev/null 2>&1; then
+		not_ok "$file: parses ($kv, $wrap)" "exit $rc"
+		continue
+	fi
+	got=$(jq -r '[.events[] | select(.killer == "kernel") | .victims[] | "\(.pid):\(.comm)"] | join(",")' <<<"$out")
+	[ -n "$got" ] || got="(none)"
+	if [ "$got" = "$victims" ]; then
+		ok "$file: every victim right ($kv, $wrap, $kind)"
+	else
+		not_ok "$file: every victim right" "want $victims" "got  $got"
+	fi
+	# the kind: "cpuset" in the index covers both cpuset and mempolicy constraints
+	kinds=$(jq -r '[.events[] | select(.victim != null or .outcome == "no_victim") | .kind] | unique | join(",")' <<<"$out")
+	case "$kind:$kinds" in
+	"$kind:$kind" | cpuset:mempolicy) ok "$file: kind $kinds" ;;
+	*) not_ok "$file: kind" "want $kind, got $kinds" ;;
+	esac
+	# with a task table, the re-ranking agrees or says why not
+	if [ "$dump" = yes ]; then
+		bad=$(jq -r '.events[] | select(.prediction != null and .prediction.agrees == false and (.prediction.cause == null or .prediction.cause == "unexplained")) | .victim.pid' <<<"$out")
+		n=$(jq '[.events[] | select(.prediction != null)] | length' <<<"$out")
+		if [ -z "$bad" ] && [ "$n" -gt 0 ]; then
+			ok "$file: $n re-ranking(s), each agreeing or naming its cause"
+		elif [ "$file" = 027.log ] && [ -z "$bad" ]; then
+			ok "$file: the patched kernel's choice is not a stock kernel's, and it says so"
+		else
+			not_ok "$file: re-ranking agrees or names its cause" "unexplained for victim(s): ${bad:-no prediction}"
+		fi
+	fi
+done < "$LOGS/INDEX.tsv"
+
+# the notes of INDEX.tsv, one by one
+run "$OOMLENS" log -J "$LOGS/027.log"
+check "027: a stock re-ranking disagrees with the patched kernel, and names the patch" eval \
+	'jq -e ".events[0].prediction | .agrees == false and (.cause | test(\"patched\"))" <<<"$out" >/dev/null'
+run "$OOMLENS" log -J "$LOGS/030.log"
+check "030: vm.oom_kill_allocating_task is the cause" eval \
+	'jq -e ".events[0].prediction.cause | test(\"oom_kill_allocating_task\")" <<<"$out" >/dev/null'
+run "$OOMLENS" log -J "$LOGS/028.log"
+check "028: no victim, outcome no_victim, victim null" test "$(jq -c '.events[0] | [.outcome, .victim]' <<<"$out")" = '["no_victim",null]'
+run "$OOMLENS" log -J "$LOGS/010.log"
+check "010: memory.oom.group: one event, six kills, the group's cgroup" test \
+	"$(jq -c '[(.events | length), (.events[0].victims | length), (.events[0].oom_group.path | test("cri-containerd"))]' <<<"$out")" = '[1,6,true]'
+check "010: the pod is decoded (besteffort QoS, pod uid with dashes)" test \
+	"$(jq -r '.events[0].task_memcg | "\(.qos) \(.pod_uid)"' <<<"$out")" = "besteffort a5d8fdd1-1369-469e-8a7d-2c1047529435"
+check "010: systemd and containerd lines quoting the kill are not kills" test "$(jq '.events | length' <<<"$out")" = 1
+run "$OOMLENS" log -J "$LOGS/009.log"
+check "009: 'Kill process' names a thread, 'Killed process' the tgid; both kept" test \
+	"$(jq -c '.events[0] | [.selected.pid, .victim.pid, .prediction.agrees]' <<<"$out")" = '[26074,24518,true]'
+run "$OOMLENS" log -J "$LOGS/004.log"
+check "004: kmsg records with \\x0a-escaped Mem-Info, 4.0-4.14 table, reaper" test \
+	"$(jq -c '.events[0] | [.kernel, (.tasks | length > 0), .victim.reaped, .memory.page_size]' <<<"$out")" = '["4.8.0-gentoo",true,true,4096]'
+run "$OOMLENS" log -J "$LOGS/021.log"
+check "021: localised dmesg -T stamps are read" test "$(jq -r '.events[0].timestamp[0:19]' <<<"$out")" = 2026-04-19T18:03:30
+run "$OOMLENS" log -J "$LOGS/019.log"
+check "019: RHEL 6 'Killed process N, UID N, (name)'" test "$(jq -c '.events[0].victim | [.pid, .uid, .comm]' <<<"$out")" = '[24894,55120,"big_mm"]'
+check "019: the cut second event is reported, partial, with no victim" test "$(jq -c '.events[1] | [.partial, .victim]' <<<"$out")" = '[true,null]'
+run "$OOMLENS" log -J "$LOGS/039.log"
+check "039: pre-2.6.36 'kill process ... or a child' and vsz:" test "$(jq -c '.events[0] | [.selected.pid, .victim.pid, .victim.total_vm_kb]' <<<"$out")" = '[20273,1917,467184]'
+
+# --- one event in every wrapper
+body=$TMP/body
+sed -n 's/^.*kernel: \[ *[0-9.]*\] //p' "$LOGS/008.log" > "$body"
+want_victim=18006:kwin_x11
+rows=$(grep -c '^\[ *[0-9]*\] ' "$body")
+i=0
+awk '{printf "[%12.6f] %s\n", 106464.88 + NR / 1e6, $0}' "$body" > "$TMP/w.dmesg"
+awk '{printf "[Sat Dec  8 01:56:31 2025] %s\n", $0}' "$body" > "$TMP/w.dmesgT"
+awk '{printf "Dec  8 01:56:31 scottubuntu kernel: %s\n", $0}' "$body" > "$TMP/w.syslog"
+awk '{printf "Dec 08 01:56:31.%06d scottubuntu kernel: %s\n", NR, $0}' "$body" > "$TMP/w.precise"
+awk '{printf "2025-12-08T01:56:31+0100 scottubuntu kernel: %s\n", $0}' "$body" > "$TMP/w.iso"
+awk '{printf "[%12.6f] scottubuntu kernel: %s\n", 106464.88 + NR / 1e6, $0}' "$body" > "$TMP/w.mono"
+awk '{printf "<4>1 2025-12-08T01:56:31.%06dZ scottubuntu kernel - - - %s\n", NR, $0}' "$body" > "$TMP/w.rfc5424"
+awk '{printf "4,%d,%d,-;%s\n", 1000 + NR, 106464880000 + NR, $0}' "$body" > "$TMP/w.kmsg"
+cp "$body" "$TMP/w.bare"
+gzip -c "$TMP/w.syslog" > "$TMP/w.gz"
+# interleaved: another program quoting the kernel, and a second host's copy
+awk '{printf "Dec  8 01:56:31 scottubuntu kernel: %s\nDec  8 01:56:31 scottubuntu systemd[1]: app.service: Killed process 1 (fake) total-vm:1kB\n", $0}' "$body" > "$TMP/w.noise"
+for f in dmesg dmesgT syslog precise iso mono rfc5424 kmsg bare gz noise; do
+	run "$OOMLENS" log -J "$TMP/w.$f"
+	got=$(jq -r '[.events[] | .victims[] | "\(.pid):\(.comm)"] | join(",")' <<<"$out" 2>/dev/null)
+	ag=$(jq -c '[.events[] | .prediction.agrees, (.tasks | length)]' <<<"$out" 2>/dev/null)
+	if [ "$got" = "$want_victim" ] && [ "$ag" = "[true,$rows]" ]; then
+		ok "wrapper $f: the victim, all $rows table rows, and the re-ranking"
+	else
+		not_ok "wrapper $f" "victims '$got', [agrees,rows] $ag, want [true,$rows]"
+	fi
+done
+run "$OOMLENS" log -J - < "$TMP/w.syslog"
+check "standard input ('-')" test "$(jq -r '.events[0].victim.comm' <<<"$out")" = kwin_x11
+paste -d '\n' "$TMP/w.syslog" <(sed 's/scottubuntu/otherhost/' "$TMP/w.syslog") > "$TMP/w.hosts"
+run "$OOMLENS" log -J "$TMP/w.hosts"
+check "two hosts interleaved in one file: two events, one per host, both whole" test \
+	"$(jq -c '[.events[] | [.host, .victim.pid, (.tasks | length), .prediction.agrees]] | sort' <<<"$out")" = \
+	"[[\"otherhost\",18006,$rows,true],[\"scottubuntu\",18006,$rows,true]]"
+check "the iso wrapper's zone is honoured" eval \
+	'"$OOMLENS" log -J "$TMP/w.iso" | jq -e ".events[0].timestamp | test(\"T0[01]:56:31|T..:56:31\")" >/dev/null'
+
+# --- userspace killers
+cat > "$TMP/userspace" <<'EOL'
+Nov 28 10:00:01 box earlyoom[812]: mem avail:   210 of 15846 MiB ( 1.33%), swap free:    0 of    0 MiB ( 0.00%)
+Nov 28 10:00:01 box earlyoom[812]: low memory! at or below SIGTERM limits: mem 10.00%, swap 10.00%
+Nov 28 10:00:01 box earlyoom[812]: sending SIGTERM to process 4321 uid 1000 "chromium": oom_score 912, VmRSS 6123 MiB, cmdline "/usr/lib/chromium/chromium"
+Nov 28 10:05:00 box systemd-oomd[600]: Killed /user.slice/user-1000.slice/user@1000.service/app.slice/app-firefox.scope due to memory pressure for /user.slice/user-1000.slice/user@1000.service being 81.23% > 50.00% for > 20s with reclaim activity
+EOL
+run "$OOMLENS" log -J "$TMP/userspace"
+check "earlyoom and systemd-oomd kills are events, marked with the killer" test \
+	"$(jq -c '[.events[] | [.killer, .victim.pid, .target_cgroup.unit]]' <<<"$out")" = \
+	'[["earlyoom",4321,null],["systemd-oomd",null,"app-firefox.scope"]]'
+
+# --- options
+run "$OOMLENS" log --jsonl "$LOGS/035.log"
+check "--jsonl: one event per line" eval '[ "$(grep -c "" <<<"$out")" -eq 3 ] && jq -s -e "length == 3" <<<"$out" >/dev/null'
+run "$OOMLENS" log -s -J "$LOGS/014.log"
+check "--summary -J: counts per victim" test "$(jq '.summary.victims[] | select(.name == "diff") | .count' <<<"$out")" = \
+	"$(grep -c 'Killed process [0-9]* (diff)' "$LOGS/014.log")"
+run "$OOMLENS" log --fail-if-found "$LOGS/043.log"
+check "--fail-if-found: exit 1 when an event is found" test "$rc" -eq 1
+: > "$TMP/empty"
+run "$OOMLENS" log --fail-if-found "$TMP/empty"
+check "--fail-if-found: exit 0 on a log without events" eval '[ "$rc" -eq 0 ] && [ "$out" = "no OOM events" ]'
+run "$OOMLENS" log -J --since 2026-03-14 --until 2026-03-15 "$LOGS/014.log"
+want=$(grep -c '^Mar 14 .*Killed process' "$LOGS/014.log")
+check "--since/--until select by date ($want on Mar 14)" test "$(jq '.events | length' <<<"$out")" = "$want"
+run "$OOMLENS" log -t 2 "$LOGS/002.log"
+check "-t 2: two candidates" test "$(grep -cE '^ +[0-9]+ +[0-9]+ +[0-9]+ ' <<<"$out")" -eq 2
+mkdir -p "$TMP/root/var/log" && cp "$LOGS/043.log" "$TMP/root/var/log/kern.log" && mkdir -p "$TMP/root/proc"
+run "$OOMLENS" --sysroot "$TMP/root" log -J
+check "--sysroot: reads DIR/var/log/kern.log" test "$(jq -r '.events[0].victim.comm' <<<"$out")" = netdata
+
+# --- bad input
+run "$OOMLENS" log /nonexistent
+check "a missing file: exit 2, one line" eval '[ "$rc" -eq 2 ] && [ "$(grep -c "" <<<"$err")" -eq 1 ]'
+run "$OOMLENS" log "$TMP"
+check "a directory: exit 2" test "$rc" -eq 2
+run "$OOMLENS" log /dev/zero
+check "/dev/zero: exit 2 with a message" eval '[ "$rc" -eq 2 ] && [[ "$err" == *device* ]]'
+head -c 300000 /dev/urandom > "$TMP/junk"
+run "$OOMLENS" log -J "$TMP/junk"
+check "binary junk: exit 0, valid JSON" eval '[ "$rc" -eq 0 ] && jq -e .events <<<"$out" >/dev/null'
+printf '%0200000d\n' 0 | tr 0 x > "$TMP/long"
+run "$OOMLENS" log "$TMP/long"
+check "a 200 kB line: read, no crash" test "$rc" -eq 0
+printf '\037\213garbage' > "$TMP/bad.gz"
+run "$OOMLENS" log "$TMP/bad.gz"
+check "corrupt gzip: exit 2 and a message" eval '[ "$rc" -eq 2 ] && [ -n "$err" ]'
+run "$OOMLENS" log -b -1
+check "--boot without --journal: exit 2" test "$rc" -eq 2
+run "$OOMLENS" log -J --jsonl
+check "--json with --jsonl: exit 2" test "$rc" -eq 2
+run "$OOMLENS" log --since yesterday
+check "--since garbage: exit 2" test "$rc" -eq 2
+run "$OOMLENS" log -f -J
+check "--follow with --json: exit 2" test "$rc" -eq 2
