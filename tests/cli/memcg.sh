@@ -62,6 +62,11 @@ predicted=$(jq -r '.processes | sort_by(.memcg.rank) | map(.pid) | join(" ")' <<
 check "explain ranks the three within the cgroup (1, 2, 3)" test \
 	"$(jq -c '[.processes[].memcg.rank] | sort' <<<"$out")" = '[1,2,3]'
 
+# follow the kernel log while it happens: each event as soon as it is complete
+"$OOMLENS" log -f --jsonl --since "@$(date +%s)" >"$TMP/follow" 2>"$TMP/follow.err" &
+follower=$!
+pids+=("$follower")
+
 # watch them while it happens: it must say the OOM killer took them
 "$OOMLENS" watch --jsonl -i 0.2 "$a" "$b" "$c" >"$TMP/watch" 2>"$TMP/watch.err" &
 watcher=$!
@@ -110,3 +115,11 @@ for p in $killed; do
 	check "log: the logged task table explains the kernel's choice of $p" test \
 		"$(jq -c '.prediction.agrees' <<<"$ev")" = true
 done
+
+sleep 1.5	# an event is finished once the log has been idle for a second
+kill -INT "$follower" 2>/dev/null
+wait "$follower" 2>/dev/null
+frc=$?
+check "log --follow: exits 0 on SIGINT, nothing on stderr" eval '[ "$frc" -eq 0 ] && [ ! -s "$TMP/follow.err" ]'
+check "log --follow --since now: exactly this test's kills, as they happened" test \
+	"$(jq -r '.victim.pid' "$TMP/follow" | tr '\n' ' ' | sed 's/ $//')" = "$killed"
