@@ -1,3 +1,4 @@
+SHELL := /bin/bash
 # oomlens -- make the Linux OOM killer legible
 #
 #   make                 build ./oomlens
@@ -6,6 +7,7 @@
 #   make lint            mandoc -Tlint on the man pages, cppcheck on the code
 #   make install / uninstall   honour PREFIX and DESTDIR
 #   make bench           ./bench/list-vs-ps.sh (needs root for 10000 processes)
+#   make fuzz            libFuzzer targets, FUZZ_TIME seconds each (default 60)
 
 VERSION    := 0.1.0
 PREFIX     ?= /usr/local
@@ -82,6 +84,26 @@ lint:
 		--inline-suppr -Iinclude -Icmd --suppress=missingIncludeSystem \
 		lib cmd
 
+# libFuzzer targets (clang): make fuzz [FUZZ_TIME=seconds per target]
+FUZZ_TIME  ?= 60
+FUZZ_SRCS  := $(wildcard tests/fuzz/fuzz-*.c)
+FUZZ_BINS  := $(FUZZ_SRCS:.c=)
+FUZZ_FLAGS := -std=gnu11 -D_GNU_SOURCE -g -O1 -Iinclude -fsanitize=fuzzer,address,undefined \
+              $(PKG_CFLAGS)
+
+tests/fuzz/fuzz-%: tests/fuzz/fuzz-%.c $(LIB_SRCS) $(wildcard include/oomlens/*.h)
+	clang $(FUZZ_FLAGS) -o $@ $< $(LIB_SRCS) $(PKG_LIBS)
+
+fuzz: $(FUZZ_BINS)
+	@for f in $(FUZZ_BINS); do \
+		name=$$(basename $$f); corpus=tests/tmp/corpus-$$name; mkdir -p $$corpus; \
+		echo "fuzz: $$name for $(FUZZ_TIME)s"; \
+		$$f -max_total_time=$(FUZZ_TIME) -rss_limit_mb=1024 -timeout=10 -print_final_stats=1 \
+			$$corpus $$(cat tests/fuzz/$$name.seeds) > tests/tmp/$$name.log 2>&1; rc=$$?; \
+		grep -E 'DONE|stat::number_of_executed_units|stat::average_exec_per_sec' tests/tmp/$$name.log; \
+		if [ $$rc -ne 0 ]; then tail -n 40 tests/tmp/$$name.log; exit 1; fi; \
+	done
+
 bench: oomlens
 	bench/list-vs-ps.sh
 
@@ -101,7 +123,7 @@ uninstall:
 		$(DESTDIR)$(FISHCOMPDIR)/oomlens.fish
 
 clean:
-	rm -f oomlens $(LIB_OBJS) $(CMD_OBJS) $(LIBA) $(UNIT_BINS) tests/helpers/hog .build-flags
+	rm -f oomlens $(LIB_OBJS) $(CMD_OBJS) $(LIBA) $(UNIT_BINS) tests/helpers/hog $(FUZZ_BINS) .build-flags
 	rm -rf tests/tmp
 
-.PHONY: all check lint bench install uninstall clean FORCE
+.PHONY: all check lint bench fuzz install uninstall clean FORCE

@@ -31,6 +31,8 @@ int cmd_list(int argc, char **argv, struct ol_ctx *ctx);
 int cmd_explain(int argc, char **argv, struct ol_ctx *ctx);
 int cmd_watch(int argc, char **argv, struct ol_ctx *ctx);
 int cmd_log(int argc, char **argv, struct ol_ctx *ctx);
+int cmd_snapshot(int argc, char **argv, struct ol_ctx *ctx);
+int cmd_diff(int argc, char **argv, struct ol_ctx *ctx);
 
 /* Messages: "oomlens: ..." on stderr, lowercase, no full stop. */
 void ol_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -13,5 +13,6 @@
 #include "memcg.h"
 #include "kmsg.h"
 #include "oomlog.h"
+#include "snapshot.h"
 
 #endif

@@ -1,0 +1,351 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <json.h>
+
+#include "oomlens.h"
+
+/* diff(1)'s exit status: 0 same, 1 different, 2 trouble */
+#define DIFF_SAME	0
+#define DIFF_DIFFERENT	1
+#define DIFF_TROUBLE	2
+
+#define MAX_SNAPSHOT	(256u << 20)	/* 100000 processes take about 60 MiB */
+
+static void usage(void)
+{
+	fputs("Usage:\n"
+	      " oomlens diff [options] <old> [<new>]\n"
+	      "\n"
+	      "Compare two snapshots, or a snapshot with the live system: who is now first\n"
+	      "in line to be killed, what became unkillable, what moved.\n"
+	      "\n"
+	      "Options:\n"
+	      " -J, --json               use JSON output format\n"
+	      "     --threshold <n>      report oom_score changes of at least <n> points (default 50)\n"
+	      " -t, --top <n>            watch the first <n> ranks (default 10)\n"
+	      " -h, --help               display this help\n"
+	      " -V, --version            display version\n"
+	      "\n"
+	      "For more details see oomlens-diff(1).\n", stdout);
+}
+
+static int load(const char *path, struct ol_snapshot *s)
+{
+	char err[256], *buf = NULL;
+	size_t len = 0, cap = 0;
+	struct stat st;
+	int fd, rc;
+
+	fd = strcmp(path, "-") == 0 ? dup(STDIN_FILENO) : open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		ol_warnx_errno(errno, "cannot open '%s'", path);
+		return -errno;
+	}
+	if (fstat(fd, &st) == 0 && (S_ISDIR(st.st_mode) || S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))) {
+		ol_warn("'%s' is a %s, not a snapshot", path, S_ISDIR(st.st_mode) ? "directory" : "device");
+		close(fd);
+		return -EINVAL;
+	}
+	for (;;) {
+		ssize_t n;
+
+		if (len + 1 >= cap) {
+			char *nb;
+
+			if (cap >= MAX_SNAPSHOT) {
+				ol_warn("'%s': larger than %u MiB, not a snapshot", path, MAX_SNAPSHOT >> 20);
+				free(buf);
+				close(fd);
+				return -EFBIG;
+			}
+			cap = cap ? cap * 2 : 65536;
+			nb = realloc(buf, cap);
+			if (!nb) {
+				free(buf);
+				close(fd);
+				return -ENOMEM;
+			}
+			buf = nb;
+		}
+		n = read(fd, buf + len, cap - len - 1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			rc = -errno;
+			ol_warnx_errno(rc, "cannot read '%s'", path);
+			free(buf);
+			close(fd);
+			return rc;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	buf[len] = '\0';
+	rc = ol_snapshot_from_json(buf, len, s, err, sizeof(err));
+	free(buf);
+	if (rc < 0) {
+		char *e = ol_escape(path);
+
+		ol_warn("'%s' is not a usable snapshot: %s", e ? e : "?", err);
+		free(e);
+	}
+	return rc;
+}
+
+static void proc_name(const struct ol_snap_proc *p, char *buf, size_t sz)
+{
+	char *e = ol_escape(p->comm ? p->comm : "?");
+
+	snprintf(buf, sz, "%s[%ld]", e ? e : "?", p->pid);
+	free(e);
+}
+
+static void text_change(const struct ol_change *c)
+{
+	char a[128], b[128];
+
+	switch (c->type) {
+	case OL_CH_FIRST_IN_LINE:
+		if (c->new) {
+			proc_name(c->new, a, sizeof(a));
+			printf("first in line: now %s (oom_score %ld)", a, c->new->oom_score);
+		} else {
+			printf("first in line: now nobody");
+		}
+		if (c->old) {
+			proc_name(c->old, b, sizeof(b));
+			printf(", was %s (oom_score %ld)\n", b, c->old->oom_score);
+		} else {
+			printf(", was nobody\n");
+		}
+		break;
+	case OL_CH_BECAME_UNKILLABLE:
+	case OL_CH_BECAME_KILLABLE:
+		proc_name(c->new, a, sizeof(a));
+		printf("%s: %s, oom_score_adj %lld -> %lld\n",
+		       c->type == OL_CH_BECAME_UNKILLABLE ? "became unkillable" : "became killable", a,
+		       c->old_value, c->new_value);
+		break;
+	case OL_CH_ADJ:
+		proc_name(c->new, a, sizeof(a));
+		printf("oom_score_adj: %s %lld -> %lld\n", a, c->old_value, c->new_value);
+		break;
+	case OL_CH_APPEARED:
+		proc_name(c->new, a, sizeof(a));
+		printf("appeared: %s, oom_score %ld", a, c->new->oom_score);
+		if (c->new->rank)
+			printf(", rank %ld", c->new->rank);
+		printf("\n");
+		break;
+	case OL_CH_LEFT:
+		proc_name(c->old, a, sizeof(a));
+		printf("left: %s, was oom_score %ld", a, c->old->oom_score);
+		if (c->old->rank)
+			printf(", rank %ld", c->old->rank);
+		printf("\n");
+		break;
+	case OL_CH_SCORE:
+		proc_name(c->new, a, sizeof(a));
+		printf("oom_score: %s %lld -> %lld (%+lld)\n", a, c->old_value, c->new_value,
+		       c->new_value - c->old_value);
+		break;
+	case OL_CH_RANK:
+		proc_name(c->new, a, sizeof(a));
+		printf("rank: %s ", a);
+		if (c->old_value)
+			printf("%lld", c->old_value);
+		else
+			printf("-");
+		printf(" -> ");
+		if (c->new_value)
+			printf("%lld\n", c->new_value);
+		else
+			printf("- (no longer killable)\n");
+		break;
+	case OL_CH_SYSCTL:
+		printf("sysctl %s: %lld -> %lld\n", c->sysctl, c->old_value, c->new_value);
+		break;
+	case OL_CH_TOTALPAGES:
+		printf("totalpages (RAM + swap): %lld -> %lld pages\n", c->old_value, c->new_value);
+		break;
+	default:
+		break;
+	}
+}
+
+static json_object *jproc(const struct ol_snap_proc *p)
+{
+	json_object *o;
+	char *s;
+
+	if (!p)
+		return NULL;
+	o = json_object_new_object();
+	s = ol_utf8_sanitize(p->comm ? p->comm : "");
+	json_object_object_add(o, "oom_score", p->have & OL_SNAP_SCORE ? json_object_new_int64(p->oom_score) : NULL);
+	json_object_object_add(o, "oom_score_adj", p->have & OL_SNAP_ADJ ? json_object_new_int64(p->oom_score_adj) : NULL);
+	json_object_object_add(o, "oom_adj", p->have & OL_SNAP_OOMADJ ? json_object_new_int64(p->oom_adj) : NULL);
+	json_object_object_add(o, "badness", p->have & OL_SNAP_BADNESS ? json_object_new_int64(p->badness) : NULL);
+	json_object_object_add(o, "rank", p->rank ? json_object_new_int64(p->rank) : NULL);
+	json_object_object_add(o, "rss", p->rss >= 0 ? json_object_new_int64(p->rss) : NULL);
+	free(s);
+	return o;
+}
+
+static json_object *jchange(const struct ol_change *c)
+{
+	json_object *o = json_object_new_object();
+	const struct ol_snap_proc *id = c->new ? c->new : c->old;
+
+	json_object_object_add(o, "type", json_object_new_string(ol_change_type_str(c->type)));
+	if (c->type == OL_CH_FIRST_IN_LINE) {
+		json_object *n = NULL, *w = NULL;
+
+		if (c->new) {
+			char *s = ol_utf8_sanitize(c->new->comm ? c->new->comm : "");
+
+			n = jproc(c->new);
+			json_object_object_add(n, "pid", json_object_new_int64(c->new->pid));
+			json_object_object_add(n, "comm", json_object_new_string(s ? s : ""));
+			free(s);
+		}
+		if (c->old) {
+			char *s = ol_utf8_sanitize(c->old->comm ? c->old->comm : "");
+
+			w = jproc(c->old);
+			json_object_object_add(w, "pid", json_object_new_int64(c->old->pid));
+			json_object_object_add(w, "comm", json_object_new_string(s ? s : ""));
+			free(s);
+		}
+		json_object_object_add(o, "old", w);
+		json_object_object_add(o, "new", n);
+		return o;
+	}
+	if (id) {
+		char *s = ol_utf8_sanitize(id->comm ? id->comm : "");
+
+		json_object_object_add(o, "pid", json_object_new_int64(id->pid));
+		json_object_object_add(o, "starttime", json_object_new_int64(id->starttime));
+		json_object_object_add(o, "comm", json_object_new_string(s ? s : ""));
+		free(s);
+	}
+	if (c->type == OL_CH_SYSCTL) {
+		json_object_object_add(o, "sysctl", json_object_new_string(c->sysctl));
+		json_object_object_add(o, "old", json_object_new_int64(c->old_value));
+		json_object_object_add(o, "new", json_object_new_int64(c->new_value));
+	} else if (c->type == OL_CH_TOTALPAGES) {
+		json_object_object_add(o, "old", json_object_new_int64(c->old_value));
+		json_object_object_add(o, "new", json_object_new_int64(c->new_value));
+	} else {
+		json_object_object_add(o, "old", jproc(c->old));
+		json_object_object_add(o, "new", jproc(c->new));
+	}
+	return o;
+}
+
+int cmd_diff(int argc, char **argv, struct ol_ctx *ctx)
+{
+	static const struct option longopts[] = {
+		{ "json",      no_argument,       NULL, 'J' },
+		{ "threshold", required_argument, NULL, 'T' },
+		{ "top",       required_argument, NULL, 't' },
+		{ "help",      no_argument,       NULL, 'h' },
+		{ "version",   no_argument,       NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct ol_snapshot old = { 0 }, new = { 0 };
+	struct ol_diff d = { 0 };
+	unsigned long threshold = 50, top = 10;
+	int c, json = 0, rc = DIFF_TROUBLE, err;
+	size_t i;
+
+	while ((c = getopt_long(argc, argv, ":Jt:hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'J':
+			json = 1;
+			break;
+		case 'T':
+			if (ol_strtoul(optarg, &threshold) < 0 || threshold > 3000)
+				return ol_usage_error(ctx, "invalid threshold: '%s' (0..3000 points)", optarg);
+			break;
+		case 't':
+			if (ol_strtoul(optarg, &top) < 0 || top > 1000000)
+				return ol_usage_error(ctx, "invalid number for --top: '%s'", optarg);
+			break;
+		case 'h':
+			usage();
+			return OL_EXIT_OK;
+		case 'V':
+			ol_print_version();
+			return OL_EXIT_OK;
+		default:
+			return ol_bad_option(ctx, argv, c);
+		}
+	}
+	if (optind >= argc)
+		return ol_usage_error(ctx, "no snapshot given");
+	if (argc - optind > 2)
+		return ol_usage_error(ctx, "at most two snapshots");
+	if (load(argv[optind], &old) < 0)
+		goto out;
+	if (optind + 1 < argc) {
+		if (load(argv[optind + 1], &new) < 0)
+			goto out;
+	} else {
+		if (ol_ctx_root(ctx) < 0)
+			goto out;
+		err = ol_snapshot_collect(&ctx->root, &new);
+		if (err < 0) {
+			ol_warnx_errno(err, "cannot read the system");
+			goto out;
+		}
+	}
+	if (ol_snapshot_diff(&old, &new, (long)threshold, (long)top, &d) < 0) {
+		ol_warn("out of memory");
+		goto out;
+	}
+	if (json) {
+		json_object *root = json_object_new_object(), *arr = json_object_new_array(),
+			    *sum = json_object_new_object(), *bytype = json_object_new_object();
+
+		for (i = 0; i < d.n; i++)
+			json_object_array_add(arr, jchange(&d.v[i]));
+		for (i = 0; i < OL_CH_NTYPES; i++)
+			if (d.count[i])
+				json_object_object_add(bytype, ol_change_type_str((enum ol_change_type)i),
+						       json_object_new_int64((long long)d.count[i]));
+		json_object_object_add(sum, "changes", json_object_new_int64((long long)d.n));
+		json_object_object_add(sum, "by_type", bytype);
+		json_object_object_add(sum, "old_processes", json_object_new_int64((long long)old.n));
+		json_object_object_add(sum, "new_processes", json_object_new_int64((long long)new.n));
+		json_object_object_add(sum, "matched", json_object_new_int64((long long)d.matched));
+		json_object_object_add(sum, "appeared", json_object_new_int64((long long)d.appeared));
+		json_object_object_add(sum, "left", json_object_new_int64((long long)d.left));
+		json_object_object_add(sum, "old_time", json_object_new_int64((long long)old.time));
+		json_object_object_add(sum, "new_time", json_object_new_int64((long long)new.time));
+		json_object_object_add(root, "changes", arr);
+		json_object_object_add(root, "summary", sum);
+		puts(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(root);
+	} else {
+		for (i = 0; i < d.n; i++)
+			text_change(&d.v[i]);
+		printf("%s%zu change%s; %zu processes then, %zu now: %zu the same, %zu appeared, %zu left\n",
+		       d.n ? "\n" : "", d.n, d.n == 1 ? "" : "s", old.n, new.n, d.matched, d.appeared, d.left);
+	}
+	rc = d.n ? DIFF_DIFFERENT : DIFF_SAME;
+out:
+	ol_diff_free(&d);
+	ol_snapshot_free(&old);
+	ol_snapshot_free(&new);
+	return rc;
+}

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "oomlens.h"
+
+static void usage(void)
+{
+	fputs("Usage:\n"
+	      " oomlens snapshot [options]\n"
+	      "\n"
+	      "Save the OOM-relevant state of the machine as one JSON document.\n"
+	      "\n"
+	      "Options:\n"
+	      " -o, --output <file>      write to <file>, atomically (default: standard output)\n"
+	      " -h, --help               display this help\n"
+	      " -V, --version            display version\n"
+	      "\n"
+	      "For more details see oomlens-snapshot(1).\n", stdout);
+}
+
+static int write_all(int fd, const char *s, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, s, n);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		s += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/*
+ * Temporary file beside the target, fsync, rename over it, fsync the
+ * directory: an interrupted or failed run leaves the old file as it was.
+ */
+static int write_atomic(const char *path, const char *text)
+{
+	char *copy = strdup(path), *dir, *tmp = NULL;
+	int fd = -1, dfd = -1, rc;
+
+	if (!copy)
+		return -ENOMEM;
+	dir = dirname(copy);
+	if (asprintf(&tmp, "%s/.oomlens-snapshot.XXXXXX", dir) < 0) {
+		tmp = NULL;
+		rc = -ENOMEM;
+		goto out;
+	}
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		rc = -errno;
+		free(tmp);
+		tmp = NULL;
+		goto out;
+	}
+	if ((rc = write_all(fd, text, strlen(text))) < 0 || (rc = write_all(fd, "\n", 1)) < 0)
+		goto out;
+	if (fchmod(fd, 0644) < 0 || fsync(fd) < 0) {
+		rc = -errno;
+		goto out;
+	}
+	if (close(fd) < 0) {
+		fd = -1;
+		rc = -errno;
+		goto out;
+	}
+	fd = -1;
+	if (rename(tmp, path) < 0) {
+		rc = -errno;
+		goto out;
+	}
+	free(tmp);
+	tmp = NULL;
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	rc = 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	if (tmp) {
+		unlink(tmp);
+		free(tmp);
+	}
+	free(copy);
+	return rc;
+}
+
+int cmd_snapshot(int argc, char **argv, struct ol_ctx *ctx)
+{
+	static const struct option longopts[] = {
+		{ "output",  required_argument, NULL, 'o' },
+		{ "help",    no_argument,       NULL, 'h' },
+		{ "version", no_argument,       NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct ol_snapshot s = { 0 };
+	const char *out = NULL;
+	char *text = NULL;
+	int c, rc = OL_EXIT_FAIL, err;
+
+	while ((c = getopt_long(argc, argv, ":o:hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			out = optarg;
+			break;
+		case 'h':
+			usage();
+			return OL_EXIT_OK;
+		case 'V':
+			ol_print_version();
+			return OL_EXIT_OK;
+		default:
+			return ol_bad_option(ctx, argv, c);
+		}
+	}
+	if (optind < argc)
+		return ol_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
+	if (ol_ctx_root(ctx) < 0)
+		return OL_EXIT_FAIL;
+	err = ol_snapshot_collect(&ctx->root, &s);
+	if (err < 0) {
+		ol_warnx_errno(err, "cannot collect a snapshot of %s", ctx->sysroot ? ctx->sysroot : "the system");
+		return OL_EXIT_FAIL;
+	}
+	text = ol_snapshot_to_json(&s);
+	if (!text) {
+		ol_warn("out of memory");
+		goto done;
+	}
+	if (out) {
+		err = write_atomic(out, text);
+		if (err < 0) {
+			ol_warnx_errno(err, "cannot write '%s' (any previous file is unchanged)", out);
+			goto done;
+		}
+	} else {
+		fputs(text, stdout);
+		fputc('\n', stdout);
+	}
+	rc = OL_EXIT_OK;
+done:
+	free(text);
+	ol_snapshot_free(&s);
+	return rc;
+}

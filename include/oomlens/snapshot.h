@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef OOMLENS_SNAPSHOT_H
+#define OOMLENS_SNAPSHOT_H
+
+/*
+ * A snapshot: the OOM-relevant state of a machine at one moment, as JSON.
+ * Format "oomlens-snapshot", version OL_SNAPSHOT_VERSION; every earlier
+ * version still loads, a newer one is refused.
+ */
+
+#include <stddef.h>
+#include <time.h>
+
+#include "proc.h"
+
+#define OL_SNAPSHOT_FORMAT	"oomlens-snapshot"
+#define OL_SNAPSHOT_VERSION	1
+
+struct ol_snap_proc {
+	long pid, ppid;
+	long long starttime;		/* clock ticks since boot: (pid, starttime) is the identity */
+	long long uid;			/* -1 unknown */
+	char *comm, *cmdline, *cgroup;	/* NULL unknown */
+	long oom_score, oom_score_adj, oom_adj;
+	long long rss, anon, file, shmem, swap, pgtables;	/* bytes, -1 unknown */
+	long long badness;
+	int killable;			/* 1, 0, -1 unknown */
+	long rank;			/* 0 when not ranked */
+	unsigned int have;		/* OL_SNAP_* */
+};
+
+enum {
+	OL_SNAP_SCORE = 1u << 0, OL_SNAP_ADJ = 1u << 1, OL_SNAP_OOMADJ = 1u << 2,
+	OL_SNAP_BADNESS = 1u << 3, OL_SNAP_PPID = 1u << 4, OL_SNAP_START = 1u << 5,
+};
+
+struct ol_sysctls {
+	long overcommit_memory, overcommit_ratio, panic_on_oom;
+	long oom_kill_allocating_task, oom_dump_tasks;
+	unsigned int have;		/* bit i: field i above known */
+};
+
+struct ol_snapshot {
+	int version;
+	time_t time;
+	char hostname[256];
+	char kernel[128];
+	long page_size;
+	unsigned long long mem_total_kb, swap_total_kb;
+	unsigned long totalpages;
+	struct ol_sysctls sysctl;
+	struct ol_snap_proc *procs;
+	size_t n;
+};
+
+/* Read the vm.* sysctls of @root (pure parse of each file). */
+void ol_sysctls_read(const struct ol_root *root, struct ol_sysctls *out);
+
+/* Collect a snapshot of @root now.  0 or -errno. */
+int ol_snapshot_collect(const struct ol_root *root, struct ol_snapshot *out);
+/* As JSON text (json-c), NULL on ENOMEM; free() it. */
+char *ol_snapshot_to_json(const struct ol_snapshot *s);
+/*
+ * Load a snapshot from JSON text.  On error returns -EINVAL (-ERANGE for a
+ * newer format) with a one-line reason in @err.
+ */
+int ol_snapshot_from_json(const char *text, size_t len, struct ol_snapshot *out,
+			  char *err, size_t errsz);
+void ol_snapshot_free(struct ol_snapshot *s);
+
+/* ---- diff ---- */
+
+enum ol_change_type {
+	OL_CH_FIRST_IN_LINE,		/* who is now first in line to be killed */
+	OL_CH_BECAME_UNKILLABLE,
+	OL_CH_BECAME_KILLABLE,
+	OL_CH_ADJ,
+	OL_CH_APPEARED,
+	OL_CH_LEFT,
+	OL_CH_SCORE,
+	OL_CH_RANK,
+	OL_CH_SYSCTL,
+	OL_CH_TOTALPAGES,
+	OL_CH_NTYPES
+};
+
+struct ol_change {
+	enum ol_change_type type;
+	const struct ol_snap_proc *old, *new;	/* either may be NULL */
+	const char *sysctl;			/* OL_CH_SYSCTL */
+	long long old_value, new_value;
+};
+
+struct ol_diff {
+	struct ol_change *v;
+	size_t n;
+	size_t count[OL_CH_NTYPES];
+	size_t appeared, left, matched;
+};
+
+/*
+ * Compare two snapshots; processes matched by (pid, start time) through a
+ * hash table.  @threshold: oom_score points for OL_CH_SCORE; @top: the ranks
+ * watched for OL_CH_RANK, OL_CH_APPEARED and OL_CH_LEFT.  0 or -ENOMEM.
+ */
+int ol_snapshot_diff(const struct ol_snapshot *old, const struct ol_snapshot *new,
+		     long threshold, long top, struct ol_diff *out);
+void ol_diff_free(struct ol_diff *d);
+const char *ol_change_type_str(enum ol_change_type t);
+
+#endif

@@ -1,0 +1,490 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <json.h>
+
+#include "oomlens/parse.h"
+#include "oomlens/snapshot.h"
+#include "oomlens/strutil.h"
+
+static const char *const sysctl_names[] = {
+	"overcommit_memory", "overcommit_ratio", "panic_on_oom",
+	"oom_kill_allocating_task", "oom_dump_tasks",
+};
+#define NSYSCTL (sizeof(sysctl_names) / sizeof(sysctl_names[0]))
+
+static long *sysctl_field(struct ol_sysctls *s, size_t i)
+{
+	long *f[] = { &s->overcommit_memory, &s->overcommit_ratio, &s->panic_on_oom,
+		      &s->oom_kill_allocating_task, &s->oom_dump_tasks };
+
+	return f[i];
+}
+
+void ol_sysctls_read(const struct ol_root *root, struct ol_sysctls *out)
+{
+	struct ol_buf b = { 0 };
+	char path[64];
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < NSYSCTL; i++) {
+		snprintf(path, sizeof(path), "sys/vm/%s", sysctl_names[i]);
+		if (ol_read_at(root->procfd, path, &b) == 0 &&
+		    ol_parse_long(b.data, sysctl_field(out, i)) == 0)
+			out->have |= 1u << i;
+	}
+	ol_buf_free(&b);
+}
+
+void ol_snapshot_free(struct ol_snapshot *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++) {
+		free(s->procs[i].comm);
+		free(s->procs[i].cmdline);
+		free(s->procs[i].cgroup);
+	}
+	free(s->procs);
+	memset(s, 0, sizeof(*s));
+}
+
+struct ranked {
+	struct ol_proc *p;
+	struct ol_badness b;
+	int have;
+	struct ol_snap_proc *sp;
+};
+
+static int cmp_ranked(const void *x, const void *y)
+{
+	const struct ranked *a = *(const struct ranked *const *)x;
+	const struct ranked *b = *(const struct ranked *const *)y;
+
+	return ol_rank_cmp(a->p, &a->b, a->have, b->p, &b->b, b->have);
+}
+
+static char *dup_or_null(const char *s, int known)
+{
+	return known && s ? strdup(s) : NULL;
+}
+
+int ol_snapshot_collect(const struct ol_root *root, struct ol_snapshot *s)
+{
+	struct ol_scan_opts so = { .read = OL_READ_STATUS | OL_READ_STAT | OL_READ_OOM_SCORE |
+					   OL_READ_OOM_SCORE_ADJ | OL_READ_OOM_ADJ | OL_READ_CGROUP |
+					   OL_READ_CMDLINE };
+	struct ol_proclist pl;
+	struct ol_sysinfo si;
+	struct ranked *rk = NULL, **order = NULL;
+	struct ol_buf b = { 0 };
+	enum ol_era era;
+	size_t i, k = 0, n_ranked;
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	rc = ol_sysinfo_read(root, &si);
+	if (rc < 0)
+		return rc;
+	s->version = OL_SNAPSHOT_VERSION;
+	s->time = time(NULL);
+	snprintf(s->kernel, sizeof(s->kernel), "%s", si.release);
+	s->page_size = si.page_size;
+	s->mem_total_kb = si.mem_total_kb;
+	s->swap_total_kb = si.swap_total_kb;
+	s->totalpages = si.totalpages;
+	ol_sysctls_read(root, &s->sysctl);
+	if (ol_read_at(root->procfd, "sys/kernel/hostname", &b) == 0 ||
+	    ol_read_at(root->etcfd, "hostname", &b) == 0) {
+		b.data[strcspn(b.data, "\n")] = '\0';
+		snprintf(s->hostname, sizeof(s->hostname), "%s", b.data);
+	} else if (ol_root_is_live(root)) {
+		gethostname(s->hostname, sizeof(s->hostname) - 1);
+	}
+	ol_buf_free(&b);
+
+	rc = ol_scan(root, &so, &pl);
+	if (rc < 0)
+		return rc;
+	era = ol_era_from_release(si.release);
+	if (era < OL_ERA_B)
+		era = OL_ERA_F;
+	s->procs = calloc(pl.n ? pl.n : 1, sizeof(*s->procs));
+	rk = calloc(pl.n ? pl.n : 1, sizeof(*rk));
+	order = calloc(pl.n ? pl.n : 1, sizeof(*order));
+	if (!s->procs || !rk || !order) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < pl.n; i++) {
+		struct ol_proc *p = &pl.procs[i];
+		struct ol_snap_proc *sp;
+
+		/* the live snapshot leaves out the process taking it */
+		if (ol_root_is_live(root) && p->pid == getpid())
+			continue;
+		sp = &s->procs[s->n++];
+		enum ol_unkillable why = ol_proc_killable(p);
+		unsigned int h = p->have;
+
+		sp->pid = p->pid;
+		sp->ppid = p->ppid;
+		sp->starttime = (long long)p->starttime;
+		sp->uid = h & OL_HAVE_UID ? (long long)p->uid : -1;
+		sp->comm = dup_or_null(p->comm, !!(h & OL_HAVE_COMM));
+		sp->cmdline = dup_or_null(p->cmdline, !!(h & OL_HAVE_CMDLINE));
+		sp->cgroup = dup_or_null(ol_proc_cgroup(p), !!(h & OL_HAVE_CGROUP));
+		sp->oom_score = p->oom_score;
+		sp->oom_score_adj = p->oom_score_adj;
+		sp->oom_adj = p->oom_adj;
+		sp->have = (h & OL_HAVE_SCORE ? OL_SNAP_SCORE : 0) | (h & OL_HAVE_ADJ ? OL_SNAP_ADJ : 0) |
+			   (h & OL_HAVE_OOMADJ ? OL_SNAP_OOMADJ : 0) | (h & OL_HAVE_PPID ? OL_SNAP_PPID : 0) |
+			   (h & OL_HAVE_START ? OL_SNAP_START : 0);
+		sp->rss = h & OL_HAVE_RSS ? (long long)p->rss : -1;
+		sp->anon = h & OL_HAVE_MEM ? (long long)p->rss_anon : -1;
+		sp->file = h & OL_HAVE_MEM ? (long long)p->rss_file : -1;
+		sp->shmem = h & OL_HAVE_MEM ? (long long)p->rss_shmem : -1;
+		sp->swap = h & OL_HAVE_SWAP ? (long long)p->swap : -1;
+		sp->pgtables = h & OL_HAVE_PGTABLES ? (long long)p->pgtables : -1;
+		sp->killable = why == OL_KILLABLE ? 1 : why == OL_KILLABLE_UNKNOWN ? -1 : 0;
+		rk[i].p = p;
+		rk[i].sp = sp;
+		rk[i].have = ol_proc_badness(p, &si, era, &rk[i].b) == 0;
+		if (rk[i].have && rk[i].b.killable) {
+			sp->badness = rk[i].b.points;
+			sp->have |= OL_SNAP_BADNESS;
+		}
+		if ((sp->comm == NULL) != !(h & OL_HAVE_COMM)) {
+			rc = -ENOMEM;
+			goto out;
+		}
+		order[k++] = &rk[i];
+	}
+	qsort(order, k, sizeof(*order), cmp_ranked);
+	n_ranked = k;
+	k = 0;
+	for (i = 0; i < n_ranked; i++)
+		if (order[i]->have && order[i]->b.killable)
+			order[i]->sp->rank = (long)++k;
+	rc = 0;
+out:
+	free(rk);
+	free(order);
+	ol_proclist_free(&pl);
+	if (rc < 0)
+		ol_snapshot_free(s);
+	return rc;
+}
+
+/* ---- to JSON ---- */
+
+static json_object *jstr(const char *s)
+{
+	char *c;
+	json_object *j;
+
+	if (!s)
+		return NULL;
+	c = ol_utf8_sanitize(s);
+	j = json_object_new_string(c ? c : "");
+	free(c);
+	return j;
+}
+
+static json_object *jnum_if(long long v, int known)
+{
+	return known ? json_object_new_int64(v) : NULL;
+}
+
+char *ol_snapshot_to_json(const struct ol_snapshot *s)
+{
+	json_object *root = json_object_new_object(), *sys = json_object_new_object(), *arr;
+	char tbuf[64], *text;
+	struct tm tm;
+	size_t i;
+
+	if (!root || !sys)
+		return NULL;
+	gmtime_r(&s->time, &tm);
+	strftime(tbuf, sizeof(tbuf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	json_object_object_add(root, "format", json_object_new_string(OL_SNAPSHOT_FORMAT));
+	json_object_object_add(root, "version", json_object_new_int(OL_SNAPSHOT_VERSION));
+	json_object_object_add(root, "time", json_object_new_string(tbuf));
+	json_object_object_add(root, "epoch", json_object_new_int64((long long)s->time));
+	json_object_object_add(root, "hostname", jstr(s->hostname));
+	json_object_object_add(root, "kernel", jstr(s->kernel));
+	json_object_object_add(root, "page_size", json_object_new_int64(s->page_size));
+	json_object_object_add(root, "mem_total_kb", json_object_new_int64((long long)s->mem_total_kb));
+	json_object_object_add(root, "swap_total_kb", json_object_new_int64((long long)s->swap_total_kb));
+	json_object_object_add(root, "totalpages", json_object_new_int64((long long)s->totalpages));
+	for (i = 0; i < NSYSCTL; i++)
+		json_object_object_add(sys, sysctl_names[i],
+				       jnum_if(*sysctl_field((struct ol_sysctls *)&s->sysctl, i),
+					       !!(s->sysctl.have & (1u << i))));
+	json_object_object_add(root, "sysctl", sys);
+	arr = json_object_new_array_ext((int)s->n);
+	for (i = 0; i < s->n; i++) {
+		const struct ol_snap_proc *p = &s->procs[i];
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "pid", json_object_new_int64(p->pid));
+		json_object_object_add(o, "starttime", jnum_if(p->starttime, !!(p->have & OL_SNAP_START)));
+		json_object_object_add(o, "ppid", jnum_if(p->ppid, !!(p->have & OL_SNAP_PPID)));
+		json_object_object_add(o, "uid", jnum_if(p->uid, p->uid >= 0));
+		json_object_object_add(o, "comm", jstr(p->comm));
+		json_object_object_add(o, "cmdline", jstr(p->cmdline));
+		json_object_object_add(o, "cgroup", jstr(p->cgroup));
+		json_object_object_add(o, "oom_score", jnum_if(p->oom_score, !!(p->have & OL_SNAP_SCORE)));
+		json_object_object_add(o, "oom_score_adj", jnum_if(p->oom_score_adj, !!(p->have & OL_SNAP_ADJ)));
+		json_object_object_add(o, "oom_adj", jnum_if(p->oom_adj, !!(p->have & OL_SNAP_OOMADJ)));
+		json_object_object_add(o, "rss", jnum_if(p->rss, p->rss >= 0));
+		json_object_object_add(o, "anon", jnum_if(p->anon, p->anon >= 0));
+		json_object_object_add(o, "file", jnum_if(p->file, p->file >= 0));
+		json_object_object_add(o, "shmem", jnum_if(p->shmem, p->shmem >= 0));
+		json_object_object_add(o, "swap", jnum_if(p->swap, p->swap >= 0));
+		json_object_object_add(o, "pgtables", jnum_if(p->pgtables, p->pgtables >= 0));
+		json_object_object_add(o, "badness", jnum_if(p->badness, !!(p->have & OL_SNAP_BADNESS)));
+		json_object_object_add(o, "killable", p->killable < 0 ? NULL : json_object_new_boolean(p->killable));
+		json_object_object_add(o, "rank", jnum_if(p->rank, p->rank > 0));
+		json_object_array_add(arr, o);
+	}
+	json_object_object_add(root, "processes", arr);
+	text = strdup(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
+						     JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(root);
+	return text;
+}
+
+/* ---- from JSON, validating every field ---- */
+
+struct load {
+	char *err;
+	size_t errsz;
+	char where[64];
+};
+
+static int fail(struct load *ld, const char *field, const char *what)
+{
+	snprintf(ld->err, ld->errsz, "%s%s: %s", ld->where, field, what);
+	return -EINVAL;
+}
+
+/* An integer field: absent or null -> !*known; wrong type or range -> error. */
+static int get_int(struct load *ld, json_object *o, const char *key, long long min, long long max,
+		   long long *v, int *known, int required)
+{
+	json_object *j;
+
+	*known = 0;
+	if (!json_object_object_get_ex(o, key, &j) || j == NULL) {
+		if (required)
+			return fail(ld, key, "missing");
+		return 0;
+	}
+	if (!json_object_is_type(j, json_type_int))
+		return fail(ld, key, "not an integer");
+	errno = 0;
+	*v = json_object_get_int64(j);
+	/* json-c keeps numbers past INT64_MAX as unsigned and saturates */
+	if (errno || *v < min || *v > max || (*v == INT64_MAX && json_object_get_uint64(j) > (uint64_t)INT64_MAX))
+		return fail(ld, key, "out of range");
+	*known = 1;
+	return 0;
+}
+
+static int get_str(struct load *ld, json_object *o, const char *key, char **out, size_t maxlen)
+{
+	json_object *j;
+
+	*out = NULL;
+	if (!json_object_object_get_ex(o, key, &j) || j == NULL)
+		return 0;
+	if (!json_object_is_type(j, json_type_string))
+		return fail(ld, key, "not a string");
+	if ((size_t)json_object_get_string_len(j) > maxlen)
+		return fail(ld, key, "too long");
+	*out = strdup(json_object_get_string(j));
+	return *out ? 0 : -ENOMEM;
+}
+
+#define I64_MAX_BYTES	(1LL << 62)
+
+static int load_proc(struct load *ld, json_object *o, struct ol_snap_proc *p)
+{
+	long long v;
+	int k, rc;
+	json_object *j;
+
+#define INT(key, min, max, dst, bit, req) do { \
+		rc = get_int(ld, o, key, min, max, &v, &k, req); \
+		if (rc) return rc; \
+		if (k) { dst = v; p->have |= (bit); } \
+	} while (0)
+#define MEM(key, dst) do { \
+		rc = get_int(ld, o, key, 0, I64_MAX_BYTES, &v, &k, 0); \
+		if (rc) return rc; \
+		dst = k ? v : -1; \
+	} while (0)
+
+	if (!json_object_is_type(o, json_type_object))
+		return fail(ld, "", "not an object");
+	INT("pid", 1, 0x7fffffff, p->pid, 0, 1);
+	INT("starttime", 0, INT64_MAX, p->starttime, OL_SNAP_START, 0);
+	INT("ppid", 0, 0x7fffffff, p->ppid, OL_SNAP_PPID, 0);
+	rc = get_int(ld, o, "uid", 0, 0xffffffffLL, &v, &k, 0);
+	if (rc)
+		return rc;
+	p->uid = k ? v : -1;
+	INT("oom_score", 0, 100000, p->oom_score, OL_SNAP_SCORE, 0);
+	INT("oom_score_adj", -1000, 1000, p->oom_score_adj, OL_SNAP_ADJ, 0);
+	INT("oom_adj", -17, 16, p->oom_adj, OL_SNAP_OOMADJ, 0);
+	MEM("rss", p->rss);
+	MEM("anon", p->anon);
+	MEM("file", p->file);
+	MEM("shmem", p->shmem);
+	MEM("swap", p->swap);
+	MEM("pgtables", p->pgtables);
+	INT("badness", -I64_MAX_BYTES, I64_MAX_BYTES, p->badness, OL_SNAP_BADNESS, 0);
+	rc = get_int(ld, o, "rank", 1, 0x7fffffff, &v, &k, 0);
+	if (rc)
+		return rc;
+	p->rank = k ? (long)v : 0;
+	p->killable = -1;
+	if (json_object_object_get_ex(o, "killable", &j) && j) {
+		if (!json_object_is_type(j, json_type_boolean))
+			return fail(ld, "killable", "not a boolean");
+		p->killable = json_object_get_boolean(j);
+	}
+	if ((rc = get_str(ld, o, "comm", &p->comm, 64)) || (rc = get_str(ld, o, "cmdline", &p->cmdline, 1 << 20)) ||
+	    (rc = get_str(ld, o, "cgroup", &p->cgroup, 4096)))
+		return rc;
+#undef INT
+#undef MEM
+	return 0;
+}
+
+int ol_snapshot_from_json(const char *text, size_t len, struct ol_snapshot *s,
+			  char *err, size_t errsz)
+{
+	struct load ld = { .err = err, .errsz = errsz };
+	struct json_tokener *tok;
+	json_object *root = NULL, *j, *arr;
+	enum json_tokener_error jerr;
+	long long v;
+	int k, rc = -EINVAL;
+	size_t i, n;
+	char *str;
+
+	memset(s, 0, sizeof(*s));
+	if (len == 0) {
+		snprintf(err, errsz, "empty file");
+		return -EINVAL;
+	}
+	tok = json_tokener_new_ex(64);
+	if (!tok)
+		return -ENOMEM;
+	root = json_tokener_parse_ex(tok, text, (int)(len > INT32_MAX ? INT32_MAX : len));
+	jerr = json_tokener_get_error(tok);
+	if (jerr == json_tokener_continue) {
+		snprintf(err, errsz, "truncated JSON (it ends in the middle of a value)");
+		goto out;
+	}
+	if (jerr != json_tokener_success) {
+		snprintf(err, errsz, "invalid JSON at byte %zu: %s", json_tokener_get_parse_end(tok),
+			 json_tokener_error_desc(jerr));
+		goto out;
+	}
+	if (json_tokener_get_parse_end(tok) < len &&
+	    strspn(text + json_tokener_get_parse_end(tok), " \t\r\n") != len - json_tokener_get_parse_end(tok)) {
+		snprintf(err, errsz, "trailing data after the JSON document at byte %zu",
+			 json_tokener_get_parse_end(tok));
+		goto out;
+	}
+	if (!json_object_is_type(root, json_type_object) ||
+	    !json_object_object_get_ex(root, "format", &j) || !json_object_is_type(j, json_type_string) ||
+	    strcmp(json_object_get_string(j), OL_SNAPSHOT_FORMAT) != 0) {
+		snprintf(err, errsz, "not an oomlens snapshot (no \"format\": \"%s\")", OL_SNAPSHOT_FORMAT);
+		goto out;
+	}
+	if ((rc = get_int(&ld, root, "version", 1, INT32_MAX, &v, &k, 1)) < 0)
+		goto out;
+	if (v > OL_SNAPSHOT_VERSION) {
+		snprintf(err, errsz, "snapshot format version %lld is newer than this oomlens reads (%d): "
+			 "upgrade oomlens", v, OL_SNAPSHOT_VERSION);
+		rc = -ERANGE;
+		goto out;
+	}
+	s->version = (int)v;
+	rc = get_int(&ld, root, "epoch", 0, INT64_MAX, &v, &k, 0);
+	if (rc < 0)
+		goto out;
+	s->time = k ? (time_t)v : 0;
+	if ((rc = get_int(&ld, root, "page_size", 512, 1 << 24, &v, &k, 1)) < 0)
+		goto out;
+	s->page_size = (long)v;
+	if ((rc = get_int(&ld, root, "mem_total_kb", 0, I64_MAX_BYTES, &v, &k, 1)) < 0)
+		goto out;
+	s->mem_total_kb = (unsigned long long)v;
+	if ((rc = get_int(&ld, root, "swap_total_kb", 0, I64_MAX_BYTES, &v, &k, 0)) < 0)
+		goto out;
+	s->swap_total_kb = k ? (unsigned long long)v : 0;
+	if ((rc = get_int(&ld, root, "totalpages", 0, I64_MAX_BYTES, &v, &k, 1)) < 0)
+		goto out;
+	s->totalpages = (unsigned long)v;
+	if ((rc = get_str(&ld, root, "hostname", &str, 255)) < 0)
+		goto out;
+	snprintf(s->hostname, sizeof(s->hostname), "%s", str ? str : "");
+	free(str);
+	if ((rc = get_str(&ld, root, "kernel", &str, 127)) < 0)
+		goto out;
+	snprintf(s->kernel, sizeof(s->kernel), "%s", str ? str : "");
+	free(str);
+	if (json_object_object_get_ex(root, "sysctl", &j) && j) {
+		if (!json_object_is_type(j, json_type_object)) {
+			snprintf(err, errsz, "sysctl: not an object");
+			rc = -EINVAL;
+			goto out;
+		}
+		snprintf(ld.where, sizeof(ld.where), "sysctl.");
+		for (i = 0; i < NSYSCTL; i++) {
+			if ((rc = get_int(&ld, j, sysctl_names[i], INT32_MIN, INT32_MAX, &v, &k, 0)) < 0)
+				goto out;
+			if (k) {
+				*sysctl_field(&s->sysctl, i) = (long)v;
+				s->sysctl.have |= 1u << i;
+			}
+		}
+		ld.where[0] = '\0';
+	}
+	if (!json_object_object_get_ex(root, "processes", &arr) || !json_object_is_type(arr, json_type_array)) {
+		snprintf(err, errsz, "processes: missing or not an array");
+		rc = -EINVAL;
+		goto out;
+	}
+	n = json_object_array_length(arr);
+	s->procs = calloc(n ? n : 1, sizeof(*s->procs));
+	if (!s->procs) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		snprintf(ld.where, sizeof(ld.where), "processes[%zu].", i);
+		s->n++;
+		rc = load_proc(&ld, json_object_array_get_idx(arr, i), &s->procs[i]);
+		if (rc < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	json_tokener_free(tok);
+	json_object_put(root);
+	if (rc < 0)
+		ol_snapshot_free(s);
+	return rc;
+}

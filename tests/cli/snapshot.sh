@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# oomlens snapshot and diff: the fixture tree, a round trip, every change
+# type (made by editing a saved snapshot with jq), pid reuse, atomic writes,
+# and corrupt input.
+. "$(dirname "$0")/lib.sh"
+ROOT=$FIXTURES/root-6.18
+S() { "$OOMLENS" --sysroot "$ROOT" snapshot "$@"; }
+
+run S
+check "snapshot of the fixture: exit 0, valid JSON, format and version" test \
+	"$(jq -c '[.format, .version]' <<<"$out")" = '["oomlens-snapshot",1]'
+snap=$out
+printf '%s\n' "$snap" > "$TMP/old.json"
+check "every process of the fixture, with its start time from stat" test \
+	"$(jq '.processes | length' <<<"$snap")" = "$(ls -d "$ROOT"/proc/[0-9]* | wc -l)"
+st=$(awk '{print $22}' "$ROOT/proc/5658/stat")
+check "pid 5658's start time is stat field 22 ($st)" test "$(jq '.processes[] | select(.pid == 5658) | .starttime' <<<"$snap")" = "$st"
+check "the sysctls from proc/sys/vm" test "$(jq '.sysctl.oom_dump_tasks' <<<"$snap")" = "$(cat "$ROOT/proc/sys/vm/oom_dump_tasks")"
+check "totalpages, kernel, page size" test "$(jq -c '[.totalpages, .kernel, .page_size]' <<<"$snap")" = \
+	"[$(awk '/^MemTotal:/ {m=$2} /^SwapTotal:/ {s=$2} END {print int(m/4) + int(s/4)}' "$ROOT/proc/meminfo"),\"$(cat "$ROOT/proc/sys/kernel/osrelease")\",4096]"
+check "ranks follow badness" test "$(jq -c '[.processes[] | select(.rank) ] | sort_by(.rank) | map(.badness) | . == (sort | reverse)' <<<"$snap")" = true
+
+# round trip: a snapshot against itself, and the saved file against the tree
+run "$OOMLENS" diff "$TMP/old.json" "$TMP/old.json"
+check "diff of a snapshot with itself: no changes, exit 0" eval '[ "$rc" -eq 0 ] && [[ "$out" == "0 changes;"* ]]'
+run "$OOMLENS" --sysroot "$ROOT" diff "$TMP/old.json"
+check "diff of a saved snapshot with the same tree (NEW defaults to the system): exit 0" test "$rc" -eq 0
+run S -o "$TMP/saved.json"
+check "snapshot -o writes the file, nothing on stdout" eval '[ "$rc" -eq 0 ] && [ -z "$out" ] && jq -e .processes "$TMP/saved.json" >/dev/null'
+check "round trip: snapshot -> load -> snapshot is identical but for the time" test \
+	"$(jq -S 'del(.time, .epoch)' "$TMP/saved.json")" = "$(jq -S 'del(.time, .epoch)' "$TMP/old.json")"
+
+# every change type, by editing the old snapshot
+jq '
+  (.processes[] | select(.pid == 5659)) |= (.oom_score_adj = -1000 | .oom_adj = -17 | .killable = false | .rank = null) |
+  (.processes[] | select(.pid == 5661)) |= (.oom_score_adj = 500 | .oom_score = 999) |
+  (.processes[] | select(.pid == 5660)) |= (.oom_score = 1400 | .rank = 2) |
+  (.processes[] | select(.pid == 5662)) |= (.rank = 3) |
+  .processes |= map(select(.pid != 5747)) |
+  .processes += [{"pid": 7777, "starttime": 123, "comm": "newcomer", "oom_score": 1900, "oom_score_adj": 900, "rank": 1}] |
+  .sysctl.panic_on_oom = 1 | .totalpages += 1000
+' "$TMP/old.json" > "$TMP/new.json"
+run "$OOMLENS" diff -J "$TMP/old.json" "$TMP/new.json"
+check "diff -J: exit 1 when something changed" test "$rc" -eq 1
+types=$(jq -r '[.changes[].type] | unique | join(" ")' <<<"$out")
+for t in first_in_line became_unkillable adj_changed appeared left score_changed rank_changed sysctl_changed totalpages_changed; do
+	check "change type $t" eval '[[ " $types " == *" '$t' "* ]]'
+done
+check "the most important first: first_in_line, then became_unkillable" test \
+	"$(jq -c '[.changes[0].type, .changes[1].type]' <<<"$out")" = '["first_in_line","became_unkillable"]'
+check "first in line: now the newcomer, was x) (y" test \
+	"$(jq -c '.changes[0] | [.new.pid, .old.pid]' <<<"$out")" = '[7777,5662]'
+check "each change carries the process identity and old/new values" test \
+	"$(jq -c '.changes[] | select(.type == "adj_changed") | [.pid, .comm, .old.oom_score_adj, .new.oom_score_adj]' <<<"$out")" = '[5661,"ev\u001b[31mil\ttab",0,500]'
+check "summary: counts" test "$(jq -c '.summary | [.appeared, .left, .by_type.became_unkillable]' <<<"$out")" = '[1,1,1]'
+run "$OOMLENS" diff "$TMP/old.json" "$TMP/new.json"
+check "text: one line per change, hostile names escaped" eval \
+	'grep -q "^first in line: now newcomer\[7777\]" <<<"$out" && grep -q "^became unkillable: reader-file\[5659\], oom_score_adj 0 -> -1000" <<<"$out" && ! grep -q "$(printf "\033")" <<<"$out"'
+run "$OOMLENS" diff --threshold 1000 "$TMP/old.json" "$TMP/new.json"
+check "--threshold 1000 hides a 333-point move" eval '! grep -q "^oom_score: ev" <<<"$out"'
+
+# pid reuse: same pid, another start time -> another process
+jq '(.processes[] | select(.pid == 5662)) |= (.starttime += 100)' "$TMP/old.json" > "$TMP/reuse.json"
+run "$OOMLENS" diff -J "$TMP/old.json" "$TMP/reuse.json"
+check "a reused pid is a process that left and one that appeared" test \
+	"$(jq -c '[.changes[] | select(.type == "appeared" or .type == "left") | [.type, .pid]] | sort' <<<"$out")" = '[["appeared",5662],["left",5662]]'
+
+# atomic write: a failed run leaves the previous file untouched
+cp "$TMP/saved.json" "$TMP/keep.json"
+run S -o "$TMP/no-such-dir/x.json"
+check "snapshot -o into a missing directory: exit 1, one line" eval '[ "$rc" -eq 1 ] && [ "$(grep -c "" <<<"$err")" -eq 1 ]'
+if [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null; then
+	# a full filesystem: a 64 KiB tmpfs that holds the old snapshot and no room for a new one
+	run unshare -m sh -c '
+		mkdir -p "$1/full" && mount -t tmpfs -o size=64k tmpfs "$1/full" || exit 77
+		head -c 20000 "$2" > "$1/full/snap.json"
+		cp "$1/full/snap.json" "$1/before"
+		head -c 100000 /dev/zero > "$1/full/filler" 2>/dev/null
+		"$3" --sysroot "$4" snapshot -o "$1/full/snap.json"
+		rc=$?
+		cmp -s "$1/full/snap.json" "$1/before" || exit 99
+		ls -a "$1/full" | grep -q oomlens-snapshot && exit 98
+		exit $rc' sh "$TMP" "$TMP/keep.json" "$OOMLENS" "$ROOT"
+	if [ "$rc" -eq 77 ]; then
+		skip "snapshot -o on a full filesystem" "cannot mount a tmpfs here"
+	else
+		check "snapshot -o on a full filesystem: exit 1, the old file intact, no temporary left" test "$rc" -eq 1
+	fi
+else
+	skip "snapshot -o on a full filesystem" "needs root and mount namespaces"
+fi
+
+# corrupt, foreign and future input: one line, exit 2
+head -c 3000 "$TMP/old.json" > "$TMP/trunc.json"
+jq '.processes[0].pid = "one"' "$TMP/old.json" > "$TMP/types.json"
+sed 's/"rss":[0-9]*/"rss":99999999999999999999999/' "$TMP/old.json" > "$TMP/huge.json"
+jq '.version = 99' "$TMP/old.json" > "$TMP/future.json"
+echo '{"processes": []}' > "$TMP/foreign.json"
+jq '.processes[2].oom_score_adj = 5000' "$TMP/old.json" > "$TMP/range.json"
+: > "$TMP/empty.json"
+printf '%s garbage' "$(cat "$TMP/old.json")" > "$TMP/trailing.json"
+for f in trunc:truncated types:"not an integer" huge:"out of range" future:newer foreign:"not an oomlens snapshot" \
+	 range:"out of range" empty:empty trailing:trailing; do
+	name=${f%%:*} want=${f#*:}
+	run "$OOMLENS" diff "$TMP/$name.json" "$TMP/old.json"
+	if [ "$rc" -eq 2 ] && [ -z "$out" ] && [ "$(grep -c '' <<<"$err")" -eq 1 ] && [[ "$err" == *"$want"* ]]; then
+		ok "a $name snapshot: exit 2, one line saying '$want'"
+	else
+		not_ok "a $name snapshot: exit 2, one line saying '$want'" "exit $rc"
+	fi
+done
+run "$OOMLENS" diff "$TMP"
+check "a directory: exit 2" test "$rc" -eq 2
+run "$OOMLENS" diff /dev/zero
+check "/dev/zero: exit 2" test "$rc" -eq 2
+run "$OOMLENS" diff /nonexistent.json
+check "a missing file: exit 2" test "$rc" -eq 2
+run "$OOMLENS" diff
+check "no snapshot: exit 2" test "$rc" -eq 2
+run "$OOMLENS" diff a b c
+check "three snapshots: exit 2" test "$rc" -eq 2
+run "$OOMLENS" snapshot extra
+check "snapshot with an argument: exit 2" test "$rc" -eq 2
+
+# live
+run "$OOMLENS" snapshot
+check "live snapshot: exit 0, leaves itself out" eval '[ "$rc" -eq 0 ] && jq -e ".processes | length > 0" <<<"$out" >/dev/null'
+printf '%s\n' "$out" > "$TMP/live.json"
+run "$OOMLENS" diff "$TMP/live.json"
+check "live: diff against now exits 0 or 1, never 2" test "$rc" -le 1
