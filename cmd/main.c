@@ -20,6 +20,7 @@ const struct ol_cmd ol_commands[] = {
 	{ "log", cmd_log, "find OOM events in kernel logs and explain the kernel's choice" },
 	{ "snapshot", cmd_snapshot, "save the OOM-relevant state of the machine as JSON" },
 	{ "diff", cmd_diff, "compare two snapshots, or a snapshot with now" },
+	{ "audit", cmd_audit, "find misconfigured OOM protection, for cron" },
 	{ "watch", cmd_watch, "sample processes until they die, and say whether the OOM killer took them" },
 };
 const size_t ol_ncommands = sizeof(ol_commands) / sizeof(ol_commands[0]);

@@ -33,6 +33,7 @@ int cmd_watch(int argc, char **argv, struct ol_ctx *ctx);
 int cmd_log(int argc, char **argv, struct ol_ctx *ctx);
 int cmd_snapshot(int argc, char **argv, struct ol_ctx *ctx);
 int cmd_diff(int argc, char **argv, struct ol_ctx *ctx);
+int cmd_audit(int argc, char **argv, struct ol_ctx *ctx);
 
 /* Messages: "oomlens: ..." on stderr, lowercase, no full stop. */
 void ol_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -48,5 +49,12 @@ int ol_bad_option(const struct ol_ctx *ctx, char **argv, int opt);
 int ol_ctx_root(struct ol_ctx *ctx);
 
 void ol_print_version(void);
+
+/*
+ * Write @text and a newline to @path atomically: a temporary file beside it,
+ * fsync, rename, fsync of the directory.  0 or -errno; on failure the
+ * previous file is untouched and no temporary file is left.
+ */
+int ol_write_atomic(const char *path, const char *text);
 
 #endif

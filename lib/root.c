@@ -88,8 +88,8 @@ int ol_read_at(int dirfd, const char *name, struct ol_buf *b)
 {
 	int fd, rc = 0;
 
-	if (dirfd < 0)
-		return -ENOENT;
+	if (dirfd < 0 && dirfd != AT_FDCWD)
+		return -ENOENT;	/* a sysroot without that directory */
 	if (buf_grow(b, 4096) < 0)
 		return -ENOMEM;
 	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);

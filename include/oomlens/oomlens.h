@@ -14,5 +14,6 @@
 #include "kmsg.h"
 #include "oomlog.h"
 #include "snapshot.h"
+#include "audit.h"
 
 #endif

@@ -1,0 +1,305 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <json.h>
+
+#include "oomlens.h"
+
+static void usage(void)
+{
+	fputs("Usage:\n"
+	      " oomlens audit [options]\n"
+	      "\n"
+	      "Find misconfigured OOM protection: unkillable processes and their\n"
+	      "inheritance, risky sysctls, memory cgroups that never kill, units that\n"
+	      "disable the OOM killer; exit 1 when something reaches --fail-on.\n"
+	      "\n"
+	      "Options:\n"
+	      " -J, --json               use JSON output format\n"
+	      "     --format <fmt>       text, json or prometheus (node_exporter textfile)\n"
+	      "     --fail-on <sev>      exit 1 at this severity or above: info, warning,\n"
+	      "                            error or never (default warning)\n"
+	      " -c, --config <file>      configuration file (default /etc/oomlens/audit.conf)\n"
+	      "     --show-config        print the configuration in force and exit\n"
+	      "     --log <file>         the kernel log for the log rules (default: the ring buffer)\n"
+	      "     --no-log             skip the kernel-log rules\n"
+	      " -o, --output <file>      write the report to <file>, atomically\n"
+	      " -h, --help               display this help\n"
+	      " -V, --version            display version\n"
+	      "\n"
+	      "For more details see oomlens-audit(1) and oomlens-audit.conf(5).\n", stdout);
+}
+
+static int cmp_findings(const void *x, const void *y)
+{
+	const struct ol_finding *a = x, *b = y;
+
+	if (a->sev != b->sev)
+		return a->sev > b->sev ? -1 : 1;
+	if (a->rule != b->rule)
+		return a->rule < b->rule ? -1 : 1;
+	return a->pid < b->pid ? -1 : a->pid > b->pid;
+}
+
+static char *report_text(const struct ol_findings *f, const char *fail_on)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+	int last = -1;
+
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < f->n; i++) {
+		const struct ol_finding *x = &f->v[i];
+		char *m = ol_escape(x->message);
+
+		if ((int)x->sev != last) {
+			fprintf(out, "%s%s:\n", last < 0 ? "" : "\n", x->sev == OL_SEV_ERROR ? "errors" :
+				x->sev == OL_SEV_WARNING ? "warnings" : "info");
+			last = (int)x->sev;
+		}
+		fprintf(out, "  %-24s ", ol_rules[x->rule].id);
+		if (x->pid >= 0) {
+			char *c = ol_escape(x->comm);
+
+			fprintf(out, "%s[%ld]: ", c ? c : "?", x->pid);
+			free(c);
+		}
+		fprintf(out, "%s\n  %-24s fix: %s\n", m ? m : "?", "", ol_rules[x->rule].fix);
+		free(m);
+	}
+	fprintf(out, "%s%zu finding%s: %zu error%s, %zu warning%s, %zu info (fail on: %s)\n",
+		f->n ? "\n" : "", f->n, f->n == 1 ? "" : "s",
+		f->count[OL_SEV_ERROR], f->count[OL_SEV_ERROR] == 1 ? "" : "s",
+		f->count[OL_SEV_WARNING], f->count[OL_SEV_WARNING] == 1 ? "" : "s",
+		f->count[OL_SEV_INFO], fail_on);
+	fclose(out);
+	return buf;
+}
+
+static char *report_json(const struct ol_findings *f, const struct ol_audit_conf *c, const char *fail_on,
+			 int failed)
+{
+	json_object *root = json_object_new_object(), *arr = json_object_new_array(),
+		    *sum = json_object_new_object();
+	char *text;
+
+	for (size_t i = 0; i < f->n; i++) {
+		const struct ol_finding *x = &f->v[i];
+		json_object *o = json_object_new_object();
+		char *s;
+
+		json_object_object_add(o, "rule", json_object_new_string(ol_rules[x->rule].id));
+		json_object_object_add(o, "severity", json_object_new_string(ol_sev_str(x->sev)));
+		json_object_object_add(o, "pid", x->pid >= 0 ? json_object_new_int64(x->pid) : NULL);
+		s = x->pid >= 0 ? ol_utf8_sanitize(x->comm) : NULL;
+		json_object_object_add(o, "comm", s ? json_object_new_string(s) : NULL);
+		free(s);
+		s = ol_utf8_sanitize(x->message);
+		json_object_object_add(o, "message", json_object_new_string(s ? s : ""));
+		free(s);
+		json_object_object_add(o, "fix", json_object_new_string(ol_rules[x->rule].fix));
+		json_object_object_add(o, "evidence", x->evidence ? json_tokener_parse(x->evidence) : NULL);
+		json_object_array_add(arr, o);
+	}
+	json_object_object_add(sum, "findings", json_object_new_int64((long long)f->n));
+	json_object_object_add(sum, "error", json_object_new_int64((long long)f->count[OL_SEV_ERROR]));
+	json_object_object_add(sum, "warning", json_object_new_int64((long long)f->count[OL_SEV_WARNING]));
+	json_object_object_add(sum, "info", json_object_new_int64((long long)f->count[OL_SEV_INFO]));
+	json_object_object_add(sum, "fail_on", json_object_new_string(fail_on));
+	json_object_object_add(sum, "failed", json_object_new_boolean(failed));
+	json_object_object_add(sum, "log_read", json_object_new_boolean(f->log_read));
+	json_object_object_add(sum, "note", f->note[0] ? json_object_new_string(f->note) : NULL);
+	json_object_object_add(sum, "config", json_object_new_string(c->source));
+	json_object_object_add(root, "findings", arr);
+	json_object_object_add(root, "summary", sum);
+	text = strdup(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(root);
+	return text;
+}
+
+/* node_exporter's textfile collector format */
+static char *report_prometheus(const struct ol_findings *f, int failed)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+
+	if (!out)
+		return NULL;
+	fputs("# HELP oomlens_audit_findings Findings of the last oomlens audit, by rule and severity.\n"
+	      "# TYPE oomlens_audit_findings gauge\n", out);
+	for (int r = 0; r < OL_R_COUNT; r++) {
+		for (int s = OL_SEV_INFO; s <= OL_SEV_ERROR; s++) {
+			size_t n = 0;
+
+			for (size_t i = 0; i < f->n; i++)
+				n += f->v[i].rule == (enum ol_rule)r && f->v[i].sev == (enum ol_sev)s;
+			/* every rule at its severity, so that a 0 is a 0 and not an absence */
+			if (n || s == (int)ol_rules[r].sev)
+				fprintf(out, "oomlens_audit_findings{rule=\"%s\",severity=\"%s\"} %zu\n",
+					ol_rules[r].id, ol_sev_str((enum ol_sev)s), n);
+		}
+	}
+	fputs("# HELP oomlens_audit_findings_total Findings of the last oomlens audit, by severity.\n"
+	      "# TYPE oomlens_audit_findings_total gauge\n", out);
+	for (int s = OL_SEV_INFO; s <= OL_SEV_ERROR; s++)
+		fprintf(out, "oomlens_audit_findings_total{severity=\"%s\"} %zu\n", ol_sev_str((enum ol_sev)s),
+			f->count[s]);
+	fprintf(out, "# HELP oomlens_audit_failed Whether the last audit reached its --fail-on severity.\n"
+		"# TYPE oomlens_audit_failed gauge\noomlens_audit_failed %d\n", failed);
+	fprintf(out, "# HELP oomlens_audit_log_read Whether the kernel-log rules could run.\n"
+		"# TYPE oomlens_audit_log_read gauge\noomlens_audit_log_read %d\n", f->log_read);
+	fprintf(out, "# HELP oomlens_audit_last_run_timestamp_seconds When the last audit ran.\n"
+		"# TYPE oomlens_audit_last_run_timestamp_seconds gauge\n"
+		"oomlens_audit_last_run_timestamp_seconds %lld\n", (long long)time(NULL));
+	fclose(out);
+	return buf;
+}
+
+static int load_config(struct ol_ctx *ctx, const char *path, struct ol_audit_conf *c)
+{
+	struct ol_buf b = { 0 };
+	char err[512], def[4096];
+	int rc, explicit = path != NULL;
+
+	ol_audit_conf_defaults(c);
+	if (!path) {
+		snprintf(def, sizeof(def), "%s/etc/oomlens/audit.conf", ctx->sysroot ? ctx->sysroot : "");
+		path = def;
+	}
+	rc = ol_read_at(AT_FDCWD, path, &b);
+	if (rc == -ENOENT && !explicit) {
+		ol_buf_free(&b);
+		return 0;	/* no file: the built-in defaults */
+	}
+	if (rc < 0) {
+		ol_warnx_errno(rc, "cannot read '%s'", path);
+		ol_buf_free(&b);
+		return rc;
+	}
+	if (strlen(b.data) != b.len) {
+		ol_warn("%s: not a text file", path);
+		ol_buf_free(&b);
+		return -EINVAL;
+	}
+	rc = ol_audit_conf_parse(c, b.data, err, sizeof(err));
+	ol_buf_free(&b);
+	if (rc < 0) {
+		ol_warn("%s:%s", path, err);
+		return rc;
+	}
+	snprintf(c->source, sizeof(c->source), "%s", path);
+	return 0;
+}
+
+int cmd_audit(int argc, char **argv, struct ol_ctx *ctx)
+{
+	enum { OPT_FORMAT = 0x100, OPT_FAIL_ON, OPT_SHOW, OPT_LOG, OPT_NO_LOG };
+	static const struct option longopts[] = {
+		{ "json",        no_argument,       NULL, 'J' },
+		{ "format",      required_argument, NULL, OPT_FORMAT },
+		{ "fail-on",     required_argument, NULL, OPT_FAIL_ON },
+		{ "config",      required_argument, NULL, 'c' },
+		{ "show-config", no_argument,       NULL, OPT_SHOW },
+		{ "log",         required_argument, NULL, OPT_LOG },
+		{ "no-log",      no_argument,       NULL, OPT_NO_LOG },
+		{ "output",      required_argument, NULL, 'o' },
+		{ "help",        no_argument,       NULL, 'h' },
+		{ "version",     no_argument,       NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct ol_audit_conf conf = { 0 };
+	struct ol_audit_opts ao = { .conf = &conf };
+	struct ol_findings f = { 0 };
+	const char *format = "text", *fail_on = "warning", *config = NULL, *output = NULL;
+	char *text = NULL;
+	int c, show = 0, rc = OL_EXIT_USAGE, failed = 0, threshold = OL_SEV_WARNING;
+
+	while ((c = getopt_long(argc, argv, ":Jc:o:hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'J': format = "json"; break;
+		case OPT_FORMAT:
+			if (strcmp(optarg, "text") && strcmp(optarg, "json") && strcmp(optarg, "prometheus"))
+				return ol_usage_error(ctx, "unknown format '%s' (text, json or prometheus)", optarg);
+			format = optarg;
+			break;
+		case OPT_FAIL_ON:
+			if (strcmp(optarg, "never") == 0) {
+				threshold = OL_SEV_OFF;
+			} else {
+				threshold = ol_sev_from_str(optarg);
+				if (threshold < 0 || threshold == OL_SEV_OFF)
+					return ol_usage_error(ctx, "unknown severity '%s' (info, warning, error or never)", optarg);
+			}
+			fail_on = optarg;
+			break;
+		case 'c': config = optarg; break;
+		case OPT_SHOW: show = 1; break;
+		case OPT_LOG: ao.log_path = optarg; break;
+		case OPT_NO_LOG: ao.no_log = 1; break;
+		case 'o': output = optarg; break;
+		case 'h':
+			usage();
+			return OL_EXIT_OK;
+		case 'V':
+			ol_print_version();
+			return OL_EXIT_OK;
+		default:
+			return ol_bad_option(ctx, argv, c);
+		}
+	}
+	if (optind < argc)
+		return ol_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
+	if (load_config(ctx, config, &conf) < 0)
+		goto out;
+	if (show) {
+		text = ol_audit_conf_dump(&conf);
+		if (text)
+			fputs(text, stdout);
+		rc = text ? OL_EXIT_OK : OL_EXIT_USAGE;
+		goto out;
+	}
+	if (ol_ctx_root(ctx) < 0)
+		goto out;
+	c = ol_audit_run(&ctx->root, &ao, &f);
+	if (c < 0) {
+		ol_warnx_errno(c, "cannot audit %s", ctx->sysroot ? ctx->sysroot : "the system");
+		goto out;
+	}
+	qsort(f.v, f.n, sizeof(*f.v), cmp_findings);
+	for (size_t i = 0; i < f.n; i++)
+		if (threshold != OL_SEV_OFF && (int)f.v[i].sev >= threshold)
+			failed = 1;
+	if (f.note[0] && strcmp(format, "text") == 0)
+		ol_note("%s", f.note);
+	text = strcmp(format, "json") == 0 ? report_json(&f, &conf, fail_on, failed) :
+	       strcmp(format, "prometheus") == 0 ? report_prometheus(&f, failed) : report_text(&f, fail_on);
+	if (!text) {
+		ol_warn("out of memory");
+		goto out;
+	}
+	if (output) {
+		int e = ol_write_atomic(output, text);
+
+		if (e < 0) {
+			ol_warnx_errno(e, "cannot write '%s'", output);
+			goto out;
+		}
+	} else {
+		fputs(text, stdout);
+	}
+	rc = failed ? OL_EXIT_FAIL : OL_EXIT_OK;
+out:
+	free(text);
+	ol_findings_free(&f);
+	ol_audit_conf_free(&conf);
+	return rc;
+}

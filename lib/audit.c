@@ -1,0 +1,707 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The audit's rules. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <json.h>
+
+#include "oomlens/audit.h"
+#include "oomlens/cgroup.h"
+#include "oomlens/kmsg.h"
+#include "oomlens/oomlog.h"
+#include "oomlens/parse.h"
+#include "oomlens/proc.h"
+#include "oomlens/snapshot.h"
+#include "oomlens/strutil.h"
+
+struct aproc {
+	struct ol_proc *p;
+	char exe[512];		/* "" when unreadable */
+	char unit[256];		/* decoded cgroup label */
+	int unkillable;		/* -1000 or oom_adj -17 */
+};
+
+struct actx {
+	const struct ol_root *root;
+	const struct ol_audit_opts *o;
+	const struct ol_audit_conf *c;
+	struct ol_findings *f;
+	struct ol_sysinfo si;
+	struct aproc *ap;
+	size_t n;
+};
+
+static int add_finding(struct actx *a, enum ol_rule r, const struct ol_proc *p,
+		       json_object *ev, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static int add_finding(struct actx *a, enum ol_rule r, const struct ol_proc *p,
+		       json_object *ev, const char *fmt, ...)
+{
+	struct ol_findings *f = a->f;
+	struct ol_finding *nf, *x;
+	enum ol_sev sev = a->c->sev[r];
+	va_list ap;
+
+	if (sev == OL_SEV_OFF) {
+		json_object_put(ev);
+		return 0;
+	}
+	nf = realloc(f->v, (f->n + 1) * sizeof(*nf));
+	if (!nf) {
+		json_object_put(ev);
+		return -ENOMEM;
+	}
+	f->v = nf;
+	x = &f->v[f->n];
+	memset(x, 0, sizeof(*x));
+	x->rule = r;
+	x->sev = sev;
+	x->pid = p ? p->pid : -1;
+	if (p)
+		snprintf(x->comm, sizeof(x->comm), "%s", p->comm);
+	va_start(ap, fmt);
+	if (vasprintf(&x->message, fmt, ap) < 0)
+		x->message = NULL;
+	va_end(ap);
+	if (ev) {
+		x->evidence = strdup(json_object_to_json_string_ext(ev, JSON_C_TO_STRING_PLAIN |
+								    JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(ev);
+	}
+	if (!x->message)
+		return -ENOMEM;
+	f->count[sev]++;
+	f->n++;
+	return 0;
+}
+
+/* A finding's severity may be raised for one process (large, or a user's). */
+static void raise_last(struct actx *a, enum ol_sev to)
+{
+	struct ol_finding *x = &a->f->v[a->f->n - 1];
+
+	if (to > x->sev && x->sev != OL_SEV_OFF) {
+		a->f->count[x->sev]--;
+		x->sev = to;
+		a->f->count[to]++;
+	}
+}
+
+static const struct ol_allow *allowed(const struct actx *a, const struct aproc *x)
+{
+	for (size_t i = 0; i < a->c->nallow; i++) {
+		const struct ol_allow *al = &a->c->allow[i];
+		const char *subject = NULL;
+
+		switch (al->kind) {
+		case OL_ALLOW_COMM:	subject = x->p->comm; break;
+		case OL_ALLOW_EXE:	subject = x->exe; break;
+		case OL_ALLOW_CGROUP:	subject = ol_proc_cgroup(x->p); break;
+		case OL_ALLOW_UNIT:	subject = x->unit; break;
+		}
+		if (subject && *subject && fnmatch(al->pattern, subject, 0) == 0)
+			return al;
+	}
+	return NULL;
+}
+
+static struct aproc *by_pid(struct actx *a, long pid)
+{
+	for (size_t i = 0; i < a->n; i++)
+		if (a->ap[i].p->pid == pid)
+			return &a->ap[i];
+	return NULL;
+}
+
+static int same_program(const struct aproc *x, const struct aproc *y)
+{
+	if (x->exe[0] && y->exe[0])
+		return strcmp(x->exe, y->exe) == 0;
+	return strcmp(x->p->comm, y->p->comm) == 0;
+}
+
+/* A system service: root, and in the system's own cgroups (not a user's or a container's). */
+static int is_system_service(const struct aproc *x)
+{
+	const char *cg = ol_proc_cgroup(x->p);
+	struct ol_cg_decoded d;
+
+	if (!(x->p->have & OL_HAVE_UID) || x->p->uid != 0)
+		return 0;
+	if (!cg)
+		return 1;
+	if (strncmp(cg, "/user.slice", 11) == 0)
+		return 0;
+	ol_cgroup_decode(cg, &d);
+	return d.kind != OL_CG_CONTAINER && d.kind != OL_CG_POD;
+}
+
+static unsigned long long held(const struct ol_proc *p)
+{
+	return p->rss + p->swap;
+}
+
+static json_object *jproc(const struct aproc *x)
+{
+	json_object *o = json_object_new_object();
+	char *s = ol_utf8_sanitize(x->p->comm);
+	const char *cg = ol_proc_cgroup(x->p);
+
+	json_object_object_add(o, "pid", json_object_new_int64(x->p->pid));
+	json_object_object_add(o, "comm", json_object_new_string(s ? s : ""));
+	free(s);
+	json_object_object_add(o, "exe", x->exe[0] ? json_object_new_string(x->exe) : NULL);
+	json_object_object_add(o, "uid", x->p->have & OL_HAVE_UID ? json_object_new_int64(x->p->uid) : NULL);
+	json_object_object_add(o, "oom_score_adj", json_object_new_int64(x->p->oom_score_adj));
+	json_object_object_add(o, "cgroup", cg ? json_object_new_string(cg) : NULL);
+	json_object_object_add(o, "unit", x->unit[0] ? json_object_new_string(x->unit) : NULL);
+	json_object_object_add(o, "memory_bytes", json_object_new_int64((long long)held(x->p)));
+	return o;
+}
+
+static int process_rules(struct actx *a)
+{
+	unsigned long long unkillable_bytes = 0, total = (unsigned long long)a->si.totalpages *
+						    (unsigned long long)a->si.page_size;
+	json_object *list = json_object_new_array();
+	size_t i;
+	int rc;
+
+	for (i = 0; i < a->n; i++) {
+		struct aproc *x = &a->ap[i], *par, *top;
+		const struct ol_allow *al;
+		double share;
+
+		if (x->p->kthread || !x->p->has_mm)
+			continue;
+		if (x->unkillable) {
+			unkillable_bytes += held(x->p);
+			json_object_array_add(list, jproc(x));
+		}
+		par = (x->p->have & OL_HAVE_PPID) ? by_pid(a, x->p->ppid) : NULL;
+
+		/* protection inherited from a parent that runs another program */
+		if (par && x->p->oom_score_adj <= -900 && par->p->oom_score_adj == x->p->oom_score_adj &&
+		    !same_program(x, par) && !allowed(a, x)) {
+			json_object *chain = json_object_new_array(), *ev = json_object_new_object();
+			unsigned long long mem = held(x->p);
+			char *e1, *e2;
+
+			json_object_array_add(chain, jproc(x));
+			/* up to where it was set: the first ancestor whose parent lacks it */
+			for (top = par; top; ) {
+				struct aproc *up = (top->p->have & OL_HAVE_PPID) ? by_pid(a, top->p->ppid) : NULL;
+
+				json_object_array_add(chain, jproc(top));
+				mem += held(top->p);
+				if (!up || up->p->oom_score_adj != x->p->oom_score_adj || up->p->pid <= 1)
+					break;
+				top = up;
+			}
+			json_object_object_add(ev, "chain", chain);
+			json_object_object_add(ev, "chain_memory_bytes", json_object_new_int64((long long)mem));
+			e1 = ol_escape(par->p->comm);
+			e2 = ol_escape(top->p->comm);
+			rc = add_finding(a, x->p->oom_score_adj == -1000 ? OL_R_INHERITED : OL_R_INHERITED_STRONG,
+					 x->p, ev, "oom_score_adj %ld inherited from %s[%d] (%s), set at %s[%d]",
+					 x->p->oom_score_adj, e1 ? e1 : "?", (int)par->p->pid,
+					 par->exe[0] ? par->exe : "?", e2 ? e2 : "?", (int)top->p->pid);
+			free(e1);
+			free(e2);
+			if (rc < 0)
+				return rc;
+			continue;	/* one finding per process */
+		}
+		if (!x->unkillable || (al = allowed(a, x)))
+			continue;
+		share = total ? 100.0 * (double)held(x->p) / (double)total : 0;
+		{
+			json_object *ev = jproc(x);
+			char mem[32];
+
+			ol_size_human(held(x->p), mem, sizeof(mem));
+			json_object_object_add(ev, "share_percent", json_object_new_double(share));
+			rc = add_finding(a, OL_R_UNKILLABLE, x->p, ev,
+					 "%s (uid %u, %s) holds %s and can never be OOM-killed",
+					 x->p->oom_score_adj == -1000 ? "oom_score_adj -1000" : "oom_adj -17",
+					 (unsigned int)x->p->uid, x->unit[0] ? x->unit : ol_proc_cgroup(x->p) ?
+					 ol_proc_cgroup(x->p) : "no cgroup", mem);
+			if (rc < 0)
+				return rc;
+			if (!a->c->sev_set[OL_R_UNKILLABLE] && (!is_system_service(x) || share >= a->c->large_share))
+				raise_last(a, OL_SEV_ERROR);
+		}
+	}
+	if (total && 100.0 * (double)unkillable_bytes / (double)total > a->c->unkillable_share) {
+		json_object *ev = json_object_new_object();
+		char mem[32];
+
+		ol_size_human(unkillable_bytes, mem, sizeof(mem));
+		json_object_object_add(ev, "unkillable_bytes", json_object_new_int64((long long)unkillable_bytes));
+		json_object_object_add(ev, "total_bytes", json_object_new_int64((long long)total));
+		json_object_object_add(ev, "processes", list);
+		return add_finding(a, OL_R_UNKILLABLE_SHARE, NULL, ev,
+				   "unkillable processes hold %s, %.1f%% of RAM + swap (limit %g%%): "
+				   "the road to 'Out of memory and no killable processes'",
+				   mem, 100.0 * (double)unkillable_bytes / (double)total, a->c->unkillable_share);
+	}
+	json_object_put(list);
+	return 0;
+}
+
+static int sysctl_rules(struct actx *a)
+{
+	struct ol_sysctls s;
+	json_object *ev;
+	int rc = 0;
+
+	ol_sysctls_read(a->root, &s);
+#define HAVE(i) (s.have & (1u << (i)))
+	if (HAVE(2) && s.panic_on_oom != 0) {
+		ev = json_object_new_object();
+		json_object_object_add(ev, "vm.panic_on_oom", json_object_new_int64(s.panic_on_oom));
+		rc = add_finding(a, OL_R_PANIC_ON_OOM, NULL, ev, "vm.panic_on_oom = %ld: %s", s.panic_on_oom,
+				 s.panic_on_oom == 2 ? "every OOM, even in a memory cgroup, panics the kernel" :
+				 "a system-wide OOM panics the kernel instead of killing a process");
+		if (rc < 0)
+			return rc;
+	}
+	if (HAVE(4) && s.oom_dump_tasks == 0) {
+		ev = json_object_new_object();
+		json_object_object_add(ev, "vm.oom_dump_tasks", json_object_new_int64(0));
+		if ((rc = add_finding(a, OL_R_DUMP_TASKS, NULL, ev,
+				      "vm.oom_dump_tasks = 0: OOM kills will log no task table")) < 0)
+			return rc;
+	}
+	if (HAVE(3) && s.oom_kill_allocating_task != 0) {
+		ev = json_object_new_object();
+		json_object_object_add(ev, "vm.oom_kill_allocating_task",
+				       json_object_new_int64(s.oom_kill_allocating_task));
+		if ((rc = add_finding(a, OL_R_KILL_ALLOCATING, NULL, ev,
+				      "vm.oom_kill_allocating_task = %ld: a global OOM kills whichever task "
+				      "asked for memory, however small", s.oom_kill_allocating_task)) < 0)
+			return rc;
+	}
+	if (HAVE(0) && s.overcommit_memory == 1) {
+		ev = json_object_new_object();
+		json_object_object_add(ev, "vm.overcommit_memory", json_object_new_int64(1));
+		rc = add_finding(a, OL_R_OVERCOMMIT, NULL, ev,
+				 "vm.overcommit_memory = 1: allocations never fail, so memory runs out "
+				 "only at the OOM killer");
+	} else if (HAVE(0) && s.overcommit_memory == 2) {
+		ev = json_object_new_object();
+		json_object_object_add(ev, "vm.overcommit_memory", json_object_new_int64(2));
+		json_object_object_add(ev, "vm.overcommit_ratio", HAVE(1) ? json_object_new_int64(s.overcommit_ratio) : NULL);
+		rc = add_finding(a, OL_R_OVERCOMMIT, NULL, ev,
+				 "vm.overcommit_memory = 2 (strict, ratio %ld%%): allocations fail early "
+				 "instead of calling the OOM killer", HAVE(1) ? s.overcommit_ratio : -1);
+	}
+#undef HAVE
+	return rc;
+}
+
+/* Walk a cgroup hierarchy (bounded depth) for one file's value. */
+static int walk_cgroups(struct actx *a, int dirfd, char *path, size_t plen, size_t psz, int depth, int v1)
+{
+	struct ol_buf b = { 0 };
+	DIR *d;
+	struct dirent *de;
+	int fd, rc = 0;
+
+	if (depth > 32)
+		return 0;
+	if (ol_read_at(dirfd, v1 ? "memory.oom_control" : "memory.oom.group", &b) == 0) {
+		const char *k = v1 ? strstr(b.data, "oom_kill_disable ") : b.data;
+
+		if (k && (v1 ? k[17] == '1' : k[0] == '1')) {
+			json_object *ev = json_object_new_object();
+
+			json_object_object_add(ev, "cgroup", json_object_new_string(plen ? path : "/"));
+			json_object_object_add(ev, "file", json_object_new_string(v1 ? "memory.oom_control" :
+										  "memory.oom.group"));
+			rc = add_finding(a, v1 ? OL_R_MEMCG_OOM_DISABLED : OL_R_MEMCG_OOM_GROUP, NULL, ev,
+					 v1 ? "memory cgroup %s has oom_kill_disable 1: its tasks hang when it is full"
+					    : "memory cgroup %s has memory.oom.group 1: an OOM kills all of it",
+					 plen ? path : "/");
+		}
+	}
+	ol_buf_free(&b);
+	if (rc < 0)
+		return rc;
+	fd = dup(dirfd);
+	if (fd < 0 || !(d = fdopendir(fd))) {
+		if (fd >= 0)
+			close(fd);
+		return 0;
+	}
+	while (rc == 0 && (de = readdir(d))) {
+		int sub;
+		size_t n;
+
+		if (de->d_name[0] == '.' || (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN))
+			continue;
+		sub = openat(dirfd, de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (sub < 0)
+			continue;
+		n = (size_t)snprintf(path + plen, psz - plen, "/%s", de->d_name);
+		if (plen + n < psz)
+			rc = walk_cgroups(a, sub, path, plen + n, psz, depth + 1, v1);
+		path[plen] = '\0';
+		close(sub);
+	}
+	closedir(d);
+	return rc;
+}
+
+static int memcg_rules(struct actx *a)
+{
+	char path[4096] = "";
+	int fd, rc = 0;
+
+	if (a->root->sysfd < 0)
+		return 0;
+	fd = openat(a->root->sysfd, "fs/cgroup/memory", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		rc = walk_cgroups(a, fd, path, 0, sizeof(path), 0, 1);
+		close(fd);
+		return rc;
+	}
+	/* cgroup v2: memory.oom.group */
+	fd = openat(a->root->sysfd, "fs/cgroup", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		rc = walk_cgroups(a, fd, path, 0, sizeof(path), 0, 0);
+		close(fd);
+	}
+	return rc;
+}
+
+/* ---- systemd units, read statically ---- */
+
+static int unit_file(struct actx *a, const char *dir, const char *name, const char *unit)
+{
+	char path[4096];
+	FILE *f;
+	char line[1024];
+	int rc = 0, lineno = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		char *v;
+		long adj;
+
+		lineno++;
+		if (strncmp(line, "OOMScoreAdjust", 14) != 0)
+			continue;
+		v = line + 14;
+		while (*v == ' ' || *v == '\t')
+			v++;
+		if (*v != '=')
+			continue;
+		v++;
+		while (*v == ' ' || *v == '\t')
+			v++;
+		v[strcspn(v, " \t\r\n")] = '\0';
+		if (ol_strtol(v, &adj) < 0 || adj != -1000)
+			continue;
+		{
+			int ok = 0;
+
+			for (size_t i = 0; i < a->c->nallow; i++)
+				if (a->c->allow[i].kind == OL_ALLOW_UNIT &&
+				    fnmatch(a->c->allow[i].pattern, unit, 0) == 0)
+					ok = 1;
+			if (ok)
+				break;
+		}
+		{
+			json_object *ev = json_object_new_object();
+			const char *shown = a->root->path ? path + strlen(a->root->path) : path;
+
+			json_object_object_add(ev, "unit", json_object_new_string(unit));
+			json_object_object_add(ev, "file", json_object_new_string(shown));
+			json_object_object_add(ev, "line", json_object_new_int(lineno));
+			rc = add_finding(a, OL_R_UNIT_ADJUST, NULL, ev, "%s sets OOMScoreAdjust=-1000 (%s:%d)",
+					 unit, shown, lineno);
+		}
+		break;
+	}
+	fclose(f);
+	return rc;
+}
+
+static int unit_rules(struct actx *a)
+{
+	static const char *const dirs[] = {
+		"/etc/systemd/system", "/run/systemd/system", "/usr/local/lib/systemd/system",
+		"/usr/lib/systemd/system", "/lib/systemd/system",
+	};
+	const char *base = a->root->path ? a->root->path : "";
+	int rc = 0;
+
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]) && rc == 0; i++) {
+		char dir[4096];
+		DIR *d;
+		struct dirent *de;
+
+		snprintf(dir, sizeof(dir), "%s%s", base, dirs[i]);
+		d = opendir(dir);
+		if (!d)
+			continue;
+		while (rc == 0 && (de = readdir(d))) {
+			size_t n = strlen(de->d_name);
+
+			if (de->d_name[0] == '.')
+				continue;
+			if (n > 2 && strcmp(de->d_name + n - 2, ".d") == 0) {
+				/* drop-ins: UNIT.d/NAME.conf */
+				char sub[8400], unit[256];
+				DIR *dd;
+				struct dirent *e2;
+
+				snprintf(sub, sizeof(sub), "%s/%s", dir, de->d_name);
+				snprintf(unit, sizeof(unit), "%.*s", (int)(n - 2), de->d_name);
+				dd = opendir(sub);
+				if (!dd)
+					continue;
+				while (rc == 0 && (e2 = readdir(dd))) {
+					size_t m = strlen(e2->d_name);
+
+					if (m > 5 && strcmp(e2->d_name + m - 5, ".conf") == 0)
+						rc = unit_file(a, sub, e2->d_name, unit);
+				}
+				closedir(dd);
+			} else if (strchr(de->d_name, '.') && (de->d_type == DT_REG || de->d_type == DT_UNKNOWN ||
+							       de->d_type == DT_LNK)) {
+				rc = unit_file(a, dir, de->d_name, de->d_name);
+			}
+		}
+		closedir(d);
+	}
+	return rc;
+}
+
+/* ---- the kernel log ---- */
+
+struct logscan {
+	struct actx *a;
+	struct ol_logparser *p;
+	unsigned long kills;
+	char last_victim[64];
+	struct { char name[64]; long pid; unsigned long n; } dep[32];
+	int ndep;
+	int err;
+};
+
+static void on_event(struct ol_oom_event *ev, void *data)
+{
+	struct logscan *ls = data;
+
+	if (!ev->userspace && ev->outcome == OL_OUTCOME_KILLED) {
+		ls->kills += ev->nvictims;
+		if (ev->nvictims)
+			snprintf(ls->last_victim, sizeof(ls->last_victim), "%s", ev->victims[ev->nvictims - 1].comm);
+	}
+	ol_oom_event_free(ev);
+}
+
+static void scan_line(struct logscan *ls, const char *line, size_t len)
+{
+	struct ol_logline l;
+	const char *k;
+
+	ol_logparser_line(ls->p, line, len);
+	ol_log_unwrap(line, len, &l);
+	/* "NAME (PID): /proc/PID/oom_adj is deprecated, please use ..." */
+	k = memmem(l.body, l.bodylen, "/oom_adj is deprecated", 22);
+	if (k) {
+		const char *o = memmem(l.body, l.bodylen, " (", 2);
+		char name[64];
+		long pid = 0;
+		int i;
+
+		if (!o || o > k)
+			return;
+		snprintf(name, sizeof(name), "%.*s", (int)(o - l.body), l.body);
+		pid = strtol(o + 2, NULL, 10);
+		for (i = 0; i < ls->ndep; i++)
+			if (strcmp(ls->dep[i].name, name) == 0)
+				break;
+		if (i == ls->ndep) {
+			if (ls->ndep == 32)
+				return;
+			snprintf(ls->dep[i].name, sizeof(ls->dep[i].name), "%s", name);
+			ls->dep[i].n = 0;
+			ls->ndep++;
+		}
+		ls->dep[i].pid = pid;
+		ls->dep[i].n++;
+	}
+}
+
+static int kmsg_cb(const struct ol_kmsg_rec *rec, void *data)
+{
+	char line[8300];
+	int n = snprintf(line, sizeof(line), "%d,%llu,%llu,-;%.*s", rec->facility * 8 + rec->level,
+			 rec->seq, rec->usec, (int)rec->msglen, rec->msg);
+
+	if (n > 0)
+		scan_line(data, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
+	return 0;
+}
+
+static int log_rules(struct actx *a)
+{
+	struct ol_logparser_opts po = { .on_event = on_event };
+	struct logscan ls = { .a = a };
+	const char *src = NULL;
+	char path[4096];
+	int rc = 0;
+
+	po.data = &ls;
+	ls.p = ol_logparser_new(&po);
+	if (!ls.p)
+		return -ENOMEM;
+	if (a->o->log_path || a->root->path) {
+		static const char *const logs[] = { "var/log/kern.log", "var/log/messages", "var/log/syslog" };
+		FILE *f = NULL;
+
+		if (a->o->log_path) {
+			snprintf(path, sizeof(path), "%s", a->o->log_path);
+			f = fopen(path, "re");
+		} else {
+			for (size_t i = 0; i < 3 && !f; i++) {
+				snprintf(path, sizeof(path), "%s/%s", a->root->path, logs[i]);
+				f = fopen(path, "re");
+			}
+		}
+		if (!f) {
+			snprintf(a->f->note, sizeof(a->f->note), "no kernel log to read (%s): log rules skipped",
+				 a->o->log_path ? a->o->log_path : "DIR/var/log/kern.log, messages, syslog");
+			goto out;
+		}
+		src = path;
+		{
+			char *line = NULL;
+			size_t cap = 0;
+			ssize_t n;
+
+			while ((n = getline(&line, &cap, f)) > 0)
+				scan_line(&ls, line, (size_t)n > OL_LOG_MAX_LINE ? OL_LOG_MAX_LINE : (size_t)n);
+			free(line);
+		}
+		fclose(f);
+	} else {
+		rc = ol_kmsg_each(kmsg_cb, &ls);
+		if (rc < 0) {
+			snprintf(a->f->note, sizeof(a->f->note), "the kernel log is not readable (%s): log rules skipped",
+				 strerror(-rc));
+			rc = 0;
+			goto out;
+		}
+		src = "/dev/kmsg";
+	}
+	ol_logparser_flush(ls.p, 0);
+	a->f->log_read = 1;
+	for (int i = 0; i < ls.ndep && rc == 0; i++) {
+		json_object *ev = json_object_new_object();
+		char *e = ol_escape(ls.dep[i].name);
+
+		json_object_object_add(ev, "writer", json_object_new_string(ls.dep[i].name));
+		json_object_object_add(ev, "pid", json_object_new_int64(ls.dep[i].pid));
+		json_object_object_add(ev, "messages", json_object_new_int64((long long)ls.dep[i].n));
+		json_object_object_add(ev, "log", json_object_new_string(src));
+		rc = add_finding(a, OL_R_LEGACY_OOM_ADJ, NULL, ev,
+				 "%s (pid %ld) wrote the deprecated /proc/PID/oom_adj", e ? e : "?", ls.dep[i].pid);
+		free(e);
+	}
+	if (rc == 0 && ls.kills) {
+		json_object *ev = json_object_new_object();
+		char *e = ol_escape(ls.last_victim);
+
+		json_object_object_add(ev, "kills", json_object_new_int64((long long)ls.kills));
+		json_object_object_add(ev, "log", json_object_new_string(src));
+		rc = add_finding(a, OL_R_OOM_KILLS, NULL, ev, "%lu OOM kill%s in %s, the last of %s",
+				 ls.kills, ls.kills == 1 ? "" : "s", src, e ? e : "?");
+		free(e);
+	}
+out:
+	ol_logparser_free(ls.p);
+	return rc;
+}
+
+int ol_audit_run(const struct ol_root *root, const struct ol_audit_opts *o,
+		 struct ol_findings *f)
+{
+	struct ol_scan_opts so = { .read = OL_READ_STATUS | OL_READ_OOM_SCORE_ADJ | OL_READ_OOM_ADJ |
+					   OL_READ_CGROUP };
+	struct ol_proclist pl = { 0 };
+	struct actx a = { .root = root, .o = o, .c = o->conf, .f = f };
+	size_t i;
+	int rc;
+
+	memset(f, 0, sizeof(*f));
+	rc = ol_sysinfo_read(root, &a.si);
+	if (rc < 0)
+		return rc;
+	rc = ol_scan(root, &so, &pl);
+	if (rc < 0)
+		return rc;
+	a.ap = calloc(pl.n ? pl.n : 1, sizeof(*a.ap));
+	if (!a.ap) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < pl.n; i++) {
+		struct aproc *x = &a.ap[a.n++];
+		char link[32];
+		ssize_t n;
+		struct ol_cg_decoded d;
+
+		x->p = &pl.procs[i];
+		x->unkillable = ((x->p->have & OL_HAVE_ADJ) && x->p->oom_score_adj == -1000) ||
+				((x->p->have & OL_HAVE_OOMADJ) && x->p->oom_adj == -17);
+		snprintf(link, sizeof(link), "%d/exe", (int)x->p->pid);
+		n = readlinkat(root->procfd, link, x->exe, sizeof(x->exe) - 1);
+		x->exe[n > 0 ? n : 0] = '\0';
+		if (ol_proc_cgroup(x->p)) {
+			ol_cgroup_decode(ol_proc_cgroup(x->p), &d);
+			if (d.kind == OL_CG_NONE && x->p->cgroup_unified[0])
+				ol_cgroup_decode(x->p->cgroup_unified, &d);
+			ol_cgroup_label(&d, x->unit, sizeof(x->unit));
+		}
+	}
+	if ((rc = process_rules(&a)) < 0 || (rc = sysctl_rules(&a)) < 0 || (rc = memcg_rules(&a)) < 0 ||
+	    (rc = unit_rules(&a)) < 0)
+		goto out;
+	if (!o->no_log)
+		rc = log_rules(&a);
+	else
+		snprintf(f->note, sizeof(f->note), "log rules skipped (--no-log)");
+out:
+	free(a.ap);
+	ol_proclist_free(&pl);
+	if (rc < 0)
+		ol_findings_free(f);
+	return rc;
+}
+
+void ol_findings_free(struct ol_findings *f)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		free(f->v[i].message);
+		free(f->v[i].evidence);
+	}
+	free(f->v);
+	f->v = NULL;
+	f->n = 0;
+}

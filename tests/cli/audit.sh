@@ -1,0 +1,194 @@
+#!/usr/bin/env bash
+# oomlens audit: a sysroot per rule, each an edited copy of the fixture tree
+# (oomlens_score_adj -1000 cannot be set on this machine: the edits stand in
+# for it, and each is described where it is made), positive and negative;
+# the configuration file; the output formats; and a live run.
+. "$(dirname "$0")/lib.sh"
+ROOT=$FIXTURES/root-6.18
+fresh() { rm -rf "$TMP/r"; cp -a "$ROOT" "$TMP/r"; }
+A() { "$OOMLENS" --sysroot "$TMP/r" audit --no-log "$@"; }
+rules() { jq -r '[.findings[] | "\(.rule):\(.severity)"] | join(" ")' <<<"$out"; }
+adj() { echo "$2" > "$TMP/r/proc/$1/oom_score_adj"; echo "$3" > "$TMP/r/proc/$1/oom_adj"; }
+
+# the untouched fixture: a stock machine audits clean
+fresh
+run A -J
+check "the fixture as captured: no findings, exit 0" eval '[ "$rc" -eq 0 ] && [ "$(rules)" = "" ]'
+
+# unkillable-process: root, in the system's cgroup: a warning (fails by default)
+fresh
+adj 5658 -1000 -17
+run A -J
+check "unkillable root process: unkillable-process warning, exit 1" eval \
+	'[ "$rc" -eq 1 ] && [ "$(rules)" = "unkillable-process:warning" ]'
+check "the finding names the process, with evidence" test \
+	"$(jq -c '.findings[0] | [.pid, .comm, .evidence.oom_score_adj]' <<<"$out")" = '[5658,"worker-anon",-1000]'
+# legacy oom_adj -17 alone (as kernels before 2.6.36 stored it)
+fresh
+echo -17 > "$TMP/r/proc/5659/oom_adj"
+run A -J
+check "oom_adj -17 is unkillable too" test "$(jq -r '.findings[0].pid' <<<"$out")" = 5659
+# ... a user's: an error
+fresh
+adj 5658 -1000 -17
+sed -i 's/^Uid:.*/Uid:\t1000\t1000\t1000\t1000/' "$TMP/r/proc/5658/status"
+run A -J
+check "unkillable process of uid 1000: an error" test "$(rules)" = "unkillable-process:error"
+# ... allowed by the configuration
+printf 'allow comm worker-anon "a test says so"\n' > "$TMP/allow.conf"
+run A -J -c "$TMP/allow.conf"
+check "allow comm covers it: no finding, exit 0" eval '[ "$rc" -eq 0 ] && [ "$(rules)" = "" ]'
+printf 'allow cgroup "/process_api/*" "the sandbox"\n' > "$TMP/allow2.conf"
+run A -J -c "$TMP/allow2.conf"
+check "allow cgroup (a glob) covers it" test "$(rules)" = ""
+
+# inherited-unkillable: bash (2310) set -1000 and its child worker-anon got it
+fresh
+adj 2310 -1000 -17
+adj 5658 -1000 -17
+sed -i 's/^PPid:.*/PPid:\t2310/' "$TMP/r/proc/5658/status"	# hand edit: make it bash's child
+run A -J
+check "inherited -1000: inherited-unkillable error for the child" eval \
+	'[[ " $(rules) " == *" inherited-unkillable:error "* ]]'
+check "the chain up to where it was set, and its memory" test \
+	"$(jq -c '.findings[] | select(.rule == "inherited-unkillable") | [.pid, (.evidence.chain | map(.pid)), (.evidence.chain_memory_bytes > 0)]' <<<"$out")" = '[5658,[5658,2310],true]'
+fresh
+adj 2310 -950 -16
+adj 5658 -950 -16
+sed -i 's/^PPid:.*/PPid:\t2310/' "$TMP/r/proc/5658/status"
+run A -J
+check "inherited -950: inherited-protection warning" test "$(rules)" = "inherited-protection:warning"
+fresh
+adj 2310 -1000 -17
+sed -i 's/^PPid:.*/PPid:\t2310/' "$TMP/r/proc/5658/status"
+run A -J
+check "negative: a child that reset its adj is not inherited" eval '! [[ "$(rules)" == *inherited* ]]'
+
+# unkillable-memory: together more than the configured share
+fresh
+adj 5658 -1000 -17
+adj 5660 -1000 -17
+printf 'set unkillable-share 0.1\nallow comm worker-anon "x"\nallow comm shm-user "y"\n' > "$TMP/share.conf"
+run A -J -c "$TMP/share.conf"
+check "unkillable processes over the share: unkillable-memory error" test "$(rules)" = "unkillable-memory:error"
+printf 'set unkillable-share 50\nallow comm worker-anon "x"\nallow comm shm-user "y"\n' > "$TMP/share2.conf"
+run A -J -c "$TMP/share2.conf"
+check "negative: under the share" test "$(rules)" = ""
+
+# sysctls
+fresh
+echo 1 > "$TMP/r/proc/sys/vm/panic_on_oom"
+echo 0 > "$TMP/r/proc/sys/vm/oom_dump_tasks"
+echo 1 > "$TMP/r/proc/sys/vm/oom_kill_allocating_task"
+echo 1 > "$TMP/r/proc/sys/vm/overcommit_memory"
+run A -J
+check "sysctls: panic-on-oom, oom-dump-tasks-off, oom-kill-allocating-task, overcommit" test \
+	"$(jq -r '[.findings[].rule] | sort | join(" ")' <<<"$out")" = "oom-dump-tasks-off oom-kill-allocating-task overcommit panic-on-oom"
+check "errors and warnings come first" test "$(jq -r '.findings[-1].severity' <<<"$out")" = info
+
+# memory cgroups: v1 oom_kill_disable (the kernel's file format), v2 memory.oom.group
+fresh
+mkdir -p "$TMP/r/sys/fs/cgroup/memory/app/worker" "$TMP/r/sys/fs/cgroup/memory/ok"
+printf 'oom_kill_disable 0\nunder_oom 0\noom_kill 0\n' > "$TMP/r/sys/fs/cgroup/memory/memory.oom_control"
+printf 'oom_kill_disable 1\nunder_oom 0\noom_kill 0\n' > "$TMP/r/sys/fs/cgroup/memory/app/worker/memory.oom_control"
+printf 'oom_kill_disable 0\nunder_oom 0\noom_kill 3\n' > "$TMP/r/sys/fs/cgroup/memory/ok/memory.oom_control"
+run A -J
+check "memcg-oom-disabled for /app/worker only" test \
+	"$(jq -c '[.findings[] | [.rule, .evidence.cgroup]]' <<<"$out")" = '[["memcg-oom-disabled","/app/worker"]]'
+fresh
+mkdir -p "$TMP/r/sys/fs/cgroup/kubepods.slice/pod1" "$TMP/r/sys/fs/cgroup/system.slice"
+echo 1 > "$TMP/r/sys/fs/cgroup/kubepods.slice/pod1/memory.oom.group"
+echo 0 > "$TMP/r/sys/fs/cgroup/system.slice/memory.oom.group"
+run A -J
+check "cgroup v2: memcg-oom-group (info) where it is 1" test \
+	"$(jq -c '[.findings[] | [.rule, .severity, .evidence.cgroup]]' <<<"$out")" = '[["memcg-oom-group","info","/kubepods.slice/pod1"]]'
+
+# systemd units, statically, with drop-ins; ssh.service is allowed by default
+fresh
+mkdir -p "$TMP/r/etc/systemd/system" "$TMP/r/lib/systemd/system/batch.service.d" "$TMP/r/usr/lib/systemd/system"
+printf '[Service]\nExecStart=/usr/bin/leaky\nOOMScoreAdjust=-1000\n' > "$TMP/r/etc/systemd/system/leaky.service"
+printf '[Service]\nOOMScoreAdjust = -1000\n' > "$TMP/r/lib/systemd/system/batch.service.d/override.conf"
+printf '[Service]\nOOMScoreAdjust=-1000\n' > "$TMP/r/usr/lib/systemd/system/ssh.service"
+printf '[Service]\nOOMScoreAdjust=-500\n' > "$TMP/r/usr/lib/systemd/system/mild.service"
+run A -J
+check "units with OOMScoreAdjust=-1000, drop-ins too; ssh.service allowed; -500 fine" test \
+	"$(jq -c '[.findings[] | .evidence.unit] | sort' <<<"$out")" = '["batch.service","leaky.service"]'
+check "the unit finding says file and line" test \
+	"$(jq -r '.findings[] | select(.evidence.unit == "leaky.service") | "\(.evidence.file):\(.evidence.line)"' <<<"$out")" = "/etc/systemd/system/leaky.service:3"
+
+# the kernel log: legacy oom_adj writers and OOM kills
+fresh
+mkdir -p "$TMP/r/var/log"
+{ echo "Nov 28 09:00:00 box kernel: [  12.5] oldtool (4242): /proc/4242/oom_adj is deprecated, please use /proc/4242/oom_score_adj instead."
+  cat "$FIXTURES/oomlogs/043.log"; } > "$TMP/r/var/log/kern.log"
+run "$OOMLENS" --sysroot "$TMP/r" audit -J
+check "log: legacy-oom-adj names the writer, oom-kills counts the kills" test \
+	"$(jq -c '[.findings[] | [.rule, .evidence.writer // .evidence.kills]] | sort' <<<"$out")" = '[["legacy-oom-adj","oldtool"],["oom-kills",1]]'
+run "$OOMLENS" --sysroot "$TMP/r" audit -J --log "$FIXTURES/oomlogs/010.log"
+check "--log FILE reads that log instead" test "$(jq '.findings[] | select(.rule == "oom-kills") | .evidence.kills' <<<"$out")" = 6
+
+# configuration: overrides, errors with file:line, the config in force
+fresh
+adj 5658 -1000 -17
+printf '# comment\n\nseverity unkillable-process info\n' > "$TMP/sev.conf"
+run A -J -c "$TMP/sev.conf"
+check "severity override: info does not fail the default --fail-on warning" eval '[ "$rc" -eq 0 ] && [ "$(rules)" = "unkillable-process:info" ]'
+printf 'disable unkillable-process\n' > "$TMP/off.conf"
+run A -J -c "$TMP/off.conf"
+check "disable RULE" test "$(rules)" = ""
+mkdir -p "$TMP/r/etc/oomlens" && printf 'disable unkillable-process\n' > "$TMP/r/etc/oomlens/audit.conf"
+run A -J
+check "SYSROOT/etc/oomlens/audit.conf is read by default" test "$(rules)" = ""
+rm "$TMP/r/etc/oomlens/audit.conf"
+for bad in 'allow comm' 'allow pid 1 "x"' 'disable nosuchrule' 'severity panic-on-oom loud' 'set large-share 200' \
+	   'frobnicate' 'allow comm x "unterminated'; do
+	printf '# ok\n%s\n' "$bad" > "$TMP/bad.conf"
+	run A -c "$TMP/bad.conf"
+	if [ "$rc" -eq 2 ] && [ -z "$out" ] && [ "$(grep -c '' <<<"$err")" -eq 1 ] && [[ "$err" == *"bad.conf:2: "* ]]; then
+		ok "malformed config '$bad': exit 2, one line naming file:line"
+	else
+		not_ok "malformed config '$bad': exit 2, one line naming file:line" "exit $rc"
+	fi
+done
+run A -c "$TMP/missing.conf"
+check "a --config that does not exist: exit 2" test "$rc" -eq 2
+run "$OOMLENS" audit --show-config
+check "--show-config: rules, severities and the built-in allow list" eval \
+	'[ "$rc" -eq 0 ] && grep -q "^severity unkillable-process *warning" <<<"$out" && grep -q "systemd-udevd" <<<"$out"'
+run "$OOMLENS" audit --show-config -c "$TMP/sev.conf"
+check "--show-config shows the overrides in force" eval 'grep -q "^severity unkillable-process *info" <<<"$out"'
+"$OOMLENS" audit --show-config | grep -v '^#' > "$TMP/roundtrip.conf"
+run A -c "$TMP/roundtrip.conf"
+check "--show-config output is itself a valid configuration" test "$rc" -le 1
+
+# formats and exit codes
+fresh
+adj 5658 -1000 -17
+run A --fail-on error
+check "--fail-on error with only a warning: exit 0" test "$rc" -eq 0
+run A --fail-on never
+check "--fail-on never: exit 0" test "$rc" -eq 0
+run A --fail-on info
+check "--fail-on info: exit 1" test "$rc" -eq 1
+run A --fail-on loud
+check "--fail-on with a bad severity: exit 2" test "$rc" -eq 2
+run A
+check "text: grouped by severity, the rule, the process, the fix, a summary" eval \
+	'grep -q "^warnings:" <<<"$out" && grep -q "unkillable-process.*worker-anon\[5658\]" <<<"$out" && grep -q "fix: " <<<"$out" && tail -n 1 <<<"$out" | grep -q "^1 finding: 0 errors, 1 warning, 0 info"'
+run A --format prometheus
+check "prometheus: the finding, every rule at 0 otherwise, last run time" eval \
+	'grep -qx "oomlens_audit_findings{rule=\"unkillable-process\",severity=\"warning\"} 1" <<<"$out" &&
+	 grep -qx "oomlens_audit_findings{rule=\"panic-on-oom\",severity=\"warning\"} 0" <<<"$out" &&
+	 grep -q "^oomlens_audit_last_run_timestamp_seconds [0-9]*$" <<<"$out" && grep -q "^# TYPE oomlens_audit_findings gauge" <<<"$out"'
+run A --format prometheus -o "$TMP/oomlens.prom"
+check "-o writes the textfile atomically, nothing on stdout" eval '[ -z "$out" ] && grep -q oomlens_audit_failed "$TMP/oomlens.prom"'
+run A --format xml
+check "--format xml: exit 2" test "$rc" -eq 2
+run A -J
+check "JSON: findings with rule, severity, pid, comm, message, evidence; a summary" eval \
+	'jq -e ".findings | all(has(\"rule\") and has(\"severity\") and has(\"pid\") and has(\"comm\") and has(\"message\") and has(\"evidence\"))" <<<"$out" >/dev/null && jq -e ".summary.warning == 1" <<<"$out" >/dev/null'
+
+# live: this machine has no -1000 process and stock sysctls: no false error
+run "$OOMLENS" audit -J
+check "live: exit 0 or 1, valid JSON" eval '[ "$rc" -le 1 ] && jq -e .summary <<<"$out" >/dev/null'
+check "live: no error-level finding on this machine" test "$(jq '.summary.error' <<<"$out")" = 0
