@@ -50,6 +50,7 @@ UNIT_SRCS  := $(wildcard tests/unit/test-*.c)
 UNIT_BINS  := $(UNIT_SRCS:.c=)
 
 MANPAGES   := $(wildcard man/*.1)
+MANPAGES5  := $(wildcard man/*.5)
 
 all: oomlens
 
@@ -79,7 +80,7 @@ check: oomlens $(UNIT_BINS) tests/helpers/hog
 	@OOMLENS=$(CURDIR)/oomlens HOG=$(CURDIR)/tests/helpers/hog tests/run-tests.sh $(UNIT_BINS)
 
 lint:
-	mandoc -Tlint -Wwarning $(MANPAGES)
+	mandoc -Tlint -Wwarning $(MANPAGES) $(MANPAGES5)
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
 		--inline-suppr -Iinclude -Icmd --suppress=missingIncludeSystem \
 		lib cmd
@@ -108,10 +109,11 @@ bench: oomlens
 	bench/list-vs-ps.sh
 
 install: oomlens
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
 		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
 	install -m 755 oomlens $(DESTDIR)$(BINDIR)/oomlens
 	install -m 644 $(MANPAGES) $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 $(MANPAGES5) $(DESTDIR)$(MANDIR)/man5/
 	install -m 644 completions/oomlens.bash $(DESTDIR)$(BASHCOMPDIR)/oomlens
 	install -m 644 completions/_oomlens $(DESTDIR)$(ZSHCOMPDIR)/_oomlens
 	install -m 644 completions/oomlens.fish $(DESTDIR)$(FISHCOMPDIR)/oomlens.fish
@@ -119,6 +121,7 @@ install: oomlens
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/oomlens
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MANPAGES)))
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(MANPAGES5)))
 	rm -f $(DESTDIR)$(BASHCOMPDIR)/oomlens $(DESTDIR)$(ZSHCOMPDIR)/_oomlens \
 		$(DESTDIR)$(FISHCOMPDIR)/oomlens.fish
 
