@@ -79,7 +79,7 @@ if [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null; then
 		"$3" --sysroot "$4" snapshot -o "$1/full/snap.json"
 		rc=$?
 		cmp -s "$1/full/snap.json" "$1/before" || exit 99
-		ls -a "$1/full" | grep -q oomlens-snapshot && exit 98
+		ls -a "$1/full" | grep -q oomlens-tmp && exit 98
 		exit $rc' sh "$TMP" "$TMP/keep.json" "$OOMLENS" "$ROOT"
 	if [ "$rc" -eq 77 ]; then
 		skip "snapshot -o on a full filesystem" "cannot mount a tmpfs here"
