@@ -274,7 +274,8 @@ int cmd_audit(int argc, char **argv, struct ol_ctx *ctx)
 		ol_warnx_errno(c, "cannot audit %s", ctx->sysroot ? ctx->sysroot : "the system");
 		goto out;
 	}
-	qsort(f.v, f.n, sizeof(*f.v), cmp_findings);
+	if (f.n)
+		qsort(f.v, f.n, sizeof(*f.v), cmp_findings);
 	for (size_t i = 0; i < f.n; i++)
 		if (threshold != OL_SEV_OFF && (int)f.v[i].sev >= threshold)
 			failed = 1;

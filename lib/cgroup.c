@@ -64,8 +64,38 @@ static void decode_component(const char *c, size_t n, struct ol_cg_decoded *d,
 		{ "libpod-", "podman" },
 	};
 	size_t i, base = n;
-	const char *p;
+	const char *p, *colon;
 
+	/*
+	 * "kubepods-burstable-pod<uid>.slice:cri-containerd:<id>": a systemd
+	 * driver cgroupsPath that a cgroupfs runtime took as one directory
+	 * name.  The slice part names the pod, the last field the container;
+	 * neither is a systemd unit, so the unit found so far is kept.
+	 */
+	colon = memchr(c, ':', n);
+	if (colon) {
+		const char *id = c + n, *rtname = colon + 1;
+		char unit[sizeof(d->unit)];
+		enum ol_cg_kind kind = d->kind;
+
+		while (id > colon && id[-1] != ':')
+			id--;
+		memcpy(unit, d->unit, sizeof(unit));
+		decode_component(c, (size_t)(colon - c), d, prev, prevn);
+		memcpy(d->unit, unit, sizeof(unit));
+		d->kind = kind;
+		if (take_container_id(id, (size_t)(c + n - id), d)) {
+			size_t rl = id > rtname ? (size_t)(id - 1 - rtname) : 0;
+
+			if (rl == 14 && strncmp(rtname, "cri-containerd", 14) == 0)
+				snprintf(d->runtime, sizeof(d->runtime), "containerd");
+			else if (rl == 4 && strncmp(rtname, "crio", 4) == 0)
+				snprintf(d->runtime, sizeof(d->runtime), "crio");
+			else if (rl == 6 && strncmp(rtname, "docker", 6) == 0)
+				snprintf(d->runtime, sizeof(d->runtime), "docker");
+		}
+		return;
+	}
 	if (has_suffix(c, n, ".scope"))
 		base = n - 6;
 	for (i = 0; i < sizeof(rt) / sizeof(rt[0]); i++) {
@@ -74,15 +104,15 @@ static void decode_component(const char *c, size_t n, struct ol_cg_decoded *d,
 		if (base > pl && strncmp(c, rt[i].prefix, pl) == 0 &&
 		    take_container_id(c + pl, base - pl, d)) {
 			snprintf(d->runtime, sizeof(d->runtime), "%s", rt[i].runtime);
+			if (base != n)	/* the container's own scope is its unit */
+				copy_n(d->unit, sizeof(d->unit), c, n);
 			return;
 		}
 	}
-	/* cgroupfs driver: a bare id under /docker, /kubepods/..., or "...:cri-containerd:<id>" */
+	/* cgroupfs driver: a bare id under /docker or /kubepods/... */
 	if (take_container_id(c, n, d)) {
 		if (prevn == 6 && strncmp(prev, "docker", 6) == 0)
 			snprintf(d->runtime, sizeof(d->runtime), "docker");
-		else if (memchr(c, ':', n) && (p = strstr(c, ":cri-containerd:")) && p < c + n)
-			snprintf(d->runtime, sizeof(d->runtime), "containerd");
 		return;
 	}
 	/* kubernetes pods: "pod<uid>" (cgroupfs) or "kubepods-<qos>-pod<uid>.slice" */
@@ -106,6 +136,9 @@ static void decode_component(const char *c, size_t n, struct ol_cg_decoded *d,
 			for (k = 0; d->pod_uid[k]; k++)
 				if (d->pod_uid[k] == '_')
 					d->pod_uid[k] = '-';
+			/* systemd driver: the pod's slice is a unit */
+			if (has_suffix(c, n, ".slice"))
+				copy_n(d->unit, sizeof(d->unit), c, n);
 		}
 	}
 	if (strncmp(c, "kubepods", 8) == 0) {

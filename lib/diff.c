@@ -200,7 +200,8 @@ int ol_snapshot_diff(const struct ol_snapshot *old, const struct ol_snapshot *ne
 		if (add(d, OL_CH_TOTALPAGES, NULL, NULL, (long long)old->totalpages,
 			(long long)new->totalpages) < 0)
 			goto out;
-	qsort(d->v, d->n, sizeof(*d->v), cmp_change);
+	if (d->n)
+		qsort(d->v, d->n, sizeof(*d->v), cmp_change);
 	rc = 0;
 out:
 	free(xo.slot);

@@ -88,13 +88,15 @@ int ol_parse_status(const char *buf, struct ol_status *st)
 			}
 			break;
 		case 'P':
-			if ((v = line_key(p, KEY("PPid:"))) && !parse_ull(v, &u)) {
+			if ((v = line_key(p, KEY("PPid:"))) && !parse_ull(v, &u) &&
+			    u <= INT_MAX) {
 				st->ppid = (pid_t)u;
 				st->have |= OL_ST_PPID;
 			}
 			break;
 		case 'U':
-			if ((v = line_key(p, KEY("Uid:"))) && !parse_ull(v, &u)) {
+			if ((v = line_key(p, KEY("Uid:"))) && !parse_ull(v, &u) &&
+			    u <= UINT32_MAX) {
 				st->uid = (uid_t)u;
 				st->have |= OL_ST_UID;
 			}

@@ -199,7 +199,11 @@ int ol_parse_size(const char *s, unsigned long long *bytes)
 		return -EINVAL;
 	if (whole > ULLONG_MAX / mult)
 		return -ERANGE;
-	*bytes = whole * mult + frac * mult / fdiv;
+	/*
+	 * frac * mult / fdiv, without the 64-bit overflow of frac * mult
+	 * (frac < fdiv <= 10^9, mult <= 2^50): mult = q * fdiv + r.
+	 */
+	*bytes = whole * mult + frac * (mult / fdiv) + frac * (mult % fdiv) / fdiv;
 	return 0;
 }
 

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,14 +66,21 @@ static int passwd_line(const char *line, const char **name, size_t *nlen,
 	char *end;
 	unsigned long v;
 
+	/* glibc's files backend: '#' comments; "+..."/"-..." NIS compat lines
+	 * are never returned by getpwuid()/getpwnam(); a name is not empty */
+	if (line[0] == '#' || line[0] == '+' || line[0] == '-' || line[0] == ':')
+		return -1;
 	if (!c1 || (nl && c1 > nl))
 		return -1;
 	c2 = strchr(c1 + 1, ':');
 	if (!c2 || (nl && c2 > nl))
 		return -1;
+	if (!isdigit((unsigned char)c2[1]))	/* strtoul() takes " 1", "-1" */
+		return -1;
 	errno = 0;
 	v = strtoul(c2 + 1, &end, 10);
-	if (errno || end == c2 + 1 || *end != ':')
+	if (errno || end == c2 + 1 || *end != ':' || v > UINT32_MAX ||
+	    v == (uid_t)-1)
 		return -1;
 	*name = line;
 	*nlen = (size_t)(c1 - line);

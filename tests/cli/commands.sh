@@ -16,7 +16,7 @@ for c in $cmds; do
 		not_ok "oomlens $c --help: exit 0, help on stdout only" "exit $rc"
 	fi
 	case $out in
-	"Usage:"*"oomlens $c"*"For more details see oomlens-$c(1)."*) ok "oomlens $c --help has Usage and the man page" ;;
+	"Usage:"*"oomlens $c"*"For more details see oomlens-$c(1)"*) ok "oomlens $c --help has Usage and the man page" ;;
 	*) not_ok "oomlens $c --help has Usage and the man page" ;;
 	esac
 	run "$OOMLENS" help "$c"
