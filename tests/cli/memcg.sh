@@ -74,7 +74,9 @@ pids+=("$watcher")
 sleep 0.5
 
 # Now run the group out of memory: a fourth process grows by 1 MiB steps.
-seq_before=$(dmesg | wc -l)
+# the kernel log by sequence number: line counts lie once the ring buffer is full
+kmsg() { dd if=/dev/kmsg iflag=nonblock bs=16384 2>/dev/null; }
+seq_before=$(kmsg | tail -n 1 | cut -d, -f2)
 start_in_cg "$TMP/d" "$HOG" -g 40 -d 20 -n cg-grower
 for _ in $(seq 150); do
 	grep -q done "$TMP/d" && break
@@ -82,7 +84,7 @@ for _ in $(seq 150); do
 	sleep 0.1
 done
 sleep 0.5
-killed=$(dmesg | tail -n +"$((seq_before + 1))" |
+killed=$(kmsg | awk -F, -v s="${seq_before:-0}" '$2 > s' |
 	sed -n 's/.*Memory cgroup out of memory: Killed process \([0-9]*\) .*/\1/p' |
 	grep -xE "$a|$b|$c|$last" | tr '\n' ' ')
 killed=${killed% }
