@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <errno.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <poll.h>
@@ -610,44 +611,126 @@ static void on_event(struct ol_oom_event *ev, void *data)
 	ol_oom_event_free(ev);
 }
 
-/* Read a (possibly gzip'd) file line by line, lines capped at OL_LOG_MAX_LINE. */
+static unsigned long count_lines(const char *s, const char *end)
+{
+	const uint64_t ones = 0x0101010101010101ULL, low7 = 0x7f7f7f7f7f7f7f7fULL;
+	unsigned long n = 0;
+
+	/* eight bytes at a time: the high bit of t is clear exactly for '\n' bytes */
+	for (; s + 8 <= end; s += 8) {
+		uint64_t w, x, t;
+
+		memcpy(&w, s, 8);
+		x = w ^ (ones * '\n');
+		t = ((x & low7) + low7) | x;
+		n += 8 - (unsigned long)__builtin_popcountll(t & ~low7);
+	}
+	for (; s < end; s++)
+		n += *s == '\n';
+	return n;
+}
+
+/*
+ * Read a (possibly gzip'd) file in large blocks and feed it line by line.
+ * While no event is open, lines before the next anchor are skipped whole:
+ * most of a large log never reaches the parser.  Lines are capped at
+ * OL_LOG_MAX_LINE; memory stays at the block size.
+ */
+#define BLOCK	(1u << 20)
+
 static int feed_gz(struct ol_logparser *p, gzFile gz, int follow)
 {
-	char *buf = malloc(OL_LOG_MAX_LINE + 2);
-	int rc = 0;
+	size_t cap = BLOCK + OL_LOG_MAX_LINE + 1, have = 0;
+	char *buf = malloc(cap);
+	struct ol_anchor_scan as;
+	int rc = 0, eof = 0, skipping = 0;
 
 	if (!buf)
 		return -ENOMEM;
 	while (!stop) {
-		char *l = gzgets(gz, buf, OL_LOG_MAX_LINE + 2);
-		size_t n;
+		int n = 0;
+		char *pos, *lim;
 
-		if (!l) {
-			int err;
-
-			gzerror(gz, &err);
-			if (err != Z_OK && err != Z_BUF_ERROR) {
+		if (!eof) {
+			n = gzread(gz, buf + have, (unsigned)(cap - have - 1));
+			if (n < 0) {
 				rc = -EIO;
 				break;
 			}
+			if (n == 0) {
+				int err;
+
+				gzerror(gz, &err);
+				if (err != Z_OK && err != Z_BUF_ERROR) {
+					rc = -EIO;
+					break;
+				}
+				eof = 1;
+			}
+			have += (size_t)n;
+		}
+		/* whole lines only, unless this is the end */
+		lim = memrchr(buf, '\n', have);
+		lim = lim ? lim + 1 : NULL;
+		if (!lim) {
+			if (have >= cap - 1 || (eof && have)) {
+				/* an endless line, or the last one: cut it */
+				lim = buf + have;
+			} else if (eof) {
+				if (!follow)
+					break;
+				ol_logparser_flush(p, 1.0);
+				gzclearerr(gz);
+				eof = 0;
+				usleep(250000);
+				continue;
+			} else {
+				continue;
+			}
+		}
+		ol_anchor_reset(&as, buf);
+		for (pos = buf; pos < lim;) {
+			char *nl;
+			size_t len;
+
+			if (!ol_logparser_busy(p)) {
+				const char *a = ol_log_anchor(&as, pos, lim);
+				char *start;
+
+				if (!a) {
+					ol_logparser_skip(p, count_lines(pos, lim));
+					pos = lim;
+					break;
+				}
+				start = memrchr(pos, '\n', (size_t)(a - pos));
+				start = start ? start + 1 : pos;
+				ol_logparser_skip(p, count_lines(pos, start));
+				pos = start;
+			}
+			nl = memchr(pos, '\n', (size_t)(lim - pos));
+			len = (size_t)((nl ? nl : lim) - pos);
+			if (skipping) {
+				/* the tail of a line longer than the buffer */
+				skipping = 0;
+			} else if (ol_logparser_line(p, pos, len) < 0) {
+				rc = -ENOMEM;
+				break;
+			}
+			pos = nl ? nl + 1 : lim;
+		}
+		if (rc < 0)
+			break;
+		if (lim == buf + have && have && buf[have - 1] != '\n')
+			skipping = !eof;	/* cut mid-line: drop the rest of it */
+		memmove(buf, lim, have - (size_t)(lim - buf));
+		have -= (size_t)(lim - buf);
+		if (eof && !have) {
 			if (!follow)
 				break;
 			ol_logparser_flush(p, 1.0);
 			gzclearerr(gz);
+			eof = 0;
 			usleep(250000);
-			continue;
-		}
-		n = strlen(l);
-		if (n && l[n - 1] != '\n' && n == OL_LOG_MAX_LINE + 1) {
-			/* an endless line: keep the start, skip the rest */
-			int c;
-
-			while ((c = gzgetc(gz)) != -1 && c != '\n')
-				;
-		}
-		if (ol_logparser_line(p, l, n) < 0) {
-			rc = -ENOMEM;
-			break;
 		}
 	}
 	free(buf);
@@ -996,7 +1079,8 @@ static void print_summary(struct logrun *lr, struct ol_ctx *ctx, int live)
 	char a[32], b[32];
 
 	for (int g = 0; g < 3; g++)
-		qsort(groups[g]->v, groups[g]->n, sizeof(groups[g]->v[0]), by_count);
+		if (groups[g]->n)
+			qsort(groups[g]->v, groups[g]->n, sizeof(groups[g]->v[0]), by_count);
 	if (lr->json) {
 		json_object *root = json_object_new_object(), *s = json_object_new_object();
 

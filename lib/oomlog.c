@@ -18,6 +18,7 @@
 #define MAX_HOSTS	64	/* open events at once (one per host) */
 #define MAX_VICTIMS	4096	/* kills in one event (memory.oom.group) */
 #define IDLE_LINES	400	/* lines after a kill before an event is finished */
+#define BUSY_WINDOW	256	/* lines an event's head keeps the reader line by line */
 
 struct host_state {
 	char host[64];
@@ -48,10 +49,42 @@ struct ol_logparser {
 
 /* ---- small helpers over (pointer, length) text ---- */
 
+/* How common a byte is in kernel log text: lower is rarer (0 for the rarest). */
+static int commonness(unsigned char c)
+{
+	static const char freq[] = " etaoinsrhldcumpfgybwvkxjqz";	/* most common first */
+	const char *f;
+
+	if (c >= 'a' && c <= 'z') {
+		f = strchr(freq, c);
+		return 10 + (int)(sizeof(freq) - (size_t)(f - freq));
+	}
+	if (c == ' ')
+		return 100;
+	if (c >= '0' && c <= '9')
+		return 30;
+	return 1;	/* capitals and punctuation */
+}
+
 static const char *mem_find(const char *s, size_t n, const char *needle)
 {
-	/* glibc's memmem is vectorised: this is the per-line hot path */
-	return memmem(s, n, needle, strlen(needle));
+	size_t k = strlen(needle), r = 0, i;
+	const char *p, *last;
+
+	/*
+	 * Lines are short: memchr for the needle's rarest byte and a compare
+	 * beats glibc's memmem, which builds a shift table on every call.
+	 */
+	if (k == 0 || n < k)
+		return NULL;
+	for (i = 1; i < k; i++)
+		if (commonness((unsigned char)needle[i]) < commonness((unsigned char)needle[r]))
+			r = i;
+	last = s + n - k + r;	/* the last place the rare byte can be */
+	for (p = s + r; p <= last && (p = memchr(p, needle[r], (size_t)(last - p) + 1)); p++)
+		if (memcmp(p - r, needle, k) == 0)
+			return p - r;
+	return NULL;
 }
 
 static int starts(const char *s, size_t n, const char *prefix)
@@ -996,6 +1029,12 @@ static int one_message(struct ol_logparser *p, const struct ol_logline *l,
 	}
 	h = host_of(p, l);
 	p->last_host = h;
+	/*
+	 * An event with nothing of it for a long while is over, before this
+	 * line is read (a reader may have skipped the lines in between).
+	 */
+	if (h->ev && p->line_no - h->ev->last_line > IDLE_LINES)
+		finish(p, h);
 	rc = kernel_line(p, h, l, s, n);
 	if (rc < 0)
 		return rc;
@@ -1003,9 +1042,6 @@ static int one_message(struct ol_logparser *p, const struct ol_logline *l,
 		if (rc > 0)
 			h->ev->last_line = p->line_no;
 		h->last_seen = time(NULL);
-		/* a finished kill with nothing more for a long while: done */
-		if (h->have_victim && p->line_no - h->last_line > IDLE_LINES)
-			finish(p, h);
 	}
 	return 0;
 }
@@ -1084,7 +1120,10 @@ int ol_logparser_line(struct ol_logparser *p, const char *line, size_t len)
 	}
 	if (!l.bodylen)
 		return 0;
-	if (mem_find(l.body, l.bodylen, "\\x0a") || mem_find(l.body, l.bodylen, "#012"))
+	if ((l.wrap == OL_WRAP_KMSG || l.wrap == OL_WRAP_BARE) && memchr(l.body, '\\', l.bodylen) &&
+	    mem_find(l.body, l.bodylen, "\\x0a"))
+		return split_message(p, &l);
+	if (l.tag && memchr(l.body, '#', l.bodylen) && mem_find(l.body, l.bodylen, "#012"))
 		return split_message(p, &l);
 	return one_message(p, &l, l.body, l.bodylen);
 }
@@ -1111,4 +1150,81 @@ void ol_logparser_free(struct ol_logparser *p)
 		ol_oom_event_free(p->hosts[i].ev);
 	free(p->split);
 	free(p);
+}
+
+int ol_logparser_busy(const struct ol_logparser *p)
+{
+	/*
+	 * An event with its victim only waits for reaper and group-kill
+	 * lines, which hold anchors: skipping is safe then too.
+	 */
+	for (int i = 0; i < p->nhosts; i++) {
+		const struct host_state *h = &p->hosts[i];
+
+		/*
+		 * An event prints in one burst: the call trace and Mem-Info
+		 * (lines that hold no anchor) follow its head closely.  After
+		 * BUSY_WINDOW lines with nothing of it, a victimless event
+		 * (a log cut short) no longer holds the reader back.
+		 */
+		if ((h->ev && !h->have_victim && p->line_no - h->ev->last_line < BUSY_WINDOW) ||
+		    h->name_pending)
+			return 1;
+	}
+	return 0;
+}
+
+void ol_logparser_skip(struct ol_logparser *p, unsigned long lines)
+{
+	p->line_no += lines;
+}
+
+/*
+ * Every line that can begin an event, or that an event with its victim still
+ * waits for, holds one of these (see kernel_line() and userspace_kill()).
+ * Each is searched with memmem(3) over the whole block and its next hit
+ * remembered, so the text is scanned once per anchor, by glibc's skipping
+ * search.  (The spellings are chosen for that search: glibc is slow on some
+ * needles, "invoked oom-killer" among them, and fast on these.)
+ */
+static const char *const anchors[] = {
+	"invoked oom",		/* the head of an event */
+	"illed process",	/* "Killed process" */
+	"ill process",		/* "Kill process", "kill process" */
+	"no killable",
+	"panic_on_oom",
+	"Tasks state",		/* a table whose head the log lacks */
+	"tgid total_vm",	/* ... or whose "Tasks state" it lacks */
+	"kill:constraint",	/* the 5.x summary */
+	"_reaper",		/* oom_reaper, after the kill */
+	"oom.group",		/* "Tasks in ... are going to be killed due to memory.oom.group" */
+	"earlyoom[",
+	"oomd[",		/* oomd, systemd-oomd */
+	"nohang",
+};
+#define NANCHORS (sizeof(anchors) / sizeof(anchors[0]))
+
+void ol_anchor_reset(struct ol_anchor_scan *s, const char *base)
+{
+	memset(s, 0, sizeof(*s));
+	s->base = base;
+}
+
+const char *ol_log_anchor(struct ol_anchor_scan *s, const char *from, const char *end)
+{
+	const char *best = NULL;
+
+	for (size_t i = 0; i < NANCHORS; i++) {
+		const char *n = s->next[i];
+
+		/* search again only when the last hit is behind us */
+		if (!n || n < from) {
+			n = memmem(from, (size_t)(end - from), anchors[i], strlen(anchors[i]));
+			s->next[i] = n ? n : end;
+			n = s->next[i];
+		}
+		if (n < end && (!best || n < best))
+			best = n;
+	}
+	return best;
 }

@@ -205,6 +205,24 @@ void ol_logparser_free(struct ol_logparser *p);
 /* Lines seen, and lines cut at OL_LOG_MAX_LINE, for notes. */
 unsigned long ol_logparser_lines(const struct ol_logparser *p);
 
+/*
+ * The fast path for large logs.  While no event is open (ol_logparser_busy()
+ * is 0), only lines holding one of a few anchors can begin one; a reader may
+ * skip every line before the next anchor, telling the parser how many lines
+ * it skipped.  ol_log_anchor() finds the next anchor at or after @from in
+ * [@s->base, @end), reusing earlier searches, so that a whole file is
+ * scanned once per anchor in total.
+ */
+struct ol_anchor_scan {
+	const char *next[16];	/* next occurrence of each anchor, NULL unknown */
+	const char *base;
+};
+
+int ol_logparser_busy(const struct ol_logparser *p);
+void ol_logparser_skip(struct ol_logparser *p, unsigned long lines);
+void ol_anchor_reset(struct ol_anchor_scan *s, const char *base);
+const char *ol_log_anchor(struct ol_anchor_scan *s, const char *from, const char *end);
+
 void ol_oom_event_free(struct ol_oom_event *ev);
 
 /* Re-rank the task table as the event's kernel would (pure; fills ev->prediction). */

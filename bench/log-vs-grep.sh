@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Benchmark (not a test): oomlens log --summary against grep -c 'Killed process'
+# on the same large log, in the same run, interleaved.
+#   bench/log-vs-grep.sh [-s MiB] [-r runs]     (default 512 MiB, 3 runs)
+# The log is real kernel text: the logs of tests/fixtures/oomlogs (OOM events of
+# every era and wrapper) spread through unrelated real kernel lines taken from
+# them (about one event per 500 KiB), repeated to the size asked.  Prints the throughput ratio and peak RSS.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/.." && pwd)
+OOMLENS=${OOMLENS:-$repo/oomlens}
+size=512 runs=3
+while getopts s:r: o; do
+	case $o in
+	s) size=$OPTARG ;;
+	r) runs=$OPTARG ;;
+	*) echo "usage: $0 [-s MiB] [-r runs]" >&2; exit 2 ;;
+	esac
+done
+work=$(mktemp -d "${TMPDIR:-/tmp}/oomlens-logbench.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+cc -O2 -o "$work/runstat" "$here/runstat.c"
+
+# the noise: real kernel lines that are no part of an OOM event (what the
+# fixture logs hold before their first event), about 500 KiB of them between
+# two events; each block holds every fixture log once, so 20 events of every
+# era and wrapper per 10 MiB
+for f in "$repo"/tests/fixtures/oomlogs/*.log; do
+	awk '/oom|Killed|Tasks state|Mem-Info|Call Trace|cpuset|Out of/ {exit} {print}' "$f"
+done > "$work/noise"
+for _ in $(seq 50); do cat "$work/noise"; done > "$work/filler"
+for f in "$repo"/tests/fixtures/oomlogs/*.log; do
+	cat "$work/filler" "$f"
+done > "$work/block"
+block=$(stat -c %s "$work/block")
+n=$(( size * 1048576 / block + 1 ))
+for _ in $(seq "$n"); do cat "$work/block"; done > "$work/big.log"
+bytes=$(stat -c %s "$work/big.log")
+echo "log: $((bytes / 1048576)) MiB, $(wc -l < "$work/big.log") lines, $(grep -c 'Killed process' "$work/big.log") 'Killed process' lines"
+cat "$work/big.log" > /dev/null	# in the page cache for both
+
+declare -a tg to rg ro
+for r in $(seq "$runs"); do
+	read -r w m _ _ s < <("$work/runstat" grep -c 'Killed process' "$work/big.log")
+	tg+=("$w"); rg+=("$m")
+	read -r w m _ _ s < <("$work/runstat" "$OOMLENS" log --summary "$work/big.log")
+	[ "$s" = 0 ] || { echo "oomlens log exited $s" >&2; exit 1; }
+	to+=("$w"); ro+=("$m")
+done
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+g=$(median "${tg[@]}") o=$(median "${to[@]}")
+awk -v g="$g" -v o="$o" -v b="$bytes" -v rg="$(median "${rg[@]}")" -v ro="$(median "${ro[@]}")" 'BEGIN {
+	printf "grep -c \"Killed process\"   median %8.1f ms  %7.1f MiB/s  peak %6d kB\n", g / 1e6, b / 1048576 / (g / 1e9), rg
+	printf "oomlens log --summary      median %8.1f ms  %7.1f MiB/s  peak %6d kB\n", o / 1e6, b / 1048576 / (o / 1e9), ro
+	printf "throughput: oomlens is %.2fx grep (goal >= 0.50x); peak RSS %d kB (goal < 16384 kB): %s\n",
+		g / o, ro, (g / o >= 0.5 && ro < 16384) ? "PASS" : "FAIL"
+}'
