@@ -41,9 +41,11 @@ cat "$work/big.log" > /dev/null	# in the page cache for both
 
 declare -a tg to rg ro
 for r in $(seq "$runs"); do
-	read -r w m _ _ s < <("$work/runstat" grep -c 'Killed process' "$work/big.log")
+	# GNU grep stops at the first match when its output is /dev/null (as
+	# runstat makes it): give both a real file to write to
+	read -r w m _ _ s < <("$work/runstat" sh -c 'exec grep -c "Killed process" "$1" > "$2"' sh "$work/big.log" "$work/out")
 	tg+=("$w"); rg+=("$m")
-	read -r w m _ _ s < <("$work/runstat" "$OOMLENS" log --summary "$work/big.log")
+	read -r w m _ _ s < <("$work/runstat" sh -c 'exec "$1" log --summary "$2" > "$3"' sh "$OOMLENS" "$work/big.log" "$work/out")
 	[ "$s" = 0 ] || { echo "oomlens log exited $s" >&2; exit 1; }
 	to+=("$w"); ro+=("$m")
 done
