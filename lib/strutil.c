@@ -127,9 +127,8 @@ char *ol_utf8_sanitize(const char *str)
 void ol_size_human(unsigned long long bytes, char *buf, size_t sz)
 {
 	static const char suffix[] = "BKMGTPE";
-	unsigned long long div = 1;
+	unsigned long long div = 1, whole, tenths;
 	int exp = 0;
-	double v;
 
 	while (exp < 6 && bytes / div >= 1024) {
 		div *= 1024;
@@ -139,16 +138,21 @@ void ol_size_human(unsigned long long bytes, char *buf, size_t sz)
 		snprintf(buf, sz, "%lluB", bytes);
 		return;
 	}
-	v = (double)bytes / (double)div;
-	/* one decimal, as lsblk and free -h print; "2.0G" reads as "2G" */
-	if (v >= 1023.95 && exp < 6) {
-		v /= 1024;
+	/* one decimal, rounded half up, in integers: "2.0G" reads as "2G" */
+	whole = bytes / div;
+	tenths = ((bytes % div) * 10 + div / 2) / div;
+	if (tenths == 10) {
+		whole++;
+		tenths = 0;
+	}
+	if (whole == 1024 && exp < 6) {
+		whole = 1;
 		exp++;
 	}
-	snprintf(buf, sz, "%.1f", v);
-	if (strlen(buf) > 2 && strcmp(buf + strlen(buf) - 2, ".0") == 0)
-		buf[strlen(buf) - 2] = '\0';
-	snprintf(buf + strlen(buf), sz - strlen(buf), "%c", suffix[exp]);
+	if (tenths)
+		snprintf(buf, sz, "%llu.%llu%c", whole, tenths, suffix[exp]);
+	else
+		snprintf(buf, sz, "%llu%c", whole, suffix[exp]);
 }
 
 int ol_parse_size(const char *s, unsigned long long *bytes)
