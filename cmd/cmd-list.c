@@ -484,10 +484,23 @@ int cmd_list(int argc, char **argv, struct ol_ctx *ctx)
 		rc = ol_usage_error(ctx, "--json and --raw are mutually exclusive");
 		goto out;
 	}
-	if (ol_out_select(&out, outarg, default_cols,
-			  sizeof(default_cols) / sizeof(default_cols[0])) < 0) {
-		rc = ol_usage_error(ctx, "see 'oomlens list --list-columns' for the columns");
-		goto out;
+	{
+		char *bad = NULL, *e;
+		int r = ol_out_select(&out, outarg, default_cols,
+				      sizeof(default_cols) / sizeof(default_cols[0]), &bad);
+
+		if (r < 0) {
+			e = bad ? ol_escape(bad) : NULL;
+			if (r == -E2BIG)
+				rc = ol_usage_error(ctx, "too many columns (at most %d)", OL_OUT_MAXCOLS);
+			else if (e && *e)
+				rc = ol_usage_error(ctx, "unknown column: %s (see 'oomlens list --list-columns')", e);
+			else
+				rc = ol_usage_error(ctx, "empty column name in the column list");
+			free(e);
+			free(bad);
+			goto out;
+		}
 	}
 	if (sortarg) {
 		lc.sort_col = ol_out_column_id(&out, sortarg);

@@ -30,53 +30,54 @@ int ol_out_column_id(const struct ol_out *o, const char *name)
 
 static int add_sel(struct ol_out *o, int id)
 {
-	if (o->nsel >= OL_OUT_MAXCOLS) {
-		ol_warn("too many columns");
-		return -EINVAL;
-	}
+	if (o->nsel >= OL_OUT_MAXCOLS)
+		return -E2BIG;
 	o->sel[o->nsel++] = id;
 	return 0;
 }
 
 int ol_out_select(struct ol_out *o, const char *list, const int *defaults,
-		  size_t ndefaults)
+		  size_t ndefaults, char **bad)
 {
-	char *copy, *tok, *save = NULL;
+	const char *p;
 	size_t i;
-	int rc = 0;
 
+	*bad = NULL;
 	o->nsel = 0;
 	if (!list || *list == '+') {
 		for (i = 0; i < ndefaults; i++)
-			add_sel(o, defaults[i]);
+			if (add_sel(o, defaults[i]) < 0)
+				return -EINVAL;
 	}
 	if (!list)
 		return 0;
 	if (*list == '+')
 		list++;
-	copy = strdup(list);
-	if (!copy)
-		return -ENOMEM;
-	if (!*copy) {
-		ol_warn("empty column list");
-		rc = -EINVAL;
-	}
-	for (tok = strtok_r(copy, ",", &save); tok && !rc;
-	     tok = strtok_r(NULL, ",", &save)) {
-		int id = ol_out_column_id(o, tok);
+	/* "A,,B" and "" name no column: an error, not a silent skip */
+	for (p = list;; p++) {
+		const char *e = strchr(p, ',');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		char name[64];
+		int id;
 
-		if (id < 0) {
-			char *e = ol_escape(tok);
-
-			ol_warn("unknown column: %s", e ? e : "?");
-			free(e);
-			rc = -EINVAL;
-			break;
+		if (n == 0 || n >= sizeof(name)) {
+			*bad = strndup(p, n);
+			return -EINVAL;
 		}
-		rc = add_sel(o, id);
+		memcpy(name, p, n);
+		name[n] = '\0';
+		id = ol_out_column_id(o, name);
+		if (id < 0) {
+			*bad = strdup(name);
+			return -EINVAL;
+		}
+		if (add_sel(o, id) < 0)
+			return -EINVAL;
+		if (!e)
+			break;
+		p = e;
 	}
-	free(copy);
-	return rc;
+	return 0;
 }
 
 int ol_out_print_columns(const struct ol_out *o)

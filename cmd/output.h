@@ -58,10 +58,11 @@ void ol_out_init(struct ol_out *o, const struct ol_column *cols, size_t ncols);
 int ol_out_column_id(const struct ol_out *o, const char *name);
 /*
  * Select columns from -o LIST ("+LIST" extends @defaults; NULL: defaults).
- * Returns 0, or prints the bad name and returns -EINVAL.
+ * Returns 0, or -EINVAL with the offending name in *@bad (free() it; ""
+ * for an empty one), or -E2BIG for too many columns.
  */
 int ol_out_select(struct ol_out *o, const char *list, const int *defaults,
-		  size_t ndefaults);
+		  size_t ndefaults, char **bad);
 /* -H: the available columns and their descriptions. */
 int ol_out_print_columns(const struct ol_out *o);
 
