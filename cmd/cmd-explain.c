@@ -177,7 +177,7 @@ static enum cause classify(struct explain *e, struct ent *en)
 		return MATCH;
 	/* read it again: it may simply have changed between our reads */
 	if (ol_scan_pid(&e->ctx->root, en->p->pid,
-			OL_READ_STATUS | OL_READ_STAT | OL_READ_OOM_SCORE |
+			OL_READ_STATUS | OL_READ_CAPS | OL_READ_STAT | OL_READ_OOM_SCORE |
 			OL_READ_OOM_SCORE_ADJ | OL_READ_OOM_ADJ | OL_READ_CGROUP, &fresh) == 0) {
 		if ((fresh.have & OL_HAVE_SCORE) &&
 		    ol_proc_badness(&fresh, &e->si, e->era, &b) == 0 &&
@@ -934,7 +934,7 @@ int cmd_explain(int argc, char **argv, struct ol_ctx *ctx)
 	e.ncpus = ol_root_is_live(&ctx->root) ? count_cpus() : 0;
 
 	/* everything: ranking needs every process */
-	so.read = OL_READ_STATUS | OL_READ_STAT | OL_READ_OOM_SCORE | OL_READ_OOM_SCORE_ADJ |
+	so.read = OL_READ_STATUS | OL_READ_CAPS | OL_READ_STAT | OL_READ_OOM_SCORE | OL_READ_OOM_SCORE_ADJ |
 		  OL_READ_OOM_ADJ | OL_READ_CGROUP;
 	c = ol_scan(&ctx->root, &so, &e.pl);
 	if (c < 0) {

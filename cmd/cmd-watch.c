@@ -131,7 +131,7 @@ static void report_death(struct watched *w, int jsonl)
 static void sample(struct ol_ctx *ctx, struct ol_sysinfo *si, enum ol_era era,
 		   struct watched *w, size_t nw, int jsonl)
 {
-	struct ol_scan_opts so = { .read = OL_READ_STATUS | OL_READ_STAT | OL_READ_OOM_SCORE |
+	struct ol_scan_opts so = { .read = OL_READ_STATUS | OL_READ_CAPS | OL_READ_STAT | OL_READ_OOM_SCORE |
 					   OL_READ_OOM_SCORE_ADJ | OL_READ_CGROUP };
 	struct ol_proclist pl;
 	struct ol_badness *bs;

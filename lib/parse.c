@@ -64,6 +64,11 @@ static void unescape_name(const char *p, char *out, size_t sz)
 
 int ol_parse_status(const char *buf, struct ol_status *st)
 {
+	return ol_parse_status_flags(buf, st, 0);
+}
+
+int ol_parse_status_flags(const char *buf, struct ol_status *st, unsigned int flags)
+{
 	const char *p, *v;
 	unsigned long long u;
 
@@ -120,8 +125,16 @@ int ol_parse_status(const char *buf, struct ol_status *st)
 				st->have |= OL_ST_VMSIZE;
 			else if ((v = line_key(p, KEY("VmRSS:"))) && !parse_kb(v, &st->vm_rss_kb))
 				st->have |= OL_ST_VMRSS;
-			else if ((v = line_key(p, KEY("VmSwap:"))) && !parse_kb(v, &st->vm_swap_kb))
+			else if ((v = line_key(p, KEY("VmSwap:"))) && !parse_kb(v, &st->vm_swap_kb)) {
 				st->have |= OL_ST_SWAP;
+				/*
+				 * VmSwap is the last line most callers need (Name,
+				 * State, PPid, Uid, Kthread and the memory lines all
+				 * come before it): stop here unless CapEff is wanted.
+				 */
+				if (flags & OL_STATUS_STOP_AT_SWAP)
+					return (st->have & OL_ST_NAME) ? 0 : -EINVAL;
+			}
 			else if ((v = line_key(p, KEY("VmPTE:"))) && !parse_kb(v, &st->vm_pte_kb))
 				st->have |= OL_ST_PTE;
 			break;

@@ -21,6 +21,8 @@ unsigned int ol_read_for(unsigned int have)
 		r |= OL_READ_STATUS;
 	if (have & OL_HAVE_START)
 		r |= OL_READ_STAT;
+	if (have & OL_HAVE_CAPS)
+		r |= OL_READ_CAPS;
 	if (have & OL_HAVE_SCORE)
 		r |= OL_READ_OOM_SCORE;
 	if (have & OL_HAVE_ADJ)
@@ -149,7 +151,8 @@ static int read_proc(struct scan_ctx *c, int dfd, unsigned int read,
 		rc = read_one(c, dfd, "status");
 		if (rc < 0)
 			return rc;
-		if (rc > 0 && ol_parse_status(c->buf.data, &st) == 0) {
+		if (rc > 0 && ol_parse_status_flags(c->buf.data, &st, read & OL_READ_CAPS ? 0 :
+						    OL_STATUS_STOP_AT_SWAP) == 0) {
 			apply_status(p, &st);
 			/* kernels before Kthread: (6.x) say it only in stat's flags */
 			if (!(st.have & OL_ST_KTHREAD))

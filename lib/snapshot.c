@@ -77,7 +77,7 @@ static char *dup_or_null(const char *s, int known)
 
 int ol_snapshot_collect(const struct ol_root *root, struct ol_snapshot *s)
 {
-	struct ol_scan_opts so = { .read = OL_READ_STATUS | OL_READ_STAT | OL_READ_OOM_SCORE |
+	struct ol_scan_opts so = { .read = OL_READ_STATUS | OL_READ_CAPS | OL_READ_STAT | OL_READ_OOM_SCORE |
 					   OL_READ_OOM_SCORE_ADJ | OL_READ_OOM_ADJ | OL_READ_CGROUP |
 					   OL_READ_CMDLINE };
 	struct ol_proclist pl;

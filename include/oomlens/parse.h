@@ -43,6 +43,12 @@ struct ol_status {
 };
 
 int ol_parse_status(const char *buf, struct ol_status *st);
+/*
+ * OL_STATUS_STOP_AT_SWAP: stop at VmSwap, the last line most callers need
+ * (CapEff and the rest come after it).
+ */
+#define OL_STATUS_STOP_AT_SWAP	1u
+int ol_parse_status_flags(const char *buf, struct ol_status *st, unsigned int flags);
 
 #define OL_PF_KTHREAD	0x00200000u	/* include/linux/sched.h */
 

@@ -19,6 +19,7 @@ enum {
 	OL_READ_OOM_ADJ		= 1u << 4,
 	OL_READ_CGROUP		= 1u << 5,
 	OL_READ_CMDLINE		= 1u << 6,
+	OL_READ_CAPS		= 1u << 7,	/* parse status up to CapEff */
 };
 
 /* Which ol_proc fields are known (ol_proc.have). */
