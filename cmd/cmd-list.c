@@ -224,8 +224,11 @@ static int cmp_rows(const void *x, const void *y)
 	int r;
 
 	if (lc->sort_col < 0 || lc->sort_col == COL_BADNESS || lc->sort_col == COL_SHARE) {
+		int ka = a->have_badness && a->b.killable, kb = b->have_badness && b->b.killable;
+
 		r = ol_rank_cmp(a->p, &a->b, a->have_badness, b->p, &b->b, b->have_badness);
-		return lc->reverse ? -r : r;
+		/* reversed, the killable still come first: unknown and unkillable stay last */
+		return lc->reverse && ka && kb ? -r : r;
 	}
 	col = &columns[lc->sort_col];
 	get_cell(a, lc->sort_col, &ca, lc);
@@ -613,9 +616,20 @@ int cmd_list(int argc, char **argv, struct ol_ctx *ctx)
 	if (top && top < nrows)
 		nrows = top;
 
-	if (pids && !pl.n) {
-		ol_warn("no such process");
-		goto out;
+	if (pids) {
+		/* say which pids were not found: a silent gap would mislead */
+		for (i = 0; i < npids; i++) {
+			size_t k;
+
+			for (k = 0; k < pl.n && pl.procs[k].pid != pids[i]; k++)
+				;
+			if (k == pl.n && pl.n)
+				ol_note("no such process: %d", (int)pids[i]);
+		}
+		if (!pl.n) {
+			ol_warn("no such process");
+			goto out;
+		}
 	}
 	if (pl.denied)
 		ol_note("%zu process%s had unreadable /proc files: their fields show as '-'%s",

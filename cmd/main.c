@@ -128,8 +128,8 @@ static void usage(void)
 	fputs("  help       show the help of a command\n"
 	      "\n"
 	      "Options:\n"
-	      "     --sysroot <dir>  read <dir>/proc, <dir>/sys and <dir>/etc instead of\n"
-	      "                        the live system\n"
+	      "     --sysroot <dir>  read <dir>/proc, <dir>/sys, <dir>/etc and <dir>/var/log\n"
+	      "                        instead of the live system\n"
 	      " -h, --help           display this help\n"
 	      " -V, --version        display version\n"
 	      "\n"
@@ -208,6 +208,10 @@ int main(int argc, char **argv)
 		}
 		if (optind + 2 < argc)
 			return ol_usage_error(NULL, "help takes one command name");
+		if (strcmp(argv[optind + 1], "help") == 0) {
+			usage();
+			return close_stdout() ? OL_EXIT_FAIL : OL_EXIT_OK;
+		}
 		cmd = find_cmd(argv[optind + 1]);
 		if (!cmd)
 			return ol_usage_error(NULL, "'%s' is not an oomlens command", argv[optind + 1]);

@@ -176,3 +176,13 @@ run "$OOMLENS" list -J -p $$
 check "live: list -p \$\$ finds this shell" eval '[ "$rc" -eq 0 ] && [ "$(jq ".processes[0].pid" <<<"$out")" = $$ ]'
 run "$OOMLENS" list
 check "live: list exits 0 with rows" eval '[ "$rc" -eq 0 ] && [ "$(grep -c "" <<<"$out")" -gt 1 ]'
+
+# --reverse keeps the unkillable last; -p notes the pids it did not find
+run L -r -n -o PID,KILLABLE --reverse
+check "--reverse: the least likely victim first, the unkillable still last" eval \
+	'[ "$(tail -n 1 <<<"$out" | cut -d" " -f2)" != yes ] && [ "$(head -n 1 <<<"$out" | cut -d" " -f2)" = yes ]'
+run L -r -n -o PID -p 5658,424242
+check "-p with one missing pid: the rest shown, a note for the missing one, exit 0" eval \
+	'[ "$rc" -eq 0 ] && [ "$out" = 5658 ] && [[ "$err" == *"no such process: 424242"* ]]'
+run "$OOMLENS" help help
+check "oomlens help help: the main usage" eval '[ "$rc" -eq 0 ] && [[ "$out" == Usage:* ]]'
