@@ -76,7 +76,7 @@ tests/unit/test-%: tests/unit/test-%.c $(LIBA) .build-flags
 tests/helpers/%: tests/helpers/%.c
 	$(CC) -std=gnu11 -O2 $(WARNINGS) -o $@ $<
 
-check: oomlens $(UNIT_BINS) tests/helpers/hog
+check: oomlens $(UNIT_BINS) tests/helpers/hog tests/helpers/churn
 	@OOMLENS=$(CURDIR)/oomlens HOG=$(CURDIR)/tests/helpers/hog tests/run-tests.sh $(UNIT_BINS)
 
 lint:
@@ -126,7 +126,7 @@ uninstall:
 		$(DESTDIR)$(FISHCOMPDIR)/oomlens.fish
 
 clean:
-	rm -f oomlens $(LIB_OBJS) $(CMD_OBJS) $(LIBA) $(UNIT_BINS) tests/helpers/hog $(FUZZ_BINS) .build-flags
+	rm -f oomlens $(LIB_OBJS) $(CMD_OBJS) $(LIBA) $(UNIT_BINS) tests/helpers/hog tests/helpers/churn $(FUZZ_BINS) .build-flags
 	rm -rf tests/tmp
 
 .PHONY: all check lint bench fuzz install uninstall clean FORCE
