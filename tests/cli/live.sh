@@ -40,3 +40,33 @@ if command -v runuser >/dev/null && [ "$(id -u)" = 0 ] && id nobody >/dev/null 2
 else
 	skip "list as an unprivileged user" "needs root, runuser and the user nobody"
 fi
+
+# /proc mounted with hidepid=2 (a new proc instance, in a private mount
+# namespace), read by an unprivileged user: they see only their own
+# processes; everything still works, with unknown fields rather than errors.
+if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null && command -v runuser >/dev/null &&
+   unshare -m sh -c "mkdir -p '$TMP/hp/proc' && mount -t proc -o hidepid=2 proc '$TMP/hp/proc'" 2>/dev/null; then
+	mkdir -p "$TMP/hp/proc" && ln -s /etc "$TMP/hp/etc" && chmod 755 "$TMP" "$TMP/hp"
+	hp() {
+		unshare -m sh -c 'mount -t proc -o hidepid=2 proc "$1/proc" && shift && exec runuser -u nobody -- "$@"' \
+			sh "$TMP/hp" "$TMP/oomlens" --sysroot "$TMP/hp" "$@"
+	}
+	run hp list -J -k -o +CMDLINE,CGROUP
+	check "hidepid=2 as nobody: list exits 0 and shows only nobody's own processes" eval \
+		'[ "$rc" -eq 0 ] && jq -e "(.processes | length) >= 1 and all(.processes[]; .comm == \"oomlens\")" <<<"$out" >/dev/null'
+	run hp explain --all -J
+	check "hidepid=2 as nobody: explain --all exits 0, valid JSON" eval '[ "$rc" -eq 0 ] && jq -e .processes <<<"$out" >/dev/null'
+	run hp snapshot
+	check "hidepid=2 as nobody: snapshot exits 0" eval '[ "$rc" -eq 0 ] && jq -e .processes <<<"$out" >/dev/null'
+	run hp audit --no-log -J
+	check "hidepid=2 as nobody: audit runs (exit 0 or 1), no crash" eval '[ "$rc" -le 1 ] && jq -e .summary <<<"$out" >/dev/null'
+else
+	skip "hidepid=2" "needs root, unshare, runuser and a mountable proc"
+fi
+if [ "$(id -u)" = 0 ] && [ "$(cat /proc/sys/kernel/dmesg_restrict 2>/dev/null)" = 1 ] && command -v runuser >/dev/null; then
+	run runuser -u nobody -- "$TMP/oomlens" log
+	check "log as nobody with kernel.dmesg_restrict=1: exit 2, one line naming dmesg_restrict" eval \
+		'[ "$rc" -eq 2 ] && [ "$(grep -c "" <<<"$err")" -eq 1 ] && [[ "$err" == *dmesg_restrict* ]]'
+else
+	skip "log under dmesg_restrict" "needs root, runuser and kernel.dmesg_restrict=1"
+fi
