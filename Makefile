@@ -4,6 +4,7 @@ SHELL := /bin/bash
 #   make                 build ./oomlens
 #   make check           unit tests (cmocka) and CLI tests
 #   make check SANITIZE=1  the same under ASan + UBSan
+#   make check-valgrind  the CLI tests with oomlens under valgrind memcheck
 #   make lint            mandoc -Tlint on the man pages, cppcheck on the code
 #   make install / uninstall   honour PREFIX and DESTDIR
 #   make bench           ./bench/list-vs-ps.sh (needs root for 10000 processes)
@@ -79,6 +80,14 @@ tests/helpers/%: tests/helpers/%.c
 check: oomlens $(UNIT_BINS) tests/helpers/hog tests/helpers/churn
 	@OOMLENS=$(CURDIR)/oomlens HOG=$(CURDIR)/tests/helpers/hog tests/run-tests.sh $(UNIT_BINS)
 
+# The CLI tests with oomlens under valgrind memcheck (those not bound to
+# timing: the live churn, memcg and watch tests are left out).
+VALGRIND_TESTS ?= commands list explain log snapshot audit badargs hostile
+check-valgrind: oomlens tests/helpers/hog
+	@mkdir -p tests/tmp/valgrind && rm -f tests/tmp/valgrind/valgrind.*
+	@OOMLENS=$(CURDIR)/tests/valgrind-oomlens VALGRIND_LOGS=$(CURDIR)/tests/tmp/valgrind \
+		HOG=$(CURDIR)/tests/helpers/hog ONLY="$(VALGRIND_TESTS)" tests/run-tests.sh
+
 lint:
 	mandoc -Tlint -Wwarning $(MANPAGES) $(MANPAGES5)
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
@@ -129,4 +138,4 @@ clean:
 	rm -f oomlens $(LIB_OBJS) $(CMD_OBJS) $(LIBA) $(UNIT_BINS) tests/helpers/hog tests/helpers/churn $(FUZZ_BINS) .build-flags
 	rm -rf tests/tmp
 
-.PHONY: all check lint bench fuzz install uninstall clean FORCE
+.PHONY: all check check-valgrind lint bench fuzz install uninstall clean FORCE

@@ -28,6 +28,10 @@ done
 for t in "$here"/cli/*.sh; do
 	[ -e "$t" ] || continue
 	name=$(basename "$t" .sh)
+	# ONLY="a b": run just those CLI scripts
+	if [ -n "${ONLY:-}" ] && [[ " $ONLY " != *" $name "* ]]; then
+		continue
+	fi
 	echo "# $name"
 	out=$(bash "$t" 2>&1)
 	rc=$?
