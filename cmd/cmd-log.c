@@ -334,6 +334,7 @@ static json_object *jevent(const struct ol_oom_event *ev)
 			json_object_array_add(a, t);
 		}
 		json_object_object_add(o, "tasks", a);
+		json_object_object_add(o, "tasks_capped", json_object_new_boolean(ev->tasks_capped));
 	} else {
 		json_object_object_add(o, "tasks", NULL);
 	}
@@ -552,6 +553,8 @@ static void text_event(struct logrun *lr, const struct ol_oom_event *ev)
 			put_escaped(r->name);
 			printf("  <- killed\n");
 		}
+		if (ev->tasks_capped)
+			printf("  note: the task table was cut at %d rows; the rest were not read\n", OL_LOG_MAX_TASKS);
 	} else if (ev->tasks_seen && !ev->ntasks) {
 		printf("  the task table is empty\n");
 	} else if (!ev->tasks_seen && v) {

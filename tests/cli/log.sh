@@ -163,3 +163,36 @@ run "$OOMLENS" log --since yesterday
 check "--since garbage: exit 2" test "$rc" -eq 2
 run "$OOMLENS" log -f -J
 check "--follow with --json: exit 2" test "$rc" -eq 2
+
+# hostile sizes: a million task rows, and a 100 MB line; memory stays bounded
+{
+	echo "[    1.000000] big invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0"
+	echo "[    1.000001] Tasks state (memory values in pages):"
+	echo "[    1.000002] [  pid  ]   uid  tgid total_vm      rss pgtables_bytes swapents oom_score_adj name"
+	awk 'BEGIN { for (i = 1; i <= 1000000; i++) printf "[    1.000003] [%7d]     0 %7d     1000      %d     4096        0             0 t%d\n", i, i, i % 5000, i }'
+	echo "[    1.000004] Out of memory: Killed process 4999 (t4999) total-vm:4000kB, anon-rss:16kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:4kB oom_score_adj:0"
+} > "$TMP/million.log"
+cc -O2 -o "$TMP/runstat" "$TESTS_DIR/../bench/runstat.c" 2>/dev/null
+if [ -x "$TMP/runstat" ]; then
+	# (the parser's memory; -J builds the whole document, rows and all)
+	read -r _ kb _ _ st < <("$TMP/runstat" "$OOMLENS" log "$TMP/million.log")
+	check "a million task rows: exit 0 in bounded memory (peak ${kb} kB < 32 MiB)" eval '[ "$st" -eq 0 ] && [ "$kb" -lt 32768 ]'
+	head -c 100000000 /dev/zero | tr '\0' a > "$TMP/longline.log"
+	read -r _ kb _ _ st < <("$TMP/runstat" "$OOMLENS" log "$TMP/longline.log")
+	check "a 100 MB line: exit 0 in bounded memory (peak ${kb} kB < 16 MiB)" eval '[ "$st" -eq 0 ] && [ "$kb" -lt 16384 ]'
+else
+	skip "bounded memory" "no compiler for runstat"
+fi
+run "$OOMLENS" log -J "$TMP/million.log"
+check "a million task rows: capped at 100000, and it says so" test \
+	"$(jq -c '.events[0] | [(.tasks | length), .tasks_capped, .victim.pid]' <<<"$out")" = '[100000,true,4999]'
+run "$OOMLENS" log "$TMP/million.log"
+check "text: a note that the table was cut" eval 'grep -q "note: the task table was cut at 100000 rows" <<<"$out"'
+
+# the journal: read when there is one, a clear one-line error when there is none
+run "$OOMLENS" log --journal
+if [ "$rc" -eq 0 ]; then
+	ok "--journal: read the journal"
+else
+	check "--journal without a journal: exit 2, one line" eval '[ "$rc" -eq 2 ] && [ "$(grep -c "" <<<"$err")" -eq 1 ]'
+fi
