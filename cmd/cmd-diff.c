@@ -48,10 +48,21 @@ static int load(const char *path, struct ol_snapshot *s)
 		ol_warnx_errno(errno, "cannot open '%s'", path);
 		return -errno;
 	}
-	if (fstat(fd, &st) == 0 && (S_ISDIR(st.st_mode) || S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))) {
+	if (fstat(fd, &st) < 0)
+		memset(&st, 0, sizeof(st));
+	if (S_ISDIR(st.st_mode) || S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) {
 		ol_warn("'%s' is a %s, not a snapshot", path, S_ISDIR(st.st_mode) ? "directory" : "device");
 		close(fd);
 		return -EINVAL;
+	}
+	/* a regular file: its size at once, so the buffer is allocated once */
+	if (S_ISREG(st.st_mode) && st.st_size > 0 && (unsigned long long)st.st_size < MAX_SNAPSHOT) {
+		cap = (size_t)st.st_size + 2;
+		buf = malloc(cap);
+		if (!buf) {
+			close(fd);
+			return -ENOMEM;
+		}
 	}
 	for (;;) {
 		ssize_t n;
