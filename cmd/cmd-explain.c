@@ -877,10 +877,9 @@ int cmd_explain(int argc, char **argv, struct ol_ctx *ctx)
 		}
 	}
 	for (; optind < argc; optind++) {
-		long v;
-		pid_t *np;
+		pid_t v, *np;
 
-		if (ol_strtol(argv[optind], &v) < 0 || v <= 0 || v > 0x3fffffff) {
+		if (ol_parse_pid(argv[optind], &v) < 0) {
 			char *s = ol_escape(argv[optind]);
 
 			rc = ol_usage_error(ctx, "invalid process ID: '%s'", s ? s : "?");
@@ -891,7 +890,7 @@ int cmd_explain(int argc, char **argv, struct ol_ctx *ctx)
 		if (!np)
 			goto out;
 		pids = np;
-		pids[npids++] = (pid_t)v;
+		pids[npids++] = v;
 	}
 	if (history && !npids && !all) {
 		if (!e.json)

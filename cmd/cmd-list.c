@@ -293,10 +293,9 @@ static int parse_pids(struct ol_ctx *ctx, const char *arg, pid_t **pids, size_t 
 	if (!copy)
 		return -ENOMEM;
 	for (tok = strtok_r(copy, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
-		long v;
-		pid_t *np;
+		pid_t v, *np;
 
-		if (ol_strtol(tok, &v) < 0 || v <= 0 || v > 0x3fffffff) {
+		if (ol_parse_pid(tok, &v) < 0) {
 			char *e = ol_escape(tok);
 
 			rc = ol_usage_error(ctx, "invalid process ID: '%s'", e ? e : "?");
@@ -310,7 +309,7 @@ static int parse_pids(struct ol_ctx *ctx, const char *arg, pid_t **pids, size_t 
 			break;
 		}
 		*pids = np;
-		(*pids)[(*n)++] = (pid_t)v;
+		(*pids)[(*n)++] = v;
 	}
 	if (!rc && !*n) {
 		ol_usage_error(ctx, "empty process ID list");

@@ -289,16 +289,16 @@ int cmd_watch(int argc, char **argv, struct ol_ctx *ctx)
 	if (!w)
 		goto out;
 	for (; optind < argc; optind++) {
-		long v;
+		pid_t v;
 
-		if (ol_strtol(argv[optind], &v) < 0 || v <= 0 || v > 0x3fffffff) {
+		if (ol_parse_pid(argv[optind], &v) < 0) {
 			char *s = ol_escape(argv[optind]);
 
 			rc = ol_usage_error(ctx, "invalid process ID: '%s'", s ? s : "?");
 			free(s);
 			goto out;
 		}
-		w[nw++].pid = (pid_t)v;
+		w[nw++].pid = v;
 	}
 	if (ol_ctx_root(ctx) < 0 || ol_sysinfo_read(&ctx->root, &si) < 0)
 		goto out;

@@ -269,3 +269,14 @@ char *ol_defuse_bidi(const char *str)
 	*o = '\0';
 	return out;
 }
+
+int ol_parse_pid(const char *s, pid_t *pid)
+{
+	long v;
+
+	/* PID_MAX_LIMIT: no kernel hands out a larger pid */
+	if (ol_strtol(s, &v) < 0 || v <= 0 || v > 4194304)
+		return -EINVAL;
+	*pid = (pid_t)v;
+	return 0;
+}

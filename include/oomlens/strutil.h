@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 /*
  * Escape an untrusted string (a process name, a command line) for a
@@ -38,6 +39,9 @@ void ol_size_human(unsigned long long bytes, char *buf, size_t sz);
  * accepted alike).  Returns 0 or -EINVAL/-ERANGE.
  */
 int ol_parse_size(const char *s, unsigned long long *bytes);
+
+/* A process ID: a whole decimal from 1 to PID_MAX_LIMIT (4194304).  0 or -EINVAL. */
+int ol_parse_pid(const char *s, pid_t *pid);
 
 /* Strict decimal parsers: whole string, no junk.  0 or -EINVAL/-ERANGE. */
 int ol_strtol(const char *s, long *val);
