@@ -587,7 +587,7 @@ static int parse_killed(struct ol_oom_event *ev, const char *s, size_t n, const 
 		return 2;	/* the name may follow */
 	}
 	v->pid = pid;
-	if (*p == ',') {
+	if (p < end && *p == ',') {
 		/* RHEL 6: ", UID N, (name)" */
 		const char *o = mem_find(p, (size_t)(end - p), "(");
 		const char *c = o ? mem_find(o, (size_t)(end - o), ")") : NULL;
