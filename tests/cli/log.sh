@@ -173,8 +173,8 @@ check "--follow with --json: exit 2" test "$rc" -eq 2
 	echo "[    1.000004] Out of memory: Killed process 4999 (t4999) total-vm:4000kB, anon-rss:16kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:4kB oom_score_adj:0"
 } > "$TMP/million.log"
 cc -O2 -o "$TMP/runstat" "$TESTS_DIR/../bench/runstat.c" 2>/dev/null
-if [ -n "${VALGRIND_LOGS:-}" ]; then
-	skip "bounded memory" "under valgrind, peak RSS is valgrind's"
+if [ -n "${VALGRIND_LOGS:-}" ] || [ "${SANITIZED:-}" = 1 ]; then
+	skip "bounded memory" "under valgrind or the sanitizers, peak RSS is theirs"
 elif [ -x "$TMP/runstat" ]; then
 	# (the parser's memory; -J builds the whole document, rows and all)
 	read -r _ kb _ _ st < <("$TMP/runstat" "$OOMLENS" log "$TMP/million.log")
