@@ -401,6 +401,9 @@ int cmd_list(int argc, char **argv, struct ol_ctx *ctx)
 	unsigned long top = 0;
 	int c, have_min = 0, list_cols = 0, kthreads = 0, rc = OL_EXIT_FAIL;
 	unsigned int need = OL_HAVE_KTHREAD;
+	int want_user = 0, want_unit = 0;
+	const char *last_cg = NULL;
+	char last_label[512] = "";
 
 	ol_out_init(&out, columns, NCOLS);
 	while ((c = getopt_long(argc, argv, ":o:HJrnbs:p:u:c:m:t:khV", longopts, NULL)) != -1) {
@@ -573,6 +576,12 @@ int cmd_list(int argc, char **argv, struct ol_ctx *ctx)
 		ol_warn("out of memory");
 		goto out;
 	}
+	for (i = 0; i < out.nsel; i++) {
+		want_user |= out.sel[i] == COL_USER;
+		want_unit |= out.sel[i] == COL_UNIT;
+	}
+	want_user |= lc.sort_col == COL_USER;
+	want_unit |= lc.sort_col == COL_UNIT;
 	for (i = 0; i < pl.n; i++) {
 		struct ol_proc *p = &pl.procs[i];
 		struct row *r = &rows[nrows];
@@ -596,17 +605,21 @@ int cmd_list(int argc, char **argv, struct ol_ctx *ctx)
 		r->p = p;
 		r->why = ol_proc_killable(p);
 		r->have_badness = ol_proc_badness(p, &lc.si, lc.era, &r->b) == 0;
-		if (p->have & OL_HAVE_UID)
+		/* names and units only when shown or sorted on: not on the hot path otherwise */
+		if (want_user && (p->have & OL_HAVE_UID))
 			r->user = ol_users_name(lc.users, p->uid);
-		if (p->have & OL_HAVE_CGROUP) {
+		if (want_unit && (p->have & OL_HAVE_CGROUP)) {
 			struct ol_cg_decoded d;
-			char label[512];
 
-			ol_cgroup_decode(ol_proc_cgroup(p), &d);
-			if (d.kind == OL_CG_NONE && p->cgroup_unified[0])
-				ol_cgroup_decode(p->cgroup_unified, &d);
-			ol_cgroup_label(&d, label, sizeof(label));
-			r->unit = strdup(label);
+			/* neighbours often share a cgroup: decode each path once in a row */
+			if (!last_cg || strcmp(last_cg, ol_proc_cgroup(p)) != 0) {
+				ol_cgroup_decode(ol_proc_cgroup(p), &d);
+				if (d.kind == OL_CG_NONE && p->cgroup_unified[0])
+					ol_cgroup_decode(p->cgroup_unified, &d);
+				ol_cgroup_label(&d, last_label, sizeof(last_label));
+				last_cg = ol_proc_cgroup(p);
+			}
+			r->unit = strdup(last_label);
 		}
 		order[nrows++] = r;
 	}
