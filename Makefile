@@ -75,7 +75,7 @@ tests/unit/test-%: tests/unit/test-%.c $(LIBA) .build-flags
 
 # never sanitized: its memory footprint is what the live tests measure
 tests/helpers/%: tests/helpers/%.c
-	$(CC) -std=gnu11 -O2 $(WARNINGS) -o $@ $<
+	$(CC) -std=gnu11 -D_GNU_SOURCE -O2 $(WARNINGS) -o $@ $<
 
 check: oomlens $(UNIT_BINS) tests/helpers/hog tests/helpers/churn
 	@OOMLENS=$(CURDIR)/oomlens HOG=$(CURDIR)/tests/helpers/hog SANITIZED=$(SANITIZE) \
