@@ -165,7 +165,7 @@ fi
 
 # every memory column, with the scores and the badness they make (OOMADJ is no
 # memory column: it costs a fifth file per process, see oomlens-list(1))
-MEMCOLS=PID,RSS,ANON,FILE,SHMEM,SWAP,PGTABLES,BADNESS,SHARE,SCORE,ADJ,COMM
+MEMCOLS=PID,RSS,ANON,FILE,SHMEM,SWAP,PGTABLES,BADNESS,SCORE,ADJ,COMM
 "$OOMLENS" list >/dev/null || die "$OOMLENS list failed"
 "$OOMLENS" list -o "$MEMCOLS" >/dev/null || die "$OOMLENS list -o $MEMCOLS failed"
 
