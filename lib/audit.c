@@ -112,12 +112,20 @@ static const struct ol_allow *allowed(const struct actx *a, const struct aproc *
 	return NULL;
 }
 
+static int cmp_pid(const void *x, const void *y)
+{
+	const struct aproc *a = x, *b = y;
+
+	return a->p->pid < b->p->pid ? -1 : a->p->pid > b->p->pid;
+}
+
+/* a->ap is sorted by pid (ol_audit_run): a binary search, not a scan per parent */
 static struct aproc *by_pid(struct actx *a, long pid)
 {
-	for (size_t i = 0; i < a->n; i++)
-		if (a->ap[i].p->pid == pid)
-			return &a->ap[i];
-	return NULL;
+	struct ol_proc key_p = { .pid = (pid_t)pid };
+	struct aproc key = { .p = &key_p };
+
+	return a->n ? bsearch(&key, a->ap, a->n, sizeof(*a->ap), cmp_pid) : NULL;
 }
 
 static int same_program(const struct aproc *x, const struct aproc *y)
@@ -680,6 +688,8 @@ int ol_audit_run(const struct ol_root *root, const struct ol_audit_opts *o,
 			ol_cgroup_label(&d, x->unit, sizeof(x->unit));
 		}
 	}
+	if (a.n)
+		qsort(a.ap, a.n, sizeof(*a.ap), cmp_pid);
 	if ((rc = process_rules(&a)) < 0 || (rc = sysctl_rules(&a)) < 0 || (rc = memcg_rules(&a)) < 0 ||
 	    (rc = unit_rules(&a)) < 0)
 		goto out;
