@@ -801,11 +801,8 @@ struct kmsg_feed {
 static int kmsg_record(const struct ol_kmsg_rec *rec, void *data)
 {
 	struct kmsg_feed *kf = data;
-	int n = snprintf(kf->line, sizeof(kf->line), "%d,%llu,%llu,-;%.*s", rec->facility * 8 + rec->level,
-			 rec->seq, rec->usec, (int)rec->msglen, rec->msg);
 
-	if (n > 0)
-		ol_logparser_line(kf->p, kf->line, (size_t)n < sizeof(kf->line) ? (size_t)n : sizeof(kf->line) - 1);
+	ol_logparser_line(kf->p, kf->line, ol_kmsg_line(rec, kf->line, sizeof(kf->line)));
 	return stop;
 }
 

@@ -559,11 +559,8 @@ static void scan_line(struct logscan *ls, const char *line, size_t len)
 static int kmsg_cb(const struct ol_kmsg_rec *rec, void *data)
 {
 	char line[8300];
-	int n = snprintf(line, sizeof(line), "%d,%llu,%llu,-;%.*s", rec->facility * 8 + rec->level,
-			 rec->seq, rec->usec, (int)rec->msglen, rec->msg);
 
-	if (n > 0)
-		scan_line(data, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
+	scan_line(data, line, ol_kmsg_line(rec, line, sizeof(line)));
 	return 0;
 }
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,4 +102,14 @@ enum ol_kill_kind ol_kill_line(const char *msg, size_t len, pid_t *pid)
 		v = v * 10 + (*p++ - '0');
 	*pid = (pid_t)v;
 	return kind;
+}
+
+size_t ol_kmsg_line(const struct ol_kmsg_rec *rec, char *buf, size_t sz)
+{
+	int n = snprintf(buf, sz, "%d,%llu,%llu,-;%.*s", rec->facility * 8 + rec->level,
+			 rec->seq, rec->usec, (int)rec->msglen, rec->msg);
+
+	if (n < 0 || sz == 0)
+		return 0;
+	return (size_t)n < sz ? (size_t)n : sz - 1;
 }

@@ -26,6 +26,12 @@ int ol_kmsg_parse(const char *buf, size_t len, struct ol_kmsg_rec *rec);
  */
 int ol_kmsg_each(int (*fn)(const struct ol_kmsg_rec *rec, void *data), void *data);
 
+/*
+ * Write @rec back as the one line /dev/kmsg gave ("PRI,SEQ,USEC,-;MESSAGE",
+ * the form the log parser reads), cut to fit @sz.  Returns its length.
+ */
+size_t ol_kmsg_line(const struct ol_kmsg_rec *rec, char *buf, size_t sz);
+
 enum ol_kill_kind { OL_KILL_NONE = 0, OL_KILL_GLOBAL, OL_KILL_MEMCG, OL_KILL_OTHER };
 
 /*
