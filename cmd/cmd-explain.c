@@ -9,6 +9,7 @@
 #include <json.h>
 
 #include "oomlens.h"
+#include "oomlens/jsonutil.h"
 
 /* One process with its badness, as ranked. */
 struct ent {
@@ -604,12 +605,10 @@ static json_object *jterms(const struct explain *e, const struct ol_proc *p,
 static json_object *jproc_ref(const struct ol_proc *p, long points)
 {
 	json_object *o = json_object_new_object();
-	char *s = ol_utf8_sanitize(p->comm);
 
 	json_object_object_add(o, "pid", jint(p->pid));
-	json_object_object_add(o, "comm", json_object_new_string(s ? s : ""));
+	json_object_object_add(o, "comm", ol_json_string(p->comm));
 	json_object_object_add(o, "badness", jint(points));
-	free(s);
 	return o;
 }
 
@@ -658,11 +657,9 @@ static int explain_one(struct explain *e, struct ent *en)
 
 	if (e->json) {
 		json_object *o = json_object_new_object();
-		char *s = ol_utf8_sanitize(p->comm);
 
 		json_object_object_add(o, "pid", jint(p->pid));
-		json_object_object_add(o, "comm", json_object_new_string(s ? s : ""));
-		free(s);
+		json_object_object_add(o, "comm", ol_json_string(p->comm));
 		json_object_object_add(o, "oom_score", (p->have & OL_HAVE_SCORE) ? jint(p->oom_score) : NULL);
 		json_object_object_add(o, "computed_oom_score",
 				       en->have ? jint((long long)score_of(e, &en->b)) : NULL);

@@ -18,6 +18,7 @@
 #include <zlib.h>
 
 #include "oomlens.h"
+#include "oomlens/jsonutil.h"
 
 struct summary_count {
 	char *key;
@@ -188,19 +189,6 @@ static void iso_time(time_t t, long usec, char *buf, size_t sz)
 
 /* ---- JSON ---- */
 
-static json_object *jstr(const char *s)
-{
-	char *c;
-	json_object *j;
-
-	if (!s)
-		return NULL;
-	c = ol_utf8_sanitize(s);
-	j = json_object_new_string(c ? c : "");
-	free(c);
-	return j;
-}
-
 static json_object *jnum(long long v) { return json_object_new_int64(v); }
 
 static json_object *jvictim(const struct ol_victim *v)
@@ -208,7 +196,7 @@ static json_object *jvictim(const struct ol_victim *v)
 	json_object *o = json_object_new_object();
 
 	json_object_object_add(o, "pid", v->pid >= 0 ? jnum(v->pid) : NULL);
-	json_object_object_add(o, "comm", jstr(v->comm));
+	json_object_object_add(o, "comm", ol_json_string(v->comm));
 	json_object_object_add(o, "uid", v->uid >= 0 ? jnum(v->uid) : NULL);
 	json_object_object_add(o, "total_vm_kb", v->have & OL_VIC_TOTAL_VM ? jnum((long long)v->total_vm_kb) : NULL);
 	json_object_object_add(o, "anon_rss_kb", v->have & OL_VIC_ANON ? jnum((long long)v->anon_rss_kb) : NULL);
@@ -231,13 +219,13 @@ static json_object *jcgroup(const char *path)
 	ol_cgroup_decode(path, &d);
 	ol_cgroup_label(&d, label, sizeof(label));
 	o = json_object_new_object();
-	json_object_object_add(o, "path", jstr(path));
-	json_object_object_add(o, "name", label[0] ? jstr(label) : NULL);
-	json_object_object_add(o, "unit", d.unit[0] ? jstr(d.unit) : NULL);
-	json_object_object_add(o, "runtime", d.runtime[0] ? jstr(d.runtime) : NULL);
-	json_object_object_add(o, "container_id", d.container[0] ? jstr(d.container) : NULL);
-	json_object_object_add(o, "pod_uid", d.pod_uid[0] ? jstr(d.pod_uid) : NULL);
-	json_object_object_add(o, "qos", d.qos[0] ? jstr(d.qos) : NULL);
+	json_object_object_add(o, "path", ol_json_string(path));
+	json_object_object_add(o, "name", label[0] ? ol_json_string(label) : NULL);
+	json_object_object_add(o, "unit", d.unit[0] ? ol_json_string(d.unit) : NULL);
+	json_object_object_add(o, "runtime", d.runtime[0] ? ol_json_string(d.runtime) : NULL);
+	json_object_object_add(o, "container_id", d.container[0] ? ol_json_string(d.container) : NULL);
+	json_object_object_add(o, "pod_uid", d.pod_uid[0] ? ol_json_string(d.pod_uid) : NULL);
+	json_object_object_add(o, "qos", d.qos[0] ? ol_json_string(d.qos) : NULL);
 	return o;
 }
 
@@ -248,35 +236,35 @@ static json_object *jevent(const struct ol_oom_event *ev)
 	char buf[64];
 	size_t i;
 
-	json_object_object_add(o, "kind", jstr(ol_ev_kind_str(ev->kind)));
-	json_object_object_add(o, "killer", jstr(ev->killer));
-	json_object_object_add(o, "time", ev->time[0] ? jstr(ev->time) : NULL);
+	json_object_object_add(o, "kind", ol_json_string(ol_ev_kind_str(ev->kind)));
+	json_object_object_add(o, "killer", ol_json_string(ev->killer));
+	json_object_object_add(o, "time", ev->time[0] ? ol_json_string(ev->time) : NULL);
 	if (ev->epoch) {
 		iso_time(ev->epoch, ev->epoch_usec, buf, sizeof(buf));
-		json_object_object_add(o, "timestamp", jstr(buf));
+		json_object_object_add(o, "timestamp", ol_json_string(buf));
 	} else {
 		json_object_object_add(o, "timestamp", NULL);
 	}
 	json_object_object_add(o, "boot_seconds", ev->boot >= 0 ? json_object_new_double(ev->boot) : NULL);
-	json_object_object_add(o, "host", ev->host[0] ? jstr(ev->host) : NULL);
-	json_object_object_add(o, "kernel", ev->kernel[0] ? jstr(ev->kernel) : NULL);
-	json_object_object_add(o, "outcome", jstr(ol_outcome_str(ev->outcome)));
+	json_object_object_add(o, "host", ev->host[0] ? ol_json_string(ev->host) : NULL);
+	json_object_object_add(o, "kernel", ev->kernel[0] ? ol_json_string(ev->kernel) : NULL);
+	json_object_object_add(o, "outcome", ol_json_string(ol_outcome_str(ev->outcome)));
 	json_object_object_add(o, "partial", json_object_new_boolean(ev->partial));
 	if (ev->have_trigger) {
 		t = json_object_new_object();
-		json_object_object_add(t, "comm", ev->have_trigger & OL_TRIG_COMM ? jstr(ev->trigger_comm) : NULL);
+		json_object_object_add(t, "comm", ev->have_trigger & OL_TRIG_COMM ? ol_json_string(ev->trigger_comm) : NULL);
 		json_object_object_add(t, "pid", ev->have_trigger & OL_TRIG_PID ? jnum(ev->trigger_pid) : NULL);
-		json_object_object_add(t, "gfp_mask", ev->have_trigger & OL_TRIG_GFP ? jstr(ev->gfp_mask) : NULL);
+		json_object_object_add(t, "gfp_mask", ev->have_trigger & OL_TRIG_GFP ? ol_json_string(ev->gfp_mask) : NULL);
 		json_object_object_add(t, "order", ev->have_trigger & OL_TRIG_ORDER ? jnum(ev->order) : NULL);
 		json_object_object_add(t, "oom_score_adj", ev->have_trigger & OL_TRIG_ADJ ? jnum(ev->trigger_adj) : NULL);
 		json_object_object_add(o, "trigger", t);
 	} else {
 		json_object_object_add(o, "trigger", NULL);
 	}
-	json_object_object_add(o, "constraint", ev->constraint[0] ? jstr(ev->constraint) : NULL);
-	json_object_object_add(o, "nodemask", ev->nodemask[0] ? jstr(ev->nodemask) : NULL);
-	json_object_object_add(o, "cpuset", jstr(ev->cpuset));
-	json_object_object_add(o, "mems_allowed", ev->mems_allowed[0] ? jstr(ev->mems_allowed) : NULL);
+	json_object_object_add(o, "constraint", ev->constraint[0] ? ol_json_string(ev->constraint) : NULL);
+	json_object_object_add(o, "nodemask", ev->nodemask[0] ? ol_json_string(ev->nodemask) : NULL);
+	json_object_object_add(o, "cpuset", ol_json_string(ev->cpuset));
+	json_object_object_add(o, "mems_allowed", ev->mems_allowed[0] ? ol_json_string(ev->mems_allowed) : NULL);
 	json_object_object_add(o, "oom_memcg", jcgroup(ev->oom_memcg));
 	json_object_object_add(o, "task_memcg", jcgroup(ev->task_memcg));
 	json_object_object_add(o, "target_cgroup", jcgroup(ev->target_cgroup));
@@ -307,14 +295,14 @@ static json_object *jevent(const struct ol_oom_event *ev)
 	if (ev->have_selected) {
 		t = json_object_new_object();
 		json_object_object_add(t, "pid", jnum(ev->selected_pid));
-		json_object_object_add(t, "comm", jstr(ev->selected_comm));
+		json_object_object_add(t, "comm", ol_json_string(ev->selected_comm));
 		json_object_object_add(t, "score", jnum(ev->selected_score));
 		json_object_object_add(o, "selected", t);
 	} else {
 		json_object_object_add(o, "selected", NULL);
 	}
 	json_object_object_add(o, "oom_group", jcgroup(ev->group_kill));
-	json_object_object_add(o, "panic", ev->panic[0] ? jstr(ev->panic) : NULL);
+	json_object_object_add(o, "panic", ev->panic[0] ? ol_json_string(ev->panic) : NULL);
 
 	if (ev->tasks_seen) {
 		a = json_object_new_array();
@@ -329,7 +317,7 @@ static json_object *jevent(const struct ol_oom_event *ev)
 			json_object_object_add(t, "rss", r->have & OL_COL_RSS ? jnum(r->rss) : NULL);
 			json_object_object_add(t, "swapents", r->have & OL_COL_SWAPENTS ? jnum(r->swapents) : NULL);
 			json_object_object_add(t, "oom_score_adj", r->have & OL_COL_OOM_SCORE_ADJ ? jnum(r->oom_score_adj) : NULL);
-			json_object_object_add(t, "name", jstr(r->name));
+			json_object_object_add(t, "name", ol_json_string(r->name));
 			json_object_object_add(t, "badness", pr->valid && r->eligible ? jnum(r->badness) : NULL);
 			json_object_array_add(a, t);
 		}
@@ -343,13 +331,13 @@ static json_object *jevent(const struct ol_oom_event *ev)
 
 		t = json_object_new_object();
 		json_object_object_add(t, "pid", jnum(r->pid));
-		json_object_object_add(t, "comm", jstr(r->name));
+		json_object_object_add(t, "comm", ol_json_string(r->name));
 		json_object_object_add(t, "badness", jnum(r->badness));
 		json_object_object_add(t, "agrees", json_object_new_boolean(pr->agrees));
-		json_object_object_add(t, "cause", pr->cause ? jstr(pr->cause) : NULL);
+		json_object_object_add(t, "cause", pr->cause ? ol_json_string(pr->cause) : NULL);
 		json_object_object_add(t, "victim_rank", pr->victim_rank ? jnum(pr->victim_rank) : NULL);
 		json_object_object_add(t, "candidates", jnum(pr->ranked));
-		json_object_object_add(t, "era", jstr(ol_era_range((enum ol_era)pr->era)));
+		json_object_object_add(t, "era", ol_json_string(ol_era_range((enum ol_era)pr->era)));
 		json_object_object_add(t, "totalpages", jnum((long long)pr->totalpages));
 		json_object_object_add(t, "totalpages_estimated", json_object_new_boolean(pr->totalpages_estimated));
 		json_object_object_add(t, "tie", json_object_new_boolean(pr->tie));
@@ -1094,14 +1082,14 @@ static void print_summary(struct logrun *lr, struct ol_ctx *ctx, int live)
 				json_object *o = json_object_new_object();
 				struct summary_count *c = &groups[g]->v[i];
 
-				json_object_object_add(o, "name", jstr(c->key));
+				json_object_object_add(o, "name", ol_json_string(c->key));
 				json_object_object_add(o, "count", jnum((long long)c->n));
 				if (c->first) {
 					iso_time(c->first, -1, a, sizeof(a));
 					iso_time(c->last, -1, b, sizeof(b));
 				}
-				json_object_object_add(o, "first", c->first ? jstr(a) : NULL);
-				json_object_object_add(o, "last", c->first ? jstr(b) : NULL);
+				json_object_object_add(o, "first", c->first ? ol_json_string(a) : NULL);
+				json_object_object_add(o, "last", c->first ? ol_json_string(b) : NULL);
 				json_object_array_add(arr, o);
 			}
 			json_object_object_add(s, names[g], arr);

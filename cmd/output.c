@@ -10,6 +10,7 @@
 
 #include "oomlens.h"
 #include "output.h"
+#include "oomlens/jsonutil.h"
 
 void ol_out_init(struct ol_out *o, const struct ol_column *cols, size_t ncols)
 {
@@ -182,9 +183,6 @@ static char *cell_text(const struct ol_out *o, const struct ol_column *c,
 
 static json_object *cell_json(const struct ol_column *c, const struct ol_cell *cell)
 {
-	json_object *j;
-	char *s;
-
 	if (!cell->known)
 		return NULL;	/* json-c writes NULL as null */
 	switch (c->type) {
@@ -202,13 +200,7 @@ static json_object *cell_json(const struct ol_column *c, const struct ol_cell *c
 	}
 	case OL_CT_STR:
 	case OL_CT_UNTRUSTED:
-		/* json-c escapes; invalid UTF-8 must not make the document invalid */
-		s = ol_utf8_sanitize(cell->s ? cell->s : "");
-		if (!s)
-			return NULL;
-		j = json_object_new_string(s);
-		free(s);
-		return j;
+		return ol_json_string(cell->s ? cell->s : "");
 	}
 	return NULL;
 }

@@ -9,6 +9,7 @@
 #include <json.h>
 
 #include "oomlens/parse.h"
+#include "oomlens/jsonutil.h"
 #include "oomlens/snapshot.h"
 #include "oomlens/strutil.h"
 
@@ -184,19 +185,6 @@ out:
 
 /* ---- to JSON ---- */
 
-static json_object *jstr(const char *s)
-{
-	char *c;
-	json_object *j;
-
-	if (!s)
-		return NULL;
-	c = ol_utf8_sanitize(s);
-	j = json_object_new_string(c ? c : "");
-	free(c);
-	return j;
-}
-
 static json_object *jnum_if(long long v, int known)
 {
 	return known ? json_object_new_int64(v) : NULL;
@@ -217,8 +205,8 @@ char *ol_snapshot_to_json(const struct ol_snapshot *s)
 	json_object_object_add(root, "version", json_object_new_int(OL_SNAPSHOT_VERSION));
 	json_object_object_add(root, "time", json_object_new_string(tbuf));
 	json_object_object_add(root, "epoch", json_object_new_int64((long long)s->time));
-	json_object_object_add(root, "hostname", jstr(s->hostname));
-	json_object_object_add(root, "kernel", jstr(s->kernel));
+	json_object_object_add(root, "hostname", ol_json_string(s->hostname));
+	json_object_object_add(root, "kernel", ol_json_string(s->kernel));
 	json_object_object_add(root, "page_size", json_object_new_int64(s->page_size));
 	json_object_object_add(root, "mem_total_kb", json_object_new_int64((long long)s->mem_total_kb));
 	json_object_object_add(root, "swap_total_kb", json_object_new_int64((long long)s->swap_total_kb));
@@ -237,9 +225,9 @@ char *ol_snapshot_to_json(const struct ol_snapshot *s)
 		json_object_object_add(o, "starttime", jnum_if(p->starttime, !!(p->have & OL_SNAP_START)));
 		json_object_object_add(o, "ppid", jnum_if(p->ppid, !!(p->have & OL_SNAP_PPID)));
 		json_object_object_add(o, "uid", jnum_if(p->uid, p->uid >= 0));
-		json_object_object_add(o, "comm", jstr(p->comm));
-		json_object_object_add(o, "cmdline", jstr(p->cmdline));
-		json_object_object_add(o, "cgroup", jstr(p->cgroup));
+		json_object_object_add(o, "comm", ol_json_string(p->comm));
+		json_object_object_add(o, "cmdline", ol_json_string(p->cmdline));
+		json_object_object_add(o, "cgroup", ol_json_string(p->cgroup));
 		json_object_object_add(o, "oom_score", jnum_if(p->oom_score, !!(p->have & OL_SNAP_SCORE)));
 		json_object_object_add(o, "oom_score_adj", jnum_if(p->oom_score_adj, !!(p->have & OL_SNAP_ADJ)));
 		json_object_object_add(o, "oom_adj", jnum_if(p->oom_adj, !!(p->have & OL_SNAP_OOMADJ)));
