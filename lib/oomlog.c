@@ -133,20 +133,39 @@ static int ull_after(const char *s, size_t n, const char *key, unsigned long lon
 }
 
 /* Copy the token after @key up to one of @stops into out. */
-static int tok_after(const char *s, size_t n, const char *key, const char *stops,
-		     char *out, size_t sz)
+static void copy_n(char *dst, size_t sz, const char *s, size_t n)
+{
+	if (n >= sz)
+		n = sz - 1;
+	memcpy(dst, s, n);
+	dst[n] = '\0';
+}
+
+/* The token after @key, up to one of @stops: its start, and its length in *len. */
+static const char *tok_span(const char *s, size_t n, const char *key, const char *stops,
+			    size_t *len)
 {
 	const char *p = mem_find(s, n, key), *end = s + n, *q;
 
 	if (!p)
-		return 0;
+		return NULL;
 	p += strlen(key);
 	for (q = p; q < end && !strchr(stops, *q); q++)
 		;
-	if ((size_t)(q - p) >= sz)
-		q = p + sz - 1;
-	memcpy(out, p, (size_t)(q - p));
-	out[q - p] = '\0';
+	*len = (size_t)(q - p);
+	return p;
+}
+
+/* ... copied into @out (cut to fit); 0 when @key is absent. */
+static int tok_after(const char *s, size_t n, const char *key, const char *stops,
+		     char *out, size_t sz)
+{
+	size_t len;
+	const char *p = tok_span(s, n, key, stops, &len);
+
+	if (!p)
+		return 0;
+	copy_n(out, sz, p, len);
 	return 1;
 }
 
@@ -161,25 +180,15 @@ static char *dup_n(const char *s, size_t n)
 	return d;
 }
 
+/* ... as a new string; NULL when @key is absent. */
 static char *dup_tok_after(const char *s, size_t n, const char *key, const char *stops)
 {
-	const char *p = mem_find(s, n, key), *end = s + n, *q;
+	size_t len;
+	const char *p = tok_span(s, n, key, stops, &len);
 
-	if (!p)
-		return NULL;
-	p += strlen(key);
-	for (q = p; q < end && !strchr(stops, *q); q++)
-		;
-	return dup_n(p, (size_t)(q - p));
+	return p ? dup_n(p, len) : NULL;
 }
 
-static void copy_n(char *dst, size_t sz, const char *s, size_t n)
-{
-	if (n >= sz)
-		n = sz - 1;
-	memcpy(dst, s, n);
-	dst[n] = '\0';
-}
 
 /* "N (name)" at p: pid and name up to the ")" that is followed by @after. */
 static const char *pid_name(const char *p, const char *end, long *pid, char *name, size_t sz)
