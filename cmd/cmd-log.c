@@ -4,7 +4,6 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/klog.h>
@@ -41,14 +40,6 @@ struct logrun {
 	time_t first, last;
 	int write_error;
 };
-
-static volatile sig_atomic_t stop;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
 
 static void usage(void)
 {
@@ -638,7 +629,7 @@ static int feed_gz(struct ol_logparser *p, gzFile gz, int follow)
 
 	if (!buf)
 		return -ENOMEM;
-	while (!stop) {
+	while (!ol_stop) {
 		int n = 0;
 		char *pos, *lim;
 
@@ -791,7 +782,7 @@ static int kmsg_record(const struct ol_kmsg_rec *rec, void *data)
 	struct kmsg_feed *kf = data;
 
 	ol_logparser_line(kf->p, kf->line, ol_kmsg_line(rec, kf->line, sizeof(kf->line)));
-	return stop;
+	return ol_stop;
 }
 
 static int read_kmsg(struct ol_logparser *p, int follow)
@@ -833,7 +824,7 @@ static int read_kmsg(struct ol_logparser *p, int follow)
 	if (fd < 0)
 		return -errno;
 	lseek(fd, 0, SEEK_END);
-	while (!stop) {
+	while (!ol_stop) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
 		char buf[8192];
 		struct ol_kmsg_rec rec;
@@ -979,7 +970,7 @@ static int read_journal(struct ol_ctx *ctx, struct ol_logparser *p, const char *
 	for (;;) {
 		int r = sd_journal_next(j);
 
-		if (stop)
+		if (ol_stop)
 			break;
 		if (r < 0) {
 			rc = r;
@@ -1160,7 +1151,6 @@ int cmd_log(int argc, char **argv, struct ol_ctx *ctx)
 	struct logrun lr = { .ctx = ctx, .top = 5 };
 	struct ol_logparser_opts o = { .on_event = on_event, .data = &lr };
 	struct ol_logparser *p = NULL;
-	struct sigaction sa = { .sa_handler = on_signal };
 	const char *boot = NULL;
 	int c, follow = 0, journal = 0, rc = OL_EXIT_FAIL, err = 0, live = 0;
 	unsigned long top;
@@ -1233,8 +1223,7 @@ int cmd_log(int argc, char **argv, struct ol_ctx *ctx)
 
 	if (lr.json && !lr.summary)
 		lr.jarr = json_object_new_array();
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	ol_catch_stop();
 
 	if (journal) {
 		p = ol_logparser_new(&o);
@@ -1242,7 +1231,7 @@ int cmd_log(int argc, char **argv, struct ol_ctx *ctx)
 			goto out;
 		err = read_journal(ctx, p, boot, follow);
 	} else if (optind < argc) {
-		for (; optind < argc && !stop; optind++) {
+		for (; optind < argc && !ol_stop; optind++) {
 			o.reference = 0;
 			p = ol_logparser_new(&o);
 			if (!p)

@@ -2,7 +2,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -18,14 +17,6 @@ struct watched {
 	char comm[64];
 	int alive;
 };
-
-static volatile sig_atomic_t stop;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
 
 static void usage(void)
 {
@@ -235,7 +226,6 @@ int cmd_watch(int argc, char **argv, struct ol_ctx *ctx)
 	};
 	struct watched *w = NULL;
 	struct ol_sysinfo si;
-	struct sigaction sa = { .sa_handler = on_signal };
 	double interval = 1.0;
 	unsigned long count = 0, n = 0;
 	size_t nw = 0, i;
@@ -317,10 +307,9 @@ int cmd_watch(int argc, char **argv, struct ol_ctx *ctx)
 		w[i].alive = 1;
 		ol_proc_free(&p);
 	}
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	ol_catch_stop();
 
-	while (!stop) {
+	while (!ol_stop) {
 		int alive = 0;
 		struct timespec ts;
 

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,6 +107,22 @@ int ol_ctx_root(struct ol_ctx *ctx)
 	}
 	ctx->root_open = 1;
 	return 0;
+}
+
+volatile sig_atomic_t ol_stop;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	ol_stop = 1;
+}
+
+void ol_catch_stop(void)
+{
+	struct sigaction sa = { .sa_handler = on_stop };
+
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 }
 
 void ol_print_version(void)

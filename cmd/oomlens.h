@@ -2,6 +2,7 @@
 #ifndef OOMLENS_CMD_H
 #define OOMLENS_CMD_H
 
+#include <signal.h>
 #include <stdio.h>
 
 #include "oomlens/oomlens.h"
@@ -49,6 +50,13 @@ int ol_bad_option(const struct ol_ctx *ctx, char **argv, int opt);
 int ol_ctx_root(struct ol_ctx *ctx);
 
 void ol_print_version(void);
+
+/*
+ * For commands that run until interrupted (log --follow, watch): SIGINT and
+ * SIGTERM set ol_stop, and the command finishes cleanly.
+ */
+extern volatile sig_atomic_t ol_stop;
+void ol_catch_stop(void);
 
 /*
  * Write @text and a newline to @path atomically: a temporary file beside it,
