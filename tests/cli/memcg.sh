@@ -105,8 +105,19 @@ for p in $killed; do
 	check "watch: $p was killed by the OOM killer in a memory cgroup" test \
 		"$(jq -c --argjson p "$p" 'select(.pid == $p and .event != null) | [.event, .constraint]' "$TMP/watch")" = '["oom_kill","memcg"]'
 done
-check "watch: samples have rank, badness and oom_score" eval \
-	'jq -s -e "map(select(.event == null)) | length > 0 and all(.rank > 0 and .badness > 0 and .oom_score > 0)" "$TMP/watch" >/dev/null'
+# A victim may be sampled between the kill and its exit: its memory already
+# reaped (oom_score 0) or gone (no badness, no rank).  So: every process has
+# good samples, a survivor only good ones, a victim good ones and then only
+# dying ones, never good again after the first dying one.
+watch_ok=$(jq -s --arg killed "$killed" --argjson pids "[$a,$b,$c]" '
+	def good: .rank != null and .rank > 0 and .badness != null and .badness > 0 and .oom_score > 0;
+	($killed | split(" ") | map(select(. != "") | tonumber)) as $k |
+	map(select(.event == null)) as $s |
+	all($pids[]; . as $p | [$s[] | select(.pid == $p) | good] as $g |
+	    ($g | length) > 0 and $g[0] and
+	    (if ($k | index([$p])) != null then ($g | sort | reverse) == $g else all($g[]; .) end))
+	' "$TMP/watch")
+check "watch: samples have rank, badness and oom_score (victims only until the kill)" test "$watch_ok" = true
 
 # the same kills, read back from the kernel's ring buffer by oomlens log
 run "$OOMLENS" log -J
