@@ -593,25 +593,6 @@ static void on_event(struct ol_oom_event *ev, void *data)
 	ol_oom_event_free(ev);
 }
 
-static unsigned long count_lines(const char *s, const char *end)
-{
-	const uint64_t ones = 0x0101010101010101ULL, low7 = 0x7f7f7f7f7f7f7f7fULL;
-	unsigned long n = 0;
-
-	/* eight bytes at a time: the high bit of t is clear exactly for '\n' bytes */
-	for (; s + 8 <= end; s += 8) {
-		uint64_t w, x, t;
-
-		memcpy(&w, s, 8);
-		x = w ^ (ones * '\n');
-		t = ((x & low7) + low7) | x;
-		n += 8 - (unsigned long)__builtin_popcountll(t & ~low7);
-	}
-	for (; s < end; s++)
-		n += *s == '\n';
-	return n;
-}
-
 /*
  * Read a (possibly gzip'd) file in large blocks and feed it line by line.
  * While no event is open, lines before the next anchor are skipped whole:
@@ -624,7 +605,6 @@ static int feed_gz(struct ol_logparser *p, gzFile gz, int follow)
 {
 	size_t cap = BLOCK + OL_LOG_MAX_LINE + 1, have = 0;
 	char *buf = malloc(cap);
-	struct ol_anchor_scan as;
 	int rc = 0, eof = 0, skipping = 0;
 
 	if (!buf)
@@ -670,24 +650,20 @@ static int feed_gz(struct ol_logparser *p, gzFile gz, int follow)
 				continue;
 			}
 		}
-		ol_anchor_reset(&as, buf);
 		for (pos = buf; pos < lim;) {
 			char *nl;
 			size_t len;
 
 			if (!ol_logparser_busy(p)) {
-				const char *a = ol_log_anchor(&as, pos, lim);
-				char *start;
+				unsigned long skipped;
+				const char *a = ol_log_anchor(pos, lim, &skipped);
 
+				ol_logparser_skip(p, skipped);
 				if (!a) {
-					ol_logparser_skip(p, count_lines(pos, lim));
 					pos = lim;
 					break;
 				}
-				start = memrchr(pos, '\n', (size_t)(a - pos));
-				start = start ? start + 1 : pos;
-				ol_logparser_skip(p, count_lines(pos, start));
-				pos = start;
+				pos = (char *)a;
 			}
 			nl = memchr(pos, '\n', (size_t)(lim - pos));
 			len = (size_t)((nl ? nl : lim) - pos);

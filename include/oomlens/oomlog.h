@@ -209,19 +209,14 @@ unsigned long ol_logparser_lines(const struct ol_logparser *p);
  * The fast path for large logs.  While no event is open (ol_logparser_busy()
  * is 0), only lines holding one of a few anchors can begin one; a reader may
  * skip every line before the next anchor, telling the parser how many lines
- * it skipped.  ol_log_anchor() finds the next anchor at or after @from in
- * [@s->base, @end), reusing earlier searches, so that a whole file is
- * scanned once per anchor in total.
+ * it skipped.  ol_log_anchor() returns the start of the first line in
+ * [@from, @end) that holds an anchor, or NULL, and sets *@lines to the
+ * number of lines before it (or in the whole range).  @from must start a
+ * line.  One pass over the text, whatever the number of anchors.
  */
-struct ol_anchor_scan {
-	const char *next[16];	/* next occurrence of each anchor, NULL unknown */
-	const char *base;
-};
-
 int ol_logparser_busy(const struct ol_logparser *p);
 void ol_logparser_skip(struct ol_logparser *p, unsigned long lines);
-void ol_anchor_reset(struct ol_anchor_scan *s, const char *base);
-const char *ol_log_anchor(struct ol_anchor_scan *s, const char *from, const char *end);
+const char *ol_log_anchor(const char *from, const char *end, unsigned long *lines);
 
 void ol_oom_event_free(struct ol_oom_event *ev);
 
