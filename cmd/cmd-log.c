@@ -37,6 +37,7 @@ struct logrun {
 	unsigned long events, kernel_kills, partial;
 	json_object *jarr;
 	struct summary by_victim, by_cgroup, by_host;
+	struct summary by_memcg;	/* kernel kills per victim memcg path, for the counters */
 	time_t first, last;
 	int write_error;
 };
@@ -118,7 +119,7 @@ static int parse_time(const char *s, time_t *t)
 	return 0;
 }
 
-static void count(struct summary *s, const char *key, time_t when)
+static void count_n(struct summary *s, const char *key, time_t when, unsigned long n)
 {
 	size_t i;
 	struct summary_count *nv;
@@ -138,11 +139,16 @@ static void count(struct summary *s, const char *key, time_t when)
 		s->v[i].first = s->v[i].last = when;
 		s->n++;
 	}
-	s->v[i].n++;
+	s->v[i].n += n;
 	if (when && (!s->v[i].first || when < s->v[i].first))
 		s->v[i].first = when;
 	if (when > s->v[i].last)
 		s->v[i].last = when;
+}
+
+static void count(struct summary *s, const char *key, time_t when)
+{
+	count_n(s, key, when, 1);
 }
 
 static void summary_free(struct summary *s)
@@ -576,6 +582,8 @@ static void on_event(struct ol_oom_event *ev, void *data)
 			snprintf(key, sizeof(key), "(%s)", ol_ev_kind_str(ev->kind));
 		count(&lr->by_cgroup, key, ev->epoch);
 		count(&lr->by_host, ev->host[0] ? ev->host : "(this log)", ev->epoch);
+		if (!ev->userspace && ev->outcome == OL_OUTCOME_KILLED && ev->nvictims && ev->task_memcg)
+			count_n(&lr->by_memcg, ev->task_memcg, ev->epoch, ev->nvictims);
 	} else if (lr->json) {
 		json_object_array_add(lr->jarr, jevent(ev));
 	} else if (lr->jsonl) {
@@ -1018,6 +1026,80 @@ static unsigned long long vmstat_oom_kill(struct ol_ctx *ctx, int *ok)
 	return v;
 }
 
+/*
+ * The kernel's own counts against the kills found, when reading the live
+ * ring buffer without a time window: /proc/vmstat oom_kill since boot, and
+ * per victim memory cgroup its oom_kill counter (which counts only while the
+ * cgroup exists).  A count above the kills found means records were lost.
+ * NULL when there is nothing to compare.
+ */
+static json_object *kernel_counters(struct logrun *lr, struct ol_ctx *ctx)
+{
+	json_object *o, *cgs;
+	unsigned long long k;
+	int ok;
+
+	k = vmstat_oom_kill(ctx, &ok);
+	if (!ok)
+		return NULL;
+	o = json_object_new_object();
+	json_object_object_add(o, "vmstat_oom_kill", jnum((long long)k));
+	json_object_object_add(o, "found", jnum((long long)lr->kernel_kills));
+	json_object_object_add(o, "lost", jnum(k > lr->kernel_kills ? (long long)(k - lr->kernel_kills) : 0));
+	cgs = json_object_new_array();
+	for (size_t i = 0; i < lr->by_memcg.n; i++) {
+		const struct summary_count *c = &lr->by_memcg.v[i];
+		unsigned long long n;
+		int version;
+		json_object *g;
+
+		if (ol_memcg_oom_kills(&ctx->root, c->key, &n, &version) < 0)
+			continue;	/* gone, or a kernel without the counter */
+		g = json_object_new_object();
+		json_object_object_add(g, "path", ol_json_string(c->key));
+		json_object_object_add(g, "counter", json_object_new_string(version == 1 ?
+				       "memory.oom_control" : "memory.events.local"));
+		json_object_object_add(g, "oom_kill", jnum((long long)n));
+		json_object_object_add(g, "found", jnum((long long)c->n));
+		json_object_object_add(g, "lost", jnum(n > c->n ? (long long)(n - c->n) : 0));
+		/* fewer counted than found: the cgroup was made anew since */
+		json_object_object_add(g, "recreated", json_object_new_boolean(n < c->n));
+		json_object_array_add(cgs, g);
+	}
+	json_object_object_add(o, "cgroups", cgs);
+	return o;
+}
+
+static void print_counters(json_object *kc)
+{
+	json_object *cgs = json_object_object_get(kc, "cgroups");
+	long long k = json_object_get_int64(json_object_object_get(kc, "vmstat_oom_kill"));
+	long long lost = json_object_get_int64(json_object_object_get(kc, "lost"));
+
+	if (lost)
+		printf("\nthe kernel counted %lld OOM kill%s since boot (/proc/vmstat oom_kill); %lld %s no "
+		       "longer in the ring buffer\n", k, k == 1 ? "" : "s", lost, lost == 1 ? "is" : "are");
+	else
+		printf("\nthe kernel counted %lld OOM kill%s since boot (/proc/vmstat oom_kill): all are here\n",
+		       k, k == 1 ? "" : "s");
+	for (size_t i = 0; i < json_object_array_length(cgs); i++) {
+		json_object *g = json_object_array_get_idx(cgs, i);
+		long long n = json_object_get_int64(json_object_object_get(g, "oom_kill"));
+		long long l = json_object_get_int64(json_object_object_get(g, "lost"));
+
+		printf("  ");
+		put_escaped(json_object_get_string(json_object_object_get(g, "path")));
+		printf(": %lld kill%s counted (%s oom_kill)", n, n == 1 ? "" : "s",
+		       json_object_get_string(json_object_object_get(g, "counter")));
+		if (json_object_get_boolean(json_object_object_get(g, "recreated")))
+			printf(", fewer than found: the cgroup was made anew since\n");
+		else if (l)
+			printf("; %lld %s no longer in the ring buffer\n", l, l == 1 ? "is" : "are");
+		else
+			printf(": all are here\n");
+	}
+}
+
 static int by_count(const void *x, const void *y)
 {
 	const struct summary_count *a = x, *b = y;
@@ -1061,6 +1143,8 @@ static void print_summary(struct logrun *lr, struct ol_ctx *ctx, int live)
 			}
 			json_object_object_add(s, names[g], arr);
 		}
+		json_object_object_add(s, "kernel_counters",
+				       live && !lr->since && !lr->until ? kernel_counters(lr, ctx) : NULL);
 		json_object_object_add(root, "summary", s);
 		puts(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
 		json_object_put(root);
@@ -1093,15 +1177,12 @@ static void print_summary(struct logrun *lr, struct ol_ctx *ctx, int live)
 			putchar('\n');
 		}
 	}
-	if (live) {
-		int ok;
-		unsigned long long k = vmstat_oom_kill(ctx, &ok);
+	if (live && !lr->since && !lr->until) {
+		json_object *kc = kernel_counters(lr, ctx);
 
-		if (ok && k > lr->kernel_kills)
-			printf("\nthe kernel counted %llu OOM kills since boot (/proc/vmstat oom_kill); %llu are no "
-			       "longer in the ring buffer\n", k, k - lr->kernel_kills);
-		else if (ok)
-			printf("\nthe kernel counted %llu OOM kills since boot (/proc/vmstat oom_kill): all are here\n", k);
+		if (kc)
+			print_counters(kc);
+		json_object_put(kc);
 	}
 }
 
@@ -1279,6 +1360,7 @@ out:
 		json_object_put(lr.jarr);
 	summary_free(&lr.by_victim);
 	summary_free(&lr.by_cgroup);
+	summary_free(&lr.by_memcg);
 	summary_free(&lr.by_host);
 	return rc;
 }

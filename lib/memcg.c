@@ -175,3 +175,44 @@ int ol_memcg_contains(const struct ol_memcg *m, const struct ol_proc *p)
 	n = strlen(m->path);
 	return strncmp(path, m->path, n) == 0 && (path[n] == '\0' || path[n] == '/');
 }
+
+int ol_memcg_oom_kills(const struct ol_root *root, const char *path, unsigned long long *kills,
+		       int *version)
+{
+	/* v1 memory.oom_control, v2 memory.events.local: both count a kill once, in the victim's own group */
+	static const struct { const char *base, *file; int version; } where[] = {
+		{ "fs/cgroup/memory", "memory.oom_control", 1 },
+		{ "fs/cgroup", "memory.events.local", 2 },
+	};
+	char file[4200];
+	struct ol_buf b = { 0 };
+	int rc = -ENOENT;
+
+	if (path[0] != '/' || strstr(path, "/../") || strcmp(path, "/..") == 0 ||
+	    (strlen(path) >= 3 && strcmp(path + strlen(path) - 3, "/..") == 0))
+		return -EINVAL;
+	for (size_t i = 0; i < sizeof(where) / sizeof(where[0]); i++) {
+		const char *k;
+		char *end;
+
+		snprintf(file, sizeof(file), "%s%s/%s", where[i].base, strcmp(path, "/") ? path : "",
+			 where[i].file);
+		if (read_file(root, file, &b) < 0)
+			continue;
+		rc = -ENODATA;
+		for (k = b.data; (k = strstr(k, "oom_kill ")); k++) {
+			if (k != b.data && k[-1] != '\n')
+				continue;
+			errno = 0;
+			*kills = strtoull(k + 9, &end, 10);
+			if (errno || end == k + 9 || (*end && *end != '\n'))
+				break;
+			*version = where[i].version;
+			rc = 0;
+			break;
+		}
+		break;
+	}
+	ol_buf_free(&b);
+	return rc;
+}

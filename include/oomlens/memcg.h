@@ -38,4 +38,15 @@ int ol_memcg_contains(const struct ol_memcg *m, const struct ol_proc *p);
 /* "max" or a number of bytes; v1's unlimited value counts as no limit. 0/-EINVAL */
 int ol_parse_memcg_limit(const char *buf, unsigned long long *bytes, int *limited);
 
+/*
+ * The kernel's count of OOM kills of tasks in the memory cgroup @path itself
+ * (relative to the hierarchy), its descendants not included: v1
+ * memory.oom_control's oom_kill, v2 memory.events.local's.  Every kernel
+ * kill counts, memcg OOM or global.  0; -ENOENT when the cgroup is gone or
+ * was never there; -ENODATA when it has no such counter (older kernels);
+ * -EINVAL for a path that is not absolute or climbs with "..".
+ */
+int ol_memcg_oom_kills(const struct ol_root *root, const char *path, unsigned long long *kills,
+		       int *version);
+
 #endif
