@@ -279,6 +279,7 @@ static json_object *jevent(const struct ol_oom_event *ev)
 	t = json_object_new_object();
 	json_object_object_add(t, "pages_ram", ev->have_mem & OL_MEM_PAGES_RAM ? jnum((long long)ev->pages_ram) : NULL);
 	json_object_object_add(t, "pages_reserved", ev->have_mem & OL_MEM_RESERVED ? jnum((long long)ev->pages_reserved) : NULL);
+	json_object_object_add(t, "pages_free", ev->have_mem & OL_MEM_FREE ? jnum((long long)ev->free_pages) : NULL);
 	json_object_object_add(t, "free_swap_kb", ev->have_mem & OL_MEM_FREE_SWAP ? jnum((long long)ev->free_swap_kb) : NULL);
 	json_object_object_add(t, "total_swap_kb", ev->have_mem & OL_MEM_TOTAL_SWAP ? jnum((long long)ev->total_swap_kb) : NULL);
 	json_object_object_add(t, "page_size", ev->page_size ? jnum(ev->page_size) : NULL);

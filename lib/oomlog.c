@@ -996,6 +996,21 @@ static int kernel_line(struct ol_logparser *p, struct host_state *h,
 		}
 		return 1;
 	}
+	/* Mem-Info, show_free_areas(): " free:39513 free_pcp:2958 free_cma:0" (pages) */
+	{
+		const char *f = s;
+		size_t m = n;
+
+		while (m && *f == ' ') {
+			f++;
+			m--;
+		}
+		if (starts(f, m, "free:") && m > 5 && isdigit((unsigned char)f[5])) {
+			if (ull_after(f, m, "free:", &ev->free_pages))
+				ev->have_mem |= OL_MEM_FREE;
+			return 1;
+		}
+	}
 	if (starts(s, n, "Free swap")) {
 		if (ull_after(s, n, "= ", &ev->free_swap_kb))
 			ev->have_mem |= OL_MEM_FREE_SWAP;

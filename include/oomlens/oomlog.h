@@ -140,7 +140,7 @@ struct ol_oom_event {
 	/* memory */
 	unsigned long long memcg_usage_kb, memcg_limit_kb, memcg_failcnt;
 	unsigned long long memsw_usage_kb, memsw_limit_kb, swap_usage_kb, swap_limit_kb;
-	unsigned long long pages_ram, pages_reserved, free_swap_kb, total_swap_kb;
+	unsigned long long pages_ram, pages_reserved, free_pages, free_swap_kb, total_swap_kb;
 	unsigned int have_mem;		/* OL_MEM_* */
 	long page_size;			/* from the buddy lines, 0 unknown */
 
@@ -179,7 +179,7 @@ enum {
 enum {
 	OL_MEM_MEMCG = 1u << 0, OL_MEM_MEMSW = 1u << 1, OL_MEM_SWAP = 1u << 2,
 	OL_MEM_PAGES_RAM = 1u << 3, OL_MEM_RESERVED = 1u << 4,
-	OL_MEM_FREE_SWAP = 1u << 5, OL_MEM_TOTAL_SWAP = 1u << 6,
+	OL_MEM_FREE_SWAP = 1u << 5, OL_MEM_TOTAL_SWAP = 1u << 6, OL_MEM_FREE = 1u << 7,
 };
 
 #define OL_LOG_MAX_TASKS	100000	/* rows kept per event */

@@ -47,6 +47,12 @@ check "027: a stock re-ranking disagrees with the patched kernel, and names the 
 run "$OOMLENS" log -J "$LOGS/030.log"
 check "030: vm.oom_kill_allocating_task is the cause" eval \
 	'jq -e ".events[0].prediction.cause | test(\"oom_kill_allocating_task\")" <<<"$out" >/dev/null'
+# Mem-Info's "free:" (pages): a line of its own, and inside a \x0a-joined /dev/kmsg record
+for f in 002 004 018; do
+	want=$(grep -o '\(^\|x0a\) *free:[0-9]*' "$LOGS/$f.log" | head -n 1 | sed 's/.*free://')
+	run "$OOMLENS" log -J "$LOGS/$f.log"
+	check "$f: memory.pages_free is Mem-Info's free: ($want)" test "$(jq '.events[0].memory.pages_free' <<<"$out")" = "$want"
+done
 run "$OOMLENS" log -J "$LOGS/028.log"
 check "028: no victim, outcome no_victim, victim null" test "$(jq -c '.events[0] | [.outcome, .victim]' <<<"$out")" = '["no_victim",null]'
 run "$OOMLENS" log -J "$LOGS/010.log"
