@@ -1,10 +1,41 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* libFuzzer: the kernel-log parser and re-ranking, fed line by line. */
+/*
+ * libFuzzer: the kernel-log parser and re-ranking, fed as `oomlens log` feeds
+ * them: line by line while an event is open, otherwise skipping to the next
+ * anchor line with ol_log_anchor(), whose answer is checked against a
+ * line-by-line reference (a mismatch aborts).
+ */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "oomlens/oomlog.h"
+
+/* The lines the parser must see though no event is open (as in tests/unit/test-logscan.c). */
+static const char *const anchors[] = {
+	"invoked oom", "panic_on_oom", "oom-kill:constraint", "oom_reaper",
+	"oom.group", "earlyoom[", "oomd[", "illed process", "ill process",
+	"no killable", "Tasks state", "tgid total_vm", "nohang",
+};
+
+static const char *reference(const char *s, const char *end, unsigned long *lines)
+{
+	*lines = 0;
+	while (s < end) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		size_t len = (size_t)((nl ? nl : end) - s);
+
+		for (size_t i = 0; i < sizeof(anchors) / sizeof(anchors[0]); i++)
+			if (memmem(s, len, anchors[i], strlen(anchors[i])))
+				return s;
+		if (!nl)
+			break;
+		++*lines;
+		s = nl + 1;
+	}
+	return NULL;
+}
 
 static void on_event(struct ol_oom_event *ev, void *data)
 {
@@ -23,9 +54,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!p)
 		return 0;
 	while (s < end) {
-		const char *nl = memchr(s, '\n', (size_t)(end - s));
-		size_t n = (size_t)((nl ? nl : end) - s);
+		const char *nl;
+		size_t n;
 
+		if (!ol_logparser_busy(p)) {
+			unsigned long lines, want_lines;
+			const char *a = ol_log_anchor(s, end, &lines);
+
+			if (a != reference(s, end, &want_lines) || lines != want_lines)
+				abort();
+			ol_logparser_skip(p, lines);
+			if (!a)
+				break;
+			s = a;
+		}
+		nl = memchr(s, '\n', (size_t)(end - s));
+		n = (size_t)((nl ? nl : end) - s);
 		ol_logparser_line(p, s, n);
 		s += n + 1;
 	}
