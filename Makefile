@@ -48,7 +48,8 @@ CMD_OBJS   := $(CMD_SRCS:.c=.o)
 LIBA       := lib/liboomlens.a
 
 UNIT_SRCS  := $(wildcard tests/unit/test-*.c)
-UNIT_BINS  := $(UNIT_SRCS:.c=)
+# test-logscan once more with the byte-at-a-time scan only (no vectors)
+UNIT_BINS  := $(UNIT_SRCS:.c=) tests/unit/test-logscan-bytes
 
 MANPAGES   := $(wildcard man/*.1)
 MANPAGES5  := $(wildcard man/*.5)
@@ -72,6 +73,10 @@ oomlens: $(CMD_OBJS) $(LIBA)
 tests/unit/test-%: tests/unit/test-%.c $(LIBA) .build-flags
 	$(CC) $(ALL_CFLAGS) $(shell $(PKG_CONFIG) --cflags cmocka) -o $@ $< $(LIBA) \
 		$(ALL_LDFLAGS) $(PKG_LIBS) $(shell $(PKG_CONFIG) --libs cmocka)
+
+tests/unit/test-logscan-bytes: tests/unit/test-logscan.c lib/logscan.c .build-flags
+	$(CC) $(ALL_CFLAGS) -DOOMLENS_NO_VECTORS $(shell $(PKG_CONFIG) --cflags cmocka) -o $@ \
+		tests/unit/test-logscan.c lib/logscan.c $(ALL_LDFLAGS) $(shell $(PKG_CONFIG) --libs cmocka)
 
 # never sanitized: its memory footprint is what the live tests measure
 tests/helpers/%: tests/helpers/%.c

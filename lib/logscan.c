@@ -100,7 +100,7 @@ static const char *scan_bytes(const char *from, const char *s, const char *end,
 	return NULL;
 }
 
-#if defined(__GNUC__)
+#if defined(__GNUC__) && !defined(OOMLENS_NO_VECTORS)
 #define VECTORS 1
 #endif
 
