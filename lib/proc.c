@@ -60,15 +60,62 @@ static int is_vanished(int err)
 	return err == -ENOENT || err == -ESRCH;
 }
 
+/* descriptors held open until there are this many, then closed at once */
+#define HELD_MAX	128
+
 struct scan_ctx {
 	struct ol_buf buf;
 	int denied;
+	int held[HELD_MAX + 8];	/* a process's files (at most 8) fit after a flush */
+	size_t nheld;
+	size_t current;		/* held[current..] are the process being read */
 };
+
+static void release(struct scan_ctx *c)
+{
+	ol_fds_close(c->held, c->nheld);
+	c->nheld = c->current = 0;
+}
+
+/*
+ * Out of descriptors: close every held one but the current process's
+ * directory (its files already read).  0 when there was nothing to close.
+ */
+static int release_for_room(struct scan_ctx *c)
+{
+	int dfd;
+
+	if (c->nheld <= 1)
+		return 0;
+	dfd = c->held[c->current];
+	c->held[c->current] = c->held[c->nheld - 1];
+	ol_fds_close(c->held, c->nheld - 1);
+	c->held[0] = dfd;
+	c->nheld = 1;
+	c->current = 0;
+	return 1;
+}
+
+static void hold(struct scan_ctx *c, int fd)
+{
+	if (fd < 0)
+		return;
+	if (c->nheld == sizeof(c->held) / sizeof(c->held[0])) {
+		close(fd);	/* not reached: scan_one() releases between processes */
+		return;
+	}
+	c->held[c->nheld++] = fd;
+}
 
 /* Read one file; 1 when read, 0 when it could not be (field unknown), <0 vanished/fatal */
 static int read_one(struct scan_ctx *c, int dfd, const char *name)
 {
-	int rc = ol_read_at(dfd, name, &c->buf);
+	int fd, rc = ol_read_at_keep(dfd, name, &c->buf, &fd);
+
+	if ((rc == -EMFILE || rc == -ENFILE) && release_for_room(c))
+		/* the held descriptors count against the limit: let them go */
+		rc = ol_read_at_keep(dfd, name, &c->buf, &fd);
+	hold(c, fd);
 
 	if (rc == 0)
 		return 1;
@@ -252,12 +299,19 @@ static int scan_one(struct scan_ctx *c, const struct ol_root *root,
 
 	memset(p, 0, sizeof(*p));
 	p->pid = pid;
+	if (c->nheld >= HELD_MAX)
+		release(c);
+	c->current = c->nheld;
 	dfd = openat(root->procfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0 && (errno == EMFILE || errno == ENFILE) && c->nheld) {
+		release(c);
+		dfd = openat(root->procfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	}
 	if (dfd < 0)
 		return is_vanished(-errno) ? -ESRCH : -errno;
 	c->denied = 0;
+	hold(c, dfd);
 	rc = read_proc(c, dfd, read, p);
-	close(dfd);
 	if (rc < 0) {
 		ol_proc_free(p);
 		return is_vanished(rc) ? -ESRCH : rc;
@@ -276,6 +330,7 @@ int ol_scan_pid(const struct ol_root *root, pid_t pid, unsigned int read,
 		return -ESRCH;
 	snprintf(name, sizeof(name), "%d", (int)pid);
 	rc = scan_one(&c, root, name, pid, read, out);
+	release(&c);
 	ol_buf_free(&c.buf);
 	return rc;
 }
@@ -382,6 +437,7 @@ int ol_scan(const struct ol_root *root, const struct ol_scan_opts *opts,
 	}
 	closedir(dir);
 done:
+	release(&c);
 	ol_buf_free(&c.buf);
 	if (rc < 0)
 		ol_proclist_free(out);

@@ -86,8 +86,15 @@ static int buf_grow(struct ol_buf *b, size_t want)
 
 int ol_read_at(int dirfd, const char *name, struct ol_buf *b)
 {
+	return ol_read_at_keep(dirfd, name, b, NULL);
+}
+
+int ol_read_at_keep(int dirfd, const char *name, struct ol_buf *b, int *keep)
+{
 	int fd, rc = 0;
 
+	if (keep)
+		*keep = -1;
 	if (dirfd < 0 && dirfd != AT_FDCWD)
 		return -ENOENT;	/* a sysroot without that directory */
 	if (buf_grow(b, 4096) < 0)
@@ -127,7 +134,40 @@ int ol_read_at(int dirfd, const char *name, struct ol_buf *b)
 		if (b->len + 1 < b->cap)
 			break;
 	}
-	close(fd);
+	if (keep)
+		*keep = fd;
+	else
+		close(fd);
 	b->data[b->len] = '\0';
 	return rc;
+}
+
+static int int_cmp(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+void ol_fds_close(int *fds, size_t n)
+{
+	static int no_close_range;
+	size_t i = 0;
+
+	qsort(fds, n, sizeof(*fds), int_cmp);
+	while (i < n) {
+		size_t j = i;
+
+		while (j + 1 < n && fds[j + 1] == fds[j] + 1)
+			j++;
+		if (j > i && !no_close_range &&
+		    close_range((unsigned int)fds[i], (unsigned int)fds[j], 0) == 0) {
+			i = j + 1;
+			continue;
+		}
+		if (j > i && errno == ENOSYS)
+			no_close_range = 1;
+		for (; i <= j; i++)
+			close(fds[i]);
+	}
 }

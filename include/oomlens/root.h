@@ -40,4 +40,19 @@ void ol_buf_free(struct ol_buf *b);
  */
 int ol_read_at(int dirfd, const char *name, struct ol_buf *b);
 
+/*
+ * The same, but when @keep is not NULL the file is left open and its
+ * descriptor stored in *@keep (-1 when it could not be opened), for a caller
+ * that closes many at once (see ol_fds_close()).
+ */
+int ol_read_at_keep(int dirfd, const char *name, struct ol_buf *b, int *keep);
+
+/*
+ * Close @n descriptors (in any order; the array is sorted in place), a run
+ * of consecutive numbers with one close_range(2) where the kernel has it.
+ * A scan of 10000 processes opens and closes 40000 files: batching the
+ * closes saves a system call for each.
+ */
+void ol_fds_close(int *fds, size_t n);
+
 #endif

@@ -186,3 +186,17 @@ check "-p with one missing pid: the rest shown, a note for the missing one, exit
 	'[ "$rc" -eq 0 ] && [ "$out" = 5658 ] && [[ "$err" == *"no such process: 424242"* ]]'
 run "$OOMLENS" help help
 check "oomlens help help: the main usage" eval '[ "$rc" -eq 0 ] && [[ "$out" == Usage:* ]]'
+
+# The scanner holds files open and closes them in batches: with few
+# descriptors to spare it must still read every file of every process.
+run L -J -o PID,PPID,UID,RSS,SCORE,ADJ,OOMADJ,CGROUP,STATE,CMDLINE
+full=$out
+for n in 10 12 20; do
+	if [ -n "${VALGRIND_LOGS:-}" ]; then
+		# valgrind keeps descriptors of its own below the client's limit
+		skip "ulimit -n $n: the same rows and fields as without a limit" "under valgrind"
+		continue
+	fi
+	out=$(ulimit -n "$n" && L -J -o PID,PPID,UID,RSS,SCORE,ADJ,OOMADJ,CGROUP,STATE,CMDLINE 2>&1)
+	check "ulimit -n $n: the same rows and fields as without a limit" test "$out" = "$full"
+done
