@@ -122,6 +122,8 @@ fuzz: $(FUZZ_BINS)
 
 bench: oomlens
 	bench/list-vs-ps.sh
+	bench/log-vs-grep.sh
+	bench/diff-vs-list.sh
 
 install: oomlens
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
