@@ -35,6 +35,7 @@ struct logrun {
 	int json, jsonl, summary, fail_if_found, top;
 	time_t since, until;
 	unsigned long events, kernel_kills, partial;
+	unsigned long undated;		/* left out by --since/--until: no absolute time */
 	json_object *jarr;
 	struct summary by_victim, by_cgroup, by_host;
 	struct summary by_memcg;	/* kernel kills per victim memcg path, for the counters */
@@ -558,6 +559,8 @@ static void on_event(struct ol_oom_event *ev, void *data)
 
 	if ((lr->since && (!ev->epoch || ev->epoch < lr->since)) ||
 	    (lr->until && (!ev->epoch || ev->epoch >= lr->until))) {
+		if (!ev->epoch)
+			lr->undated++;
 		ol_oom_event_free(ev);
 		return;
 	}
@@ -632,7 +635,9 @@ static int feed_gz(struct ol_logparser *p, gzFile gz, int follow)
 				int err;
 
 				gzerror(gz, &err);
-				if (err != Z_OK && err != Z_BUF_ERROR) {
+				/* Z_BUF_ERROR: the compressed stream ends early (a
+				 * truncated file; only a growing one may be followed) */
+				if (err != Z_OK && (err != Z_BUF_ERROR || !follow)) {
 					rc = -EIO;
 					break;
 				}
@@ -704,6 +709,19 @@ static int feed_gz(struct ol_logparser *p, gzFile gz, int follow)
 	return rc;
 }
 
+/*
+ * Year-less syslog dates take their year from here: a regular file's
+ * modification time (a log is written up to its last line), else now (0).
+ */
+static time_t file_mtime(const char *path)
+{
+	struct stat st;
+
+	if (strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISREG(st.st_mode))
+		return st.st_mtime;
+	return 0;
+}
+
 static int read_file(struct ol_ctx *ctx, struct ol_logparser *p, struct ol_logparser_opts *o,
 		     const char *path, int follow)
 {
@@ -731,8 +749,6 @@ static int read_file(struct ol_ctx *ctx, struct ol_logparser *p, struct ol_logpa
 			close(fd);
 			return -EINVAL;
 		}
-		if (S_ISREG(st.st_mode))
-			o->reference = st.st_mtime;
 	}
 	gz = gzdopen(fd, "rb");
 	if (!gz) {
@@ -742,7 +758,7 @@ static int read_file(struct ol_ctx *ctx, struct ol_logparser *p, struct ol_logpa
 	gzbuffer(gz, 128 * 1024);
 	rc = feed_gz(p, gz, follow);
 	if (rc == -EIO)
-		ol_warn("cannot read '%s': corrupt compressed data or a read error", path);
+		ol_warn("cannot read '%s': corrupt or truncated compressed data, or a read error", path);
 	gzclose(gz);
 	(void)ctx;
 	return rc;
@@ -931,6 +947,17 @@ static int read_journal(struct ol_ctx *ctx, struct ol_logparser *p, const char *
 	if (rc < 0) {
 		ol_warnx_errno(rc, "cannot open the journal");
 		return rc;
+	}
+	{
+		/* sd_journal_open() succeeds with no journal files at all */
+		uint64_t bytes = 0;
+
+		if (sd_journal_get_usage(j, &bytes) < 0 || bytes == 0) {
+			ol_warn("no journal files (in /var/log/journal or /run/log/journal): is "
+				"systemd-journald running? read the log files instead");
+			sd_journal_close(j);
+			return -ENOENT;
+		}
 	}
 	if (boot) {
 		rc = journal_boot(j, boot, id, sizeof(id));
@@ -1276,8 +1303,10 @@ int cmd_log(int argc, char **argv, struct ol_ctx *ctx)
 		rc = ol_usage_error(ctx, "--follow reads one file");
 		goto out;
 	}
-	if (ol_ctx_root(ctx) < 0)
+	if (ol_ctx_root(ctx) < 0) {
+		rc = OL_EXIT_USAGE;	/* unreadable input */
 		goto out;
+	}
 
 	if (lr.json && !lr.summary)
 		lr.jarr = json_object_new_array();
@@ -1290,7 +1319,7 @@ int cmd_log(int argc, char **argv, struct ol_ctx *ctx)
 		err = read_journal(ctx, p, boot, follow);
 	} else if (optind < argc) {
 		for (; optind < argc && !ol_stop; optind++) {
-			o.reference = 0;
+			o.reference = file_mtime(argv[optind]);
 			p = ol_logparser_new(&o);
 			if (!p)
 				goto out;
@@ -1314,8 +1343,10 @@ int cmd_log(int argc, char **argv, struct ol_ctx *ctx)
 		}
 		if (i == sizeof(logs) / sizeof(logs[0])) {
 			ol_warn("no kernel log under '%s/var/log' (kern.log, messages, syslog): name a file", ctx->sysroot);
+			rc = OL_EXIT_USAGE;	/* unreadable input */
 			goto out;
 		}
+		o.reference = file_mtime(path);
 		p = ol_logparser_new(&o);
 		if (!p)
 			goto out;
@@ -1342,6 +1373,10 @@ int cmd_log(int argc, char **argv, struct ol_ctx *ctx)
 		rc = OL_EXIT_USAGE;	/* unreadable input */
 		goto out;
 	}
+	if (lr.undated)
+		ol_note("%lu event%s without an absolute time (boot-relative stamps in a file) left out: "
+			"--since and --until cannot place %s", lr.undated, lr.undated == 1 ? "" : "s",
+			lr.undated == 1 ? "it" : "them");
 	if (lr.summary) {
 		print_summary(&lr, ctx, live);
 	} else if (lr.json) {

@@ -197,6 +197,36 @@ check "a million task rows: capped at 100000, and it says so" test \
 run "$OOMLENS" log "$TMP/million.log"
 check "text: a note that the table was cut" eval 'grep -q "note: the task table was cut at 100000 rows" <<<"$out"'
 
+# year-less syslog dates: the year of the file's modification time, or the one before
+cp "$LOGS/008.log" "$TMP/y.log"
+touch -d 2025-12-31 "$TMP/y.log"
+run "$OOMLENS" log -J "$TMP/y.log"
+check "syslog date, file written 2025-12-31: the event is in 2025" eval \
+	'jq -e ".events[0].timestamp | startswith(\"2025-12-08\")" <<<"$out" >/dev/null'
+touch -d 2025-12-05 "$TMP/y.log"
+run "$OOMLENS" log -J "$TMP/y.log"
+check "syslog date after the file's mtime (2025-12-05): the year before" eval \
+	'jq -e ".events[0].timestamp | startswith(\"2024-12-08\")" <<<"$out" >/dev/null'
+run "$OOMLENS" log --since 2025-01-01 "$TMP/y.log"
+check "--since 2025-01-01 leaves out the 2024 event" test "$out" = "no OOM events"
+
+# --since/--until cannot place boot-relative stamps read from a file: said, not silent
+run "$OOMLENS" log --since 2000-01-01 "$LOGS/003.log"
+check "--since on a raw dmesg file: the undated event left out, with a note" eval \
+	'[ "$rc" -eq 0 ] && [[ "$err" == *"1 event without an absolute time"* ]]'
+
+# a truncated gzip is an error, not a quiet partial read
+gzip -c "$LOGS/010.log" | head -c 2000 > "$TMP/trunc.gz"
+run "$OOMLENS" log "$TMP/trunc.gz"
+check "truncated gzip: exit 2, one line" eval '[ "$rc" -eq 2 ] && [ "$(grep -c "" <<<"$err")" -eq 1 ] && [[ "$err" == *truncated* ]]'
+
+# unreadable input is 2, so that --fail-if-found's 1 means events
+run "$OOMLENS" --sysroot "$TMP/no-such-root" log --fail-if-found
+check "--sysroot that does not exist: exit 2" test "$rc" -eq 2
+mkdir -p "$TMP/emptyroot/proc" "$TMP/emptyroot/var/log"
+run "$OOMLENS" --sysroot "$TMP/emptyroot" log --fail-if-found
+check "a sysroot without a kernel log: exit 2, one line" eval '[ "$rc" -eq 2 ] && [ "$(grep -c "" <<<"$err")" -eq 1 ]'
+
 # the journal: read when there is one, a clear one-line error when there is none
 run "$OOMLENS" log --journal
 if [ "$rc" -eq 0 ]; then
