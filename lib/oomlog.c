@@ -169,6 +169,35 @@ static int tok_after(const char *s, size_t n, const char *key, const char *stops
 	return 1;
 }
 
+/*
+ * A node list after @key ("%*pbl": "0", "0-1,3", or "(null)") in a line
+ * whose fields are separated by commas too (oom-kill:...,mems_allowed=0,2,
+ * global_oom,...): a comma continues the list only when a digit follows.
+ */
+static int nodelist_after(const char *s, size_t n, const char *key, char *out, size_t sz)
+{
+	const char *p = mem_find(s, n, key), *end = s + n, *q;
+
+	if (!p)
+		return 0;
+	p += strlen(key);
+	if (end - p >= 6 && memcmp(p, "(null)", 6) == 0) {
+		copy_n(out, sz, p, 6);
+		return 1;
+	}
+	for (q = p; q < end; q++) {
+		if (isdigit((unsigned char)*q) || *q == '-')
+			continue;
+		if (*q == ',' && q + 1 < end && isdigit((unsigned char)q[1]))
+			continue;
+		break;
+	}
+	if (q == p)
+		return 0;
+	copy_n(out, sz, p, (size_t)(q - p));
+	return 1;
+}
+
 static char *dup_n(const char *s, size_t n)
 {
 	char *d = malloc(n + 1);
@@ -854,11 +883,11 @@ static int kernel_line(struct ol_logparser *p, struct host_state *h,
 
 		tok_after(s, n, "constraint=", ",", ev->constraint, sizeof(ev->constraint));
 		if (!ev->nodemask[0])
-			tok_after(s, n, "nodemask=", ",", ev->nodemask, sizeof(ev->nodemask));
+			nodelist_after(s, n, "nodemask=", ev->nodemask, sizeof(ev->nodemask));
 		if (!ev->cpuset)
 			ev->cpuset = dup_tok_after(s, n, ",cpuset=", ",");
 		if (!ev->mems_allowed[0])
-			tok_after(s, n, "mems_allowed=", ",", ev->mems_allowed, sizeof(ev->mems_allowed));
+			nodelist_after(s, n, "mems_allowed=", ev->mems_allowed, sizeof(ev->mems_allowed));
 		if ((t = dup_tok_after(s, n, ",oom_memcg=", ","))) {
 			free(ev->oom_memcg);
 			ev->oom_memcg = t;

@@ -215,6 +215,13 @@ run "$OOMLENS" log --since 2000-01-01 "$LOGS/003.log"
 check "--since on a raw dmesg file: the undated event left out, with a note" eval \
 	'[ "$rc" -eq 0 ] && [[ "$err" == *"1 event without an absolute time"* ]]'
 
+# node lists in the comma-separated oom-kill: line (008.log with its lists widened)
+sed 's/nodemask=(null),cpuset=\/,mems_allowed=0,global_oom/nodemask=0-1,3,cpuset=\/,mems_allowed=0,2,global_oom/' \
+	"$LOGS/008.log" > "$TMP/nodes.log"
+run "$OOMLENS" log -J "$TMP/nodes.log"
+check "oom-kill: nodemask=0-1,3 and mems_allowed=0,2 kept whole" test \
+	"$(jq -c '.events[0] | [.nodemask, .mems_allowed, .cpuset, .constraint]' <<<"$out")" = '["0-1,3","0,2","/","CONSTRAINT_NONE"]'
+
 # a truncated gzip is an error, not a quiet partial read
 gzip -c "$LOGS/010.log" | head -c 2000 > "$TMP/trunc.gz"
 run "$OOMLENS" log "$TMP/trunc.gz"
