@@ -121,6 +121,39 @@ static int row_matches(const struct ol_task_row *r, long pid)
 	return pid > 0 && (r->pid == pid || ((r->have & OL_COL_TGID) && r->tgid == pid));
 }
 
+/*
+ * Without buddy lines (a memcg OOM prints none) the page size can still be
+ * read off the victim: its Killed line gives total-vm in kB, its task-table
+ * row in pages.  Both are printed under the same lock, so they agree to the
+ * page; allow 1% for a task that grew in between.
+ */
+static void page_size_from_victim(struct ol_oom_event *ev)
+{
+	static const long sizes[] = { 4096, 8192, 16384, 65536 };
+	const struct ol_victim *v;
+
+	if (ev->page_size || !ev->nvictims)
+		return;
+	v = &ev->victims[0];
+	if (!(v->have & OL_VIC_TOTAL_VM) || !v->total_vm_kb || !(ev->columns & OL_COL_TOTAL_VM))
+		return;
+	for (size_t i = 0; i < ev->ntasks; i++) {
+		const struct ol_task_row *r = &ev->tasks[i];
+		double bytes;
+
+		if (r->pid != v->pid || r->total_vm <= 0)
+			continue;
+		bytes = (double)v->total_vm_kb * 1024.0 / (double)r->total_vm;
+		for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+			if (bytes >= (double)sizes[k] * 0.99 && bytes <= (double)sizes[k] * 1.01) {
+				ev->page_size = sizes[k];
+				return;
+			}
+		}
+		return;
+	}
+}
+
 void ol_oom_event_predict(struct ol_oom_event *ev, const char *override)
 {
 	struct ol_prediction *pr = &ev->prediction;
@@ -134,6 +167,7 @@ void ol_oom_event_predict(struct ol_oom_event *ev, const char *override)
 	free(pr->order);
 	memset(pr, 0, sizeof(*pr));
 	pr->top = pr->victim_row = -1;
+	page_size_from_victim(ev);
 	if (!ev->ntasks || ev->outcome == OL_OUTCOME_NO_VICTIM)
 		return;
 	era = event_era(ev, override);

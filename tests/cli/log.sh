@@ -222,6 +222,16 @@ run "$OOMLENS" log -J "$TMP/nodes.log"
 check "oom-kill: nodemask=0-1,3 and mems_allowed=0,2 kept whole" test \
 	"$(jq -c '.events[0] | [.nodemask, .mems_allowed, .cpuset, .constraint]' <<<"$out")" = '["0-1,3","0,2","/","CONSTRAINT_NONE"]'
 
+# a memcg OOM prints no buddy lines: the page size from the victim's total-vm (kB)
+# against its task-table row (pages); 010.log with every kB value scaled as on 64 KiB pages
+perl -pe 's/(total-vm|anon-rss|file-rss|shmem-rss):(\d+)kB/"$1:".($2*16)."kB"/ge; s/(usage|limit) (\d+)kB/"$1 ".($2*16)."kB"/ge' \
+	"$LOGS/010.log" > "$TMP/64k.log"
+run "$OOMLENS" log -J "$TMP/64k.log"
+check "64 KiB pages read off the victim; the prediction still agrees" test \
+	"$(jq -c '.events[0] | [.memory.page_size, .prediction.agrees]' <<<"$out")" = '[65536,true]'
+run "$OOMLENS" log -J "$LOGS/010.log"
+check "... and 4 KiB for the original" test "$(jq '.events[0].memory.page_size' <<<"$out")" = 4096
+
 # a truncated gzip is an error, not a quiet partial read
 gzip -c "$LOGS/010.log" | head -c 2000 > "$TMP/trunc.gz"
 run "$OOMLENS" log "$TMP/trunc.gz"
