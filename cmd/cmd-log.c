@@ -388,9 +388,10 @@ static void text_event(struct logrun *lr, const struct ol_oom_event *ev)
 	}
 	if (ev->userspace) {
 		printf("%s killed ", ev->killer);
-		if (v) {
-			put_escaped(v->comm);
-			printf("[%ld]", v->pid);
+		for (size_t i = 0; i < ev->nvictims; i++) {
+			printf("%s", i ? (i + 1 == ev->nvictims ? " and " : ", ") : "");
+			put_escaped(ev->victims[i].comm);
+			printf("[%ld]", ev->victims[i].pid);
 		}
 		if (ev->target_cgroup) {
 			printf("%scgroup ", v ? " in " : "");

@@ -41,6 +41,7 @@ static const struct anchor anchors[] = {
 	ANCHOR("oom.group", 0),			/* "Tasks in ... memory.oom.group" */
 	ANCHOR("earlyoom[", 5),
 	ANCHOR("oomd[", 0),			/* oomd, systemd-oomd */
+	ANCHOR("oomd kill: ", 0),		/* oomd's record in the kernel log */
 	ANCHOR("illed process", 1),		/* "Killed process" */
 	ANCHOR("ill process", 1),		/* "Kill process", "kill process" */
 	ANCHOR("no killable", 5),

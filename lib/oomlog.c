@@ -692,18 +692,83 @@ static int userspace_kill(struct ol_logparser *p, struct host_state *h,
 		cg = dup_tok_after(s, n, "Killed ", " ");
 		if (!cg)
 			return -ENOMEM;
-	} else if (tag_is(l, "oomd")) {
-		/* Facebook oomd: "... Killed 1234 (name) ..." or "Killed <cgroup>" */
-		k = mem_find(s, n, "Killed ");
-		if (!k && !(k = mem_find(s, n, "killed ")))
+	} else if (starts(s, n, "oomd kill: ")) {
+		/*
+		 * Facebook oomd's record in the kernel log (Oomd::logKill):
+		 * "oomd kill: 10.00 60.00 600.00 /some.slice/x.service 1999 ruleset:[...] ..."
+		 * three pressures, then the cgroup it killed, then its size
+		 */
+		const char *q = s + 11, *end = s + n, *t;
+
+		for (int f = 0; f < 3 && q < end; f++) {
+			while (q < end && *q == ' ')
+				q++;
+			while (q < end && *q != ' ')
+				q++;
+		}
+		while (q < end && *q == ' ')
+			q++;
+		for (t = q; t < end && *t != ' '; t++)
+			;
+		if (t == q)
 			return 0;
 		killer = "oomd";
-		if (!pid_name(k + 7, s + n, &pid, comm, sizeof(comm))) {
-			pid = -1;
-			cg = dup_tok_after(k, (size_t)(s + n - k), "illed ", " ");
-			if (!cg)
+		cg = dup_n(q, (size_t)(t - q));
+		if (!cg)
+			return -ENOMEM;
+	} else if (tag_is(l, "oomd")) {
+		/*
+		 * Facebook oomd's own log (BaseKillPlugin::tryToKillPids):
+		 * "Killed 2: 7777(java) 7778(bash)", a failed kill marked
+		 * "[E<errno>]"; the running total "Killed 2" alone is no event
+		 */
+		const char *q, *end = s + n;
+		long nk;
+
+		if (!(k = mem_find(s, n, "Killed ")) || !num_after(k, (size_t)(end - k), "Killed ", &nk))
+			return 0;
+		for (q = k + 7; q < end && isdigit((unsigned char)*q); q++)
+			;
+		if (q >= end || *q != ':')
+			return 0;
+		finish(p, h);
+		ev = new_event(p, h, l);
+		if (!ev)
+			return -ENOMEM;
+		ev->userspace = 1;
+		snprintf(ev->killer, sizeof(ev->killer), "oomd");
+		ev->kind = OL_EV_UNKNOWN;
+		for (q++; q < end;) {
+			const char *open, *close;
+			long vp = 0;
+
+			while (q < end && *q == ' ')
+				q++;
+			if (q >= end || !isdigit((unsigned char)*q))
+				break;
+			for (; q < end && isdigit((unsigned char)*q); q++)
+				vp = vp * 10 + (*q - '0');
+			open = q < end && *q == '(' ? q : NULL;
+			close = open ? memchr(open, ')', (size_t)(end - open)) : NULL;
+			q = close ? close + 1 : q;
+			if (q < end && *q == '[') {	/* "[E3]": the kill failed */
+				while (q < end && *q != ' ')
+					q++;
+				continue;
+			}
+			v = add_victim(ev);
+			if (!v)
 				return -ENOMEM;
+			v->pid = vp;
+			v->uid = -1;
+			if (open && close)
+				copy_n(v->comm, sizeof(v->comm), open + 1, (size_t)(close - open - 1));
+			while (q < end && *q != ' ')
+				q++;
 		}
+		ev->outcome = ev->nvictims ? OL_OUTCOME_KILLED : OL_OUTCOME_UNKNOWN;
+		finish(p, h);
+		return 1;
 	} else if (tag_is(l, "nohang") || tag_is(l, "nohang-desktop")) {
 		/* "Sending SIGTERM to the victim: Pid: 1234, Name: firefox, ..." or
 		 * "  Kill: SIGKILL  PID: 1234  Name: firefox" */
@@ -1081,6 +1146,9 @@ static int one_message(struct ol_logparser *p, const struct ol_logline *l,
 		return userspace_kill(p, h, l) < 0 ? -ENOMEM : 0;
 	}
 	h = host_of(p, l);
+	/* Facebook oomd writes its kills into the kernel's log */
+	if (starts(s, n, "oomd kill: "))
+		return userspace_kill(p, h, l) < 0 ? -ENOMEM : 0;
 	p->last_host = h;
 	/*
 	 * An event with nothing of it for a long while is over, before this

@@ -125,6 +125,24 @@ check "earlyoom and systemd-oomd kills are events, marked with the killer" test 
 	"$(jq -c '[.events[] | [.killer, .victim.pid, .target_cgroup.unit]]' <<<"$out")" = \
 	'[["earlyoom",4321,null],["systemd-oomd",null,"app-firefox.scope"]]'
 
+# Facebook oomd, in the shapes its source writes (no captured log was at hand):
+# BaseKillPlugin::tryToKillPids "Killed N: PID(comm) ..." ("[E<errno>]" after a
+# failed kill; "Killed N" alone is a running total), and Oomd::logKill's
+# "oomd kill: <3 pressures> <cgroup> <size> ..." record in the kernel log
+cat > "$TMP/oomd" <<'EOL'
+Nov 28 11:00:00 box oomd[812]: Killed 2: 7777(java) 7778(bash)
+Nov 28 11:00:00 box oomd[812]: Killed 2
+Nov 28 11:00:05 box oomd[812]: Killed 2: 100(a) 101(b)[E3] 102(c d)
+EOL
+run "$OOMLENS" log -J "$TMP/oomd"
+check "oomd: one event per kill line, every pid(comm), a failed kill left out" test \
+	"$(jq -c '[.events[] | [.killer, [.victims[] | .pid, .comm]]]' <<<"$out")" = \
+	'[["oomd",[7777,"java",7778,"bash"]],["oomd",[100,"a",102,"c d"]]]'
+printf '%s\n' '[ 1234.500000] oomd kill: 10.00 60.00 600.00 /workload.slice/app.service 1999 ruleset:[protection against low swap] detectorgroup:[free swap goes below 10 percent] killer:kill_by_swap_usage v2' > "$TMP/oomdk"
+run "$OOMLENS" log -J "$TMP/oomdk"
+check "oomd kill: in the kernel log: an oomd event for the cgroup" test \
+	"$(jq -c '[.events[] | [.killer, .target_cgroup.path, .victim]]' <<<"$out")" = '[["oomd","/workload.slice/app.service",null]]'
+
 # --- options
 run "$OOMLENS" log --jsonl "$LOGS/035.log"
 check "--jsonl: one event per line" eval '[ "$(grep -c "" <<<"$out")" -eq 3 ] && jq -s -e "length == 3" <<<"$out" >/dev/null'

@@ -15,7 +15,7 @@
 /* The lines the parser must see though no event is open (as in tests/unit/test-logscan.c). */
 static const char *const anchors[] = {
 	"invoked oom", "panic_on_oom", "oom-kill:constraint", "oom_reaper",
-	"oom.group", "earlyoom[", "oomd[", "illed process", "ill process",
+	"oom.group", "earlyoom[", "oomd[", "oomd kill: ", "illed process", "ill process",
 	"no killable", "Tasks state", "tgid total_vm", "nohang",
 };
 
