@@ -105,6 +105,7 @@ FUZZ_TIME  ?= 60
 FUZZ_SRCS  := $(wildcard tests/fuzz/fuzz-*.c)
 FUZZ_BINS  := $(FUZZ_SRCS:.c=)
 FUZZ_FLAGS := -std=gnu11 -D_GNU_SOURCE -g -O1 -Iinclude -fsanitize=fuzzer,address,undefined \
+              -fno-sanitize-recover=all \
               $(PKG_CFLAGS)
 
 tests/fuzz/fuzz-%: tests/fuzz/fuzz-%.c $(LIB_SRCS) $(wildcard include/oomlens/*.h)

@@ -51,6 +51,13 @@ int ol_badness(enum ol_era era, const struct ol_badness_in *in,
 	out->era = era;
 	if (era < OL_ERA_B || era > OL_ERA_F)
 		return -EINVAL;
+	/*
+	 * Values no kernel can hold (a hostile or corrupt log): refused, so
+	 * that the arithmetic below stays inside a long.
+	 */
+	if (in->rss > OL_PAGES_MAX || in->swap > OL_PAGES_MAX || in->pgtables > OL_PAGES_MAX ||
+	    totalpages > OL_TOTALPAGES_MAX || in->adj < OL_OOM_SCORE_ADJ_MIN || in->adj > OL_OOM_SCORE_ADJ_MAX)
+		return -ERANGE;
 
 	out->usage = (long)(in->rss + in->swap + in->pgtables);
 	out->adj_eff = in->adj;

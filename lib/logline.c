@@ -112,9 +112,10 @@ static const char *parse_boot_stamp(const char *s, const char *end, double *boot
 		p++;
 	while (p < end && isdigit((unsigned char)*p)) {
 		v = v * 10 + (*p++ - '0');
-		any = 1;
+		any++;
 	}
-	if (!any || p >= end || *p != '.')
+	/* 12 digits are 31000 years of uptime: more is not a stamp */
+	if (!any || any > 12 || p >= end || *p != '.')
 		return NULL;
 	for (p++; p < end && isdigit((unsigned char)*p); p++) {
 		v += (*p - '0') * scale;

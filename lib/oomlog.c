@@ -94,12 +94,36 @@ static int starts(const char *s, size_t n, const char *prefix)
 	return n >= k && memcmp(s, prefix, k) == 0;
 }
 
+/*
+ * Digits at *@pp (all of them are consumed): 1 with the value, 0 when there
+ * are none or they do not fit a long (a corrupt log: the field stays unknown).
+ */
+static int dec_long(const char **pp, const char *end, long *out)
+{
+	const char *p = *pp;
+	long x = 0;
+	int ok = 1;
+
+	if (p >= end || !isdigit((unsigned char)*p))
+		return 0;
+	for (; p < end && isdigit((unsigned char)*p); p++) {
+		if (x > (LONG_MAX - 9) / 10)
+			ok = 0;
+		else
+			x = x * 10 + (*p - '0');
+	}
+	*pp = p;
+	if (ok)
+		*out = x;
+	return ok;
+}
+
 /* The decimal number after @key in s[0..n), e.g. "order=" -> 0. */
 static int num_after(const char *s, size_t n, const char *key, long *v)
 {
 	const char *p = mem_find(s, n, key), *end = s + n;
 	long x = 0;
-	int neg = 0, any = 0;
+	int neg = 0;
 
 	if (!p)
 		return 0;
@@ -110,13 +134,7 @@ static int num_after(const char *s, size_t n, const char *key, long *v)
 		neg = 1;
 		p++;
 	}
-	while (p < end && isdigit((unsigned char)*p)) {
-		if (x < LONG_MAX / 10)
-			x = x * 10 + (*p - '0');
-		p++;
-		any = 1;
-	}
-	if (!any)
+	if (!dec_long(&p, end, &x))
 		return 0;
 	*v = neg ? -x : x;
 	return 1;
@@ -225,10 +243,8 @@ static const char *pid_name(const char *p, const char *end, long *pid, char *nam
 	long v = 0;
 	const char *o, *c;
 
-	if (p >= end || !isdigit((unsigned char)*p))
+	if (!dec_long(&p, end, &v))
 		return NULL;
-	while (p < end && isdigit((unsigned char)*p))
-		v = v * 10 + (*p++ - '0');
 	*pid = v;
 	if (p < end && *p == ',')	/* RHEL 6: "N, UID N, (name)" */
 		return p;
@@ -338,7 +354,7 @@ static struct ol_oom_event *new_event(struct ol_logparser *p, struct host_state 
 	if (l->have_tm) {
 		ev->epoch = tm_to_epoch(l, p->o.reference);
 		ev->epoch_usec = l->tm_usec;
-	} else if (l->boot >= 0 && p->o.boot_time) {
+	} else if (l->boot >= 0 && l->boot < 1e12 && p->o.boot_time) {
 		double t = (double)p->o.boot_time + l->boot;
 
 		ev->epoch = (time_t)t;
@@ -536,10 +552,9 @@ static int parse_row(struct ol_oom_event *ev, struct host_state *h, const char *
 			neg = 1;
 			p++;
 		}
-		while (p < end && isdigit((unsigned char)*p)) {
-			if (v < LONG_MAX / 10)
-				v = v * 10 + (*p - '0');
-			p++;
+		if (p < end && isdigit((unsigned char)*p)) {
+			if (!dec_long(&p, end, &v))
+				return 0;	/* no kernel prints a number this long */
 			any = 1;
 		}
 		if (!any) {
@@ -614,9 +629,7 @@ static int parse_killed(struct ol_oom_event *ev, const char *s, size_t n, const 
 		const char *q = k + strlen("Killed process ");
 		long x = 0;
 
-		while (q < end && isdigit((unsigned char)*q))
-			x = x * 10 + (*q++ - '0');
-		if (q == k + strlen("Killed process ") || q != end) {
+		if (!dec_long(&q, end, &x) || q != end) {
 			ev->nvictims--;
 			return 0;
 		}
@@ -746,8 +759,8 @@ static int userspace_kill(struct ol_logparser *p, struct host_state *h,
 				q++;
 			if (q >= end || !isdigit((unsigned char)*q))
 				break;
-			for (; q < end && isdigit((unsigned char)*q); q++)
-				vp = vp * 10 + (*q - '0');
+			if (!dec_long(&q, end, &vp))
+				break;
 			open = q < end && *q == '(' ? q : NULL;
 			close = open ? memchr(open, ')', (size_t)(end - open)) : NULL;
 			q = close ? close + 1 : q;

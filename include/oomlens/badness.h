@@ -31,6 +31,14 @@ enum ol_era ol_era_from_release(const char *release);
 /* "5.9+", "4.17-5.8", ... */
 const char *ol_era_range(enum ol_era era);
 
+/*
+ * The most pages a process's count may hold (64 PiB of 4 KiB pages), and
+ * totalpages (an unlimited memcg's PAGE_COUNTER_MAX is 2^51): ol_badness()
+ * refuses more with -ERANGE, keeping its arithmetic inside a long.
+ */
+#define OL_PAGES_MAX		(1UL << 44)
+#define OL_TOTALPAGES_MAX	(1UL << 52)
+
 struct ol_badness_in {
 	unsigned long rss;		/* pages: anon + file + shmem */
 	unsigned long swap;		/* pages: swap entries */
@@ -55,7 +63,11 @@ struct ol_badness {
 	int clamped_high;	/* raw > 1000 became 1000 (B) */
 };
 
-/* Era B..F.  Returns 0, or -EINVAL for an unknown or historical era. */
+/*
+ * Era B..F.  Returns 0, -EINVAL for an unknown or historical era, or -ERANGE
+ * for counts above OL_PAGES_MAX, totalpages above OL_TOTALPAGES_MAX or an
+ * adj outside -1000..1000.
+ */
 int ol_badness(enum ol_era era, const struct ol_badness_in *in,
 	       struct ol_badness *out);
 

@@ -331,6 +331,42 @@ static void bad_era(void **state)
 	assert_int_equal(ol_oom_score(OL_ERA_C, 100, 1, 0), 0);
 }
 
+/* Counts no kernel holds (corrupt logs): refused before they overflow a long. */
+static void out_of_range(void **state)
+{
+	struct ol_badness_in in = { OL_PAGES_MAX, OL_PAGES_MAX, OL_PAGES_MAX, 1000, OL_TOTALPAGES_MAX, 1 };
+	struct ol_badness b;
+	enum ol_era era;
+
+	(void)state;
+	/* the largest accepted values, in every era, and their oom_score */
+	for (era = OL_ERA_B; era <= OL_ERA_F; era++) {
+		assert_int_equal(ol_badness(era, &in, &b), 0);
+		(void)ol_oom_score(era, b.points, b.killable, OL_TOTALPAGES_MAX);
+	}
+	in.adj = -999;
+	assert_int_equal(ol_badness(OL_ERA_F, &in, &b), 0);
+	(void)ol_oom_score(OL_ERA_F, b.points, b.killable, OL_TOTALPAGES_MAX);
+	in.adj = 1000;
+
+	in.rss = OL_PAGES_MAX + 1;
+	assert_int_equal(ol_badness(OL_ERA_F, &in, &b), -ERANGE);
+	in.rss = 1;
+	in.swap = ~0UL;
+	assert_int_equal(ol_badness(OL_ERA_B, &in, &b), -ERANGE);
+	in.swap = 1;
+	in.pgtables = OL_PAGES_MAX + 1;
+	assert_int_equal(ol_badness(OL_ERA_D, &in, &b), -ERANGE);
+	in.pgtables = 1;
+	in.totalpages = OL_TOTALPAGES_MAX + 1;
+	assert_int_equal(ol_badness(OL_ERA_E, &in, &b), -ERANGE);
+	in.totalpages = TP;
+	in.adj = 1001;
+	assert_int_equal(ol_badness(OL_ERA_C, &in, &b), -ERANGE);
+	in.adj = -1001;
+	assert_int_equal(ol_badness(OL_ERA_F, &in, &b), -ERANGE);
+}
+
 /*
  * The reference's check from a real 6.x machine: MemTotal 24684084 kB,
  * SwapTotal 0, 4 KiB pages -> totalpages = (24684084 + 0) / 4 = 6171021.
@@ -549,6 +585,7 @@ int main(void)
 		cmocka_unit_test(era_e),
 		cmocka_unit_test(era_f),
 		cmocka_unit_test(bad_era),
+		cmocka_unit_test(out_of_range),
 		cmocka_unit_test(oom_score_reference_machine),
 		cmocka_unit_test(era_from_release),
 		cmocka_unit_test(era_range),
