@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "oomlens.h"
+#include "oomlens/strutil.h"
 
 #ifndef OOMLENS_VERSION
 #define OOMLENS_VERSION "unknown"
@@ -26,13 +27,39 @@ const struct ol_cmd ol_commands[] = {
 };
 const size_t ol_ncommands = sizeof(ol_commands) / sizeof(ol_commands[0]);
 
+/*
+ * A message may quote what the user typed or a file's name: control
+ * characters and bidi overrides are escaped, so it stays one line and
+ * cannot drive the terminal.
+ */
+static void vput_message(const char *fmt, va_list ap)
+{
+	char small[512], *big = NULL, *msg = small, *e;
+	va_list aq;
+	int n;
+
+	va_copy(aq, ap);
+	n = vsnprintf(small, sizeof(small), fmt, aq);
+	va_end(aq);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(small) && (big = malloc((size_t)n + 1))) {
+		vsnprintf(big, (size_t)n + 1, fmt, ap);
+		msg = big;
+	}
+	e = ol_escape(msg);
+	fputs(e ? e : msg, stderr);
+	free(e);
+	free(big);
+}
+
 void ol_warn(const char *fmt, ...)
 {
 	va_list ap;
 
 	fputs("oomlens: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vput_message(fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 }
@@ -43,7 +70,7 @@ void ol_warnx_errno(int err, const char *fmt, ...)
 
 	fputs("oomlens: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vput_message(fmt, ap);
 	va_end(ap);
 	fprintf(stderr, ": %s\n", strerror(err < 0 ? -err : err));
 }
@@ -54,7 +81,7 @@ void ol_note(const char *fmt, ...)
 
 	fputs("oomlens: note: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vput_message(fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 }
@@ -73,7 +100,7 @@ int ol_usage_error(const struct ol_ctx *ctx, const char *fmt, ...)
 
 	fputs("oomlens: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vput_message(fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 	try_help(ctx ? ctx->cmdname : NULL);

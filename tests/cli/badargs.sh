@@ -77,3 +77,23 @@ for row in "${cases[@]}"; do
 		not_ok "oomlens ${row//|/ }: exit 2, one error line" "exit $rc, $nlines stderr lines"
 	fi
 done
+
+# Arguments are quoted back in errors: escaped, so that the error stays one
+# line and cannot drive the terminal (ESC, newline, tab, a bidi override)
+hostile=$'x\e[2Jy\nz\t\xe2\x80\xaeq'
+hostile_check() {
+	local what=$1
+	shift
+	run "$OOMLENS" --sysroot "$ROOT" "$@"
+	check "error quoting a hostile argument ($what): escaped, no control byte" eval \
+		'[ "$rc" -ne 0 ] && ! LC_ALL=C grep -q "[[:cntrl:]]" <<<"$err" && ! grep -q $'"'"'\xe2\x80\xae'"'"' <<<"$err" && grep -qF '"'"'\x1b[2Jy\x0az\x09'"'"' <<<"$err"'
+}
+hostile_check "a command" "$hostile"
+hostile_check "list -m" list -m "$hostile"
+hostile_check "explain --kernel" explain --kernel "$hostile"
+hostile_check "log FILE" log "$hostile"
+hostile_check "log --since" log --since "$hostile"
+hostile_check "diff FILE" diff "$hostile"
+hostile_check "audit -c" audit -c "$hostile"
+hostile_check "watch -i" watch -i "$hostile" 1
+hostile_check "snapshot -o" snapshot -o "/nonexistent/$hostile"
