@@ -200,3 +200,10 @@ for n in 10 12 20; do
 	out=$(ulimit -n "$n" && L -J -o PID,PPID,UID,RSS,SCORE,ADJ,OOMADJ,CGROUP,STATE,CMDLINE 2>&1)
 	check "ulimit -n $n: the same rows and fields as without a limit" test "$out" = "$full"
 done
+
+# user names come from the (copied) passwd file: untrusted like process names
+cp -r "$ROOT" "$TMP/pwroot"
+sed -i "s/^root:/r$(printf '\xe2\x80\xae')\x1b[31moot:/" "$TMP/pwroot/etc/passwd"
+run "$OOMLENS" --sysroot "$TMP/pwroot" list -o PID,USER -p 5658
+check "a user name with a bidi override and ESC: both defused in the table" eval \
+	'! grep -q $'"'"'\xe2\x80\xae'"'"' <<<"$out" && ! LC_ALL=C grep -q $'"'"'\x1b'"'"' <<<"$out" && grep -q "oot" <<<"$out"'
