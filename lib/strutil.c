@@ -57,11 +57,67 @@ static int is_unsafe_cp(unsigned long cp)
 	       cp == 0x061c;
 }
 
+/* Invisible: format and filler characters that print nothing (or blank). */
+static int is_invisible_cp(unsigned long cp)
+{
+	return cp == 0x00ad || cp == 0x034f || cp == 0x115f || cp == 0x1160 ||
+	       cp == 0x17b4 || cp == 0x17b5 || (cp >= 0x180b && cp <= 0x180f) ||
+	       (cp >= 0x200b && cp <= 0x200d) || (cp >= 0x2060 && cp <= 0x2064) ||
+	       (cp >= 0x206a && cp <= 0x206f) || cp == 0x3164 || (cp >= 0xfe00 && cp <= 0xfe0f) ||
+	       cp == 0xfeff || cp == 0xffa0 || (cp >= 0xfff0 && cp <= 0xfff8) ||
+	       (cp >= 0xe0000 && cp <= 0xe0fff);
+}
+
+/* Letters drawn like ASCII ones: fullwidth forms and mathematical letters always. */
+static int is_ascii_lookalike_cp(unsigned long cp)
+{
+	return (cp >= 0xff01 && cp <= 0xff5e) || (cp >= 0x1d400 && cp <= 0x1d7ff);
+}
+
+/* Scripts with letters that pass for Latin ones: Greek, Cyrillic, Armenian, Cherokee. */
+static int is_confusable_script_cp(unsigned long cp)
+{
+	return (cp >= 0x0370 && cp <= 0x058f) || (cp >= 0x13a0 && cp <= 0x13ff) ||
+	       (cp >= 0x1c80 && cp <= 0x1c8f) || (cp >= 0x2de0 && cp <= 0x2dff) ||
+	       (cp >= 0xa640 && cp <= 0xa69f) || (cp >= 0xab70 && cp <= 0xabbf);
+}
+
+/*
+ * A name that mixes ASCII letters with letters of a confusable script
+ * ("\u0455shd" for "sshd") is a spoof until shown otherwise: those letters
+ * are escaped.  A name wholly in one script is left as it is.
+ */
+static int mixes_scripts(const unsigned char *s, size_t n)
+{
+	int ascii = 0, other = 0;
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned long cp;
+		size_t len = utf8_seq(s + i, n - i, &cp);
+
+		if (len == 1 && ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z'))
+			ascii = 1;
+		else if (len > 1 && is_confusable_script_cp(cp))
+			other = 1;
+		i += len ? len : 1;
+	}
+	return ascii && other;
+}
+
+/* What a terminal must not be shown as it is (in a string that @mixed or not). */
+static int is_suspicious_cp(unsigned long cp, int mixed)
+{
+	return is_unsafe_cp(cp) || is_invisible_cp(cp) || is_ascii_lookalike_cp(cp) ||
+	       (mixed && is_confusable_script_cp(cp));
+}
+
 char *ol_escape_mem(const char *str, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	char *out, *o;
 	size_t i = 0;
+	int mixed;
 
 	if (n > (SIZE_MAX - 1) / 4)
 		return NULL;
@@ -69,6 +125,7 @@ char *ol_escape_mem(const char *str, size_t n)
 	if (!out)
 		return NULL;
 	o = out;
+	mixed = mixes_scripts(s, n);
 	while (i < n) {
 		unsigned long cp;
 		size_t len = utf8_seq(s + i, n - i, &cp);
@@ -76,7 +133,7 @@ char *ol_escape_mem(const char *str, size_t n)
 		/* backslash too, as libsmartcols does: "\x5c", so output is unambiguous */
 		if (len == 1 && cp >= 0x20 && cp < 0x7f && cp != '\\') {
 			*o++ = (char)cp;
-		} else if (len > 1 && !is_unsafe_cp(cp)) {
+		} else if (len > 1 && !is_suspicious_cp(cp, mixed)) {
 			memcpy(o, s + i, len);
 			o += len;
 		} else {
@@ -247,6 +304,7 @@ char *ol_defuse_bidi(const char *str)
 	size_t n = strlen(str), i = 0;
 	/* U+061C is 2 bytes and grows to 3: room for 3/2 */
 	char *out = malloc(n * 2 + 1), *o = out;
+	int mixed = mixes_scripts(s, n);
 
 	if (!out)
 		return NULL;
@@ -254,7 +312,7 @@ char *ol_defuse_bidi(const char *str)
 		unsigned long cp;
 		size_t len = utf8_seq(s + i, n - i, &cp);
 
-		if (len > 1 && is_unsafe_cp(cp) && cp > 0x9f) {
+		if (len > 1 && is_suspicious_cp(cp, mixed) && cp > 0x9f) {
 			/* U+FFFD: shown, but obeyed by no terminal */
 			memcpy(o, "\xef\xbf\xbd", 3);
 			o += 3;

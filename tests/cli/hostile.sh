@@ -64,6 +64,17 @@ check "JSON: invalid UTF-8 becomes U+FFFD" test "$(jq -r '.processes[0].comm' <<
 run "$OOMLENS" list -r -n -o COMM -p "${pids[0]}"
 check "raw output shows the ESC as \\x1b" test "$out" = '\x1b[2J\x1b[31mred'
 
+# the lookalike: never shown as a plain "sshd" (tables defuse it to U+FFFD,
+# explain and raw escape its bytes); JSON keeps the real name
+for variant in "list -n -o COMM" "list -r -n -o COMM" "explain"; do
+	# shellcheck disable=SC2086
+	if [ "$variant" = explain ]; then run "$OOMLENS" explain "${pids[4]}"; else run "$OOMLENS" $variant -p "${pids[4]}"; fi
+	check "$variant: the Cyrillic-dze 'sshd' is marked, not passed off as sshd" eval \
+		'[ "$rc" -eq 0 ] && ! grep -q $'"'"'\xd1\x95'"'"' <<<"$out" && { grep -qF -e "\xd1\x95shd" -e "\xef\xbf\xbdshd" <<<"$out" || grep -q $'"'"'\xef\xbf\xbdshd'"'"' <<<"$out"; }'
+done
+run "$OOMLENS" list -J -o COMM -p "${pids[4]}"
+check "JSON keeps the lookalike as it is" test "$(jq -r '.processes[0].comm' <<<"$out")" = $'\xd1\x95shd'
+
 "$OOMLENS" snapshot -o "$TMP/a.json"
 check "snapshot: valid JSON with the hostile processes" eval 'jq -e "[.processes[] | select(.pid == ${pids[1]})] | length == 1" "$TMP/a.json" >/dev/null'
 jq --argjson p "${pids[0]}" '(.processes[] | select(.pid == $p)) |= (.oom_score_adj = 900)' "$TMP/a.json" > "$TMP/b.json"

@@ -104,7 +104,8 @@ static void escape_c1_and_bidi(void **state)
 	/* neighbours that are not controls stay */
 	expect_escape("\xe2\x80\xaf", "\xe2\x80\xaf");		/* U+202F */
 	expect_escape("\xe2\x81\xa5", "\xe2\x81\xa5");		/* U+2065 */
-	expect_escape("\xe2\x81\xaa", "\xe2\x81\xaa");		/* U+206A */
+	/* U+206A, a deprecated format character, prints nothing: escaped as invisible */
+	expect_escape("\xe2\x81\xaa", "\\xe2\\x81\\xaa");
 	expect_escape("\xd8\x9b", "\xd8\x9b");			/* U+061B */
 }
 
@@ -116,6 +117,34 @@ static void escape_valid_utf8_kept(void **state)
 	expect_escape("\xf0\x9f\x98\x80", "\xf0\x9f\x98\x80");	/* 4 bytes, U+1F600 */
 	/* mixed: a good name with one bad byte keeps the good part */
 	expect_escape("caf\xc3\xa9\xff\xe6\x97\xa5", "caf\xc3\xa9\\xff\xe6\x97\xa5");
+}
+
+static void expect_defuse(const char *in, const char *want);
+
+/* Lookalikes and invisible characters: what a spoofed "sshd" hides behind. */
+static void escape_lookalikes(void **state)
+{
+	/* Cyrillic dze among ASCII letters: a mixed-script spoof */
+	expect_escape("\xd1\x95shd", "\\xd1\\x95shd");
+	/* Greek omicron in "kworker" */
+	expect_escape("kw\xce\xbfrker", "kw\\xce\\xbfrker");
+	/* a name wholly in Cyrillic or Greek is a name, not a spoof */
+	expect_escape("\xd0\xbf\xd1\x80\xd0\xbe\xd1\x86 1", "\xd0\xbf\xd1\x80\xd0\xbe\xd1\x86 1");
+	expect_escape("\xce\xb1\xce\xb2", "\xce\xb1\xce\xb2");
+	/* fullwidth S and mathematical bold a: always */
+	expect_escape("\xef\xbc\xb3shd", "\\xef\\xbc\\xb3shd");
+	expect_escape("\xf0\x9d\x90\x9a", "\\xf0\\x9d\\x90\\x9a");
+	/* invisible: zero-width space, zero-width joiner, BOM, soft hyphen */
+	expect_escape("ss\xe2\x80\x8bhd", "ss\\xe2\\x80\\x8bhd");
+	expect_escape("a\xe2\x80\x8d" "b", "a\\xe2\\x80\\x8d" "b");
+	expect_escape("\xef\xbb\xbfsshd", "\\xef\\xbb\\xbfsshd");
+	expect_escape("ss\xc2\xadhd", "ss\\xc2\\xadhd");
+	/* Latin with accents is Latin: kept */
+	expect_escape("caf\xc3\xa9 na\xc3\xafve", "caf\xc3\xa9 na\xc3\xafve");
+	/* in tables the same characters become U+FFFD */
+	expect_defuse("\xd1\x95shd", "\xef\xbf\xbdshd");
+	expect_defuse("ss\xe2\x80\x8bhd", "ss\xef\xbf\xbdhd");
+	expect_defuse("\xd0\xbf\xd1\x80\xd0\xbe", "\xd0\xbf\xd1\x80\xd0\xbe");
 }
 
 static void escape_mem(void **state)
@@ -410,6 +439,7 @@ int main(void)
 		cmocka_unit_test(escape_invalid_utf8),
 		cmocka_unit_test(escape_c1_and_bidi),
 		cmocka_unit_test(escape_valid_utf8_kept),
+		cmocka_unit_test(escape_lookalikes),
 		cmocka_unit_test(escape_mem),
 		cmocka_unit_test(defuse_bidi),
 		cmocka_unit_test(utf8_sanitize),
