@@ -133,6 +133,14 @@ int ol_ctx_root(struct ol_ctx *ctx)
 		return rc;
 	}
 	ctx->root_open = 1;
+	/* whoever reads processes should know when some are out of sight */
+	if (geteuid() != 0 && (!ctx->cmdname || strcmp(ctx->cmdname, "log") != 0)) {
+		int h = ol_root_hidepid(&ctx->root);
+
+		if (h)
+			ol_note("/proc is mounted with hidepid=%d: other users' processes may be hidden; "
+				"counts and ranks cover only those you can see", h);
+	}
 	return 0;
 }
 

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include "oomlens/root.h"
 
@@ -170,4 +173,45 @@ void ol_fds_close(int *fds, size_t n)
 		for (; i <= j; i++)
 			close(fds[i]);
 	}
+}
+
+int ol_root_hidepid(const struct ol_root *root)
+{
+	struct ol_buf b = { 0 };
+	struct stat st;
+	char dev[32];
+	int level = 0;
+	char *line, *save = NULL;
+
+	/*
+	 * The mount of the /proc we read, found in its own mountinfo by device
+	 * number: "36 25 0:5 / /proc rw,nosuid - proc proc rw,hidepid=2".
+	 * A copied tree has no mountinfo: 0.
+	 */
+	if (root->procfd < 0 || fstat(root->procfd, &st) < 0 ||
+	    ol_read_at(root->procfd, "self/mountinfo", &b) < 0) {
+		ol_buf_free(&b);
+		return 0;
+	}
+	snprintf(dev, sizeof(dev), "%u:%u", major(st.st_dev), minor(st.st_dev));
+	for (line = strtok_r(b.data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char id[32], *dash = strstr(line, " - proc "), *h;
+
+		if (!dash || sscanf(line, "%*s %*s %31s", id) != 1 || strcmp(id, dev) != 0)
+			continue;
+		if ((h = strstr(dash, "hidepid="))) {
+			h += 8;
+			if (*h >= '1' && *h <= '4')
+				level = *h - '0';
+			else if (strncmp(h, "noaccess", 8) == 0)
+				level = 1;
+			else if (strncmp(h, "invisible", 9) == 0)
+				level = 2;
+			else if (strncmp(h, "ptraceable", 10) == 0)
+				level = 4;
+		}
+		break;
+	}
+	ol_buf_free(&b);
+	return level;
 }

@@ -55,4 +55,11 @@ int ol_read_at_keep(int dirfd, const char *name, struct ol_buf *b, int *keep);
  */
 void ol_fds_close(int *fds, size_t n);
 
+/*
+ * The hidepid= mount option of the proc we read: 0 none (or a copied tree),
+ * 1 (noaccess), 2 (invisible) or 4 (ptraceable): other users' processes
+ * may be out of sight.
+ */
+int ol_root_hidepid(const struct ol_root *root);
+
 #endif

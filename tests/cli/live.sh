@@ -54,8 +54,11 @@ if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null && command -v runuser >/d
 	run hp list -J -k -o +CMDLINE,CGROUP
 	check "hidepid=2 as nobody: list exits 0 and shows only nobody's own processes" eval \
 		'[ "$rc" -eq 0 ] && jq -e "(.processes | length) >= 1 and all(.processes[]; .comm == \"oomlens\")" <<<"$out" >/dev/null'
+	check "hidepid=2 as nobody: a note says other users' processes may be hidden" eval \
+		'[[ "$err" == *"hidepid=2"*"may be hidden"* ]]'
 	run hp explain --all -J
-	check "hidepid=2 as nobody: explain --all exits 0, valid JSON" eval '[ "$rc" -eq 0 ] && jq -e .processes <<<"$out" >/dev/null'
+	check "hidepid=2 as nobody: explain --all exits 0, valid JSON, the note" eval \
+		'[ "$rc" -eq 0 ] && jq -e .processes <<<"$out" >/dev/null && [[ "$err" == *"hidepid=2"* ]]'
 	run hp snapshot
 	check "hidepid=2 as nobody: snapshot exits 0" eval '[ "$rc" -eq 0 ] && jq -e .processes <<<"$out" >/dev/null'
 	run hp audit --no-log -J
