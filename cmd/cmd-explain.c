@@ -271,11 +271,10 @@ static void text_arith(const struct explain *e, const struct ol_badness *b,
 			printf("%sroot bonus = oom_score_adj - 30 = %ld (CAP_SYS_ADMIN)\n", indent, b->adj_eff);
 		printf("%sadj        = oom_score_adj %ld x (totalpages / 1000 = %ld) = %ld pages\n",
 		       indent, b->adj_eff, b->adj_unit, b->adj_pages);
-		printf("%sbadness    = %ld%s%s + %ld = %ld pages", indent, b->usage,
-		       b->root_bonus && e->era == OL_ERA_D ? " - " : "",
-		       "", b->adj_pages, b->raw);
+		printf("%sbadness    = %ld", indent, b->usage);
 		if (b->root_bonus && e->era == OL_ERA_D)
-			printf(" (after the %ld-page bonus)", b->root_bonus);
+			printf(" - %ld (root bonus)", b->root_bonus);
+		printf(" + %ld = %ld pages", b->adj_pages, b->raw);
 		if (b->clamped_low)
 			printf(" -> 1 (never 0 for a killable task)");
 		printf(" (%.1f%% of %lu)\n", (double)b->points * 100.0 / (double)(totalpages ? totalpages : 1),

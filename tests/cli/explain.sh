@@ -71,6 +71,15 @@ check "--kernel 4.19 uses the 4.17-5.8 era and does not compare with 6.18's oom_
 run E -J 5658 --kernel 3.10.0-1160.el7.x86_64
 check "--kernel 3.10: CAP_SYS_ADMIN takes 30 off oom_score_adj (root process)" test \
 	"$(jq -c '.processes[0].terms | [.oom_score_adj, .effective_adj]' <<<"$out")" = '[300,270]'
+st=$ROOT/proc/5658/status
+usage=$(( $(kb RssAnon) / 4 + $(kb RssFile) / 4 + $(kb RssShmem) / 4 + $(kb VmSwap) / 4 + $(kb VmPTE) / 4 ))
+bonus=$(( usage * 3 / 100 ))
+adjp=$(( $(cat "$ROOT/proc/5658/oom_score_adj") * (totalpages / 1000) ))
+run E 5658 --kernel 3.14
+check "--kernel 3.14: the badness line shows the root bonus (usage - 3% + adj pages)" \
+	grep -qF "badness    = $usage - $bonus (root bonus) + $adjp = $((usage - bonus + adjp)) pages" <<<"$out"
+run E -J 5658 --kernel 3.14
+check "--kernel 3.14 -J: root_bonus is 3% of the usage" test "$(jq '.processes[0].terms.root_bonus' <<<"$out")" = "$bonus"
 run E 5658 --kernel 2.6.32
 check "--kernel 2.6.32 explains the old heuristic as history" eval '[ "$rc" -eq 0 ] && grep -q "HISTORY" <<<"$out"'
 run E --history
