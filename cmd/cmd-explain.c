@@ -622,6 +622,7 @@ static int explain_one(struct explain *e, struct ent *en)
 	struct ol_proc wp;
 	struct memcg_view mv;
 	struct ol_memcg m;
+	enum ol_unkillable what_why = OL_KILLABLE;
 	int have_base = 0, have_what = e->have_adj || e->have_rss;
 	long what_rank = 0;
 	char nb[128];
@@ -650,6 +651,8 @@ static int explain_one(struct explain *e, struct ent *en)
 			what_rank = rank_against(e, en, &wp, &wb);
 		else
 			have_what = 0;
+		/* init, a kernel thread or a zombie stays unkillable whatever the adj */
+		what_why = ol_proc_killable(&wp);
 	}
 	memcg_view(e, en, &mv);
 	m = mv.m;
@@ -706,6 +709,9 @@ static int explain_one(struct explain *e, struct ent *en)
 
 			json_object_object_add(w, "oom_score_adj", jint(wp.oom_score_adj));
 			json_object_object_add(w, "rss_bytes", jint((long long)wp.rss));
+			json_object_object_add(w, "killable", json_object_new_boolean(wb.killable));
+			json_object_object_add(w, "unkillable_reason", wb.killable ? NULL :
+					       json_object_new_string(ol_unkillable_str(what_why)));
 			json_object_object_add(w, "badness", wb.killable ? jint(wb.points) : NULL);
 			json_object_object_add(w, "oom_score", jint((long long)score_of(e, &wb)));
 			json_object_object_add(w, "rank", wb.killable ? jint(what_rank) : NULL);
@@ -787,7 +793,7 @@ static int explain_one(struct explain *e, struct ent *en)
 		}
 		printf(":\n");
 		if (!wb.killable) {
-			printf("    never killed: oom_score_adj -1000 disables OOM killing\n");
+			printf("    never killed: %s\n", ol_unkillable_str(what_why));
 		} else {
 			text_arith(e, &wb, e->si.totalpages, "    ");
 			printf("    oom_score %lu, rank %ld of %zu\n", score_of(e, &wb), what_rank,

@@ -56,6 +56,18 @@ run E -J 5659 --adj 1000
 check "--adj 1000 makes it first in line" test "$(jq '.processes[0].what_if.rank' <<<"$out")" = 1
 run E -J 5658 --adj -1000
 check "--adj -1000: never killed (badness null, score 0)" test "$(jq -c '.processes[0].what_if | [.badness, .oom_score]' <<<"$out")" = '[null,0]'
+run E --adj 500 1 2 5910
+check "--adj on init, a kernel thread and a zombie: the real reason, not adj -1000" eval \
+	'[ "$(grep -A1 "what if" <<<"$out" | grep "never killed:" | sed "s/^ *//")" = "$(printf "%s\n" \
+		"never killed: init is never killed" "never killed: kernel thread" \
+		"never killed: no memory of its own (zombie or exiting)")" ]'
+run E -J --adj 500 1 2 5910
+check "--adj -J on init, a kernel thread and a zombie: what_if.unkillable_reason" test \
+	"$(jq -c '[.processes[].what_if | [.killable, .unkillable_reason]]' <<<"$out")" = \
+	'[[false,"init is never killed"],[false,"kernel thread"],[false,"no memory of its own (zombie or exiting)"]]'
+run E -J 5658 --adj -1000
+check "--adj -1000 -J: what_if.unkillable_reason names the adj" test \
+	"$(jq -r '.processes[0].what_if.unkillable_reason' <<<"$out")" = "oom_score_adj is -1000 (OOM killing disabled)"
 run E -J 5659 --rss 1G --adj 0
 want=$(( 1024 * 1024 * 1024 / 4096 + $(awk '$1 == "VmSwap:" {s += $2 / 4} $1 == "VmPTE:" {s += int($2 / 4)} END {print s}' "$ROOT/proc/5659/status") ))
 check "--rss 1G: badness is 262144 pages + swap + page tables ($want)" test "$(jq '.processes[0].what_if.badness' <<<"$out")" = "$want"
