@@ -11,11 +11,16 @@
 #include "oomlens.h"
 #include "oomlens/jsonutil.h"
 
+/* Why the kernel's oom_score differs from ours (see classify()) */
+enum cause { MATCH, REREAD, PERCPU, NUMA_READER, NOT_COMPARED, UNEXPLAINED, NO_SCORE };
+
 /* One process with its badness, as ranked. */
 struct ent {
 	struct ol_proc *p;
 	struct ol_badness b;
 	int have;		/* badness known */
+	int target;		/* to be explained: compared before ranking */
+	enum cause cause;
 	long rank;		/* 1-based among killable, 0 if not ranked */
 };
 
@@ -89,9 +94,9 @@ static int badness_with(const struct explain *e, const struct ol_proc *p,
 	return ol_proc_badness(p, &si, e->era, b);
 }
 
-static int rank_all(struct explain *e)
+static int badness_all(struct explain *e)
 {
-	size_t i, k = 0;
+	size_t i;
 
 	e->ents = calloc(e->pl.n ? e->pl.n : 1, sizeof(*e->ents));
 	e->order = calloc(e->pl.n ? e->pl.n : 1, sizeof(*e->order));
@@ -104,12 +109,23 @@ static int rank_all(struct explain *e)
 		en->have = ol_proc_badness(en->p, &e->si, e->era, &en->b) == 0;
 		e->order[i] = en;
 	}
+	return 0;
+}
+
+/*
+ * Rank once, after every process to be explained was compared with the
+ * kernel (a re-read may have replaced it): the order is then fixed while
+ * the processes are printed.
+ */
+static void rank_all(struct explain *e)
+{
+	size_t i, k = 0;
+
 	qsort(e->order, e->pl.n, sizeof(*e->order), ent_cmp);
 	for (i = 0; i < e->pl.n; i++)
 		if (e->order[i]->have && e->order[i]->b.killable)
 			e->order[i]->rank = (long)++k;
 	e->nkillable = k;
-	return 0;
 }
 
 /* How many killable processes other than @self would rank ahead of @p/@b. */
@@ -141,8 +157,6 @@ static const char *kb_unit(const struct explain *e)
 }
 
 /* ---- mismatch: why the kernel's number differs from ours ---- */
-
-enum cause { MATCH, REREAD, PERCPU, NUMA_READER, NOT_COMPARED, UNEXPLAINED, NO_SCORE };
 
 static const char *cause_str(enum cause c)
 {
@@ -617,7 +631,7 @@ static int explain_one(struct explain *e, struct ent *en)
 {
 	struct ol_proc *p = en->p;
 	enum ol_unkillable why = ol_proc_killable(p);
-	enum cause cause = classify(e, en);
+	enum cause cause = en->cause;
 	struct ol_badness base = { 0 }, wb = { 0 };
 	struct ol_proc wp;
 	struct memcg_view mv;
@@ -627,12 +641,6 @@ static int explain_one(struct explain *e, struct ent *en)
 	long what_rank = 0;
 	char nb[128];
 
-	/* cause may have re-read the process: rank it again if so */
-	if (cause == REREAD) {
-		qsort(e->order, e->pl.n, sizeof(*e->order), ent_cmp);
-		for (size_t i = 0, k = 0; i < e->pl.n; i++)
-			e->order[i]->rank = e->order[i]->have && e->order[i]->b.killable ? (long)++k : 0;
-	}
 	if (en->have && en->b.killable) {
 		struct ol_proc bp = *p;
 
@@ -942,10 +950,27 @@ int cmd_explain(int argc, char **argv, struct ol_ctx *ctx)
 		ol_warnx_errno(c, "cannot scan %s/proc", ctx->sysroot ? ctx->sysroot : "");
 		goto out;
 	}
-	if (rank_all(&e) < 0) {
+	if (badness_all(&e) < 0) {
 		ol_warn("out of memory");
 		goto out;
 	}
+	for (i = 0; i < npids; i++) {
+		size_t k;
+
+		for (k = 0; k < e.pl.n && e.ents[k].p->pid != pids[i]; k++)
+			;
+		if (k == e.pl.n) {
+			ol_warn("no such process: %d", (int)pids[i]);
+			missing = 1;
+			pids[i] = 0;
+			continue;
+		}
+		e.ents[k].target = 1;
+	}
+	for (i = 0; i < e.pl.n; i++)
+		if (all || e.ents[i].target)
+			e.ents[i].cause = classify(&e, &e.ents[i]);
+	rank_all(&e);
 	if (history && !e.json)
 		text_history();
 	if (e.json)
@@ -967,14 +992,10 @@ int cmd_explain(int argc, char **argv, struct ol_ctx *ctx)
 		for (i = 0; i < npids; i++) {
 			size_t k;
 
-			for (k = 0; k < e.pl.n && e.ents[k].p->pid != pids[i]; k++)
+			for (k = 0; pids[i] && k < e.pl.n && e.ents[k].p->pid != pids[i]; k++)
 				;
-			if (k == e.pl.n) {
-				ol_warn("no such process: %d", (int)pids[i]);
-				missing = 1;
-				continue;
-			}
-			explain_one(&e, &e.ents[k]);
+			if (pids[i] && k < e.pl.n)
+				explain_one(&e, &e.ents[k]);
 		}
 	}
 	if (e.json) {

@@ -39,6 +39,38 @@ check "unkillable: init and the zombie, with the reason in words" test \
 	"$(jq -c '[.processes[] | select(.killable == false) | .unkillable_reason] | sort' <<<"$out")" = \
 	'["init is never killed","kernel thread","no memory of its own (zombie or exiting)"]'
 
+# --- a process that changes between reads: ranked once, listed once
+# In a copy, 5659's oom_score_adj is a FIFO that reads 1000 first (badness
+# far above everyone's, and oom_score 668 then disagrees) and 0 on the
+# re-read, which matches oom_score: the re-read replaces the first read.
+CH=$TMP/changing
+cp -a "$ROOT" "$CH"
+rm "$CH/proc/5659/oom_score_adj"
+mkfifo "$CH/proc/5659/oom_score_adj"
+# Opened read-write, the FIFO never blocks and keeps what is written in it:
+# 1000 waits for the scan; once the scan has taken it, 0 waits for the re-read.
+(
+	exec 3<>"$CH/proc/5659/oom_score_adj"
+	printf '1000\n' >&3
+	for _ in $(seq 2000); do read -r -t 0 -u 3 || break; sleep 0.01; done
+	printf '0\n' >&3
+	exec sleep 30
+) &
+feeder=$!
+run timeout 20 "$OOMLENS" --sysroot "$CH" explain -J --all
+kill "$feeder" 2>/dev/null
+wait "$feeder" 2>/dev/null
+check "a process changed between reads: explain --all lists every process exactly once" eval \
+	'[ "$rc" -eq 0 ] && [ "$(jq -c "[.processes[].pid] | sort" <<<"$out")" = \
+	   "$(ls -d "$ROOT"/proc/[0-9]* | sed "s|.*/||" | sort -n | jq -sc .)" ]'
+check "... with the re-read values (agreement changed_between_reads, adj 0)" test \
+	"$(jq -c '.processes[] | select(.pid == 5659) | [.agreement, .oom_score_adj, .computed_oom_score]' <<<"$out")" = \
+	'["changed_between_reads",0,668]'
+check "... and ranks 1..n, each once, in badness order" eval \
+	'[ "$(jq -c "[.processes[] | select(.rank != null) | .rank] | sort" <<<"$out")" = \
+	   "$(jq -c "[range(1; .system.killable_processes + 1)]" <<<"$out")" ] &&
+	 [ "$(jq -c "[.processes[] | select(.rank != null)] | sort_by(.rank) | map(.badness) | . == (sort | reverse)" <<<"$out")" = true ]'
+
 # --- text: readable, with the formula filled in
 run E 5658
 check "text: the /proc formula with the numbers" eval 'grep -q "oom_score  = (1000 + badness x 1000 / totalpages) x 2 / 3" <<<"$out" && grep -q "kernel says $(cat "$ROOT/proc/5658/oom_score"): match" <<<"$out"'
