@@ -316,19 +316,66 @@ static void text_score(const struct explain *e, const struct ol_badness *b)
 	}
 }
 
+/* The pre-2.6.36 badness(), for the text and for -J alike */
+static const struct {
+	const char *term, *rule;
+} history_steps[] = {
+	{ "total_vm",     "points  = total_vm of the process (its whole virtual size, not rss)" },
+	{ "children",     "        + half the total_vm of each child with its own mm" },
+	{ "cpu_time",     "points /= sqrt(cpu time in seconds / 8)" },
+	{ "run_time",     "points /= sqrt(sqrt(run time in seconds / 1024))" },
+	{ "nice",         "points *= 2 if nice > 0" },
+	{ "capabilities", "points /= 4 with CAP_SYS_ADMIN or CAP_SYS_RESOURCE, and /= 4 again with CAP_SYS_RAWIO" },
+	{ "oom_adj",      "then shifted left by oom_adj (1..15) or right by -oom_adj (-16..-1); -17 never" },
+};
+static const char history_effect[] =
+	"It favoured killing large, young, niced processes and spared long-running ones.";
+static const char history_successor[] =
+	"2.6.36 replaced it with the share of RAM + swap a process holds (rss, swap and\n"
+	"page tables) plus oom_score_adj, which is what every kernel since computes.";
+
 static void text_history(void)
 {
-	fputs("  HISTORY, not this kernel: before 2.6.36 the OOM killer's badness() was\n"
-	      "    points  = total_vm of the process (its whole virtual size, not rss)\n"
-	      "            + half the total_vm of each child with its own mm\n"
-	      "    points /= sqrt(cpu time in seconds / 8)\n"
-	      "    points /= sqrt(sqrt(run time in seconds / 1024))\n"
-	      "    points *= 2 if nice > 0\n"
-	      "    points /= 4 with CAP_SYS_ADMIN or CAP_SYS_RESOURCE, and /= 4 again with CAP_SYS_RAWIO\n"
-	      "    then shifted left by oom_adj (1..15) or right by -oom_adj (-16..-1); -17 never\n"
-	      "  It favoured killing large, young, niced processes and spared long-running ones.\n"
-	      "  2.6.36 replaced it with the share of RAM + swap a process holds (rss, swap and\n"
-	      "  page tables) plus oom_score_adj, which is what every kernel since computes.\n", stdout);
+	const char *p, *nl;
+	size_t i;
+
+	fputs("  HISTORY, not this kernel: before 2.6.36 the OOM killer's badness() was\n", stdout);
+	for (i = 0; i < sizeof(history_steps) / sizeof(history_steps[0]); i++)
+		printf("    %s\n", history_steps[i].rule);
+	printf("  %s\n", history_effect);
+	for (p = history_successor; p; p = nl ? nl + 1 : NULL) {
+		nl = strchr(p, '\n');
+		printf("  %.*s\n", nl ? (int)(nl - p) : (int)strlen(p), p);
+	}
+}
+
+static json_object *json_history(void)
+{
+	json_object *h = json_object_new_object(), *steps = json_object_new_array();
+	char *succ = strdup(history_successor), *nl;
+	size_t i;
+
+	json_object_object_add(h, "kernels", json_object_new_string(ol_era_range(OL_ERA_A)));
+	json_object_object_add(h, "historical", json_object_new_boolean(1));
+	for (i = 0; i < sizeof(history_steps) / sizeof(history_steps[0]); i++) {
+		json_object *st = json_object_new_object();
+		const char *r = history_steps[i].rule;
+
+		while (*r == ' ')
+			r++;
+		json_object_object_add(st, "term", json_object_new_string(history_steps[i].term));
+		json_object_object_add(st, "rule", json_object_new_string(r));
+		json_object_array_add(steps, st);
+	}
+	json_object_object_add(h, "steps", steps);
+	json_object_object_add(h, "effect", json_object_new_string(history_effect));
+	/* one sentence: the line break is the text's */
+	if (succ)
+		for (nl = strchr(succ, '\n'); nl; nl = strchr(nl, '\n'))
+			*nl = ' ';
+	json_object_object_add(h, "replaced_by", succ ? json_object_new_string(succ) : NULL);
+	free(succ);
+	return h;
 }
 
 static void text_rank(const struct explain *e, const struct ent *en)
@@ -903,8 +950,16 @@ int cmd_explain(int argc, char **argv, struct ol_ctx *ctx)
 		pids[npids++] = v;
 	}
 	if (history && !npids && !all) {
-		if (!e.json)
+		if (e.json) {
+			json_object *root = json_object_new_object();
+
+			json_object_object_add(root, "history", json_history());
+			puts(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
+							    JSON_C_TO_STRING_NOSLASHESCAPE));
+			json_object_put(root);
+		} else {
 			text_history();
+		}
 		rc = OL_EXIT_OK;
 		goto out;
 	}
@@ -1008,6 +1063,8 @@ int cmd_explain(int argc, char **argv, struct ol_ctx *ctx)
 		json_object_object_add(sys, "swap_total_kb", jint((long long)e.si.swap_total_kb));
 		json_object_object_add(sys, "totalpages", jint((long long)e.si.totalpages));
 		json_object_object_add(sys, "killable_processes", jint((long long)e.nkillable));
+		if (history)
+			json_object_object_add(root, "history", json_history());
 		json_object_object_add(root, "system", sys);
 		json_object_object_add(root, "processes", e.jarr);
 		e.jarr = NULL;

@@ -128,6 +128,14 @@ run E 5658 --kernel 2.6.32
 check "--kernel 2.6.32 explains the old heuristic as history" eval '[ "$rc" -eq 0 ] && grep -q "HISTORY" <<<"$out"'
 run E --history
 check "--history alone explains the pre-2.6.36 heuristic" eval '[ "$rc" -eq 0 ] && grep -q "total_vm" <<<"$out"'
+run E --history -J
+# (jq 1.6 -e exits 0 on empty input: compare its answer instead)
+check "--history -J: valid JSON, the historical heuristic's steps" eval \
+	'[ "$rc" -eq 0 ] && [ "$(jq ".history.historical == true and .history.kernels == \"before 2.6.36\" and
+		(.history.steps | map(.term)) == [\"total_vm\", \"children\", \"cpu_time\", \"run_time\", \"nice\", \"capabilities\", \"oom_adj\"]" <<<"$out")" = true ]'
+run E --history -J 5658
+check "--history -J with a pid: the history beside the process" eval \
+	'[ "$rc" -eq 0 ] && [ "$(jq "(.history.steps | length) == 7 and .processes[0].pid == 5658" <<<"$out")" = true ]'
 run E 5658 --kernel banana
 check "--kernel garbage: exit 2" test "$rc" -eq 2
 
