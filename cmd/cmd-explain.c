@@ -859,6 +859,30 @@ static int explain_one(struct explain *e, struct ent *en)
 	return 0;
 }
 
+/*
+ * --rss in pages must leave room for the rest of the badness (swap, page
+ * tables and adj, each at most totalpages) times the 1000 of the oom_score
+ * scale, in a long.  Sizes beyond RAM + swap are computable, but no
+ * process can hold them: say so.
+ */
+static int check_rss(const struct ol_ctx *ctx, const struct explain *e, const char *arg)
+{
+	unsigned long long pages = e->what_rss / (unsigned long long)e->si.page_size;
+	unsigned long long room = (unsigned long long)(LONG_MAX / 1000);
+	unsigned long long ram_swap = (e->si.mem_total_kb + e->si.swap_total_kb) * 1024;
+	char a[32], b[32];
+
+	if (3ULL * e->si.totalpages >= room || pages > room - 3ULL * e->si.totalpages)
+		return ol_usage_error(ctx, "size too large: '%s' (the badness arithmetic would overflow)", arg);
+	if (e->what_rss > ram_swap) {
+		ol_size_human(e->what_rss, a, sizeof(a));
+		ol_size_human(ram_swap, b, sizeof(b));
+		ol_note("--rss %s is more than RAM + swap (%s): no process can hold it, "
+			"so no kernel would show these numbers", a, b);
+	}
+	return OL_EXIT_OK;
+}
+
 static int count_cpus(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_CONF);
@@ -882,7 +906,7 @@ int cmd_explain(int argc, char **argv, struct ol_ctx *ctx)
 	};
 	struct explain e = { .ctx = ctx };
 	struct ol_scan_opts so = { 0 };
-	const char *kernel = NULL;
+	const char *kernel = NULL, *rss_arg = NULL;
 	int c, all = 0, history = 0, rc = OL_EXIT_FAIL, missing = 0;
 	pid_t *pids = NULL;
 	size_t npids = 0, i;
@@ -908,6 +932,13 @@ int cmd_explain(int argc, char **argv, struct ol_ctx *ctx)
 				rc = ol_usage_error(ctx, "invalid size: '%s'", optarg);
 				goto out;
 			}
+			/* bytes are reported as a signed 64-bit number (-J rss_bytes) */
+			if (e.what_rss > (unsigned long long)LLONG_MAX) {
+				rc = ol_usage_error(ctx, "size too large: '%s' (at most %lld bytes)",
+						    optarg, LLONG_MAX);
+				goto out;
+			}
+			rss_arg = optarg;
 			e.have_rss = 1;
 			break;
 		case OPT_KERNEL:
@@ -995,6 +1026,9 @@ int cmd_explain(int argc, char **argv, struct ol_ctx *ctx)
 		rc = e.json ? OL_EXIT_FAIL : OL_EXIT_OK;
 		goto out;
 	}
+	if (e.have_rss && (rc = check_rss(ctx, &e, rss_arg)) != OL_EXIT_OK)
+		goto out;
+	rc = OL_EXIT_FAIL;
 	e.ncpus = ol_root_is_live(&ctx->root) ? count_cpus() : 0;
 
 	/* everything: ranking needs every process */

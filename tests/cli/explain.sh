@@ -107,6 +107,17 @@ run E 5658 --adj 1001
 check "--adj out of range: exit 2" test "$rc" -eq 2
 run E 5658 --rss lots
 check "--rss malformed: exit 2" test "$rc" -eq 2
+run E -J 5659 --rss 9223372036854775808
+check "--rss beyond a signed 64-bit byte count: usage error, exit 2" eval \
+	'[ "$rc" -eq 2 ] && [ -z "$out" ] && [[ "$err" == *"size too large"* ]]'
+run E -J 5659 --rss 16383P
+check "--rss 16383P (more than 2^63 bytes): exit 2" test "$rc" -eq 2
+run E -J 5659 --rss 9223372036854775807
+check "--rss 2^63 - 1: computed, with a note that it is more than RAM + swap" eval \
+	'[ "$rc" -eq 0 ] && grep -q "\"rss_bytes\":9223372036854775807," <<<"$out" &&
+	 [[ "$err" == *"more than RAM + swap"* ]]'
+run E -J 5659 --rss 1G
+check "--rss 1G on a machine with more: no note" eval '[ "$rc" -eq 0 ] && [ -z "$err" ]'
 
 # --- eras
 run E -J 5658 --kernel 4.19
