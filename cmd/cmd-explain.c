@@ -76,12 +76,15 @@ static unsigned long score_of(const struct explain *e, const struct ol_badness *
 	return ol_oom_score(e->era, b->points, b->killable, e->si.totalpages);
 }
 
+/* The tie rule of the kernel explained (--kernel or the running one), for qsort */
+static int ties_last = 1;
+
 static int ent_cmp(const void *x, const void *y)
 {
 	const struct ent *a = *(const struct ent *const *)x;
 	const struct ent *b = *(const struct ent *const *)y;
 
-	return ol_rank_cmp(a->p, &a->b, a->have, b->p, &b->b, b->have);
+	return ol_rank_cmp_ties(a->p, &a->b, a->have, b->p, &b->b, b->have, ties_last);
 }
 
 /* Badness of @p with @totalpages in place of the system's (memcg OOMs). */
@@ -142,7 +145,7 @@ static long rank_against(const struct explain *e, const struct ent *self,
 
 		if (o == self || !o->have || !o->b.killable)
 			continue;
-		if (ol_rank_cmp(o->p, &o->b, 1, p, b, 1) < 0)
+		if (ol_rank_cmp_ties(o->p, &o->b, 1, p, b, 1, ties_last) < 0)
 			ahead++;
 	}
 	return ahead + 1;
@@ -484,7 +487,7 @@ static int member_cmp(const void *x, const void *y)
 {
 	const struct dom_member *a = x, *b = y;
 
-	return ol_rank_cmp(a->p, &a->b, 1, b->p, &b->b, 1);
+	return ol_rank_cmp_ties(a->p, &a->b, 1, b->p, &b->b, 1, ties_last);
 }
 
 static const struct ol_memcg *domain_of(struct explain *e, const struct ol_proc *p)
@@ -1013,6 +1016,7 @@ int cmd_explain(int argc, char **argv, struct ol_ctx *ctx)
 		ol_note("the sysroot does not show its page size; assuming 4096 bytes");
 	e.era = ol_era_from_release(kernel ? kernel : e.si.release);
 	e.era_is_running = e.era == ol_era_from_release(e.si.release) && e.era != OL_ERA_UNKNOWN;
+	ties_last = ol_ties_go_last(kernel ? kernel : e.si.release);
 	if (e.era == OL_ERA_UNKNOWN) {
 		ol_note("kernel release unknown; using the 5.9+ OOM heuristic (see --kernel)");
 		e.era = OL_ERA_F;

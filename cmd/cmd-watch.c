@@ -165,7 +165,7 @@ static void sample(struct ol_ctx *ctx, struct ol_sysinfo *si, enum ol_era era,
 				continue;
 			nkill++;
 			if (b->killable && &bs[i] != b &&
-			    ol_rank_cmp(&pl.procs[i], &bs[i], 1, p, b, 1) < 0)
+			    ol_rank_cmp_ties(&pl.procs[i], &bs[i], 1, p, b, 1, ol_ties_go_last(si->release)) < 0)
 				rank++;
 		}
 		if (b->killable)

@@ -515,11 +515,13 @@ int ol_proc_badness(const struct ol_proc *p, const struct ol_sysinfo *si,
 	return rc;
 }
 
-int ol_rank_cmp(const struct ol_proc *a, const struct ol_badness *ba, int ka,
-		const struct ol_proc *b, const struct ol_badness *bb, int kb)
+int ol_rank_cmp_ties(const struct ol_proc *a, const struct ol_badness *ba, int ka,
+		     const struct ol_proc *b, const struct ol_badness *bb, int kb,
+		     int ties_last)
 {
 	int ra = ka ? (ba->killable ? 0 : 2) : 1;
 	int rb = kb ? (bb->killable ? 0 : 2) : 1;
+	int younger;
 
 	if (ra != rb)
 		return ra < rb ? -1 : 1;
@@ -527,12 +529,22 @@ int ol_rank_cmp(const struct ol_proc *a, const struct ol_badness *ba, int ka,
 		if (ba->points != bb->points)
 			return ba->points > bb->points ? -1 : 1;
 		/*
-		 * Ties: from ~5.3 the kernel keeps the last task of its scan,
-		 * which runs in creation order: the younger process is first.
+		 * Ties: the scan runs in creation order; from ~5.3 the kernel
+		 * keeps the last task it found (the younger), before the first.
 		 */
 		if ((a->have & b->have & OL_HAVE_START) && a->starttime != b->starttime)
-			return a->starttime > b->starttime ? -1 : 1;
-		return a->pid > b->pid ? -1 : a->pid < b->pid;
+			younger = a->starttime > b->starttime ? -1 : 1;
+		else if (a->pid != b->pid)
+			younger = a->pid > b->pid ? -1 : 1;
+		else
+			return 0;
+		return ties_last ? younger : -younger;
 	}
 	return a->pid < b->pid ? -1 : a->pid > b->pid;
+}
+
+int ol_rank_cmp(const struct ol_proc *a, const struct ol_badness *ba, int ka,
+		const struct ol_proc *b, const struct ol_badness *bb, int kb)
+{
+	return ol_rank_cmp_ties(a, ba, ka, b, bb, kb, 1);
 }

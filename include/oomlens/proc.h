@@ -119,10 +119,15 @@ int ol_proc_badness(const struct ol_proc *p, const struct ol_sysinfo *si,
 
 /*
  * The kernel's order for a global OOM: killable processes by badness,
- * highest first, ties going to the process the kernel's scan finds last
- * (5.3+: the younger one); then those whose badness is unknown, then the
- * unkillable, by pid.  @ka/@kb: whether the badness is known.  qsort-style.
+ * highest first; then those whose badness is unknown, then the unkillable,
+ * by pid.  @ka/@kb: whether the badness is known.  qsort-style.
+ * Ties go to the process the kernel's scan (creation order) finds last, the
+ * younger, when @ties_last (ol_ties_go_last(), 5.3+), else to the older.
  */
+int ol_rank_cmp_ties(const struct ol_proc *a, const struct ol_badness *ba, int ka,
+		     const struct ol_proc *b, const struct ol_badness *bb, int kb,
+		     int ties_last);
+/* ol_rank_cmp_ties() with the 5.3+ rule: the younger wins a tie. */
 int ol_rank_cmp(const struct ol_proc *a, const struct ol_badness *ba, int ka,
 		const struct ol_proc *b, const struct ol_badness *bb, int kb);
 

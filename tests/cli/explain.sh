@@ -150,6 +150,22 @@ check "--history -J with a pid: the history beside the process" eval \
 run E 5658 --kernel banana
 check "--kernel garbage: exit 2" test "$rc" -eq 2
 
+# --- ties: before 5.3 the first found (the older) wins, from 5.3 the last (the younger)
+# In a copy, 5662 (started after 5660) holds exactly 5660's memory and adj.
+TIE=$TMP/tie
+cp -a "$ROOT" "$TIE"
+cp "$ROOT/proc/5660/oom_score_adj" "$TIE/proc/5662/oom_score_adj"
+{ grep -Ev '^(RssAnon|RssFile|RssShmem|VmPTE|VmSwap):' "$ROOT/proc/5662/status"
+  grep -E '^(RssAnon|RssFile|RssShmem|VmPTE|VmSwap):' "$ROOT/proc/5660/status"; } > "$TIE/proc/5662/status"
+order() { jq -c '[.processes[] | select(.pid == 5660 or .pid == 5662)] | sort_by(.rank) | map([.pid, .badness])' <<<"$out"; }
+for k in 6.18 5.3 5.2 4.19; do
+	run "$OOMLENS" --sysroot "$TIE" explain -J --all --kernel "$k"
+	b=$(jq '.processes[] | select(.pid == 5660) | .badness' <<<"$out")
+	case $k in 5.2|4.19) want="[[5660,$b],[5662,$b]]" who="the older";;
+		   *) want="[[5662,$b],[5660,$b]]" who="the younger";; esac
+	check "tie at badness $b under --kernel $k: $who ranks first" test "$(order)" = "$want"
+done
+
 # --- bad invocations
 run E
 check "no pid: exit 2" test "$rc" -eq 2

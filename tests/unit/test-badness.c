@@ -22,6 +22,7 @@
 #include <cmocka.h>
 
 #include "oomlens/badness.h"
+#include "oomlens/proc.h"
 
 #define TP	6171021UL	/* the reference machine's totalpages */
 
@@ -576,6 +577,54 @@ static void oom_adj_round_trips(void **state)
 	assert_int_equal(ol_score_adj_from_oom_adj(ol_oom_adj_from_score_adj(942)), 1000);
 }
 
+/*
+ * select_bad_process() / oom_evaluate_task(): up to ~5.2 a task with points
+ * equal to the chosen one's is skipped (the first found wins); from ~5.3
+ * "points < chosen_points" skips and an equal one replaces it (the last
+ * found wins).  The scan runs in creation order.
+ */
+static void ties_by_release(void **state)
+{
+	static const struct {
+		const char *release;
+		int last;
+	} r[] = {
+		{ "2.6.36", 0 }, { "3.10.0-1160.el7.x86_64", 0 }, { "4.19.0", 0 },
+		{ "5.2.21", 0 }, { "5.3", 1 }, { "5.3.0-rc1", 1 }, { "5.4.0-100-generic", 1 },
+		{ "5.8.18", 1 }, { "6.18.44-fc-v782", 1 }, { "10.0", 1 },
+		{ "", 1 }, { "garbage", 1 },
+	};
+	size_t i;
+
+	for (i = 0; i < N(r); i++)
+		if (ol_ties_go_last(r[i].release) != r[i].last)
+			fail_msg("'%s' -> %d, want %d", r[i].release, ol_ties_go_last(r[i].release), r[i].last);
+	assert_int_equal(ol_ties_go_last(NULL), 1);
+}
+
+static void rank_ties(void **state)
+{
+	struct ol_proc old = { .pid = 300, .have = OL_HAVE_START, .starttime = 100 };
+	struct ol_proc young = { .pid = 200, .have = OL_HAVE_START, .starttime = 500 };
+	struct ol_badness b = { .killable = 1, .points = 4242 }, more = { .killable = 1, .points = 4243 };
+
+	/* 5.3+: the younger (found last) first, whatever the pids say */
+	assert_true(ol_rank_cmp_ties(&young, &b, 1, &old, &b, 1, 1) < 0);
+	assert_true(ol_rank_cmp_ties(&old, &b, 1, &young, &b, 1, 1) > 0);
+	assert_true(ol_rank_cmp(&young, &b, 1, &old, &b, 1) < 0);
+	/* before: the older (found first) first */
+	assert_true(ol_rank_cmp_ties(&old, &b, 1, &young, &b, 1, 0) < 0);
+	assert_true(ol_rank_cmp_ties(&young, &b, 1, &old, &b, 1, 0) > 0);
+	/* no start times: the pid stands for the age */
+	old.have = young.have = 0;
+	assert_true(ol_rank_cmp_ties(&old, &b, 1, &young, &b, 1, 1) < 0);	/* pid 300 is "younger" */
+	assert_true(ol_rank_cmp_ties(&young, &b, 1, &old, &b, 1, 0) < 0);
+	assert_int_equal(ol_rank_cmp_ties(&old, &b, 1, &old, &b, 1, 0), 0);
+	/* no tie: the badness decides under either rule */
+	assert_true(ol_rank_cmp_ties(&old, &more, 1, &young, &b, 1, 1) < 0);
+	assert_true(ol_rank_cmp_ties(&old, &more, 1, &young, &b, 1, 0) < 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -592,6 +641,8 @@ int main(void)
 		cmocka_unit_test(oom_adj_write),
 		cmocka_unit_test(oom_adj_read),
 		cmocka_unit_test(oom_adj_round_trips),
+		cmocka_unit_test(ties_by_release),
+		cmocka_unit_test(rank_ties),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
