@@ -29,6 +29,7 @@ struct explain {
 	struct ol_sysinfo si;
 	enum ol_era era;
 	int era_is_running;	/* compare with the kernel's oom_score */
+	int count_pmd;		/* the release explained counts VmPMD (4.0+) */
 	int ncpus;		/* for the per-CPU counter slack, 0 unknown */
 	struct ol_proclist pl;
 	struct ent *ents, **order;
@@ -109,6 +110,8 @@ static int badness_all(struct explain *e)
 		struct ent *en = &e->ents[i];
 
 		en->p = &e->pl.procs[i];
+		if (!e->count_pmd)
+			en->p->have &= ~OL_HAVE_PMD;
 		en->have = ol_proc_badness(en->p, &e->si, e->era, &en->b) == 0;
 		e->order[i] = en;
 	}
@@ -197,6 +200,8 @@ static enum cause classify(struct explain *e, struct ent *en)
 	if (ol_scan_pid(&e->ctx->root, en->p->pid,
 			OL_READ_STATUS | OL_READ_CAPS | OL_READ_STAT | OL_READ_OOM_SCORE |
 			OL_READ_OOM_SCORE_ADJ | OL_READ_OOM_ADJ | OL_READ_CGROUP, &fresh) == 0) {
+		if (!e->count_pmd)
+			fresh.have &= ~OL_HAVE_PMD;
 		if ((fresh.have & OL_HAVE_SCORE) &&
 		    ol_proc_badness(&fresh, &e->si, e->era, &b) == 0 &&
 		    (long)score_of(e, &b) == fresh.oom_score) {
@@ -652,6 +657,7 @@ static json_object *jterms(const struct explain *e, const struct ol_proc *p,
 	ADD_MEM("rss", p->rss, !!(p->have & OL_HAVE_RSS));
 	ADD_MEM("swap", p->swap, !!(p->have & OL_HAVE_SWAP));
 	ADD_MEM("pgtables", p->pgtables, !!(p->have & OL_HAVE_PGTABLES));
+	ADD_MEM("pmd", p->pgtables_pmd, !!(p->have & OL_HAVE_PMD));
 #undef ADD_MEM
 	json_object_object_add(t, "usage_pages", jint(b->usage));
 	json_object_object_add(t, "totalpages", jint((long long)totalpages));
@@ -826,6 +832,8 @@ static int explain_one(struct explain *e, struct ent *en)
 		}
 		print_pages_row(e, "swap (VmSwap)", p->swap, 1);
 		print_pages_row(e, "page tables (VmPTE)", p->pgtables, 1);
+		if (p->have & OL_HAVE_PMD)
+			print_pages_row(e, "page tables (VmPMD)", p->pgtables_pmd, 1);
 		printf("    %-22s %12s %12ld\n", "rss + swap + pgtables", "", en->b.usage);
 		printf("  totalpages = MemTotal %llu kB + SwapTotal %llu kB, in %s pages = %lu\n",
 		       e->si.mem_total_kb, e->si.swap_total_kb, kb_unit(e), e->si.totalpages);
@@ -1017,6 +1025,9 @@ int cmd_explain(int argc, char **argv, struct ol_ctx *ctx)
 	e.era = ol_era_from_release(kernel ? kernel : e.si.release);
 	e.era_is_running = e.era == ol_era_from_release(e.si.release) && e.era != OL_ERA_UNKNOWN;
 	ties_last = ol_ties_go_last(kernel ? kernel : e.si.release);
+	/* VmPMD counts from 4.0 (nr_pmds); 3.14 .. 3.19, the rest of its era, had PTEs only */
+	e.count_pmd = e.era >= OL_ERA_D && !(kernel_at_least(kernel ? kernel : e.si.release, 3, 0) &&
+					    !kernel_at_least(kernel ? kernel : e.si.release, 4, 0));
 	if (e.era == OL_ERA_UNKNOWN) {
 		ol_note("kernel release unknown; using the 5.9+ OOM heuristic (see --kernel)");
 		e.era = OL_ERA_F;

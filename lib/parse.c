@@ -137,6 +137,8 @@ int ol_parse_status_flags(const char *buf, struct ol_status *st, unsigned int fl
 			}
 			else if ((v = line_key(p, KEY("VmPTE:"))) && !parse_kb(v, &st->vm_pte_kb))
 				st->have |= OL_ST_PTE;
+			else if ((v = line_key(p, KEY("VmPMD:"))) && !parse_kb(v, &st->vm_pmd_kb))
+				st->have |= OL_ST_PMD;
 			break;
 		case 'C':
 			if ((v = line_key(p, KEY("CapEff:\t")))) {

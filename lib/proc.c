@@ -16,7 +16,7 @@ unsigned int ol_read_for(unsigned int have)
 	unsigned int r = 0;
 
 	if (have & (OL_HAVE_PPID | OL_HAVE_UID | OL_HAVE_KTHREAD | OL_HAVE_MEM |
-		    OL_HAVE_RSS | OL_HAVE_SWAP | OL_HAVE_PGTABLES | OL_HAVE_CAPS |
+		    OL_HAVE_RSS | OL_HAVE_SWAP | OL_HAVE_PGTABLES | OL_HAVE_PMD | OL_HAVE_CAPS |
 		    OL_HAVE_MM | OL_HAVE_STATE | OL_HAVE_COMM))
 		r |= OL_READ_STATUS;
 	if (have & OL_HAVE_START)
@@ -179,6 +179,10 @@ static void apply_status(struct ol_proc *p, const struct ol_status *st)
 	if (st->have & OL_ST_PTE) {
 		p->pgtables = st->vm_pte_kb * 1024;
 		p->have |= OL_HAVE_PGTABLES;
+	}
+	if (st->have & OL_ST_PMD) {
+		p->pgtables_pmd = st->vm_pmd_kb * 1024;
+		p->have |= OL_HAVE_PMD;
 	}
 	if (st->have & OL_ST_CAPEFF) {
 		p->cap_eff = st->cap_eff;
@@ -499,6 +503,9 @@ int ol_proc_badness(const struct ol_proc *p, const struct ol_sysinfo *si,
 	in.swap = (unsigned long)(p->swap / ps);
 	/* pgtables_bytes / PAGE_SIZE; VmPTE is pgtables_bytes >> 10 */
 	in.pgtables = (unsigned long)(p->pgtables / ps);
+	/* 4.0 .. 4.14 kept PMD pages apart (nr_pmds) and counted both */
+	if ((p->have & OL_HAVE_PMD) && era >= OL_ERA_D)
+		in.pgtables += (unsigned long)(p->pgtables_pmd / ps);
 	in.adj = p->oom_score_adj;
 	in.totalpages = si->totalpages;
 	in.cap_sys_admin = !!(p->cap_eff & (1ull << 21));	/* CAP_SYS_ADMIN */

@@ -25,6 +25,7 @@ enum {
 	OL_ST_CAPEFF	= 1u << 8,
 	OL_ST_STATE	= 1u << 9,
 	OL_ST_VMSIZE	= 1u << 10,	/* has an mm at all */
+	OL_ST_PMD	= 1u << 11,	/* VmPMD: 4.0 .. 4.14 only */
 };
 
 struct ol_status {
@@ -39,6 +40,7 @@ struct ol_status {
 	unsigned long long rss_anon_kb, rss_file_kb, rss_shmem_kb;
 	unsigned long long vm_swap_kb;
 	unsigned long long vm_pte_kb;
+	unsigned long long vm_pmd_kb;	/* 4.0 .. 4.14: PMD pages, not in VmPTE */
 	uint64_t cap_eff;
 };
 

@@ -41,6 +41,7 @@ enum {
 	OL_HAVE_MM		= 1u << 14,	/* has_mm below is meaningful */
 	OL_HAVE_RSS		= 1u << 15,	/* rss (VmRSS on kernels before 4.5) */
 	OL_HAVE_STATE		= 1u << 16,
+	OL_HAVE_PMD		= 1u << 17,	/* pgtables_pmd (VmPMD, 4.0 .. 4.14) */
 };
 
 struct ol_proc {
@@ -62,7 +63,8 @@ struct ol_proc {
 	unsigned long long rss;		/* bytes: anon + file + shmem */
 	unsigned long long rss_anon, rss_file, rss_shmem;	/* bytes */
 	unsigned long long swap;	/* bytes */
-	unsigned long long pgtables;	/* bytes */
+	unsigned long long pgtables;	/* bytes: VmPTE */
+	unsigned long long pgtables_pmd;	/* bytes: VmPMD, kept apart by 4.0 .. 4.14 */
 	uint64_t cap_eff;
 };
 
@@ -111,7 +113,9 @@ const char *ol_unkillable_str(enum ol_unkillable why);
 
 /*
  * The process's badness as the kernel would compute it for a global OOM in
- * @era (totalpages from @si).  Returns 0, or -ENODATA when a needed field
+ * @era (totalpages from @si).  Page tables are VmPTE, plus VmPMD where the
+ * status shows it (4.0 .. 4.14 count nr_ptes + nr_pmds) and @era is 3.14
+ * or later; a caller modelling 3.14 .. 3.19 drops OL_HAVE_PMD.  Returns 0, or -ENODATA when a needed field
  * is unknown, or -EINVAL for an era that cannot be computed.
  */
 int ol_proc_badness(const struct ol_proc *p, const struct ol_sysinfo *si,

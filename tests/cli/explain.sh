@@ -150,6 +150,23 @@ check "--history -J with a pid: the history beside the process" eval \
 run E 5658 --kernel banana
 check "--kernel garbage: exit 2" test "$rc" -eq 2
 
+# --- 4.0 .. 4.14: page tables are VmPTE + VmPMD
+# In a copy that says it is 4.9, 5658's status gains "VmPMD: 12 kB" after VmPTE.
+PMD=$TMP/pmd
+cp -a "$ROOT" "$PMD"
+echo 4.9.0-19-amd64 > "$PMD/proc/sys/kernel/osrelease"
+sed -i 's/^\(VmPTE:.*\)$/\1\nVmPMD:\t      12 kB/' "$PMD/proc/5658/status"
+run E -J 5658
+u=$(jq '.processes[0].terms.usage_pages' <<<"$out")
+run "$OOMLENS" --sysroot "$PMD" explain -J 5658
+check "4.9: VmPMD's 3 pages count with the page tables" test \
+	"$(jq -c '.processes[0].terms | [.pmd_kb, .pmd_pages, .usage_pages]' <<<"$out")" = "[12,3,$((u + 3))]"
+run "$OOMLENS" --sysroot "$PMD" explain 5658
+check "4.9 text: a VmPMD row" grep -Eq "page tables \(VmPMD\) +12 +3$" <<<"$out"
+run "$OOMLENS" --sysroot "$PMD" explain -J --kernel 3.16 5658
+check "--kernel 3.16 (no nr_pmds yet): VmPMD left out" test \
+	"$(jq -c '.processes[0].terms | [.pmd_kb, .usage_pages]' <<<"$out")" = "[null,$u]"
+
 # --- ties: before 5.3 the first found (the older) wins, from 5.3 the last (the younger)
 # In a copy, 5662 (started after 5660) holds exactly 5660's memory and adj.
 TIE=$TMP/tie

@@ -625,6 +625,39 @@ static void rank_ties(void **state)
 	assert_true(ol_rank_cmp_ties(&old, &more, 1, &young, &b, 1, 0) < 0);
 }
 
+/*
+ * Page tables: 4.0 .. 4.14 count nr_ptes + nr_pmds, and their status shows
+ * the PMD pages as VmPMD apart from VmPTE.  ol_proc_badness() adds it from
+ * era D (3.14 .. 4.16) on; eras B and C had no such count.
+ */
+static void proc_badness_vmpmd(void **state)
+{
+	struct ol_sysinfo si = { .page_size = 4096, .totalpages = TP };
+	struct ol_proc p = {
+		.pid = 4242,
+		.have = OL_HAVE_RSS | OL_HAVE_SWAP | OL_HAVE_PGTABLES | OL_HAVE_ADJ | OL_HAVE_CAPS |
+			OL_HAVE_KTHREAD | OL_HAVE_MM | OL_HAVE_PMD,
+		.has_mm = 1,
+		.rss = 1000 * 4096ULL,
+		.pgtables = 20 * 4096ULL,	/* VmPTE 80 kB */
+		.pgtables_pmd = 3 * 4096ULL,	/* VmPMD 12 kB */
+	};
+	struct ol_badness b;
+
+	/* 1000 + 20 + 3 */
+	assert_int_equal(ol_proc_badness(&p, &si, OL_ERA_D, &b), 0);
+	assert_int_equal(b.usage, 1023);
+	assert_int_equal(ol_proc_badness(&p, &si, OL_ERA_F, &b), 0);
+	assert_int_equal(b.usage, 1023);
+	/* 3.5 .. 3.13: PTE pages only */
+	assert_int_equal(ol_proc_badness(&p, &si, OL_ERA_C, &b), 0);
+	assert_int_equal(b.usage, 1020);
+	/* no VmPMD line (every other kernel): VmPTE alone */
+	p.have &= ~OL_HAVE_PMD;
+	assert_int_equal(ol_proc_badness(&p, &si, OL_ERA_D, &b), 0);
+	assert_int_equal(b.usage, 1020);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -643,6 +676,7 @@ int main(void)
 		cmocka_unit_test(oom_adj_round_trips),
 		cmocka_unit_test(ties_by_release),
 		cmocka_unit_test(rank_ties),
+		cmocka_unit_test(proc_badness_vmpmd),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -254,6 +254,39 @@ static void status_5_x(void **state)
 	free(b);
 }
 
+/*
+ * 4.0 .. 4.14 print the PMD pages on a line of their own, after VmPTE
+ * (fs/proc/task_mmu.c task_mem(): "VmPTE:\t%8lu kB\nVmPMD:\t%8lu kB\n").
+ * The lines of a 4.9 status from VmPTE on, constructed from that format.
+ */
+static void status_4_9_vmpmd(void **state)
+{
+	static const char b[] =
+		"Name:\tpostgres\n"
+		"State:\tS (sleeping)\n"
+		"PPid:\t1\n"
+		"Uid:\t111\t111\t111\t111\n"
+		"VmSize:\t  331844 kB\n"
+		"VmRSS:\t   26504 kB\n"
+		"RssAnon:\t    4208 kB\n"
+		"RssFile:\t    9652 kB\n"
+		"RssShmem:\t   12644 kB\n"
+		"VmPTE:\t     200 kB\n"
+		"VmPMD:\t      12 kB\n"
+		"VmSwap:\t       0 kB\n"
+		"CapEff:\t0000000000000000\n";
+	struct ol_status st;
+
+	assert_int_equal(ol_parse_status(b, &st), 0);
+	assert_true(st.have & OL_ST_PMD);
+	assert_int_equal(st.vm_pte_kb, 200);
+	assert_int_equal(st.vm_pmd_kb, 12);
+	/* stopping at VmSwap still sees it: it comes before */
+	assert_int_equal(ol_parse_status_flags(b, &st, OL_STATUS_STOP_AT_SWAP), 0);
+	assert_true(st.have & OL_ST_PMD);
+	assert_int_equal(st.vm_pmd_kb, 12);
+}
+
 static void status_3_x(void **state)
 {
 	char *b = load("status-3.x-bash", NULL);
@@ -773,6 +806,7 @@ int main(void)
 		cmocka_unit_test(status_6_18_paren_name),
 		cmocka_unit_test(status_6_18_zombie),
 		cmocka_unit_test(status_5_x),
+		cmocka_unit_test(status_4_9_vmpmd),
 		cmocka_unit_test(status_3_x),
 		cmocka_unit_test(status_2_6_32),
 		cmocka_unit_test(status_name_escapes),
