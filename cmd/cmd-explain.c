@@ -386,6 +386,75 @@ static json_object *json_history(void)
 	return h;
 }
 
+/* Whether @a would rank ahead of @b at equal badness: the tie rule */
+static int wins_tie(const struct ent *a, const struct ent *b)
+{
+	struct ol_badness x = a->b;
+
+	x.points = b->b.points;
+	return ol_rank_cmp_ties(a->p, &x, 1, b->p, &b->b, 1, ties_last) < 0;
+}
+
+/*
+ * What would bring @en's badness to @target (up when @up): how much memory,
+ * or which oom_score_adj.  From the raw badness, before the era's clamps.
+ * Era B counts points out of 1000, so memory moves it in steps of
+ * totalpages / 1000 pages and oom_score_adj one point each; C..F count pages.
+ */
+static void hint_move(const struct explain *e, const struct ent *en, long target, int up)
+{
+	const struct ol_badness *b = &en->b;
+	unsigned long long tp = e->si.totalpages, ps = (unsigned long long)e->si.page_size;
+	long delta = up ? target - b->raw : b->raw - target;
+	long pages = delta, adj;
+	int have_adj = e->era == OL_ERA_B || b->adj_unit > 0;
+
+	if (e->era == OL_ERA_B && up && target > 1000) {
+		printf("not possible: badness stops at 1000 and the tie goes the other way\n");
+		return;
+	}
+	if (e->era != OL_ERA_F && !up && target < 1) {
+		printf("not possible short of oom_score_adj -1000: badness is never below 1\n");
+		return;
+	}
+	if (e->era == OL_ERA_B) {
+		/* usage * 1000 / totalpages must reach (or stay below) the new per mille */
+		long scaled = b->usage_scaled + (up ? delta : -delta);
+
+		if (scaled < 0)
+			pages = -1;
+		else if (up)
+			pages = (long)(((unsigned long long)scaled * tp + 999) / 1000) - b->usage;
+		else
+			pages = b->usage - (long)((((unsigned long long)scaled + 1) * tp - 1) / 1000);
+		adj = en->p->oom_score_adj + (up ? delta : -delta);
+		printf("%ld %s points: ", delta, up ? "more" : "fewer");
+	} else {
+		long steps = b->adj_unit > 0 ? (delta + b->adj_unit - 1) / b->adj_unit : 0;
+
+		if (!up && pages > b->usage)
+			pages = -1;
+		adj = en->p->oom_score_adj + (up ? steps : -steps);
+	}
+	if (pages >= 0) {
+		printf("%ld %s pages (", pages, up ? "more" : "fewer");
+		print_size((unsigned long long)pages * ps);
+		printf(")");
+	} else {
+		printf("not by memory alone (it holds %ld pages)", b->usage);
+	}
+	if (have_adj) {
+		if (up && adj <= OL_OOM_SCORE_ADJ_MAX)
+			printf(", or oom_score_adj %ld", adj);
+		else if (up)
+			printf("; no oom_score_adj can do it alone");
+		else if (adj >= OL_OOM_SCORE_ADJ_MIN)
+			printf(", %s oom_score_adj %ld (lowering it needs CAP_SYS_RESOURCE)",
+			       pages >= 0 ? "or" : "but", adj);
+	}
+	printf("\n");
+}
+
 static void text_rank(const struct explain *e, const struct ent *en)
 {
 	const struct ent *ahead = NULL, *top = NULL, *behind = NULL;
@@ -415,38 +484,16 @@ static void text_rank(const struct explain *e, const struct ent *en)
 		printf("    first in line: %s, badness %ld\n", nb, top->b.points);
 	}
 	if (ahead) {
-		long need = ahead->b.points - en->b.points + 1;
-
 		name_of(ahead->p, nb, sizeof(nb));
 		printf("    just ahead:    %s, badness %ld\n", nb, ahead->b.points);
-		printf("    to pass it:    %ld more pages (", need);
-		print_size((unsigned long long)need * (unsigned long long)e->si.page_size);
-		printf(")");
-		if (en->b.adj_unit > 0) {
-			long adj = en->p->oom_score_adj + (need + en->b.adj_unit - 1) / en->b.adj_unit;
-
-			if (adj <= OL_OOM_SCORE_ADJ_MAX)
-				printf(", or oom_score_adj %ld", adj);
-			else
-				printf("; no oom_score_adj can do it alone");
-		}
-		printf("\n");
+		printf("    to pass it:    ");
+		hint_move(e, en, ahead->b.points + (wins_tie(en, ahead) ? 0 : 1), 1);
 	}
 	if (behind) {
-		long spare = en->b.points - behind->b.points;
-
 		name_of(behind->p, nb, sizeof(nb));
 		printf("    just behind:   %s, badness %ld\n", nb, behind->b.points);
-		printf("    to fall back:  %ld fewer pages (", spare + 1);
-		print_size((unsigned long long)(spare + 1) * (unsigned long long)e->si.page_size);
-		printf(")");
-		if (en->b.adj_unit > 0) {
-			long adj = en->p->oom_score_adj - (spare + en->b.adj_unit) / en->b.adj_unit;
-
-			if (adj >= OL_OOM_SCORE_ADJ_MIN)
-				printf(", or oom_score_adj %ld (lowering it needs CAP_SYS_RESOURCE)", adj);
-		}
-		printf("\n");
+		printf("    to fall back:  ");
+		hint_move(e, en, behind->b.points - (wins_tie(behind, en) ? 0 : 1), 0);
 	}
 }
 

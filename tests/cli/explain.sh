@@ -135,6 +135,25 @@ check "--kernel 3.14: the badness line shows the root bonus (usage - 3% + adj pa
 	grep -qF "badness    = $usage - $bonus (root bonus) + $adjp = $((usage - bonus + adjp)) pages" <<<"$out"
 run E -J 5658 --kernel 3.14
 check "--kernel 3.14 -J: root_bonus is 3% of the usage" test "$(jq '.processes[0].terms.root_bonus' <<<"$out")" = "$bonus"
+# 2.6.36-3.4 count points out of 1000: the rank hints are points, pages and an adj.
+# 5658: 28139 pages x 1000 / 6170905 = 4 per mille, -30 (root) +300 = 274; 5660
+# is just ahead at 771.  771 - 274 = 497 points: at 771 each, 5658 wins the tie
+# (same start time, lower pid: found first, and before 5.3 the first wins).
+# 4 + 497 = 501 per mille needs ceil(501 x 6170905 / 1000) = 3091624 pages,
+# 3063485 more; or oom_score_adj 300 + 497.
+run E --kernel 2.6.36 5658
+check "--kernel 2.6.36: to pass the one ahead, points, then pages and an adj" \
+	grep -qF "to pass it:    497 more points: 3063485 more pages (11.7G), or oom_score_adj 797" <<<"$out"
+# 5659: 2 per mille - 30 = -28, clamped to 1; 2310 (older) at 1 wins the tie:
+# 2 points needs raw 2, 30 more: 32 per mille = 197469 pages (181666 more), or adj 30.
+run E --kernel 2.6.36 5659
+check "--kernel 2.6.36: from the clamped badness 1, the raw -28 counts" \
+	grep -qF "to pass it:    30 more points: 181666 more pages (709.6M), or oom_score_adj 30" <<<"$out"
+check "--kernel 2.6.36: below badness 1 there is no falling back" \
+	grep -qF "to fall back:  not possible short of oom_score_adj -1000: badness is never below 1" <<<"$out"
+run E 5658
+check "5.9+: falling back takes more pages than it holds: only the adj is offered" \
+	grep -qF "to fall back:  not by memory alone (it holds 28139 pages), but oom_score_adj -2" <<<"$out"
 run E 5658 --kernel 2.6.32
 check "--kernel 2.6.32 explains the old heuristic as history" eval '[ "$rc" -eq 0 ] && grep -q "HISTORY" <<<"$out"'
 run E --history
