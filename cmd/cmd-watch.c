@@ -47,8 +47,42 @@ static void now_str(char *buf, size_t sz)
 		 ts.tv_nsec / 1000000);
 }
 
+/*
+ * Where the kernel log stood when watching began: a kill logged before is
+ * of an earlier process with the same pid.  The record's sequence number
+ * orders it exactly; its timestamp (local_clock) against CLOCK_MONOTONIC
+ * only roughly, so that is the fallback when the log was unreadable then.
+ */
+struct log_start {
+	int have_seq;
+	unsigned long long seq;		/* the last record then */
+	unsigned long long usec;	/* CLOCK_MONOTONIC then */
+};
+
+static int last_seq(const struct ol_kmsg_rec *rec, void *data)
+{
+	struct log_start *ls = data;
+
+	ls->seq = rec->seq;
+	ls->have_seq = 1;
+	return 0;
+}
+
+static void log_start_read(struct log_start *ls)
+{
+	struct timespec ts;
+
+	memset(ls, 0, sizeof(*ls));
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	ls->usec = (unsigned long long)ts.tv_sec * 1000000ULL + (unsigned long long)ts.tv_nsec / 1000;
+	if (ol_kmsg_each(last_seq, ls) < 0)
+		ls->have_seq = 0;
+}
+
 struct kill_find {
 	pid_t pid;
+	const char *comm;
+	const struct log_start *since;
 	enum ol_kill_kind kind;
 	char line[512];
 };
@@ -57,11 +91,11 @@ static int find_kill(const struct ol_kmsg_rec *rec, void *data)
 {
 	struct kill_find *kf = data;
 	enum ol_kill_kind kind;
-	pid_t pid;
 
-	kind = ol_kill_line(rec->msg, rec->msglen, &pid);
-	if (kind != OL_KILL_NONE && pid == kf->pid) {
-		/* the last one wins: a pid may be reused within a boot */
+	if (kf->since->have_seq ? rec->seq <= kf->since->seq : rec->usec < kf->since->usec)
+		return 0;
+	kind = ol_kill_line_of(rec->msg, rec->msglen, kf->pid, kf->comm);
+	if (kind != OL_KILL_NONE) {
 		kf->kind = kind;
 		snprintf(kf->line, sizeof(kf->line), "%.*s",
 			 (int)(rec->msglen < 500 ? rec->msglen : 500), rec->msg);
@@ -69,9 +103,9 @@ static int find_kill(const struct ol_kmsg_rec *rec, void *data)
 	return 0;
 }
 
-static void report_death(struct watched *w, int jsonl)
+static void report_death(struct watched *w, const struct log_start *since, int jsonl)
 {
-	struct kill_find kf = { .pid = w->pid };
+	struct kill_find kf = { .pid = w->pid, .comm = w->comm, .since = since };
 	char t[32];
 	int rc = 0, tries;
 
@@ -120,7 +154,7 @@ static void report_death(struct watched *w, int jsonl)
 }
 
 static void sample(struct ol_ctx *ctx, struct ol_sysinfo *si, enum ol_era era,
-		   struct watched *w, size_t nw, int jsonl)
+		   struct watched *w, size_t nw, const struct log_start *since, int jsonl)
 {
 	struct ol_scan_opts so = { .read = OL_READ_STATUS | OL_READ_CAPS | OL_READ_STAT | OL_READ_OOM_SCORE |
 					   OL_READ_OOM_SCORE_ADJ | OL_READ_CGROUP };
@@ -157,9 +191,12 @@ static void sample(struct ol_ctx *ctx, struct ol_sysinfo *si, enum ol_era era,
 		/* a zombie has exited: what it held is freed */
 		if (!p || ((p->have & OL_HAVE_STATE) && p->state == 'Z')) {
 			w[k].alive = 0;
-			report_death(&w[k], jsonl);
+			report_death(&w[k], since, jsonl);
 			continue;
 		}
+		/* the kill line names it as it is then: follow an exec or a rename */
+		if (p->have & OL_HAVE_COMM)
+			memcpy(w[k].comm, p->comm, sizeof(w[k].comm));
 		for (i = 0; i < pl.n; i++) {
 			if (!bs[i].killable)
 				continue;
@@ -225,6 +262,7 @@ int cmd_watch(int argc, char **argv, struct ol_ctx *ctx)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct watched *w = NULL;
+	struct log_start since;
 	struct ol_sysinfo si;
 	double interval = 1.0;
 	unsigned long count = 0, n = 0;
@@ -295,6 +333,8 @@ int cmd_watch(int argc, char **argv, struct ol_ctx *ctx)
 	era = ol_era_from_release(si.release);
 	if (era < OL_ERA_B)
 		era = OL_ERA_F;
+	/* before the processes are read: their kills can only come later */
+	log_start_read(&since);
 	for (i = 0; i < nw; i++) {
 		struct ol_proc p;
 
@@ -313,7 +353,7 @@ int cmd_watch(int argc, char **argv, struct ol_ctx *ctx)
 		int alive = 0;
 		struct timespec ts;
 
-		sample(ctx, &si, era, w, nw, jsonl);
+		sample(ctx, &si, era, w, nw, &since, jsonl);
 		for (i = 0; i < nw; i++)
 			alive += w[i].alive;
 		if (!alive || (count && ++n >= count))

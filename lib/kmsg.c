@@ -104,6 +104,35 @@ enum ol_kill_kind ol_kill_line(const char *msg, size_t len, pid_t *pid)
 	return kind;
 }
 
+enum ol_kill_kind ol_kill_line_of(const char *msg, size_t len, pid_t pid, const char *comm)
+{
+	enum ol_kill_kind kind;
+	const char *k, *open, *end = msg + len;
+	char want[15 * 4 + 3];	/* "(" + 15 escaped bytes + ")" */
+	size_t n = 0, i;
+	pid_t p = 0;
+
+	kind = ol_kill_line(msg, len, &p);
+	if (kind == OL_KILL_NONE || p != pid)
+		return OL_KILL_NONE;
+	want[n++] = '(';
+	for (i = 0; i < 15 && comm[i]; i++) {
+		unsigned char c = (unsigned char)comm[i];
+
+		if (c < ' ' || c >= 127 || c == '\\')
+			n += (size_t)snprintf(want + n, sizeof(want) - n, "\\x%02x", c);
+		else
+			want[n++] = (char)c;
+	}
+	want[n++] = ')';
+	/* the name follows the pid: "PID (NAME)", or RHEL 6's "PID, UID N, (NAME)" */
+	k = find(msg, len, "Killed process ");
+	open = k ? memchr(k, '(', (size_t)(end - k)) : NULL;
+	if (!open || (size_t)(end - open) < n || memcmp(open, want, n) != 0)
+		return OL_KILL_NONE;
+	return kind;
+}
+
 size_t ol_kmsg_line(const struct ol_kmsg_rec *rec, char *buf, size_t sz)
 {
 	int n = snprintf(buf, sz, "%d,%llu,%llu,-;%.*s", rec->facility * 8 + rec->level,

@@ -40,4 +40,11 @@ enum ol_kill_kind { OL_KILL_NONE = 0, OL_KILL_GLOBAL, OL_KILL_MEMCG, OL_KILL_OTH
  */
 enum ol_kill_kind ol_kill_line(const char *msg, size_t len, pid_t *pid);
 
+/*
+ * As ol_kill_line(), but only a kill of @pid named @comm: the kernel prints
+ * task->comm (at most 15 bytes), and /dev/kmsg escapes bytes below ' ', from
+ * 127 up and '\' as \xNN, so @comm is cut and escaped the same way.  Pure.
+ */
+enum ol_kill_kind ol_kill_line_of(const char *msg, size_t len, pid_t pid, const char *comm);
+
 #endif

@@ -27,3 +27,36 @@ run "$OOMLENS" watch 424242
 check "watch a pid that does not exist: exit 1" eval '[ "$rc" -eq 1 ] && [[ "$err" == *"no such process"* ]]'
 run "$OOMLENS" --sysroot "$FIXTURES/root-6.18" watch 5658
 check "watch with --sysroot: exit 2, it samples the live system" test "$rc" -eq 2
+
+# A reused pid: a process that now holds the pid of one the OOM killer took
+# earlier this boot (its "Killed process" record is in the log), started
+# under the same name, exits on its own.  The record predates the watch and
+# must not be blamed.  Needs a kill record with a plain name and a free pid,
+# and root to steer the next pid through /proc/sys/kernel/ns_last_pid.
+reuse() {
+	local rec pid comm
+	[ -w /proc/sys/kernel/ns_last_pid ] && [ -r /dev/kmsg ] || { echo "no ns_last_pid or /dev/kmsg"; return 1; }
+	rec=$(dd if=/dev/kmsg iflag=nonblock bs=16384 2>/dev/null |
+		sed -n 's/.*Killed process \([0-9]\{1,\}\) (\([A-Za-z0-9._-]\{1,15\}\)).*/\1 \2/p' |
+		while read -r pid comm; do [ -e "/proc/$pid" ] || echo "$pid $comm"; done | tail -n 1)
+	[ -n "$rec" ] || { echo "no OOM kill of a now free pid in the kernel log"; return 1; }
+	read -r pid comm <<<"$rec"
+	ln -s "$(command -v sleep)" "$TMP/$comm"
+	for _ in 1 2 3; do
+		echo $((pid - 1)) > /proc/sys/kernel/ns_last_pid
+		"$TMP/$comm" 0.6 &
+		[ "$!" = "$pid" ] && { reused=$pid; reused_comm=$comm; return 0; }
+		wait $! 2>/dev/null
+	done
+	echo "pid $pid was taken by another process"
+	return 1
+}
+reused=
+reuse > "$TMP/why"
+if [ -n "$reused" ]; then
+	run "$OOMLENS" watch --jsonl -i 0.1 "$reused"
+	check "watch: pid $reused reused by a new '$reused_comm': an old OOM kill of that pid is not its death" \
+		test "$(jq -r 'select(.event != null) | .event' <<<"$out")" = exit
+else
+	skip "watch: a reused pid is not blamed on an old OOM kill" "$(cat "$TMP/why")"
+fi
