@@ -66,6 +66,7 @@ int ol_badness(enum ol_era era, const struct ol_badness_in *in,
 	 * that the arithmetic below stays inside a long.
 	 */
 	if (in->rss > OL_PAGES_MAX || in->swap > OL_PAGES_MAX || in->pgtables > OL_PAGES_MAX ||
+	    in->rss + in->swap + in->pgtables > OL_PAGES_MAX ||
 	    totalpages > OL_TOTALPAGES_MAX || in->adj < OL_OOM_SCORE_ADJ_MIN || in->adj > OL_OOM_SCORE_ADJ_MAX)
 		return -ERANGE;
 

@@ -32,11 +32,12 @@ enum ol_era ol_era_from_release(const char *release);
 const char *ol_era_range(enum ol_era era);
 
 /*
- * The most pages a process's count may hold (64 PiB of 4 KiB pages), and
- * totalpages (an unlimited memcg's PAGE_COUNTER_MAX is 2^51): ol_badness()
- * refuses more with -ERANGE, keeping its arithmetic inside a long.
+ * The most pages a process's rss + swap + page tables may come to (2^63
+ * bytes of 4 KiB pages is 2^51), and totalpages (an unlimited memcg's
+ * PAGE_COUNTER_MAX is 2^51): ol_badness() refuses more with -ERANGE,
+ * keeping its arithmetic inside a long.
  */
-#define OL_PAGES_MAX		(1UL << 44)
+#define OL_PAGES_MAX		(1UL << 52)
 #define OL_TOTALPAGES_MAX	(1UL << 52)
 
 /*
@@ -73,7 +74,7 @@ struct ol_badness {
 
 /*
  * Era B..F.  Returns 0, -EINVAL for an unknown or historical era, or -ERANGE
- * for counts above OL_PAGES_MAX, totalpages above OL_TOTALPAGES_MAX or an
+ * for a usage above OL_PAGES_MAX, totalpages above OL_TOTALPAGES_MAX or an
  * adj outside -1000..1000.
  */
 int ol_badness(enum ol_era era, const struct ol_badness_in *in,

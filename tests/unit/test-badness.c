@@ -335,7 +335,7 @@ static void bad_era(void **state)
 /* Counts no kernel holds (corrupt logs): refused before they overflow a long. */
 static void out_of_range(void **state)
 {
-	struct ol_badness_in in = { OL_PAGES_MAX, OL_PAGES_MAX, OL_PAGES_MAX, 1000, OL_TOTALPAGES_MAX, 1 };
+	struct ol_badness_in in = { OL_PAGES_MAX / 2, OL_PAGES_MAX / 4, OL_PAGES_MAX / 4, 1000, OL_TOTALPAGES_MAX, 1 };
 	struct ol_badness b;
 	enum ol_era era;
 
@@ -351,6 +351,8 @@ static void out_of_range(void **state)
 	in.adj = 1000;
 
 	in.rss = OL_PAGES_MAX + 1;
+	assert_int_equal(ol_badness(OL_ERA_F, &in, &b), -ERANGE);
+	in.rss = OL_PAGES_MAX / 2 + 1;	/* the sum over the bound */
 	assert_int_equal(ol_badness(OL_ERA_F, &in, &b), -ERANGE);
 	in.rss = 1;
 	in.swap = ~0UL;
