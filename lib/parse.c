@@ -289,6 +289,37 @@ int ol_parse_cgroup(const char *buf, char *memory, size_t msz,
 	return rc;
 }
 
+int ol_parse_cgroup_named(const char *buf, const char *name, char *out, size_t sz)
+{
+	size_t nl = strlen(name);
+	const char *p;
+	int seen = 0;
+
+	if (out && sz)
+		out[0] = '\0';
+	for (p = buf; p && *p; p = next_line(p)) {
+		const char *c1 = strchr(p, ':'), *c2, *eol = strchr(p, '\n');
+
+		if (!c1 || (eol && c1 > eol))
+			continue;
+		c2 = strchr(c1 + 1, ':');
+		if (!c2 || (eol && c2 > eol))
+			continue;
+		seen = 1;
+		/* "name=NAME" anywhere in the comma list, matched whole */
+		for (const char *c = c1 + 1; c < c2;) {
+			size_t n = strcspn(c, ",:");
+
+			if (n == 5 + nl && strncmp(c, "name=", 5) == 0 && strncmp(c + 5, name, nl) == 0)
+				return copy_path(c2 + 1, out, sz) ? -ENAMETOOLONG : 0;
+			c += n;
+			if (*c == ',')
+				c++;
+		}
+	}
+	return seen ? 0 : -EINVAL;
+}
+
 int ol_parse_long(const char *buf, long *val)
 {
 	char *end;

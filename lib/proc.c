@@ -41,7 +41,8 @@ void ol_proc_free(struct ol_proc *p)
 	free(p->cmdline);
 	free(p->cgroup);
 	free(p->cgroup_unified);
-	p->cmdline = p->cgroup = p->cgroup_unified = NULL;
+	free(p->cgroup_systemd);
+	p->cmdline = p->cgroup = p->cgroup_unified = p->cgroup_systemd = NULL;
 }
 
 void ol_proclist_free(struct ol_proclist *l)
@@ -274,11 +275,14 @@ static int read_proc(struct scan_ctx *c, int dfd, unsigned int read,
 
 			p->cgroup = malloc(n);
 			p->cgroup_unified = malloc(n);
-			if (!p->cgroup || !p->cgroup_unified)
+			p->cgroup_systemd = malloc(n);
+			if (!p->cgroup || !p->cgroup_unified || !p->cgroup_systemd)
 				return -ENOMEM;
 			if (ol_parse_cgroup(c->buf.data, p->cgroup, n,
 					    p->cgroup_unified, n) == 0)
 				p->have |= OL_HAVE_CGROUP;
+			/* systemd's own v1 hierarchy: where sessions show on a hybrid system */
+			ol_parse_cgroup_named(c->buf.data, "systemd", p->cgroup_systemd, n);
 		}
 	}
 	if (read & OL_READ_CMDLINE) {

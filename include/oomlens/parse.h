@@ -84,6 +84,13 @@ int ol_parse_meminfo(const char *buf, struct ol_meminfo *mi);
 int ol_parse_cgroup(const char *buf, char *memory, size_t msz,
 		    char *unified, size_t usz);
 
+/*
+ * /proc/PID/cgroup: @out gets the path of the named cgroup-v1 hierarchy
+ * ("name=@name", e.g. "systemd"), "" if there is none.  Returns 0,
+ * -ENAMETOOLONG (truncated) or -EINVAL (not a cgroup file).
+ */
+int ol_parse_cgroup_named(const char *buf, const char *name, char *out, size_t sz);
+
 /* A file holding one decimal integer and a newline (oom_score, ...). */
 int ol_parse_long(const char *buf, long *val);
 

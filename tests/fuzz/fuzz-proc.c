@@ -28,6 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ol_parse_stat(buf, &sst);
 	ol_parse_meminfo(buf, &mi);
 	ol_parse_cgroup(buf, mem, sizeof(mem), uni, sizeof(uni));
+	ol_parse_cgroup_named(buf, "systemd", mem, sizeof(mem));
 	ol_parse_long(buf, &v);
 	ol_parse_smaps_pagesize(buf);
 	ol_parse_size(buf, &bytes);

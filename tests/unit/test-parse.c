@@ -711,6 +711,38 @@ static void cgroup_garbage(void **state)
 	}
 }
 
+/* ---- ol_parse_cgroup_named ---- */
+
+static void cgroup_named(void **state)
+{
+	char out[256];
+	char *b;
+
+	b = load("cgroup-v1-3.10-docker", NULL);
+	assert_int_equal(ol_parse_cgroup_named(b, "systemd", out, sizeof(out)), 0);
+	assert_string_equal(out, "/system.slice/docker-1e939f40fb6a516434beab6ab3d2c91eb7f3100937a8b25d7576d0da8e05df2f.scope");
+	free(b);
+	/* a session seen only in systemd's hierarchy, memory at the root */
+	assert_int_equal(ol_parse_cgroup_named("9:name=systemd:/user.slice/user-0.slice/session-4.scope\n"
+					       "4:memory:/\n0::/\n", "systemd", out, sizeof(out)), 0);
+	assert_string_equal(out, "/user.slice/user-0.slice/session-4.scope");
+	/* matched whole, anywhere in a comma list */
+	assert_int_equal(ol_parse_cgroup_named("3:cpu,name=systemd:/a\n", "systemd", out, sizeof(out)), 0);
+	assert_string_equal(out, "/a");
+	strcpy(out, "stale");
+	assert_int_equal(ol_parse_cgroup_named("3:name=systemdx:/a\n2:systemd:/b\n1:name=elogind:/c\n0::/u\n",
+					       "systemd", out, sizeof(out)), 0);
+	assert_string_equal(out, "");
+	b = load("cgroup-v2-slurmd", NULL);
+	assert_int_equal(ol_parse_cgroup_named(b, "systemd", out, sizeof(out)), 0);
+	assert_string_equal(out, "");
+	free(b);
+	assert_int_equal(ol_parse_cgroup_named("1:name=systemd:/0123456789\n", "systemd", out, 8), -ENAMETOOLONG);
+	assert_string_equal(out, "/012345");
+	assert_int_equal(ol_parse_cgroup_named("garbage\n", "systemd", out, sizeof(out)), -EINVAL);
+	assert_string_equal(out, "");
+}
+
 /* ---- ol_parse_long ---- */
 
 static void parse_long(void **state)
@@ -829,6 +861,7 @@ int main(void)
 		cmocka_unit_test(cgroup_controller_lists),
 		cmocka_unit_test(cgroup_too_long),
 		cmocka_unit_test(cgroup_garbage),
+		cmocka_unit_test(cgroup_named),
 		cmocka_unit_test(parse_long),
 		cmocka_unit_test(cmdline_join),
 		cmocka_unit_test(smaps_pagesize),
