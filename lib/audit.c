@@ -135,20 +135,58 @@ static int same_program(const struct aproc *x, const struct aproc *y)
 	return strcmp(x->p->comm, y->p->comm) == 0;
 }
 
+/* A user's session or slice: a user.slice or session-*.scope component. */
+static int cgroup_is_user(const char *cg)
+{
+	while (cg && *cg) {
+		size_t n;
+
+		cg += strspn(cg, "/");
+		n = strcspn(cg, "/");
+		if ((n == 10 && strncmp(cg, "user.slice", 10) == 0) ||
+		    (n > 14 && strncmp(cg, "session-", 8) == 0 && strncmp(cg + n - 6, ".scope", 6) == 0))
+			return 1;
+		cg += n;
+	}
+	return 0;
+}
+
+/*
+ * In a user's session, by any of the process's cgroup paths: on a hybrid
+ * system the memory controller may be at / while systemd's own hierarchy
+ * (name=systemd) or the unified one shows the session.
+ */
+static int in_user_session(const struct ol_proc *p)
+{
+	if (!(p->have & OL_HAVE_CGROUP))
+		return 0;
+	return cgroup_is_user(p->cgroup) || cgroup_is_user(p->cgroup_unified) ||
+	       cgroup_is_user(p->cgroup_systemd);
+}
+
 /* A system service: root, and in the system's own cgroups (not a user's or a container's). */
 static int is_system_service(const struct aproc *x)
 {
-	const char *cg = ol_proc_cgroup(x->p);
+	const char *paths[3];
 	struct ol_cg_decoded d;
 
 	if (!(x->p->have & OL_HAVE_UID) || x->p->uid != 0)
 		return 0;
-	if (!cg)
+	if (!(x->p->have & OL_HAVE_CGROUP))
 		return 1;
-	if (strncmp(cg, "/user.slice", 11) == 0)
+	if (in_user_session(x->p))
 		return 0;
-	ol_cgroup_decode(cg, &d);
-	return d.kind != OL_CG_CONTAINER && d.kind != OL_CG_POD;
+	paths[0] = x->p->cgroup;
+	paths[1] = x->p->cgroup_unified;
+	paths[2] = x->p->cgroup_systemd;
+	for (int i = 0; i < 3; i++) {
+		if (!paths[i] || !*paths[i])
+			continue;
+		ol_cgroup_decode(paths[i], &d);
+		if (d.kind == OL_CG_CONTAINER || d.kind == OL_CG_POD)
+			return 0;
+	}
+	return 1;
 }
 
 static unsigned long long held(const struct ol_proc *p)
@@ -682,6 +720,8 @@ int ol_audit_run(const struct ol_root *root, const struct ol_audit_opts *o,
 			ol_cgroup_decode(ol_proc_cgroup(x->p), &d);
 			if (d.kind == OL_CG_NONE && x->p->cgroup_unified[0])
 				ol_cgroup_decode(x->p->cgroup_unified, &d);
+			if (d.kind == OL_CG_NONE && x->p->cgroup_systemd && x->p->cgroup_systemd[0])
+				ol_cgroup_decode(x->p->cgroup_systemd, &d);
 			ol_cgroup_label(&d, x->unit, sizeof(x->unit));
 		}
 	}

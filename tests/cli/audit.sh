@@ -28,6 +28,24 @@ fresh
 echo -17 > "$TMP/r/proc/5659/oom_adj"
 run A -J
 check "oom_adj -17 is unkillable too" test "$(jq -r '.findings[0].pid' <<<"$out")" = 5659
+# ... root, but in a user's session: an error too, whichever hierarchy shows the
+# session (hand edits: a hybrid system's cgroup file with the memory controller at /)
+for cg in '9:name=systemd:/user.slice/user-0.slice/session-4.scope\n4:memory:/\n0::/' \
+	  '9:name=systemd:/\n4:memory:/\n0::/user.slice/user-0.slice/session-4.scope' \
+	  '4:memory:/user.slice/user-0.slice/session-4.scope\n0::/'; do
+	fresh
+	adj 5658 -1000 -17
+	printf "$cg\n" > "$TMP/r/proc/5658/cgroup"
+	run A -J
+	check "unkillable root process in a session ($(printf "$cg" | grep session | cut -d: -f1-2)): an error" \
+		test "$(rules)" = "unkillable-process:error"
+done
+fresh
+adj 5658 -1000 -17
+printf '9:name=systemd:/system.slice/cron.service\n4:memory:/\n0::/\n' > "$TMP/r/proc/5658/cgroup"
+run A -J
+check "negative: root in system.slice (name=systemd only): a warning, and the unit from that path" \
+	test "$(jq -r '.findings[] | "\(.rule):\(.severity):\(.evidence.unit)"' <<<"$out")" = "unkillable-process:warning:cron.service"
 # ... a user's: an error
 fresh
 adj 5658 -1000 -17
