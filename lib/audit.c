@@ -94,47 +94,6 @@ static void raise_last(struct actx *a, enum ol_sev to)
 	}
 }
 
-static const struct ol_allow *allowed(const struct actx *a, const struct aproc *x)
-{
-	for (size_t i = 0; i < a->c->nallow; i++) {
-		const struct ol_allow *al = &a->c->allow[i];
-		const char *subject = NULL;
-
-		switch (al->kind) {
-		case OL_ALLOW_COMM:	subject = x->p->comm; break;
-		case OL_ALLOW_EXE:	subject = x->exe; break;
-		case OL_ALLOW_CGROUP:	subject = ol_proc_cgroup(x->p); break;
-		case OL_ALLOW_UNIT:	subject = x->unit; break;
-		}
-		if (subject && *subject && fnmatch(al->pattern, subject, 0) == 0)
-			return al;
-	}
-	return NULL;
-}
-
-static int cmp_pid(const void *x, const void *y)
-{
-	const struct aproc *a = x, *b = y;
-
-	return a->p->pid < b->p->pid ? -1 : a->p->pid > b->p->pid;
-}
-
-/* a->ap is sorted by pid (ol_audit_run): a binary search, not a scan per parent */
-static struct aproc *by_pid(struct actx *a, long pid)
-{
-	struct ol_proc key_p = { .pid = (pid_t)pid };
-	struct aproc key = { .p = &key_p };
-
-	return a->n ? bsearch(&key, a->ap, a->n, sizeof(*a->ap), cmp_pid) : NULL;
-}
-
-static int same_program(const struct aproc *x, const struct aproc *y)
-{
-	if (x->exe[0] && y->exe[0])
-		return strcmp(x->exe, y->exe) == 0;
-	return strcmp(x->p->comm, y->p->comm) == 0;
-}
-
 /* A user's session or slice: a user.slice or session-*.scope component. */
 static int cgroup_is_user(const char *cg)
 {
@@ -162,6 +121,52 @@ static int in_user_session(const struct ol_proc *p)
 		return 0;
 	return cgroup_is_user(p->cgroup) || cgroup_is_user(p->cgroup_unified) ||
 	       cgroup_is_user(p->cgroup_systemd);
+}
+
+static const struct ol_allow *allowed(const struct actx *a, const struct aproc *x)
+{
+	for (size_t i = 0; i < a->c->nallow; i++) {
+		const struct ol_allow *al = &a->c->allow[i];
+		const char *subject = NULL;
+
+		switch (al->kind) {
+		case OL_ALLOW_COMM:	subject = x->p->comm; break;
+		case OL_ALLOW_EXE:	subject = x->exe; break;
+		case OL_ALLOW_CGROUP:	subject = ol_proc_cgroup(x->p); break;
+		case OL_ALLOW_UNIT:	subject = x->unit; break;
+		}
+		if (!subject || !*subject || fnmatch(al->pattern, subject, 0) != 0)
+			continue;
+		if (al->uid >= 0 && (!(x->p->have & OL_HAVE_UID) || (long)x->p->uid != al->uid))
+			continue;
+		if (al->no_session && in_user_session(x->p))
+			continue;
+		return al;
+	}
+	return NULL;
+}
+
+static int cmp_pid(const void *x, const void *y)
+{
+	const struct aproc *a = x, *b = y;
+
+	return a->p->pid < b->p->pid ? -1 : a->p->pid > b->p->pid;
+}
+
+/* a->ap is sorted by pid (ol_audit_run): a binary search, not a scan per parent */
+static struct aproc *by_pid(struct actx *a, long pid)
+{
+	struct ol_proc key_p = { .pid = (pid_t)pid };
+	struct aproc key = { .p = &key_p };
+
+	return a->n ? bsearch(&key, a->ap, a->n, sizeof(*a->ap), cmp_pid) : NULL;
+}
+
+static int same_program(const struct aproc *x, const struct aproc *y)
+{
+	if (x->exe[0] && y->exe[0])
+		return strcmp(x->exe, y->exe) == 0;
+	return strcmp(x->p->comm, y->p->comm) == 0;
 }
 
 /* A system service: root, and in the system's own cgroups (not a user's or a container's). */

@@ -52,28 +52,39 @@ const struct ol_rule_info ol_rules[OL_R_COUNT] = {
 		"see 'oomlens log'" },
 };
 
-/* The usual system daemons that protect themselves on stock Debian and RHEL. */
+/*
+ * The usual system daemons that protect themselves on stock Debian and RHEL.
+ * The process entries hold only for root outside users' sessions: a
+ * session's sshd or a user's program named udevd with -1000 is the very
+ * leak the audit is for.
+ */
+#define SYS 0, 1	/* uid=0 no-session */
+#define ANY -1, 0
 static const struct {
 	enum ol_allow_kind kind;
 	const char *pattern, *reason;
+	long uid;
+	int no_session;
 } builtin_allow[] = {
-	{ OL_ALLOW_COMM, "systemd-udevd", "udev must survive to handle devices" },
-	{ OL_ALLOW_COMM, "udevd", "udev must survive to handle devices" },
-	{ OL_ALLOW_EXE, "/usr/sbin/sshd", "the SSH listener protects itself so that admins can log in" },
-	{ OL_ALLOW_EXE, "/usr/sbin/auditd", "auditd protects itself so that audit records are not lost" },
-	{ OL_ALLOW_EXE, "/sbin/auditd", "auditd protects itself so that audit records are not lost" },
-	{ OL_ALLOW_COMM, "multipathd", "multipath I/O must survive memory pressure" },
-	{ OL_ALLOW_COMM, "dmeventd", "device-mapper event handling must survive" },
-	{ OL_ALLOW_COMM, "iscsid", "iSCSI sessions must survive" },
-	{ OL_ALLOW_COMM, "lvmetad", "LVM metadata daemon" },
-	{ OL_ALLOW_UNIT, "systemd-udevd*.service", "udev must survive to handle devices" },
-	{ OL_ALLOW_UNIT, "ssh.service", "the SSH listener protects itself" },
-	{ OL_ALLOW_UNIT, "sshd.service", "the SSH listener protects itself" },
-	{ OL_ALLOW_UNIT, "auditd.service", "auditd protects itself" },
-	{ OL_ALLOW_UNIT, "multipathd.service", "multipath I/O must survive" },
-	{ OL_ALLOW_UNIT, "dm-event.service", "device-mapper event handling must survive" },
-	{ OL_ALLOW_UNIT, "iscsid.service", "iSCSI sessions must survive" },
+	{ OL_ALLOW_COMM, "systemd-udevd", "udev must survive to handle devices", SYS },
+	{ OL_ALLOW_COMM, "udevd", "udev must survive to handle devices", SYS },
+	{ OL_ALLOW_EXE, "/usr/sbin/sshd", "the SSH listener protects itself so that admins can log in", SYS },
+	{ OL_ALLOW_EXE, "/usr/sbin/auditd", "auditd protects itself so that audit records are not lost", SYS },
+	{ OL_ALLOW_EXE, "/sbin/auditd", "auditd protects itself so that audit records are not lost", SYS },
+	{ OL_ALLOW_COMM, "multipathd", "multipath I/O must survive memory pressure", SYS },
+	{ OL_ALLOW_COMM, "dmeventd", "device-mapper event handling must survive", SYS },
+	{ OL_ALLOW_COMM, "iscsid", "iSCSI sessions must survive", SYS },
+	{ OL_ALLOW_COMM, "lvmetad", "LVM metadata daemon", SYS },
+	{ OL_ALLOW_UNIT, "systemd-udevd*.service", "udev must survive to handle devices", ANY },
+	{ OL_ALLOW_UNIT, "ssh.service", "the SSH listener protects itself", ANY },
+	{ OL_ALLOW_UNIT, "sshd.service", "the SSH listener protects itself", ANY },
+	{ OL_ALLOW_UNIT, "auditd.service", "auditd protects itself", ANY },
+	{ OL_ALLOW_UNIT, "multipathd.service", "multipath I/O must survive", ANY },
+	{ OL_ALLOW_UNIT, "dm-event.service", "device-mapper event handling must survive", ANY },
+	{ OL_ALLOW_UNIT, "iscsid.service", "iSCSI sessions must survive", ANY },
 };
+#undef SYS
+#undef ANY
 
 const char *ol_sev_str(enum ol_sev s)
 {
@@ -106,7 +117,7 @@ int ol_rule_by_id(const char *id)
 static const char *const allow_kinds[] = { "comm", "exe", "cgroup", "unit" };
 
 static int add_allow(struct ol_audit_conf *c, enum ol_allow_kind k, const char *pat,
-		     const char *reason, int builtin)
+		     const char *reason, long uid, int no_session, int builtin)
 {
 	struct ol_allow *na = realloc(c->allow, (c->nallow + 1) * sizeof(*na));
 
@@ -116,6 +127,8 @@ static int add_allow(struct ol_audit_conf *c, enum ol_allow_kind k, const char *
 	na[c->nallow].kind = k;
 	na[c->nallow].pattern = strdup(pat);
 	na[c->nallow].reason = strdup(reason);
+	na[c->nallow].uid = uid;
+	na[c->nallow].no_session = no_session;
 	na[c->nallow].builtin = builtin;
 	if (!na[c->nallow].pattern || !na[c->nallow].reason) {
 		free(na[c->nallow].pattern);
@@ -135,7 +148,8 @@ void ol_audit_conf_defaults(struct ol_audit_conf *c)
 	c->large_share = 10.0;
 	snprintf(c->source, sizeof(c->source), "built-in defaults");
 	for (size_t i = 0; i < sizeof(builtin_allow) / sizeof(builtin_allow[0]); i++)
-		add_allow(c, builtin_allow[i].kind, builtin_allow[i].pattern, builtin_allow[i].reason, 1);
+		add_allow(c, builtin_allow[i].kind, builtin_allow[i].pattern, builtin_allow[i].reason,
+			  builtin_allow[i].uid, builtin_allow[i].no_session, 1);
 }
 
 void ol_audit_conf_free(struct ol_audit_conf *c)
@@ -239,10 +253,12 @@ int ol_audit_conf_parse(struct ol_audit_conf *c, const char *text, char *err, si
 		if (n == 0)
 			continue;
 		if (strcmp(w[0], "allow") == 0) {
-			int k = -1;
+			int k = -1, no_session = 0;
+			long uid = -1;
 
-			if (n != 4) {
-				rc = perr(err, errsz, lineno, "usage: allow comm|exe|cgroup|unit PATTERN \"reason\"");
+			if (n < 4 || n > 6) {
+				rc = perr(err, errsz, lineno, "usage: allow comm|exe|cgroup|unit PATTERN \"reason\" "
+					  "[uid=N] [no-session]");
 				break;
 			}
 			for (int i = 0; i < 4; i++)
@@ -256,7 +272,25 @@ int ol_audit_conf_parse(struct ol_audit_conf *c, const char *text, char *err, si
 				rc = perr(err, errsz, lineno, "allow needs a pattern and a reason");
 				break;
 			}
-			if (add_allow(c, (enum ol_allow_kind)k, w[2], w[3], 0) < 0) {
+			/* conditions after the reason narrow the entry */
+			for (int i = 4; i < n && !rc; i++) {
+				char *end;
+
+				if (strcmp(w[i], "no-session") == 0) {
+					no_session = 1;
+				} else if (strncmp(w[i], "uid=", 4) == 0 && isdigit((unsigned char)w[i][4])) {
+					errno = 0;
+					uid = strtol(w[i] + 4, &end, 10);
+					if (errno || *end || uid > 4294967294L)
+						rc = perr(err, errsz, lineno, "'%s' is not a uid", w[i] + 4);
+				} else {
+					rc = perr(err, errsz, lineno, "unknown allow condition '%s' (uid=N or no-session)",
+						  w[i]);
+				}
+			}
+			if (rc)
+				break;
+			if (add_allow(c, (enum ol_allow_kind)k, w[2], w[3], uid, no_session, 0) < 0) {
 				rc = -ENOMEM;
 				break;
 			}
@@ -339,9 +373,16 @@ char *ol_audit_conf_dump(const struct ol_audit_conf *c)
 	}
 	fprintf(f, "\nset unkillable-share %g\nset large-share %g\n", c->unkillable_share, c->large_share);
 	fprintf(f, "\n# allow list\n");
-	for (size_t i = 0; i < c->nallow; i++)
-		fprintf(f, "allow %-6s %-28s \"%s\"%s\n", allow_kinds[c->allow[i].kind], c->allow[i].pattern,
-			c->allow[i].reason, c->allow[i].builtin ? "  # built-in" : "");
+	for (size_t i = 0; i < c->nallow; i++) {
+		const struct ol_allow *al = &c->allow[i];
+
+		fprintf(f, "allow %-6s %-28s \"%s\"", allow_kinds[al->kind], al->pattern, al->reason);
+		if (al->uid >= 0)
+			fprintf(f, " uid=%ld", al->uid);
+		if (al->no_session)
+			fputs(" no-session", f);
+		fprintf(f, "%s\n", al->builtin ? "  # built-in" : "");
+	}
 	fclose(f);
 	return buf;
 }

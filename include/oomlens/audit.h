@@ -49,6 +49,8 @@ struct ol_allow {
 	enum ol_allow_kind kind;
 	char *pattern;		/* fnmatch(3) glob */
 	char *reason;
+	long uid;		/* only processes of this uid; -1: any */
+	int no_session;		/* only processes outside users' sessions and slices */
 	int builtin;
 };
 
@@ -67,7 +69,7 @@ void ol_audit_conf_defaults(struct ol_audit_conf *c);
 /*
  * Parse a configuration file's text on top of @c (pure).  On error returns
  * -EINVAL with "LINE: reason" in @err.  Directives:
- *   allow comm|exe|cgroup|unit GLOB "reason"
+ *   allow comm|exe|cgroup|unit GLOB "reason" [uid=N] [no-session]
  *   disable RULE
  *   severity RULE info|warning|error
  *   set unkillable-share|large-share PERCENT

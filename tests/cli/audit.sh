@@ -60,6 +60,47 @@ printf 'allow cgroup "/process_api/*" "the sandbox"\n' > "$TMP/allow2.conf"
 run A -J -c "$TMP/allow2.conf"
 check "allow cgroup (a glob) covers it" test "$(rules)" = ""
 
+# the built-in allow list holds for root outside users' sessions only (hand edits:
+# an exe link, a uid and a cgroup file that make 5658 an sshd or a udevd)
+as() {	# as PID UID CGROUP [EXE]
+	sed -i "s/^Uid:.*/Uid:\t$2\t$2\t$2\t$2/" "$TMP/r/proc/$1/status"
+	printf '9:name=systemd:%s\n4:memory:%s\n0::/\n' "$3" "$3" > "$TMP/r/proc/$1/cgroup"
+	[ -z "${4-}" ] || ln -sfn "$4" "$TMP/r/proc/$1/exe"
+}
+fresh
+adj 5658 -1000 -17
+as 5658 0 /system.slice/ssh.service /usr/sbin/sshd
+run A -J
+check "default allow: the sshd listener, root in system.slice/ssh.service" eval '[ "$rc" -eq 0 ] && [ "$(rules)" = "" ]'
+as 5658 1000 /user.slice/user-1000.slice/session-4.scope
+run A -J
+check "default allow: not an sshd session child of uid 1000 (an error)" test "$(rules)" = "unkillable-process:error"
+as 5658 0 /user.slice/user-1000.slice/session-4.scope
+run A -J
+check "default allow: not sshd's root monitor in a session-N.scope (an error)" test "$(rules)" = "unkillable-process:error"
+fresh
+adj 5658 -1000 -17
+sed -i 's/^Name:.*/Name:\tsystemd-udevd/' "$TMP/r/proc/5658/status"
+as 5658 0 /system.slice/systemd-udevd.service
+run A -J
+check "default allow: systemd-udevd, root in system.slice" test "$(rules)" = ""
+as 5658 1000 /user.slice/user-1000.slice/user@1000.service/app.slice/x.scope
+run A -J
+check "default allow: not a user's program named systemd-udevd" test "$(rules)" = "unkillable-process:error"
+# the conditions in a configuration file
+printf 'no-default-allow\nallow comm systemd-udevd "x" uid=0\n' > "$TMP/cond.conf"
+run A -J -c "$TMP/cond.conf"
+check "allow ... uid=0 does not cover uid 1000" test "$(rules)" = "unkillable-process:error"
+printf 'no-default-allow\nallow comm systemd-udevd "x" uid=1000\n' > "$TMP/cond.conf"
+run A -J -c "$TMP/cond.conf"
+check "allow ... uid=1000 covers uid 1000" test "$(rules)" = ""
+printf 'no-default-allow\nallow comm systemd-udevd "x" no-session\n' > "$TMP/cond.conf"
+run A -J -c "$TMP/cond.conf"
+check "allow ... no-session does not cover a process under user.slice" test "$(rules)" = "unkillable-process:error"
+as 5658 1000 /system.slice/foo.service
+run A -J -c "$TMP/cond.conf"
+check "allow ... no-session covers one in system.slice" test "$(rules)" = ""
+
 # inherited-unkillable: bash (2310) set -1000 and its child worker-anon got it
 fresh
 adj 2310 -1000 -17
@@ -159,7 +200,8 @@ run A -J
 check "SYSROOT/etc/oomlens/audit.conf is read by default" test "$(rules)" = ""
 rm "$TMP/r/etc/oomlens/audit.conf"
 for bad in 'allow comm' 'allow pid 1 "x"' 'disable nosuchrule' 'severity panic-on-oom loud' 'set large-share 200' \
-	   'frobnicate' 'allow comm x "unterminated'; do
+	   'frobnicate' 'allow comm x "unterminated' 'allow comm x "y" uid=root' 'allow comm x "y" uid=-1' \
+	   'allow comm x "y" sometimes' 'allow comm x "y" uid=0 no-session extra'; do
 	printf '# ok\n%s\n' "$bad" > "$TMP/bad.conf"
 	run A -c "$TMP/bad.conf"
 	if [ "$rc" -eq 2 ] && [ -z "$out" ] && [ "$(grep -c '' <<<"$err")" -eq 1 ] && [[ "$err" == *"bad.conf:2: "* ]]; then
@@ -173,6 +215,8 @@ check "a --config that does not exist: exit 2" test "$rc" -eq 2
 run "$OOMLENS" audit --show-config
 check "--show-config: rules, severities and the built-in allow list" eval \
 	'[ "$rc" -eq 0 ] && grep -q "^severity unkillable-process *warning" <<<"$out" && grep -q "systemd-udevd" <<<"$out"'
+check "--show-config: the built-in process entries hold for root outside sessions" eval \
+	'grep -q "^allow exe  *\/usr\/sbin\/sshd .* uid=0 no-session" <<<"$out"'
 run "$OOMLENS" audit --show-config -c "$TMP/sev.conf"
 check "--show-config shows the overrides in force" eval 'grep -q "^severity unkillable-process *info" <<<"$out"'
 "$OOMLENS" audit --show-config | grep -v '^#' > "$TMP/roundtrip.conf"
