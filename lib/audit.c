@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include <json.h>
 
@@ -433,111 +434,377 @@ static int memcg_rules(struct actx *a)
 	return rc;
 }
 
-/* ---- systemd units, read statically ---- */
+/* ---- systemd units, read statically and resolved as systemd does ---- */
 
-static int unit_file(struct actx *a, const char *dir, const char *name, const char *unit)
+/* The system unit search path, highest precedence first. */
+static const char *const unit_dirs[] = {
+	"/etc/systemd/system", "/run/systemd/system", "/usr/local/lib/systemd/system",
+	"/usr/lib/systemd/system", "/lib/systemd/system",
+};
+#define NUNIT_DIRS (sizeof(unit_dirs) / sizeof(unit_dirs[0]))
+
+struct unitscan {
+	struct actx *a;
+	const char *base;		/* the sysroot, "" for the live system */
+	int fd[NUNIT_DIRS];		/* -1: absent, or the same directory as an earlier one */
+	char **names;			/* unit names, sorted */
+	size_t nnames;
+};
+
+/* A unit's effective OOMScoreAdjust=: the last assignment; an empty one resets. */
+struct unit_adjust {
+	int set;
+	long v;
+	char file[4096];		/* as shown: without the sysroot */
+	int line;
+};
+
+struct dropin {
+	char name[256];
+	int dir;
+};
+
+static int cmp_str(const void *x, const void *y)
 {
-	char path[4096];
-	FILE *f;
-	char line[1024];
-	int rc = 0, lineno = 0;
+	return strcmp(*(char *const *)x, *(char *const *)y);
+}
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
+static int cmp_dropin(const void *x, const void *y)
+{
+	return strcmp(((const struct dropin *)x)->name, ((const struct dropin *)y)->name);
+}
+
+static int has_suffix(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n > m && strcmp(s + n - m, suffix) == 0;
+}
+
+static int entry_is_dir(int dirfd, const struct dirent *de)
+{
+	struct stat st;
+
+	if (de->d_type != DT_UNKNOWN && de->d_type != DT_LNK)
+		return de->d_type == DT_DIR;
+	return fstatat(dirfd, de->d_name, &st, 0) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Every unit name in the search path: files, and NAME.d drop-in directories. */
+static int unit_names(struct unitscan *u)
+{
+	size_t cap = 0;
+
+	for (size_t i = 0; i < NUNIT_DIRS; i++) {
+		struct dirent *de;
+		int fd;
+		DIR *d;
+
+		if (u->fd[i] < 0 || (fd = dup(u->fd[i])) < 0)
+			continue;
+		d = fdopendir(fd);
+		if (!d) {
+			close(fd);
+			continue;
+		}
+		while ((de = readdir(d))) {
+			int dir = entry_is_dir(u->fd[i], de);
+			size_t n = strlen(de->d_name);
+			char *name;
+
+			if (de->d_name[0] == '.')
+				continue;
+			if (dir && !has_suffix(de->d_name, ".d"))
+				continue;	/* NAME.wants, NAME.requires */
+			if (dir)
+				n -= 2;
+			if (!memchr(de->d_name, '.', n))
+				continue;	/* not a unit name (nor a type's drop-ins, service.d) */
+			if (u->nnames == cap) {
+				char **nv = realloc(u->names, (cap = cap ? 2 * cap : 256) * sizeof(*nv));
+
+				if (!nv) {
+					closedir(d);
+					return -ENOMEM;
+				}
+				u->names = nv;
+			}
+			name = strndup(de->d_name, n);
+			if (!name) {
+				closedir(d);
+				return -ENOMEM;
+			}
+			u->names[u->nnames++] = name;
+		}
+		closedir(d);
+	}
+	if (u->nnames)
+		qsort(u->names, u->nnames, sizeof(*u->names), cmp_str);
+	return 0;
+}
+
+/*
+ * Open DIR/NAME of the search path, following symlinks inside the sysroot
+ * (an absolute target is under it too).  Returns a stream and the path as
+ * shown in @shown, or NULL: *@masked set for a link to /dev/null (or another
+ * way to the device) or an empty file.
+ */
+static FILE *unit_open(struct unitscan *u, size_t dir, const char *name, char *shown, size_t sz,
+		       int *masked)
+{
+	char path[4096], target[4096];
+	size_t blen = strlen(u->base);
+	struct stat st;
+	FILE *f;
+
+	*masked = 0;
+	snprintf(path, sizeof(path), "%s%s/%s", u->base, unit_dirs[dir], name);
+	for (int hops = 0;; hops++) {
+		ssize_t n = readlink(path, target, sizeof(target) - 1);
+		char *slash;
+
+		if (n < 0)
+			break;		/* not a link (or gone: fopen says) */
+		target[n] = '\0';
+		if (strcmp(target, "/dev/null") == 0) {
+			*masked = 1;
+			return NULL;
+		}
+		if (hops == 8)
+			return NULL;
+		if (target[0] == '/') {
+			snprintf(path, sizeof(path), "%s%s", u->base, target);
+		} else if ((slash = strrchr(path, '/'))) {
+			/* relative to the link's directory */
+			snprintf(slash + 1, sizeof(path) - (size_t)(slash + 1 - path), "%s", target);
+		}
+	}
 	f = fopen(path, "re");
 	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f)) {
-		char *v;
-		long adj;
+		return NULL;
+	if (fstat(fileno(f), &st) == 0 && ((S_ISREG(st.st_mode) && st.st_size == 0) || S_ISCHR(st.st_mode))) {
+		*masked = 1;
+		fclose(f);
+		return NULL;
+	}
+	snprintf(shown, sz, "%s", blen && strncmp(path, u->base, blen) == 0 ? path + blen : path);
+	return f;
+}
+
+/* The OOMScoreAdjust= lines of one unit file or drop-in, in order. */
+static void unit_parse(FILE *f, const char *shown, struct unit_adjust *adj)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	int lineno = 0, exec_section = 0, cont = 0;
+
+	while (getline(&line, &cap, f) >= 0) {
+		char *s = line, *v;
+		size_t n = strlen(s);
+		long x;
+		int was_cont = cont;
 
 		lineno++;
-		if (strncmp(line, "OOMScoreAdjust", 14) != 0)
+		while (n && (s[n - 1] == '\n' || s[n - 1] == '\r' || s[n - 1] == ' ' || s[n - 1] == '\t'))
+			s[--n] = '\0';
+		s += strspn(s, " \t");
+		/* a line ending in a backslash goes on in the next one */
+		cont = *s != '#' && *s != ';' && n && line[n - 1] == '\\';
+		if (was_cont || !*s || *s == '#' || *s == ';')
 			continue;
-		v = line + 14;
-		while (*v == ' ' || *v == '\t')
-			v++;
+		if (*s == '[') {
+			/* the sections that take the exec settings */
+			exec_section = strcmp(s, "[Service]") == 0 || strcmp(s, "[Socket]") == 0 ||
+				       strcmp(s, "[Mount]") == 0 || strcmp(s, "[Swap]") == 0;
+			continue;
+		}
+		if (!exec_section || strncmp(s, "OOMScoreAdjust", 14) != 0)
+			continue;
+		v = s + 14;
+		v += strspn(v, " \t");
 		if (*v != '=')
 			continue;
 		v++;
-		while (*v == ' ' || *v == '\t')
-			v++;
-		v[strcspn(v, " \t\r\n")] = '\0';
-		if (ol_strtol(v, &adj) < 0 || adj != -1000)
+		v += strspn(v, " \t");
+		if (!*v) {
+			adj->set = 0;	/* an empty assignment resets */
 			continue;
-		{
-			int ok = 0;
-
-			for (size_t i = 0; i < a->c->nallow; i++)
-				if (a->c->allow[i].kind == OL_ALLOW_UNIT &&
-				    fnmatch(a->c->allow[i].pattern, unit, 0) == 0)
-					ok = 1;
-			if (ok)
-				break;
 		}
-		{
-			json_object *ev = json_object_new_object();
-			const char *shown = a->root->path ? path + strlen(a->root->path) : path;
+		/* systemd ignores an invalid value, keeping the one before */
+		if (ol_strtol(v, &x) < 0 || x < -1000 || x > 1000)
+			continue;
+		adj->set = 1;
+		adj->v = x;
+		adj->line = lineno;
+		snprintf(adj->file, sizeof(adj->file), "%s", shown);
+	}
+	free(line);
+}
 
-			json_object_object_add(ev, "unit", json_object_new_string(unit));
-			json_object_object_add(ev, "file", json_object_new_string(shown));
-			json_object_object_add(ev, "line", json_object_new_int(lineno));
-			rc = add_finding(a, OL_R_UNIT_ADJUST, NULL, ev, "%s sets OOMScoreAdjust=-1000 (%s:%d)",
-					 unit, shown, lineno);
+/* NAME.d/ *.conf of every directory; a name in an earlier directory hides later ones. */
+static int unit_dropins(struct unitscan *u, const char *name, struct dropin **out, size_t *nout)
+{
+	char sub[300];
+	size_t n = 0, cap = 0;
+	struct dropin *v = NULL;
+
+	snprintf(sub, sizeof(sub), "%s.d", name);
+	for (size_t i = 0; i < NUNIT_DIRS; i++) {
+		struct dirent *de;
+		DIR *d;
+		int fd;
+
+		if (u->fd[i] < 0)
+			continue;
+		fd = openat(u->fd[i], sub, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		d = fdopendir(fd);
+		if (!d) {
+			close(fd);
+			continue;
+		}
+		while ((de = readdir(d))) {
+			size_t k;
+
+			if (de->d_name[0] == '.' || !has_suffix(de->d_name, ".conf") ||
+			    strlen(de->d_name) >= sizeof(v->name))
+				continue;
+			for (k = 0; k < n && strcmp(v[k].name, de->d_name); k++)
+				;
+			if (k < n)
+				continue;
+			if (n == cap) {
+				struct dropin *nv = realloc(v, (cap = cap ? 2 * cap : 8) * sizeof(*nv));
+
+				if (!nv) {
+					closedir(d);
+					free(v);
+					return -ENOMEM;
+				}
+				v = nv;
+			}
+			snprintf(v[n].name, sizeof(v[n].name), "%s", de->d_name);
+			v[n++].dir = (int)i;
+		}
+		closedir(d);
+	}
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_dropin);
+	*out = v;
+	*nout = n;
+	return 0;
+}
+
+static int unit_is_allowed(const struct actx *a, const char *unit)
+{
+	for (size_t i = 0; i < a->c->nallow; i++)
+		if (a->c->allow[i].kind == OL_ALLOW_UNIT && fnmatch(a->c->allow[i].pattern, unit, 0) == 0)
+			return 1;
+	return 0;
+}
+
+static int unit_one(struct unitscan *u, const char *name)
+{
+	struct unit_adjust adj = { 0 };
+	struct dropin *di = NULL;
+	size_t ndi = 0;
+	char shown[4096];
+	int masked, rc;
+	FILE *f;
+
+	/* the unit file: the first directory that holds the name */
+	for (size_t i = 0; i < NUNIT_DIRS; i++) {
+		char target[4096];
+		struct stat st;
+		ssize_t n;
+
+		if (u->fd[i] < 0 || fstatat(u->fd[i], name, &st, AT_SYMLINK_NOFOLLOW) < 0 || S_ISDIR(st.st_mode))
+			continue;
+		if (S_ISLNK(st.st_mode) && (n = readlinkat(u->fd[i], name, target, sizeof(target) - 1)) > 0) {
+			const char *b;
+
+			target[n] = '\0';
+			b = strrchr(target, '/');
+			b = b ? b + 1 : target;
+			/* an alias: the unit is read under its own name */
+			if (strcmp(target, "/dev/null") != 0 && strcmp(b, name) != 0)
+				return 0;
+		}
+		f = unit_open(u, i, name, shown, sizeof(shown), &masked);
+		if (masked)
+			return 0;
+		if (f) {
+			unit_parse(f, shown, &adj);
+			fclose(f);
 		}
 		break;
 	}
-	fclose(f);
-	return rc;
+	/* then the drop-ins, in file-name order across all directories */
+	rc = unit_dropins(u, name, &di, &ndi);
+	if (rc < 0)
+		return rc;
+	for (size_t k = 0; k < ndi; k++) {
+		char rel[600];
+
+		snprintf(rel, sizeof(rel), "%s.d/%s", name, di[k].name);
+		f = unit_open(u, (size_t)di[k].dir, rel, shown, sizeof(shown), &masked);
+		if (f) {
+			unit_parse(f, shown, &adj);
+			fclose(f);
+		}
+	}
+	free(di);
+	if (!adj.set || adj.v != -1000 || unit_is_allowed(u->a, name))
+		return 0;
+	{
+		json_object *ev = json_object_new_object();
+
+		json_object_object_add(ev, "unit", json_object_new_string(name));
+		json_object_object_add(ev, "file", json_object_new_string(adj.file));
+		json_object_object_add(ev, "line", json_object_new_int(adj.line));
+		return add_finding(u->a, OL_R_UNIT_ADJUST, NULL, ev, "%s sets OOMScoreAdjust=-1000 (%s:%d)",
+				   name, adj.file, adj.line);
+	}
 }
 
 static int unit_rules(struct actx *a)
 {
-	static const char *const dirs[] = {
-		"/etc/systemd/system", "/run/systemd/system", "/usr/local/lib/systemd/system",
-		"/usr/lib/systemd/system", "/lib/systemd/system",
-	};
-	const char *base = a->root->path ? a->root->path : "";
-	int rc = 0;
+	struct unitscan u = { .a = a, .base = a->root->path ? a->root->path : "" };
+	struct stat seen[NUNIT_DIRS];
+	int rc;
 
-	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]) && rc == 0; i++) {
+	for (size_t i = 0; i < NUNIT_DIRS; i++) {
 		char dir[4096];
-		DIR *d;
-		struct dirent *de;
 
-		snprintf(dir, sizeof(dir), "%s%s", base, dirs[i]);
-		d = opendir(dir);
-		if (!d)
+		snprintf(dir, sizeof(dir), "%s%s", u.base, unit_dirs[i]);
+		u.fd[i] = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (u.fd[i] < 0)
 			continue;
-		while (rc == 0 && (de = readdir(d))) {
-			size_t n = strlen(de->d_name);
-
-			if (de->d_name[0] == '.')
-				continue;
-			if (n > 2 && strcmp(de->d_name + n - 2, ".d") == 0) {
-				/* drop-ins: UNIT.d/NAME.conf */
-				char sub[8400], unit[256];
-				DIR *dd;
-				struct dirent *e2;
-
-				snprintf(sub, sizeof(sub), "%s/%s", dir, de->d_name);
-				snprintf(unit, sizeof(unit), "%.*s", (int)(n - 2), de->d_name);
-				dd = opendir(sub);
-				if (!dd)
-					continue;
-				while (rc == 0 && (e2 = readdir(dd))) {
-					size_t m = strlen(e2->d_name);
-
-					if (m > 5 && strcmp(e2->d_name + m - 5, ".conf") == 0)
-						rc = unit_file(a, sub, e2->d_name, unit);
-				}
-				closedir(dd);
-			} else if (strchr(de->d_name, '.') && (de->d_type == DT_REG || de->d_type == DT_UNKNOWN ||
-							       de->d_type == DT_LNK)) {
-				rc = unit_file(a, dir, de->d_name, de->d_name);
+		/* /lib -> usr/lib: one directory under two names is read once */
+		if (fstat(u.fd[i], &seen[i]) < 0) {
+			close(u.fd[i]);
+			u.fd[i] = -1;
+			continue;
+		}
+		for (size_t j = 0; j < i; j++) {
+			if (u.fd[j] >= 0 && seen[j].st_dev == seen[i].st_dev && seen[j].st_ino == seen[i].st_ino) {
+				close(u.fd[i]);
+				u.fd[i] = -1;
+				break;
 			}
 		}
-		closedir(d);
 	}
+	rc = unit_names(&u);
+	for (size_t i = 0; i < u.nnames && rc == 0; i++)
+		if (i == 0 || strcmp(u.names[i], u.names[i - 1]) != 0)
+			rc = unit_one(&u, u.names[i]);
+	for (size_t i = 0; i < u.nnames; i++)
+		free(u.names[i]);
+	free(u.names);
+	for (size_t i = 0; i < NUNIT_DIRS; i++)
+		if (u.fd[i] >= 0)
+			close(u.fd[i]);
 	return rc;
 }
 

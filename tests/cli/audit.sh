@@ -175,6 +175,51 @@ check "units with OOMScoreAdjust=-1000, drop-ins too; ssh.service allowed; -500 
 check "the unit finding says file and line" test \
 	"$(jq -r '.findings[] | select(.evidence.unit == "leaky.service") | "\(.evidence.file):\(.evidence.line)"' <<<"$out")" = "/etc/systemd/system/leaky.service:3"
 
+# units resolved as systemd does, in a Debian 12 layout (/lib -> usr/lib)
+fresh
+E=$TMP/r/etc/systemd/system R=$TMP/r/run/systemd/system U=$TMP/r/usr/lib/systemd/system
+mkdir -p "$E" "$R" "$U" "$TMP/r/opt"
+ln -s usr/lib "$TMP/r/lib"
+unit() { mkdir -p "$(dirname "$1")"; printf "$2" > "$1"; }
+unit "$U/dup.service" '[Service]\nOOMScoreAdjust=-1000\n'
+unit "$U/reset.service" '[Service]\nOOMScoreAdjust=-1000\n'
+unit "$E/reset.service.d/override.conf" '[Service]\nOOMScoreAdjust=\n'
+unit "$U/milder.service" '[Service]\nOOMScoreAdjust=-1000\n'
+unit "$R/milder.service.d/override.conf" '[Service]\nOOMScoreAdjust=-500\n'
+unit "$U/harder.service" '[Service]\nOOMScoreAdjust=0\n'
+unit "$R/harder.service.d/oom.conf" '# set at run time\n[Service]\nOOMScoreAdjust=-1000\n'
+unit "$U/order.service" '[Service]\nExecStart=/bin/true\n'
+unit "$E/order.service.d/10-protect.conf" '[Service]\nOOMScoreAdjust=-1000\n'
+unit "$U/order.service.d/20-relax.conf" '[Service]\nOOMScoreAdjust=-100\n'
+unit "$U/hidden.service" '[Service]\n'
+unit "$U/hidden.service.d/50-oom.conf" '[Service]\nOOMScoreAdjust=-1000\n'
+mkdir -p "$E/hidden.service.d" && ln -s /dev/null "$E/hidden.service.d/50-oom.conf"
+unit "$U/masked.service" '[Service]\nOOMScoreAdjust=-1000\n'
+ln -s /dev/null "$E/masked.service"
+unit "$U/empty.service" '[Service]\nOOMScoreAdjust=-1000\n'
+: > "$E/empty.service"
+unit "$U/relmask.service" '[Service]\nOOMScoreAdjust=-1000\n'
+unit "$U/relmask.service.d/oom.conf" '[Service]\nOOMScoreAdjust=-1000\n'
+ln -s "$(realpath --relative-to="$E" /dev/null)" "$E/relmask.service"	# a relative way to the device
+unit "$U/twice.service" '[Service]\nOOMScoreAdjust=-1000\nOOMScoreAdjust=0\n'
+unit "$U/later.service" '[Service]\nOOMScoreAdjust=0\nOOMScoreAdjust=-1000\n'
+unit "$U/cleared.service" '[Service]\nOOMScoreAdjust=-1000\nOOMScoreAdjust=\n'
+unit "$U/local.service" '[Service]\nOOMScoreAdjust=-1000\n'
+unit "$E/local.service" '[Service]\nOOMScoreAdjust=0\n'
+unit "$U/unit.service" '[Unit]\nOOMScoreAdjust=-1000\n'
+unit "$U/real.service" '[Service]\nOOMScoreAdjust=-1000\n'
+ln -s /usr/lib/systemd/system/real.service "$E/alias.service"
+unit "$TMP/r/opt/linked.service" '[Service]\n\nOOMScoreAdjust=-1000\n'
+ln -s /opt/linked.service "$E/linked.service"
+run A -J
+check "units: each once (/lib -> usr/lib), drop-ins, masks, last assignment, precedence, aliases" test \
+	"$(jq -r '[.findings[] | "\(.evidence.unit)=\(.evidence.file):\(.evidence.line)"] | sort | join(" ")' <<<"$out")" = \
+	"dup.service=/usr/lib/systemd/system/dup.service:2 harder.service=/run/systemd/system/harder.service.d/oom.conf:3 later.service=/usr/lib/systemd/system/later.service:3 linked.service=/opt/linked.service:3 real.service=/usr/lib/systemd/system/real.service:2"
+rm "$E/local.service"
+run A -J
+check "units: without the /etc copy, the /usr/lib one is in force" eval \
+	'jq -e "[.findings[] | .evidence.unit] | index(\"local.service\")" <<<"$out" >/dev/null'
+
 # the kernel log: legacy oom_adj writers and OOM kills
 fresh
 mkdir -p "$TMP/r/var/log"
