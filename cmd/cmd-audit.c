@@ -271,7 +271,12 @@ int cmd_audit(int argc, char **argv, struct ol_ctx *ctx)
 		goto out;
 	c = ol_audit_run(&ctx->root, &ao, &f);
 	if (c < 0) {
-		ol_warnx_errno(c, "cannot audit %s", ctx->sysroot ? ctx->sysroot : "the system");
+		if (f.log_error == -EBADMSG)
+			ol_warn("cannot read '%s': corrupt compressed data", ao.log_path);
+		else if (f.log_error)
+			ol_warnx_errno(f.log_error, "cannot read '%s'", ao.log_path);
+		else
+			ol_warnx_errno(c, "cannot audit %s", ctx->sysroot ? ctx->sysroot : "the system");
 		goto out;
 	}
 	if (f.n)

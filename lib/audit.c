@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include <json.h>
+#include <zlib.h>
 
 #include "oomlens/audit.h"
 #include "oomlens/cgroup.h"
@@ -874,6 +875,50 @@ static int kmsg_cb(const struct ol_kmsg_rec *rec, void *data)
 	return 0;
 }
 
+/* Feed a (possibly gzip'd) log line by line; lines are cut at OL_LOG_MAX_LINE. */
+static int read_log(struct logscan *ls, gzFile gz)
+{
+	int cap = OL_LOG_MAX_LINE + 2, skipping = 0, err;
+	char *line = malloc((size_t)cap);
+
+	if (!line)
+		return -ENOMEM;
+	while (gzgets(gz, line, cap)) {
+		size_t n = strlen(line);
+
+		if (!skipping)
+			scan_line(ls, line, n > OL_LOG_MAX_LINE ? OL_LOG_MAX_LINE : n);
+		skipping = !n || line[n - 1] != '\n';	/* the rest of a cut line is dropped */
+	}
+	free(line);
+	gzerror(gz, &err);
+	if (err == Z_ERRNO)
+		return errno ? -errno : -EIO;
+	/* Z_BUF_ERROR: a gzip stream cut short, read as far as it goes */
+	return err == Z_OK || err == Z_BUF_ERROR ? 0 : -EBADMSG;
+}
+
+/* Open a log file, plain or gzip'd.  Returns 0 or -errno. */
+static int open_log(const char *path, gzFile *gz)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		close(fd);
+		return -EISDIR;
+	}
+	*gz = gzdopen(fd, "rb");
+	if (!*gz) {
+		close(fd);
+		return -ENOMEM;
+	}
+	gzbuffer(*gz, 128 * 1024);
+	return 0;
+}
+
 static int log_rules(struct actx *a)
 {
 	struct ol_logparser_opts po = { .on_event = on_event };
@@ -886,35 +931,44 @@ static int log_rules(struct actx *a)
 	ls.p = ol_logparser_new(&po);
 	if (!ls.p)
 		return -ENOMEM;
-	if (a->o->log_path || a->root->path) {
-		static const char *const logs[] = { "var/log/kern.log", "var/log/messages", "var/log/syslog" };
-		FILE *f = NULL;
+	if (a->o->log_path) {
+		gzFile gz;
 
-		if (a->o->log_path) {
-			snprintf(path, sizeof(path), "%s", a->o->log_path);
-			f = fopen(path, "re");
-		} else {
-			for (size_t i = 0; i < 3 && !f; i++) {
-				snprintf(path, sizeof(path), "%s/%s", a->root->path, logs[i]);
-				f = fopen(path, "re");
-			}
+		/* the user named it: a file that cannot be read fails the run */
+		snprintf(path, sizeof(path), "%s", a->o->log_path);
+		rc = open_log(path, &gz);
+		if (rc == 0) {
+			rc = read_log(&ls, gz);
+			gzclose(gz);
 		}
-		if (!f) {
-			snprintf(a->f->note, sizeof(a->f->note), "no kernel log to read (%s): log rules skipped",
-				 a->o->log_path ? a->o->log_path : "DIR/var/log/kern.log, messages, syslog");
+		if (rc < 0) {
+			a->f->log_error = rc;
 			goto out;
 		}
 		src = path;
-		{
-			char *line = NULL;
-			size_t cap = 0;
-			ssize_t n;
+	} else if (a->root->path) {
+		static const char *const logs[] = { "var/log/kern.log", "var/log/messages", "var/log/syslog" };
+		gzFile gz = NULL;
 
-			while ((n = getline(&line, &cap, f)) > 0)
-				scan_line(&ls, line, (size_t)n > OL_LOG_MAX_LINE ? OL_LOG_MAX_LINE : (size_t)n);
-			free(line);
+		for (size_t i = 0; i < 3 && !gz; i++) {
+			snprintf(path, sizeof(path), "%s/%s", a->root->path, logs[i]);
+			if (open_log(path, &gz) < 0)
+				gz = NULL;
 		}
-		fclose(f);
+		if (!gz) {
+			snprintf(a->f->note, sizeof(a->f->note),
+				 "no kernel log to read (DIR/var/log/kern.log, messages, syslog): log rules skipped");
+			goto out;
+		}
+		rc = read_log(&ls, gz);
+		gzclose(gz);
+		if (rc < 0) {
+			snprintf(a->f->note, sizeof(a->f->note), "cannot read %.120s (%.60s): log rules skipped",
+				 path + strlen(a->root->path), rc == -EBADMSG ? "corrupt compressed data" : strerror(-rc));
+			rc = 0;
+			goto out;
+		}
+		src = path;
 	} else {
 		rc = ol_kmsg_each(kmsg_cb, &ls);
 		if (rc < 0) {

@@ -95,11 +95,14 @@ struct ol_findings {
 	size_t count[3];	/* by severity */
 	int log_read;		/* the kernel-log rules could run */
 	char note[256];		/* why not, when they could not */
+	int log_error;		/* -errno: opts.log_path could not be read (-EBADMSG: corrupt
+				 * compressed data); the run fails */
 };
 
 struct ol_audit_opts {
 	const struct ol_audit_conf *conf;
-	const char *log_path;	/* kernel log for the log rules; NULL: /dev/kmsg or DIR/var/log */
+	const char *log_path;	/* kernel log for the log rules, plain or gzip'd; NULL: /dev/kmsg
+				 * or DIR/var/log */
 	int no_log;
 };
 

@@ -230,6 +230,28 @@ check "log: legacy-oom-adj names the writer, oom-kills counts the kills" test \
 	"$(jq -c '[.findings[] | [.rule, .evidence.writer // .evidence.kills]] | sort' <<<"$out")" = '[["legacy-oom-adj","oldtool"],["oom-kills",1]]'
 run "$OOMLENS" --sysroot "$TMP/r" audit -J --log "$FIXTURES/oomlogs/010.log"
 check "--log FILE reads that log instead" test "$(jq '.findings[] | select(.rule == "oom-kills") | .evidence.kills' <<<"$out")" = 6
+gzip -c "$FIXTURES/oomlogs/010.log" > "$TMP/kern.log.2.gz"
+run "$OOMLENS" --sysroot "$TMP/r" audit -J --log "$TMP/kern.log.2.gz"
+check "--log a gzip'd file (rotated kern.log.2.gz): read through zlib, the same kills" \
+	test "$(jq '.findings[] | select(.rule == "oom-kills") | .evidence.kills' <<<"$out")" = 6
+gzip -c "$TMP/r/var/log/kern.log" > "$TMP/r/var/log/kern.log.gz" && mv "$TMP/r/var/log/kern.log.gz" "$TMP/r/var/log/kern.log"
+run "$OOMLENS" --sysroot "$TMP/r" audit -J
+check "DIR/var/log/kern.log gzip'd: read through zlib too" test \
+	"$(jq -c '[.findings[] | [.rule, .evidence.writer // .evidence.kills]] | sort' <<<"$out")" = '[["legacy-oom-adj","oldtool"],["oom-kills",1]]'
+for what in "that does not exist:$TMP/no-such.log" "that is a directory:$TMP"; do
+	bad=${what#*:}
+	run "$OOMLENS" --sysroot "$TMP/r" audit --log "$bad"
+	check "--log FILE ${what%%:*}: exit 2, one line naming it, nothing on stdout" eval \
+		'[ "$rc" -eq 2 ] && [ -z "$out" ] && [ "$(grep -c "" <<<"$err")" -eq 1 ] && [[ "$err" == *"cannot read '"'"'$bad'"'"'"* ]]'
+done
+printf '\037\213\010\000\000\000\000\000\000\003not deflate data at all' > "$TMP/corrupt.gz"
+run "$OOMLENS" --sysroot "$TMP/r" audit --log "$TMP/corrupt.gz"
+check "--log with corrupt compressed data: exit 2, one line" eval \
+	'[ "$rc" -eq 2 ] && [ -z "$out" ] && [ "$(grep -c "" <<<"$err")" -eq 1 ] && [[ "$err" == *corrupt* ]]'
+rm -r "$TMP/r/var/log"
+run "$OOMLENS" --sysroot "$TMP/r" audit -J
+check "negative: no log under the sysroot (none named): a note, not an error" eval \
+	'[ "$rc" -eq 0 ] && jq -e ".summary.log_read == false and (.summary.note | test(\"no kernel log\"))" <<<"$out" >/dev/null'
 
 # configuration: overrides, errors with file:line, the config in force
 fresh
