@@ -272,7 +272,9 @@ int cmd_audit(int argc, char **argv, struct ol_ctx *ctx)
 	c = ol_audit_run(&ctx->root, &ao, &f);
 	if (c < 0) {
 		if (f.log_error == -EBADMSG)
-			ol_warn("cannot read '%s': corrupt compressed data", ao.log_path);
+			ol_warn("cannot read '%s': corrupt or truncated compressed data", ao.log_path);
+		else if (f.log_error == -ENODEV)
+			ol_warn("'%s' is a device, not a log file", ao.log_path);
 		else if (f.log_error)
 			ol_warnx_errno(f.log_error, "cannot read '%s'", ao.log_path);
 		else

@@ -894,8 +894,8 @@ static int read_log(struct logscan *ls, gzFile gz)
 	gzerror(gz, &err);
 	if (err == Z_ERRNO)
 		return errno ? -errno : -EIO;
-	/* Z_BUF_ERROR: a gzip stream cut short, read as far as it goes */
-	return err == Z_OK || err == Z_BUF_ERROR ? 0 : -EBADMSG;
+	/* Z_BUF_ERROR: a gzip stream cut short, an error as in oomlens log */
+	return err == Z_OK ? 0 : -EBADMSG;
 }
 
 /* Open a log file, plain or gzip'd.  Returns 0 or -errno. */
@@ -909,6 +909,11 @@ static int open_log(const char *path, gzFile *gz)
 	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
 		close(fd);
 		return -EISDIR;
+	}
+	/* /dev/zero and the like: endless, and no log */
+	if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) {
+		close(fd);
+		return -ENODEV;
 	}
 	*gz = gzdopen(fd, "rb");
 	if (!*gz) {

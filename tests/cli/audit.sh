@@ -248,6 +248,13 @@ printf '\037\213\010\000\000\000\000\000\000\003not deflate data at all' > "$TMP
 run "$OOMLENS" --sysroot "$TMP/r" audit --log "$TMP/corrupt.gz"
 check "--log with corrupt compressed data: exit 2, one line" eval \
 	'[ "$rc" -eq 2 ] && [ -z "$out" ] && [ "$(grep -c "" <<<"$err")" -eq 1 ] && [[ "$err" == *corrupt* ]]'
+gzip -c "$FIXTURES/oomlogs/010.log" | head -c 2000 > "$TMP/trunc.gz"
+run "$OOMLENS" --sysroot "$TMP/r" audit --log "$TMP/trunc.gz"
+check "--log with a truncated gzip: exit 2, one line (as oomlens log)" eval \
+	'[ "$rc" -eq 2 ] && [ -z "$out" ] && [ "$(grep -c "" <<<"$err")" -eq 1 ] && [[ "$err" == *truncated* ]]'
+out=$(timeout 10 "$OOMLENS" --sysroot "$TMP/r" audit --log /dev/zero 2>&1); rc=$?
+check "--log /dev/zero: exit 2 at once, a device is no log" eval \
+	'[ "$rc" -eq 2 ] && [[ "$out" == *"is a device, not a log file"* ]]'
 rm -r "$TMP/r/var/log"
 run "$OOMLENS" --sysroot "$TMP/r" audit -J
 check "negative: no log under the sysroot (none named): a note, not an error" eval \
