@@ -10,9 +10,6 @@
 
 #include "oomlens/root.h"
 
-/* No /proc or /sys file comes near this; a larger file is not one of them. */
-#define OL_READ_MAX	(64u << 20)
-
 static int open_dir(int base, const char *name)
 {
 	return openat(base, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

@@ -349,8 +349,9 @@ static int load_proc(struct load *ld, json_object *o, struct ol_snap_proc *p)
 			return fail(ld, "killable", "not a boolean");
 		p->killable = json_object_get_boolean(j);
 	}
-	if ((rc = get_str(ld, o, "comm", &p->comm, 64)) || (rc = get_str(ld, o, "cmdline", &p->cmdline, 1 << 20)) ||
-	    (rc = get_str(ld, o, "cgroup", &p->cgroup, 4096)))
+	if ((rc = get_str(ld, o, "comm", &p->comm, OL_SNAP_COMM_MAX)) ||
+	    (rc = get_str(ld, o, "cmdline", &p->cmdline, OL_SNAP_CMDLINE_MAX)) ||
+	    (rc = get_str(ld, o, "cgroup", &p->cgroup, OL_SNAP_CGROUP_MAX)))
 		return rc;
 #undef INT
 #undef MEM
@@ -425,11 +426,12 @@ int ol_snapshot_from_json(const char *text, size_t len, struct ol_snapshot *s,
 	if ((rc = get_int(&ld, root, "totalpages", 0, I64_MAX_BYTES, &v, &k, 1)) < 0)
 		goto out;
 	s->totalpages = (unsigned long)v;
-	if ((rc = get_str(&ld, root, "hostname", &str, 255)) < 0)
+	/* as written: at most the fields' bytes, each grown to U+FFFD */
+	if ((rc = get_str(&ld, root, "hostname", &str, OL_SNAP_STR_MAX(sizeof(s->hostname) - 1))) < 0)
 		goto out;
 	snprintf(s->hostname, sizeof(s->hostname), "%s", str ? str : "");
 	free(str);
-	if ((rc = get_str(&ld, root, "kernel", &str, 127)) < 0)
+	if ((rc = get_str(&ld, root, "kernel", &str, OL_SNAP_STR_MAX(sizeof(s->kernel) - 1))) < 0)
 		goto out;
 	snprintf(s->kernel, sizeof(s->kernel), "%s", str ? str : "");
 	free(str);

@@ -35,8 +35,16 @@ struct ol_buf {
 void ol_buf_free(struct ol_buf *b);
 
 /*
+ * The most ol_read_at() reads: a file that fills OL_READ_MAX - 1 bytes is
+ * refused with -EFBIG.  No /proc or /sys file comes near this; a larger file
+ * is not one of them.  Public so that what keeps those bytes (a snapshot's
+ * cmdline) can promise to take back whatever a scan produced.
+ */
+#define OL_READ_MAX	(64u << 20)
+
+/*
  * Read the whole file @name relative to @dirfd into @b with (usually) one
- * read(2).  Returns 0 or -errno.
+ * read(2).  Returns 0 or -errno (-EFBIG past OL_READ_MAX).
  */
 int ol_read_at(int dirfd, const char *name, struct ol_buf *b);
 

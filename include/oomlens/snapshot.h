@@ -16,6 +16,18 @@
 #define OL_SNAPSHOT_FORMAT	"oomlens-snapshot"
 #define OL_SNAPSHOT_VERSION	1
 
+/*
+ * The longest string the loader takes, in bytes, for a field the writer keeps
+ * from at most @raw bytes: each byte that is not UTF-8 is written as U+FFFD
+ * (ol_utf8_sanitize(), 3 bytes).  cmdline and cgroup are files the scanner
+ * reads whole (up to OL_READ_MAX - 1 bytes: a command line can be several
+ * MiB), so the loader takes whatever a snapshot of any process holds.
+ */
+#define OL_SNAP_STR_MAX(raw)	((size_t)(raw) * 3)
+#define OL_SNAP_CMDLINE_MAX	OL_SNAP_STR_MAX(OL_READ_MAX - 1)
+#define OL_SNAP_CGROUP_MAX	OL_SNAP_STR_MAX(OL_READ_MAX - 1)
+#define OL_SNAP_COMM_MAX	OL_SNAP_STR_MAX(sizeof(((struct ol_proc *)0)->comm) - 1)
+
 struct ol_snap_proc {
 	long pid, ppid;
 	long long starttime;		/* clock ticks since boot: (pid, starttime) is the identity */

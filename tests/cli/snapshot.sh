@@ -30,6 +30,21 @@ check "snapshot -o writes the file, nothing on stdout" eval '[ "$rc" -eq 0 ] && 
 check "round trip: snapshot -> load -> snapshot is identical but for the time" test \
 	"$(jq -S 'del(.time, .epoch)' "$TMP/saved.json")" = "$(jq -S 'del(.time, .epoch)' "$TMP/old.json")"
 
+# a long command line: Linux allows more than 2 MiB of arguments; what the
+# snapshot writes, diff must load.  Copy of the tree, pid 5658's cmdline made
+# 1.5 MiB of arguments, and 5659's 600 KiB of bytes that are not UTF-8 (each
+# written as U+FFFD, 3 bytes: 1.8 MiB in the snapshot).
+cp -a "$ROOT" "$TMP/longcmd"
+for i in $(seq 16); do head -c 98304 /dev/zero | tr '\0' a; printf '\0'; done > "$TMP/longcmd/proc/5658/cmdline"
+head -c 614400 /dev/zero | tr '\0' '\377' > "$TMP/longcmd/proc/5659/cmdline"
+run "$OOMLENS" --sysroot "$TMP/longcmd" snapshot -o "$TMP/longcmd.json"
+check "snapshot of a 1.5 MiB command line: exit 0, the whole of it" eval \
+	'[ "$rc" -eq 0 ] && [ "$(jq ".processes[] | select(.pid == 5658) | .cmdline | length" "$TMP/longcmd.json")" -eq $((16 * 98304 + 15)) ]'
+run "$OOMLENS" diff "$TMP/longcmd.json" "$TMP/longcmd.json"
+check "diff loads a snapshot with a 1.5 MiB command line: exit 0" eval '[ "$rc" -eq 0 ] && [ -z "$err" ]'
+run "$OOMLENS" --sysroot "$TMP/longcmd" diff "$TMP/longcmd.json"
+check "diff of that snapshot with its tree: exit 0" eval '[ "$rc" -eq 0 ] && [ -z "$err" ]'
+
 # every change type, by editing the old snapshot
 jq '
   (.processes[] | select(.pid == 5659)) |= (.oom_score_adj = -1000 | .oom_adj = -17 | .killable = false | .rank = null) |
