@@ -158,8 +158,9 @@ int ol_snapshot_diff(const struct ol_snapshot *old, const struct ol_snapshot *ne
 			if (add(d, OL_CH_ADJ, o, n, o->oom_score_adj, n->oom_score_adj) < 0)
 				goto out;
 		}
-		if ((o->have & n->have & OL_SNAP_SCORE) &&
-		    llabs((long long)n->oom_score - o->oom_score) >= threshold && threshold > 0)
+		/* "at least @threshold points": 0 reports every move, as 1 does */
+		if ((o->have & n->have & OL_SNAP_SCORE) && n->oom_score != o->oom_score &&
+		    llabs((long long)n->oom_score - o->oom_score) >= threshold)
 			if (add(d, OL_CH_SCORE, o, n, o->oom_score, n->oom_score) < 0)
 				goto out;
 		if (o->rank != n->rank && ((o->rank && o->rank <= top) || (n->rank && n->rank <= top)))

@@ -112,8 +112,9 @@ struct ol_diff {
 
 /*
  * Compare two snapshots; processes matched by (pid, start time) through a
- * hash table.  @threshold: oom_score points for OL_CH_SCORE; @top: the ranks
- * watched for OL_CH_RANK, OL_CH_APPEARED and OL_CH_LEFT.  0 or -ENOMEM.
+ * hash table.  @threshold: the least oom_score move reported as OL_CH_SCORE
+ * (0 and 1: every move); @top: the ranks watched for OL_CH_RANK,
+ * OL_CH_APPEARED and OL_CH_LEFT.  0 or -ENOMEM.
  */
 int ol_snapshot_diff(const struct ol_snapshot *old, const struct ol_snapshot *new,
 		     long threshold, long top, struct ol_diff *out);

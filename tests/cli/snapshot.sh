@@ -73,6 +73,14 @@ check "text: one line per change, hostile names escaped" eval \
 	'grep -q "^first in line: now newcomer\[7777\]" <<<"$out" && grep -q "^became unkillable: reader-file\[5659\], oom_score_adj 0 -> -1000" <<<"$out" && ! grep -q "$(printf "\033")" <<<"$out"'
 run "$OOMLENS" diff --threshold 1000 "$TMP/old.json" "$TMP/new.json"
 check "--threshold 1000 hides a 333-point move" eval '! grep -q "^oom_score: ev" <<<"$out"'
+jq '(.processes[] | select(.pid == 5659)) |= (.oom_score += 1)' "$TMP/old.json" > "$TMP/score1.json"
+for t in 0 1; do
+	run "$OOMLENS" diff -J --threshold $t "$TMP/old.json" "$TMP/score1.json"
+	check "--threshold $t reports a 1-point move, and only the process that moved" test \
+		"$(jq -c '[.changes[] | select(.type == "score_changed") | .pid]' <<<"$out")" = '[5659]'
+done
+run "$OOMLENS" diff --threshold 0 "$TMP/old.json" "$TMP/old.json"
+check "--threshold 0: a snapshot with itself has no changes, exit 0" test "$rc" -eq 0
 
 # pid reuse: same pid, another start time -> another process
 jq '(.processes[] | select(.pid == 5662)) |= (.starttime += 100)' "$TMP/old.json" > "$TMP/reuse.json"
