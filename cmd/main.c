@@ -17,13 +17,14 @@
 #endif
 
 const struct ol_cmd ol_commands[] = {
-	{ "list", cmd_list, "rank processes by how likely the OOM killer is to kill them" },
-	{ "explain", cmd_explain, "show the kernel's OOM arithmetic for a process, term by term" },
-	{ "log", cmd_log, "find OOM events in kernel logs and explain the kernel's choice" },
-	{ "snapshot", cmd_snapshot, "save the OOM-relevant state of the machine as JSON" },
-	{ "diff", cmd_diff, "compare two snapshots, or a snapshot with now" },
-	{ "audit", cmd_audit, "find misconfigured OOM protection, for cron" },
-	{ "watch", cmd_watch, "sample processes until they die, and say whether the OOM killer took them" },
+	{ "list", cmd_list, "rank processes by how likely the OOM killer is to kill them", 0 },
+	{ "explain", cmd_explain, "show the kernel's OOM arithmetic for a process, term by term", 0 },
+	{ "log", cmd_log, "find OOM events in kernel logs and explain the kernel's choice", 0 },
+	{ "snapshot", cmd_snapshot, "save the OOM-relevant state of the machine as JSON", 0 },
+	/* as diff(1): 1 is "differences", trouble is 2 */
+	{ "diff", cmd_diff, "compare two snapshots, or a snapshot with now", OL_EXIT_USAGE },
+	{ "audit", cmd_audit, "find misconfigured OOM protection, for cron", 0 },
+	{ "watch", cmd_watch, "sample processes until they die, and say whether the OOM killer took them", 0 },
 };
 const size_t ol_ncommands = sizeof(ol_commands) / sizeof(ol_commands[0]);
 
@@ -285,7 +286,11 @@ int main(int argc, char **argv)
 	rc = cmd->fn(argc, argv, &ctx);
 	if (ctx.root_open)
 		ol_root_close(&ctx.root);
-	if (close_stdout() && rc == OL_EXIT_OK)
-		rc = OL_EXIT_FAIL;
+	if (close_stdout()) {
+		if (cmd->write_error_rc)
+			rc = cmd->write_error_rc;
+		else if (rc == OL_EXIT_OK)
+			rc = OL_EXIT_FAIL;
+	}
 	return rc;
 }

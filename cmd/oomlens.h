@@ -23,6 +23,11 @@ struct ol_cmd {
 	const char *name;
 	int (*fn)(int argc, char **argv, struct ol_ctx *ctx);
 	const char *summary;
+	/*
+	 * Exit status for a write error on stdout, whatever the command
+	 * returned; 0: OL_EXIT_FAIL, in place of a success only.
+	 */
+	int write_error_rc;
 };
 
 extern const struct ol_cmd ol_commands[];

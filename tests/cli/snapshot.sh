@@ -82,6 +82,20 @@ done
 run "$OOMLENS" diff --threshold 0 "$TMP/old.json" "$TMP/old.json"
 check "--threshold 0: a snapshot with itself has no changes, exit 0" test "$rc" -eq 0
 
+# a write error on stdout is trouble (2), never "differences" (1)
+if [ -w /dev/full ]; then
+	out=
+	for a in "old.json old.json" "old.json new.json" "-J old.json new.json"; do
+		(cd "$TMP" && exec "$OOMLENS" diff $a) >/dev/full 2>"$TMP/err"; rc=$?
+		check "diff $a >/dev/full: exit 2 and a message" eval \
+			'[ "$rc" -eq 2 ] && [ "$(grep -c "" "$TMP/err")" -eq 1 ] && grep -q "write error" "$TMP/err"'
+	done
+	S >/dev/full 2>"$TMP/err"; rc=$?
+	check "snapshot >/dev/full: exit 1 and a message" eval '[ "$rc" -eq 1 ] && grep -q "write error" "$TMP/err"'
+else
+	skip "diff and snapshot writing to /dev/full" "no /dev/full"
+fi
+
 # pid reuse: same pid, another start time -> another process
 jq '(.processes[] | select(.pid == 5662)) |= (.starttime += 100)' "$TMP/old.json" > "$TMP/reuse.json"
 run "$OOMLENS" diff -J "$TMP/old.json" "$TMP/reuse.json"
