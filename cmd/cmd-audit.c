@@ -297,6 +297,10 @@ int cmd_audit(int argc, char **argv, struct ol_ctx *ctx)
 	if (output) {
 		int e = ol_write_atomic(output, text);
 
+		if (e == -EINVAL) {
+			ol_warn("cannot write '%s': not a regular file (left as it is)", output);
+			goto out;
+		}
 		if (e < 0) {
 			ol_warnx_errno(e, "cannot write '%s'", output);
 			goto out;

@@ -41,7 +41,8 @@ int cmd_snapshot(int argc, char **argv, struct ol_ctx *ctx)
 	while ((c = getopt_long(argc, argv, ":o:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
-			out = optarg;
+			/* "-" is stdout, as diff reads "-" as stdin */
+			out = strcmp(optarg, "-") == 0 ? NULL : optarg;
 			break;
 		case 'h':
 			usage();
@@ -69,6 +70,10 @@ int cmd_snapshot(int argc, char **argv, struct ol_ctx *ctx)
 	}
 	if (out) {
 		err = ol_write_atomic(out, text);
+		if (err == -EINVAL) {
+			ol_warn("cannot write '%s': not a regular file (left as it is)", out);
+			goto done;
+		}
 		if (err < 0) {
 			ol_warnx_errno(err, "cannot write '%s' (any previous file is unchanged)", out);
 			goto done;

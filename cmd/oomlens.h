@@ -65,8 +65,11 @@ void ol_catch_stop(void);
 
 /*
  * Write @text and a newline to @path atomically: a temporary file beside it,
- * fsync, rename, fsync of the directory.  0 or -errno; on failure the
- * previous file is untouched and no temporary file is left.
+ * fsync, rename, fsync of the directory.  A symbolic link is followed (the
+ * link stays); the file replaced keeps its permission bits, a new one gets
+ * 0666 less the umask.  0 or -errno, -EINVAL when @path exists and is not a
+ * regular file (nor a link to one).  On failure the previous file is
+ * untouched and no temporary file is left.
  */
 int ol_write_atomic(const char *path, const char *text);
 

@@ -318,6 +318,10 @@ check "prometheus: the finding, every rule at 0 otherwise, last run time" eval \
 	 grep -q "^oomlens_audit_last_run_timestamp_seconds [0-9]*$" <<<"$out" && grep -q "^# TYPE oomlens_audit_findings gauge" <<<"$out"'
 run A --format prometheus -o "$TMP/oomlens.prom"
 check "-o writes the textfile atomically, nothing on stdout" eval '[ -z "$out" ] && grep -q oomlens_audit_failed "$TMP/oomlens.prom"'
+mkfifo "$TMP/prom.fifo"
+run A --format prometheus -o "$TMP/prom.fifo"
+check "-o to a fifo: exit 2, one line 'not a regular file', the fifo left" eval \
+	'[ "$rc" -eq 2 ] && [ "$(grep -c "" <<<"$err")" -eq 1 ] && [[ "$err" == *"not a regular file"* ]] && [ -p "$TMP/prom.fifo" ]'
 run A --format xml
 check "--format xml: exit 2" test "$rc" -eq 2
 run A -J

@@ -127,6 +127,51 @@ else
 	skip "snapshot -o on a full filesystem" "needs root and mount namespaces"
 fi
 
+# what -o PATH replaces: a regular file keeps its permissions (a private
+# snapshot stays private); a symbolic link is followed and stays a link;
+# anything else is refused and left as it is; "-" is standard output
+install -m 600 "$TMP/keep.json" "$TMP/private.json"
+run S -o "$TMP/private.json"
+check "-o over a 0600 file: rewritten, still 0600" eval \
+	'[ "$rc" -eq 0 ] && [ "$(stat -c %a "$TMP/private.json")" = 600 ] && jq -e .processes "$TMP/private.json" >/dev/null'
+run sh -c 'umask 077 && exec "$@"' sh "$OOMLENS" --sysroot "$ROOT" snapshot -o "$TMP/new-umask.json"
+check "-o to a new file honours the umask (077: 0600)" eval '[ "$rc" -eq 0 ] && [ "$(stat -c %a "$TMP/new-umask.json")" = 600 ]'
+run sh -c 'umask 022 && exec "$@"' sh "$OOMLENS" --sysroot "$ROOT" snapshot -o "$TMP/new-022.json"
+check "-o to a new file honours the umask (022: 0644)" eval '[ "$rc" -eq 0 ] && [ "$(stat -c %a "$TMP/new-022.json")" = 644 ]'
+mkdir "$TMP/linkdir"
+echo old > "$TMP/linkdir/target.json"
+chmod 640 "$TMP/linkdir/target.json"
+ln -s linkdir/target.json "$TMP/link.json"
+run S -o "$TMP/link.json"
+check "-o through a symbolic link: the link stays, its target is written, mode kept" eval \
+	'[ "$rc" -eq 0 ] && [ -L "$TMP/link.json" ] && [ "$(readlink "$TMP/link.json")" = linkdir/target.json ] &&
+	 jq -e .processes "$TMP/linkdir/target.json" >/dev/null && [ "$(stat -c %a "$TMP/linkdir/target.json")" = 640 ] &&
+	 ! ls -a "$TMP" "$TMP/linkdir" | grep -q oomlens-tmp'
+ln -s no-such-file "$TMP/dangling.json"
+run S -o "$TMP/dangling.json"
+check "-o to a dangling symbolic link: exit 1, one line, the link left" eval \
+	'[ "$rc" -eq 1 ] && [ "$(grep -c "" <<<"$err")" -eq 1 ] && [ -L "$TMP/dangling.json" ] && [ ! -e "$TMP/no-such-file" ]'
+mkfifo "$TMP/fifo"
+ln -s "$TMP" "$TMP/dirlink"
+for f in fifo:"a fifo" dirlink:"a link to a directory" .:"a directory"; do
+	name=${f%%:*} what=${f#*:}
+	run S -o "$TMP/$name"
+	check "-o to $what: exit 1, one line 'not a regular file', left as it is" eval \
+		'[ "$rc" -eq 1 ] && [ -z "$out" ] && [ "$(grep -c "" <<<"$err")" -eq 1 ] && [[ "$err" == *"not a regular file"* ]] &&
+		 ! ls -a "$TMP" | grep -q oomlens-tmp'
+done
+check "the fifo is still a fifo, the link still a link" eval '[ -p "$TMP/fifo" ] && [ -L "$TMP/dirlink" ]'
+if [ "$(id -u)" = 0 ] && mknod "$TMP/null" c 1 3 2>/dev/null; then
+	run S -o "$TMP/null"
+	check "-o to a device node (a copy of /dev/null), as root: refused, the node left" eval \
+		'[ "$rc" -eq 1 ] && [[ "$err" == *"not a regular file"* ]] && [ -c "$TMP/null" ]'
+else
+	skip "-o to a device node, as root" "needs root and mknod"
+fi
+run sh -c 'cd "$1" && shift && exec "$@"' sh "$TMP" "$OOMLENS" --sysroot "$ROOT" snapshot -o -
+check "-o - writes to standard output, not to a file named '-'" eval \
+	'[ "$rc" -eq 0 ] && [ ! -e "$TMP/-" ] && jq -e .processes <<<"$out" >/dev/null'
+
 # corrupt, foreign and future input: one line, exit 2
 head -c 3000 "$TMP/old.json" > "$TMP/trunc.json"
 jq '.processes[0].pid = "one"' "$TMP/old.json" > "$TMP/types.json"
