@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,52 @@ static int write_all(int fd, const char *s, size_t n)
 		n -= (size_t)w;
 	}
 	return 0;
+}
+
+/* The signals that stop a run: a terminal's ^C, kill, a closed session. */
+static const int stop_signals[] = { SIGHUP, SIGINT, SIGTERM };
+#define NSTOP	(sizeof(stop_signals) / sizeof(stop_signals[0]))
+
+/* The temporary file being written, for the handler; NULL outside. */
+static const char *volatile pending_tmp;
+
+static void remove_tmp_and_die(int sig)
+{
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
+
+	/* async-signal-safe calls only */
+	if (pending_tmp)
+		unlink(pending_tmp);
+	sigaction(sig, &dfl, NULL);
+	/* delivered when the handler returns: the exit status names the signal */
+	raise(sig);
+}
+
+/*
+ * A stop signal that would end the process removes the temporary file
+ * first; one that is ignored (nohup) or caught is left as it is.
+ */
+static void catch_stop_signals(struct sigaction *saved)
+{
+	struct sigaction sa = { .sa_handler = remove_tmp_and_die };
+	size_t i;
+
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < NSTOP; i++)
+		sigaddset(&sa.sa_mask, stop_signals[i]);
+	for (i = 0; i < NSTOP; i++) {
+		sigaction(stop_signals[i], NULL, &saved[i]);
+		if (!(saved[i].sa_flags & SA_SIGINFO) && saved[i].sa_handler == SIG_DFL)
+			sigaction(stop_signals[i], &sa, NULL);
+	}
+}
+
+static void restore_stop_signals(const struct sigaction *saved)
+{
+	size_t i;
+
+	for (i = 0; i < NSTOP; i++)
+		sigaction(stop_signals[i], &saved[i], NULL);
 }
 
 /*
@@ -61,10 +108,13 @@ static int resolve(const char *path, char **target, struct stat *st)
  */
 int ol_write_atomic(const char *path, const char *text)
 {
+	struct sigaction saved[NSTOP];
+	sigset_t stop, oldmask;
 	struct stat st;
 	char *target, *copy = NULL, *dir, *tmp = NULL;
 	mode_t mode;
 	int fd = -1, dfd, rc;
+	size_t i;
 
 	rc = resolve(path, &target, &st);
 	if (rc < 0)
@@ -89,6 +139,16 @@ int ol_write_atomic(const char *path, const char *text)
 		rc = -ENOMEM;
 		goto out_free;
 	}
+
+	/*
+	 * The handler sees pending_tmp set exactly while the temporary file
+	 * exists: the stop signals are blocked while either changes.
+	 */
+	sigemptyset(&stop);
+	for (i = 0; i < NSTOP; i++)
+		sigaddset(&stop, stop_signals[i]);
+	sigprocmask(SIG_BLOCK, &stop, &oldmask);
+	catch_stop_signals(saved);
 	fd = mkstemp(tmp);
 	if (fd < 0) {
 		rc = -errno;
@@ -96,6 +156,9 @@ int ol_write_atomic(const char *path, const char *text)
 		tmp = NULL;
 		goto out;
 	}
+	pending_tmp = tmp;
+	sigprocmask(SIG_SETMASK, &oldmask, NULL);
+
 	if ((rc = write_all(fd, text, strlen(text))) < 0 || (rc = write_all(fd, "\n", 1)) < 0)
 		goto out;
 	if (fchmod(fd, mode) < 0 || fsync(fd) < 0) {
@@ -108,10 +171,12 @@ int ol_write_atomic(const char *path, const char *text)
 		rc = -errno;
 		goto out;
 	}
+	sigprocmask(SIG_BLOCK, &stop, NULL);
 	if (rename(tmp, target) < 0) {
 		rc = -errno;
 		goto out;
 	}
+	pending_tmp = NULL;
 	free(tmp);
 	tmp = NULL;
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -121,10 +186,15 @@ int ol_write_atomic(const char *path, const char *text)
 	}
 	rc = 0;
 out:
+	sigprocmask(SIG_BLOCK, &stop, NULL);
 	if (fd >= 0)
 		close(fd);
 	if (tmp)
 		unlink(tmp);
+	pending_tmp = NULL;
+	restore_stop_signals(saved);
+	/* a stop signal that came meanwhile ends the process here */
+	sigprocmask(SIG_SETMASK, &oldmask, NULL);
 out_free:
 	free(tmp);
 	free(copy);

@@ -68,8 +68,9 @@ void ol_catch_stop(void);
  * fsync, rename, fsync of the directory.  A symbolic link is followed (the
  * link stays); the file replaced keeps its permission bits, a new one gets
  * 0666 less the umask.  0 or -errno, -EINVAL when @path exists and is not a
- * regular file (nor a link to one).  On failure the previous file is
- * untouched and no temporary file is left.
+ * regular file (nor a link to one).  On failure, or when SIGHUP, SIGINT or
+ * SIGTERM ends the process meanwhile, the previous file is untouched and no
+ * temporary file is left.
  */
 int ol_write_atomic(const char *path, const char *text);
 
