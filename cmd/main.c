@@ -23,7 +23,8 @@ const struct ol_cmd ol_commands[] = {
 	{ "snapshot", cmd_snapshot, "save the OOM-relevant state of the machine as JSON", 0 },
 	/* as diff(1): 1 is "differences", trouble is 2 */
 	{ "diff", cmd_diff, "compare two snapshots, or a snapshot with now", OL_EXIT_USAGE },
-	{ "audit", cmd_audit, "find misconfigured OOM protection, for cron", 0 },
+	/* 1 is "findings" for cron: a write error is one of its errors, 2 */
+	{ "audit", cmd_audit, "find misconfigured OOM protection, for cron", OL_EXIT_USAGE },
 	{ "watch", cmd_watch, "sample processes until they die, and say whether the OOM killer took them", 0 },
 };
 const size_t ol_ncommands = sizeof(ol_commands) / sizeof(ol_commands[0]);

@@ -332,3 +332,9 @@ check "JSON: findings with rule, severity, pid, comm, message, evidence; a summa
 run "$OOMLENS" audit -J
 check "live: exit 0 or 1, valid JSON" eval '[ "$rc" -le 1 ] && jq -e .summary <<<"$out" >/dev/null'
 check "live: no error-level finding on this machine" test "$(jq '.summary.error' <<<"$out")" = 0
+
+# a write error is an error (2), never "findings" (1) for cron
+if [ -w /dev/full ]; then
+	"$OOMLENS" --sysroot "$ROOT" audit >/dev/full 2>"$TMP/full.err"; rc=$?
+	check "audit >/dev/full: exit 2 and a write error" eval '[ "$rc" -eq 2 ] && grep -q "write error" "$TMP/full.err"'
+fi
