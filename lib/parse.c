@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -246,17 +247,17 @@ static int copy_path(const char *p, char *out, size_t sz)
 	return rc;
 }
 
-int ol_parse_cgroup(const char *buf, char *memory, size_t msz,
-		    char *unified, size_t usz)
+/*
+ * The path of the /proc/PID/cgroup line ("ID:LIST:PATH") whose comma list
+ * holds @item exactly; @item "" is the unified line ("0::PATH").  NULL when
+ * no line has it; *seen tells whether any line was well formed.
+ */
+static const char *cgroup_path_of(const char *buf, const char *item, int *seen)
 {
-	const char *p;
-	int rc = 0, seen = 0;
+	size_t il = strlen(item);
 
-	if (memory && msz)
-		memory[0] = '\0';
-	if (unified && usz)
-		unified[0] = '\0';
-	for (p = buf; p && *p; p = next_line(p)) {
+	*seen = 0;
+	for (const char *p = buf; p && *p; p = next_line(p)) {
 		const char *c1 = strchr(p, ':'), *c2, *nl = strchr(p, '\n');
 
 		if (!c1 || (nl && c1 > nl))
@@ -264,60 +265,54 @@ int ol_parse_cgroup(const char *buf, char *memory, size_t msz,
 		c2 = strchr(c1 + 1, ':');
 		if (!c2 || (nl && c2 > nl))
 			continue;
-		seen = 1;
-		if (c2 == c1 + 1 && strncmp(p, "0:", 2) == 0) {
-			if (copy_path(c2 + 1, unified, usz))
-				rc = -ENAMETOOLONG;
+		*seen = 1;
+		if (!il) {
+			if (c2 == c1 + 1 && strncmp(p, "0:", 2) == 0)
+				return c2 + 1;
 			continue;
 		}
-		/* controller list, comma separated: find "memory" exactly */
 		for (const char *c = c1 + 1; c < c2;) {
 			size_t n = strcspn(c, ",:");
 
-			if (n == 6 && strncmp(c, "memory", 6) == 0) {
-				if (copy_path(c2 + 1, memory, msz))
-					rc = -ENAMETOOLONG;
-				break;
-			}
+			if (n == il && strncmp(c, item, il) == 0)
+				return c2 + 1;
 			c += n;
 			if (*c == ',')
 				c++;
 		}
 	}
+	return NULL;
+}
+
+/* Copy the path of @item's line into @out ("" when absent); -ENAMETOOLONG, -EINVAL, 0. */
+static int cgroup_copy(const char *buf, const char *item, char *out, size_t sz)
+{
+	int seen;
+	const char *path = cgroup_path_of(buf, item, &seen);
+
+	if (out && sz)
+		out[0] = '\0';
 	if (!seen)
 		return -EINVAL;
-	return rc;
+	return path && copy_path(path, out, sz) ? -ENAMETOOLONG : 0;
+}
+
+int ol_parse_cgroup(const char *buf, char *memory, size_t msz,
+		    char *unified, size_t usz)
+{
+	int rm = cgroup_copy(buf, "memory", memory, msz);
+	int ru = cgroup_copy(buf, "", unified, usz);
+
+	return rm == -EINVAL ? rm : rm ? rm : ru;
 }
 
 int ol_parse_cgroup_named(const char *buf, const char *name, char *out, size_t sz)
 {
-	size_t nl = strlen(name);
-	const char *p;
-	int seen = 0;
+	char item[64];
 
-	if (out && sz)
-		out[0] = '\0';
-	for (p = buf; p && *p; p = next_line(p)) {
-		const char *c1 = strchr(p, ':'), *c2, *eol = strchr(p, '\n');
-
-		if (!c1 || (eol && c1 > eol))
-			continue;
-		c2 = strchr(c1 + 1, ':');
-		if (!c2 || (eol && c2 > eol))
-			continue;
-		seen = 1;
-		/* "name=NAME" anywhere in the comma list, matched whole */
-		for (const char *c = c1 + 1; c < c2;) {
-			size_t n = strcspn(c, ",:");
-
-			if (n == 5 + nl && strncmp(c, "name=", 5) == 0 && strncmp(c + 5, name, nl) == 0)
-				return copy_path(c2 + 1, out, sz) ? -ENAMETOOLONG : 0;
-			c += n;
-			if (*c == ',')
-				c++;
-		}
-	}
-	return seen ? 0 : -EINVAL;
+	if (snprintf(item, sizeof(item), "name=%s", name) >= (int)sizeof(item))
+		return -EINVAL;
+	return cgroup_copy(buf, item, out, sz);
 }
 
 int ol_parse_long(const char *buf, long *val)
