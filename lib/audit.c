@@ -361,12 +361,29 @@ static int sysctl_rules(struct actx *a)
 }
 
 /* Walk a cgroup hierarchy (bounded depth) for one file's value. */
+/*
+ * @sub of @dirfd as a DIR of its own, read from its start (a dup() would
+ * share the position of every other reader of @dirfd); NULL if it cannot be.
+ */
+static DIR *dir_at(int dirfd, const char *sub)
+{
+	int fd = openat(dirfd, sub, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d;
+
+	if (fd < 0)
+		return NULL;
+	d = fdopendir(fd);
+	if (!d)
+		close(fd);
+	return d;
+}
+
 static int walk_cgroups(struct actx *a, int dirfd, char *path, size_t plen, size_t psz, int depth, int v1)
 {
 	struct ol_buf b = { 0 };
 	DIR *d;
 	struct dirent *de;
-	int fd, rc = 0;
+	int rc = 0;
 
 	if (depth > 32)
 		return 0;
@@ -388,12 +405,8 @@ static int walk_cgroups(struct actx *a, int dirfd, char *path, size_t plen, size
 	ol_buf_free(&b);
 	if (rc < 0)
 		return rc;
-	fd = dup(dirfd);
-	if (fd < 0 || !(d = fdopendir(fd))) {
-		if (fd >= 0)
-			close(fd);
+	if (!(d = dir_at(dirfd, ".")))
 		return 0;
-	}
 	while (rc == 0 && (de = readdir(d))) {
 		int sub;
 		size_t n;
@@ -498,16 +511,10 @@ static int unit_names(struct unitscan *u)
 
 	for (size_t i = 0; i < NUNIT_DIRS; i++) {
 		struct dirent *de;
-		int fd;
 		DIR *d;
 
-		if (u->fd[i] < 0 || (fd = dup(u->fd[i])) < 0)
+		if (u->fd[i] < 0 || !(d = dir_at(u->fd[i], ".")))
 			continue;
-		d = fdopendir(fd);
-		if (!d) {
-			close(fd);
-			continue;
-		}
 		while ((de = readdir(d))) {
 			int dir = entry_is_dir(u->fd[i], de);
 			size_t n = strlen(de->d_name);
@@ -653,18 +660,9 @@ static int unit_dropins(struct unitscan *u, const char *name, struct dropin **ou
 	for (size_t i = 0; i < NUNIT_DIRS; i++) {
 		struct dirent *de;
 		DIR *d;
-		int fd;
 
-		if (u->fd[i] < 0)
+		if (u->fd[i] < 0 || !(d = dir_at(u->fd[i], sub)))
 			continue;
-		fd = openat(u->fd[i], sub, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		d = fdopendir(fd);
-		if (!d) {
-			close(fd);
-			continue;
-		}
 		while ((de = readdir(d))) {
 			size_t k;
 
