@@ -70,11 +70,11 @@ $(LIBA): $(LIB_OBJS)
 oomlens: $(CMD_OBJS) $(LIBA)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(CMD_OBJS) $(LIBA) $(PKG_LIBS)
 
-tests/unit/test-%: tests/unit/test-%.c $(LIBA) .build-flags
+tests/unit/test-%: tests/unit/test-%.c $(LIBA) .build-flags $(wildcard tests/unit/*.h)
 	$(CC) $(ALL_CFLAGS) $(shell $(PKG_CONFIG) --cflags cmocka) -o $@ $< $(LIBA) \
 		$(ALL_LDFLAGS) $(PKG_LIBS) $(shell $(PKG_CONFIG) --libs cmocka)
 
-tests/unit/test-logscan-bytes: tests/unit/test-logscan.c lib/logscan.c .build-flags
+tests/unit/test-logscan-bytes: tests/unit/test-logscan.c tests/unit/logscan-ref.h lib/logscan.c .build-flags
 	$(CC) $(ALL_CFLAGS) -DOOMLENS_NO_VECTORS $(shell $(PKG_CONFIG) --cflags cmocka) -o $@ \
 		tests/unit/test-logscan.c lib/logscan.c $(ALL_LDFLAGS) $(shell $(PKG_CONFIG) --libs cmocka)
 
@@ -108,7 +108,7 @@ FUZZ_FLAGS := -std=gnu11 -D_GNU_SOURCE -g -O1 -Iinclude -fsanitize=fuzzer,addres
               -fno-sanitize-recover=all \
               $(PKG_CFLAGS)
 
-tests/fuzz/fuzz-%: tests/fuzz/fuzz-%.c $(LIB_SRCS) $(wildcard include/oomlens/*.h)
+tests/fuzz/fuzz-%: tests/fuzz/fuzz-%.c $(LIB_SRCS) $(wildcard include/oomlens/*.h) $(wildcard tests/unit/*.h)
 	clang $(FUZZ_FLAGS) -o $@ $< $(LIB_SRCS) $(PKG_LIBS)
 
 fuzz: $(FUZZ_BINS)

@@ -11,31 +11,7 @@
 #include <string.h>
 
 #include "oomlens/oomlog.h"
-
-/* The lines the parser must see though no event is open (as in tests/unit/test-logscan.c). */
-static const char *const anchors[] = {
-	"invoked oom", "panic_on_oom", "oom-kill:constraint", "oom_reaper",
-	"oom.group", "earlyoom[", "oomd[", "oomd kill: ", "illed process", "ill process",
-	"no killable", "Tasks state", "tgid total_vm", "nohang",
-};
-
-static const char *reference(const char *s, const char *end, unsigned long *lines)
-{
-	*lines = 0;
-	while (s < end) {
-		const char *nl = memchr(s, '\n', (size_t)(end - s));
-		size_t len = (size_t)((nl ? nl : end) - s);
-
-		for (size_t i = 0; i < sizeof(anchors) / sizeof(anchors[0]); i++)
-			if (memmem(s, len, anchors[i], strlen(anchors[i])))
-				return s;
-		if (!nl)
-			break;
-		++*lines;
-		s = nl + 1;
-	}
-	return NULL;
-}
+#include "../unit/logscan-ref.h"
 
 static void on_event(struct ol_oom_event *ev, void *data)
 {

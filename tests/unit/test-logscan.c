@@ -19,36 +19,10 @@
 #include <cmocka.h>
 
 #include "oomlens/oomlog.h"
+#include "logscan-ref.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
-/* The lines the parser must see though no event is open (oomlog.c). */
-static const char *const anchors[] = {
-	"invoked oom", "panic_on_oom", "oom-kill:constraint", "oom_reaper",
-	"oom.group", "earlyoom[", "oomd[", "oomd kill: ", "illed process", "ill process",
-	"no killable", "Tasks state", "tgid total_vm", "nohang",
-};
-
-/* The reference: line by line, every anchor searched in every line. */
-static const char *reference(const char *from, const char *end, unsigned long *lines)
-{
-	const char *s = from;
-
-	*lines = 0;
-	while (s < end) {
-		const char *nl = memchr(s, '\n', (size_t)(end - s));
-		size_t len = (size_t)((nl ? nl : end) - s);
-
-		for (size_t i = 0; i < N(anchors); i++)
-			if (memmem(s, len, anchors[i], strlen(anchors[i])))
-				return s;
-		if (!nl)
-			break;
-		++*lines;
-		s = nl + 1;
-	}
-	return NULL;
-}
 
 /* Copy @text into a buffer of exactly its size and compare with the reference. */
 static void check(const char *text, size_t len, const char *what)
@@ -72,19 +46,19 @@ static void each_anchor_at_every_alignment(void **state)
 	char buf[512];
 
 	(void)state;
-	for (size_t i = 0; i < N(anchors); i++) {
+	for (size_t i = 0; i < N(ref_anchors); i++) {
 		for (int pre = 0; pre < 80; pre++) {
 			/* a few lines of noise, then the anchor @pre bytes into its line */
 			int n = snprintf(buf, sizeof(buf), "[ 1.0] a\n[ 2.0] bb\n%.*s%s (x)\n[ 3.0] after\n", pre,
-					 "[ 12.345678] some kernel text with room for everything at all", anchors[i]);
+					 "[ 12.345678] some kernel text with room for everything at all", ref_anchors[i]);
 
-			check(buf, (size_t)n, anchors[i]);
+			check(buf, (size_t)n, ref_anchors[i]);
 			/* the anchor is the last thing in the buffer, no newline after it */
 			n = snprintf(buf, sizeof(buf), "x\n%.*s%s", pre,
-				     "[ 12.345678] some kernel text with room for everything at all......", anchors[i]);
-			check(buf, (size_t)n, anchors[i]);
+				     "[ 12.345678] some kernel text with room for everything at all......", ref_anchors[i]);
+			check(buf, (size_t)n, ref_anchors[i]);
 			/* cut one byte short: not an anchor */
-			check(buf, (size_t)n - 1, anchors[i]);
+			check(buf, (size_t)n - 1, ref_anchors[i]);
 		}
 	}
 }
@@ -138,7 +112,7 @@ static void random_text_against_reference(void **state)
 			b[k] = alphabet[rnd() % (sizeof(alphabet) - 1)];
 		/* most rounds plant one anchor somewhere, often far in */
 		if (round % 4 && len > 40) {
-			const char *a = anchors[rnd() % N(anchors)];
+			const char *a = ref_anchors[rnd() % N(ref_anchors)];
 			size_t at = (size_t)(rnd() % (len - strlen(a)));
 
 			memcpy(b + at, a, strlen(a));
