@@ -1,4 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * oomlens explain: the kernel's arithmetic for a process, term by term.
+ * The model (lib/model.c) computes; this file builds one result per
+ * process (struct expl) and hands it to a text or a JSON printer.
+ */
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -14,31 +19,49 @@
 /* Why the kernel's oom_score differs from ours (see classify()) */
 enum cause { MATCH, REREAD, PERCPU, NUMA_READER, NOT_COMPARED, UNEXPLAINED, NO_SCORE };
 
-/* One process with its badness, as ranked. */
-struct ent {
-	struct ol_proc *p;
-	struct ol_badness b;
-	int have;		/* badness known */
-	int target;		/* to be explained: compared before ranking */
-	enum cause cause;
-	long rank;		/* 1-based among killable, 0 if not ranked */
-};
-
 struct explain {
 	struct ol_ctx *ctx;
 	struct ol_sysinfo si;
-	enum ol_era era;
+	struct ol_model *model;
+	const struct ol_kernel *k;
 	int era_is_running;	/* compare with the kernel's oom_score */
-	int count_pmd;		/* the release explained counts VmPMD (4.0+) */
-	int ncpus;		/* for the per-CPU counter slack, 0 unknown */
 	struct ol_proclist pl;
-	struct ent *ents, **order;
-	size_t nkillable;
+	enum cause *causes;	/* per process, for those compared */
 	int json;
 	int have_adj, have_rss;
 	long what_adj;
 	unsigned long long what_rss;
-	json_object *jarr;
+	size_t printed;		/* JSON objects printed so far */
+};
+
+/* How to move a process's badness past a neighbour (up) or behind one. */
+struct hint {
+	int valid;		/* a neighbour exists */
+	long target;		/* the badness to reach */
+	long points;		/* era B: per mille points to move */
+	int impossible;		/* 1: B's cap, 2: never below 1 short of -1000 */
+	long pages;		/* memory to add or shed; -1: not by memory alone */
+	long adj;		/* the oom_score_adj that does it */
+	long usage;		/* the pages it holds */
+	int adj_ok;		/* that adj is within -1000..1000 */
+	int have_adj;		/* the era moves by adj at all */
+};
+
+/* Everything explain says about one process. */
+struct expl {
+	const struct ol_proc *p;
+	size_t idx;
+	const struct ol_rank *r;	/* global */
+	enum cause cause;
+	int have_base;			/* the same with oom_score_adj 0 */
+	struct ol_badness base;
+	long top, ahead, behind;	/* neighbours in the global order (model indices), -1 none */
+	struct hint pass, fall;
+	int have_mr;
+	struct ol_memcg_rank mr;
+	int have_what;
+	struct ol_proc wp;		/* the what-if copy */
+	struct ol_rank wr;
 };
 
 static void usage(void)
@@ -63,106 +86,10 @@ static void usage(void)
 	      "For more details see oomlens-explain(1).\n", stdout);
 }
 
-static int kernel_at_least(const char *release, unsigned int maj, unsigned int min)
-{
-	unsigned int a = 0, b = 0;
-
-	if (sscanf(release, "%u.%u", &a, &b) != 2)
-		return 0;
-	return a > maj || (a == maj && b >= min);
-}
-
 static unsigned long score_of(const struct explain *e, const struct ol_badness *b)
 {
-	return ol_oom_score(e->era, b->points, b->killable, e->si.totalpages);
+	return ol_oom_score(e->k->era, b->points, b->killable, e->si.totalpages);
 }
-
-/* The tie rule of the kernel explained (--kernel or the running one), for qsort */
-static int ties_last = 1;
-
-static int ent_cmp(const void *x, const void *y)
-{
-	const struct ent *a = *(const struct ent *const *)x;
-	const struct ent *b = *(const struct ent *const *)y;
-
-	return ol_rank_cmp_ties(a->p, &a->b, a->have, b->p, &b->b, b->have, ties_last);
-}
-
-/* Badness of @p with @totalpages in place of the system's (memcg OOMs). */
-static int badness_with(const struct explain *e, const struct ol_proc *p,
-			unsigned long totalpages, struct ol_badness *b)
-{
-	struct ol_sysinfo si = e->si;
-
-	si.totalpages = totalpages;
-	return ol_proc_badness(p, &si, e->era, b);
-}
-
-static int badness_all(struct explain *e)
-{
-	size_t i;
-
-	e->ents = calloc(e->pl.n ? e->pl.n : 1, sizeof(*e->ents));
-	e->order = calloc(e->pl.n ? e->pl.n : 1, sizeof(*e->order));
-	if (!e->ents || !e->order)
-		return -ENOMEM;
-	for (i = 0; i < e->pl.n; i++) {
-		struct ent *en = &e->ents[i];
-
-		en->p = &e->pl.procs[i];
-		if (!e->count_pmd)
-			en->p->have &= ~OL_HAVE_PMD;
-		en->have = ol_proc_badness(en->p, &e->si, e->era, &en->b) == 0;
-		e->order[i] = en;
-	}
-	return 0;
-}
-
-/*
- * Rank once, after every process to be explained was compared with the
- * kernel (a re-read may have replaced it): the order is then fixed while
- * the processes are printed.
- */
-static void rank_all(struct explain *e)
-{
-	size_t i, k = 0;
-
-	qsort(e->order, e->pl.n, sizeof(*e->order), ent_cmp);
-	for (i = 0; i < e->pl.n; i++)
-		if (e->order[i]->have && e->order[i]->b.killable)
-			e->order[i]->rank = (long)++k;
-	e->nkillable = k;
-}
-
-/* How many killable processes other than @self would rank ahead of @p/@b. */
-static long rank_against(const struct explain *e, const struct ent *self,
-			 const struct ol_proc *p, const struct ol_badness *b)
-{
-	long ahead = 0;
-	size_t i;
-
-	if (!b->killable)
-		return 0;
-	for (i = 0; i < e->pl.n; i++) {
-		const struct ent *o = &e->ents[i];
-
-		if (o == self || !o->have || !o->b.killable)
-			continue;
-		if (ol_rank_cmp_ties(o->p, &o->b, 1, p, b, 1, ties_last) < 0)
-			ahead++;
-	}
-	return ahead + 1;
-}
-
-static const char *kb_unit(const struct explain *e)
-{
-	static char buf[32];
-
-	snprintf(buf, sizeof(buf), "%ld kB", e->si.page_size / 1024);
-	return buf;
-}
-
-/* ---- mismatch: why the kernel's number differs from ours ---- */
 
 static const char *cause_str(enum cause c)
 {
@@ -185,70 +112,183 @@ static const char *cause_key(enum cause c)
 	return k[c];
 }
 
-static enum cause classify(struct explain *e, struct ent *en)
+static int badness_of(const struct explain *e, const struct ol_proc *p, struct ol_badness *b)
 {
-	struct ol_proc fresh;
+	return ol_proc_badness_k(p, e->k, e->si.page_size, e->si.totalpages, NULL, b);
+}
+
+/* Whether the kernel's oom_score of @p is @b's, within the counters' slack */
+static int within_slack(const struct explain *e, const struct ol_proc *p, const struct ol_badness *b)
+{
+	long slack = ol_model_slack(e->model);
+	struct ol_badness lo = *b, hi = *b;
+
+	if (!slack || e->k->era != OL_ERA_F)
+		return 0;
+	lo.points -= slack;
+	hi.points += slack;
+	return (long)score_of(e, &lo) <= p->oom_score && p->oom_score <= (long)score_of(e, &hi);
+}
+
+/*
+ * Compare process @i with the kernel's oom_score, before ranking: a re-read
+ * that matches replaces it, so that every process is ranked once, as read.
+ */
+static enum cause classify(struct explain *e, size_t i)
+{
+	struct ol_proc *p = &e->pl.procs[i], fresh;
 	struct ol_badness b;
+	int have = badness_of(e, p, &b) == 0;
 
 	if (!e->era_is_running)
 		return NOT_COMPARED;
-	if (!(en->p->have & OL_HAVE_SCORE))
+	if (!(p->have & OL_HAVE_SCORE))
 		return NO_SCORE;
-	if (en->have && (long)score_of(e, &en->b) == en->p->oom_score)
+	if (have && (long)score_of(e, &b) == p->oom_score)
 		return MATCH;
 	/* read it again: it may simply have changed between our reads */
-	if (ol_scan_pid(&e->ctx->root, en->p->pid,
+	if (ol_scan_pid(&e->ctx->root, p->pid,
 			OL_READ_STATUS | OL_READ_CAPS | OL_READ_STAT | OL_READ_OOM_SCORE |
 			OL_READ_OOM_SCORE_ADJ | OL_READ_OOM_ADJ | OL_READ_CGROUP, &fresh) == 0) {
-		if (!e->count_pmd)
-			fresh.have &= ~OL_HAVE_PMD;
-		if ((fresh.have & OL_HAVE_SCORE) &&
-		    ol_proc_badness(&fresh, &e->si, e->era, &b) == 0 &&
-		    (long)score_of(e, &b) == fresh.oom_score) {
+		struct ol_badness fb;
+
+		if ((fresh.have & OL_HAVE_SCORE) && badness_of(e, &fresh, &fb) == 0 &&
+		    (long)score_of(e, &fb) == fresh.oom_score) {
 			/* keep the consistent pair */
-			ol_proc_free(en->p);
-			*en->p = fresh;
-			en->b = b;
-			en->have = 1;
+			ol_proc_free(p);
+			*p = fresh;
 			return REREAD;
 		}
 		ol_proc_free(&fresh);
 	}
-	if (!en->have)
+	if (!have)
 		return UNEXPLAINED;
-	if (e->era == OL_ERA_F && kernel_at_least(e->si.release, 6, 2) && e->ncpus > 0) {
-		/*
-		 * oom_badness() reads the per-CPU counters' global part; each
-		 * CPU may hold up to a batch (max(32, 2 * ncpus)) of each of
-		 * the four rss/swap counters unfolded.
-		 */
-		long batch = e->ncpus * 2 > 32 ? e->ncpus * 2 : 32;
-		long slack = 4 * batch * e->ncpus;
-		struct ol_badness lo = en->b, hi = en->b;
-
-		lo.points -= slack;
-		hi.points += slack;
-		if ((long)score_of(e, &lo) <= en->p->oom_score &&
-		    en->p->oom_score <= (long)score_of(e, &hi))
-			return PERCPU;
-	}
-	if (e->era >= OL_ERA_B && !kernel_at_least(e->si.release, 5, 3) && en->p->oom_score == 0)
+	if (within_slack(e, p, &b))
+		return PERCPU;
+	if (!ol_kernel_at_least(e->k, 5, 3) && p->oom_score == 0)
 		return NUMA_READER;
 	return UNEXPLAINED;
 }
 
-/* ---- text output ---- */
-
-static void print_pages_row(const struct explain *e, const char *what,
-			    unsigned long long bytes, int known)
+/* Whether process @a would rank ahead of @b at equal badness: the tie rule */
+static int wins_tie(const struct explain *e, size_t a, size_t b)
 {
-	if (!known) {
-		printf("    %-22s %12s %12s\n", what, "-", "-");
+	const struct ol_rank *rb = ol_model_get(e->model, b);
+	struct ol_badness x = ol_model_get(e->model, a)->b;
+
+	x.points = rb->b.points;
+	return ol_rank_cmp_ties(ol_model_proc(e->model, a), &x, 1, ol_model_proc(e->model, b),
+				&rb->b, 1, e->k->ties_last) < 0;
+}
+
+/*
+ * What would bring @b's badness to @target (up when @up): how much memory,
+ * or which oom_score_adj.  From the raw badness, before the era's clamps.
+ * Era B counts points out of 1000, so memory moves it in steps of
+ * totalpages / 1000 pages and oom_score_adj one point each; C..F count pages.
+ */
+static void hint_move(const struct explain *e, const struct ol_proc *p, const struct ol_badness *b,
+		      long target, int up, struct hint *h)
+{
+	unsigned long long tp = e->si.totalpages;
+	long delta = up ? target - b->raw : b->raw - target;
+	enum ol_era era = e->k->era;
+
+	memset(h, 0, sizeof(*h));
+	h->valid = 1;
+	h->target = target;
+	h->points = delta;
+	h->pages = delta;
+	h->usage = b->usage;
+	h->have_adj = era == OL_ERA_B || b->adj_unit > 0;
+	if (era == OL_ERA_B && up && target > 1000) {
+		h->impossible = 1;
 		return;
 	}
-	printf("    %-22s %12llu %12llu\n", what, bytes / 1024,
-	       bytes / (unsigned long long)e->si.page_size);
+	if (era != OL_ERA_F && !up && target < 1) {
+		h->impossible = 2;
+		return;
+	}
+	if (era == OL_ERA_B) {
+		/* usage * 1000 / totalpages must reach (or stay below) the new per mille */
+		long scaled = b->usage_scaled + (up ? delta : -delta);
+
+		if (scaled < 0)
+			h->pages = -1;
+		else if (up)
+			h->pages = (long)(((unsigned long long)scaled * tp + 999) / 1000) - b->usage;
+		else
+			h->pages = b->usage - (long)((((unsigned long long)scaled + 1) * tp - 1) / 1000);
+		h->adj = p->oom_score_adj + (up ? delta : -delta);
+	} else {
+		long steps = b->adj_unit > 0 ? (delta + b->adj_unit - 1) / b->adj_unit : 0;
+
+		if (!up && h->pages > b->usage)
+			h->pages = -1;
+		h->adj = p->oom_score_adj + (up ? steps : -steps);
+	}
+	h->adj_ok = h->adj >= OL_OOM_SCORE_ADJ_MIN && h->adj <= OL_OOM_SCORE_ADJ_MAX;
 }
+
+static void neighbours(const struct explain *e, struct expl *x)
+{
+	const struct ol_rank *r = x->r;
+
+	x->top = x->ahead = x->behind = -1;
+	if (!r->rank)
+		return;
+	x->top = ol_model_at_rank(e->model, 1);
+	x->ahead = ol_model_at_rank(e->model, r->rank - 1);
+	x->behind = ol_model_at_rank(e->model, r->rank + 1);
+	if (x->ahead >= 0)
+		hint_move(e, x->p, &r->b, ol_model_get(e->model, (size_t)x->ahead)->b.points +
+			  (wins_tie(e, x->idx, (size_t)x->ahead) ? 0 : 1), 1, &x->pass);
+	if (x->behind >= 0)
+		hint_move(e, x->p, &r->b, ol_model_get(e->model, (size_t)x->behind)->b.points -
+			  (wins_tie(e, (size_t)x->behind, x->idx) ? 0 : 1), 0, &x->fall);
+}
+
+/* The what-if of --adj / --rss: the same process with those values */
+static void what_if(const struct explain *e, struct expl *x)
+{
+	x->wp = *x->p;
+	if (e->have_adj)
+		x->wp.oom_score_adj = e->what_adj;
+	if (e->have_rss) {
+		x->wp.rss = e->what_rss;
+		x->wp.have &= ~(OL_HAVE_MEM | OL_HAVE_STAT_RSS);
+	}
+	ol_model_what_if(e->model, (long)x->idx, &x->wp, &x->wr);
+	x->have_what = x->wr.have;
+}
+
+/* Everything about process @i; 0 or -ENOMEM */
+static int compute(struct explain *e, size_t i, struct expl *x)
+{
+	int rc;
+
+	memset(x, 0, sizeof(*x));
+	x->idx = i;
+	x->p = ol_model_proc(e->model, i);
+	x->r = ol_model_get(e->model, i);
+	x->cause = e->causes[i];
+	if (x->r->have && x->r->b.killable) {
+		struct ol_proc bp = *x->p;
+
+		bp.oom_score_adj = 0;
+		x->have_base = badness_of(e, &bp, &x->base) == 0;
+	}
+	neighbours(e, x);
+	if (e->have_adj || e->have_rss)
+		what_if(e, x);
+	rc = ol_model_memcg(e->model, i, &x->mr);
+	if (rc == -ENOMEM)
+		return rc;
+	x->have_mr = rc == 0;
+	return 0;
+}
+
+/* ---- text ---- */
 
 static void print_size(unsigned long long bytes)
 {
@@ -266,10 +306,18 @@ static void name_of(const struct ol_proc *p, char *buf, size_t sz)
 	free(esc);
 }
 
+static void print_pages_row(const struct explain *e, const char *what, unsigned long long bytes)
+{
+	printf("    %-22s %12llu %12llu\n", what, bytes / 1024,
+	       bytes / (unsigned long long)e->si.page_size);
+}
+
 static void text_arith(const struct explain *e, const struct ol_badness *b,
 		       unsigned long totalpages, const char *indent)
 {
-	switch (e->era) {
+	enum ol_era era = e->k->era;
+
+	switch (era) {
 	case OL_ERA_B:
 		printf("%susage      = %ld pages x 1000 / totalpages %lu = %ld (per mille)\n",
 		       indent, b->usage, totalpages, b->usage_scaled);
@@ -289,12 +337,12 @@ static void text_arith(const struct explain *e, const struct ol_badness *b,
 			       indent, b->usage, b->root_bonus);
 		/* fall through */
 	default:
-		if (e->era == OL_ERA_C && b->root_bonus)
+		if (era == OL_ERA_C && b->root_bonus)
 			printf("%sroot bonus = oom_score_adj - 30 = %ld (CAP_SYS_ADMIN)\n", indent, b->adj_eff);
 		printf("%sadj        = oom_score_adj %ld x (totalpages / 1000 = %ld) = %ld pages\n",
 		       indent, b->adj_eff, b->adj_unit, b->adj_pages);
 		printf("%sbadness    = %ld", indent, b->usage);
-		if (b->root_bonus && e->era == OL_ERA_D)
+		if (b->root_bonus && era == OL_ERA_D)
 			printf(" - %ld (root bonus)", b->root_bonus);
 		printf(" + %ld = %ld pages", b->adj_pages, b->raw);
 		if (b->clamped_low)
@@ -309,7 +357,7 @@ static void text_score(const struct explain *e, const struct ol_badness *b)
 	unsigned long s = score_of(e, b);
 	unsigned long tp = e->si.totalpages;
 
-	switch (e->era) {
+	switch (e->k->era) {
 	case OL_ERA_B:
 		printf("  oom_score  = badness = %lu\n", s);
 		break;
@@ -322,6 +370,219 @@ static void text_score(const struct explain *e, const struct ol_badness *b)
 		printf("  oom_score  = badness x 1000 / totalpages = %ld x 1000 / %lu = %lu\n",
 		       b->points, tp, s);
 	}
+}
+
+static void text_hint(const struct explain *e, const struct hint *h, int up)
+{
+	if (h->impossible == 1) {
+		printf("not possible: badness stops at 1000 and the tie goes the other way\n");
+		return;
+	}
+	if (h->impossible == 2) {
+		printf("not possible short of oom_score_adj -1000: badness is never below 1\n");
+		return;
+	}
+	if (e->k->era == OL_ERA_B)
+		printf("%ld %s points: ", h->points, up ? "more" : "fewer");
+	if (h->pages >= 0) {
+		printf("%ld %s pages (", h->pages, up ? "more" : "fewer");
+		print_size((unsigned long long)h->pages * (unsigned long long)e->si.page_size);
+		printf(")");
+	} else {
+		printf("not by memory alone (it holds %ld pages)", h->usage);
+	}
+	if (h->have_adj) {
+		if (up && h->adj_ok)
+			printf(", or oom_score_adj %ld", h->adj);
+		else if (up)
+			printf("; no oom_score_adj can do it alone");
+		else if (h->adj_ok)
+			printf(", %s oom_score_adj %ld (lowering it needs CAP_SYS_RESOURCE)",
+			       h->pages >= 0 ? "or" : "but", h->adj);
+	}
+	printf("\n");
+}
+
+static void text_neighbour(const struct explain *e, const char *label, long i)
+{
+	char nb[128];
+
+	name_of(ol_model_proc(e->model, (size_t)i), nb, sizeof(nb));
+	printf("    %-14s %s, badness %ld\n", label, nb, ol_model_get(e->model, (size_t)i)->b.points);
+}
+
+static void text_rank(const struct explain *e, const struct expl *x)
+{
+	const struct ol_rank *r = x->r;
+
+	if (!r->rank) {
+		printf("  rank:      not a candidate in a global OOM\n");
+		return;
+	}
+	printf("  rank:      %ld of %ld killable processes in a global OOM%s\n", r->rank,
+	       r->candidates, r->rank == 1 ? ": the OOM killer would kill it first" : "");
+	if (r->near_tie)
+		printf("    a near tie: a neighbour is within %ld pages, the slack of the per-CPU counters\n"
+		       "    the kernel reads, so the kernel may order them either way\n",
+		       ol_model_slack(e->model));
+	if (x->top >= 0 && (size_t)x->top != x->idx && x->top != x->ahead)
+		text_neighbour(e, "first in line:", x->top);
+	if (x->ahead >= 0) {
+		text_neighbour(e, "just ahead:", x->ahead);
+		printf("    to pass it:    ");
+		text_hint(e, &x->pass, 1);
+	}
+	if (x->behind >= 0) {
+		text_neighbour(e, "just behind:", x->behind);
+		printf("    to fall back:  ");
+		text_hint(e, &x->fall, 0);
+	}
+}
+
+static void text_memcg(const struct explain *e, const struct expl *x)
+{
+	const struct ol_memcg *m = &x->mr.m;
+	const struct ol_rank *r = &x->mr.r;
+	char nb[128];
+	char *path;
+
+	if (!x->have_mr) {
+		printf("  memory cgroup: no memory controller found\n");
+		return;
+	}
+	path = ol_escape(m->path);
+	if (!x->mr.limited) {
+		printf("  memory cgroup: %s (v%d), no limit up to the root: only a global OOM can take it\n",
+		       path ? path : "?", m->version);
+		free(path);
+		return;
+	}
+	printf("  memory cgroup: %s (v%d) has the tightest limit: ", path ? path : "?", m->version);
+	free(path);
+	print_size(m->limit_bytes);
+	printf(", using ");
+	print_size(m->usage_bytes);
+	printf("\n    totalpages = limit %llu pages + swap %lu pages = %lu\n",
+	       m->limit_bytes / (unsigned long long)e->si.page_size, m->swap_pages, m->totalpages);
+	if (m->oom_kill_disable == 1)
+		printf("    its OOM killer is disabled (memory.oom_control): tasks hang instead of dying\n");
+	if (!r->have || !r->b.killable) {
+		printf("    not killable there either\n");
+		return;
+	}
+	text_arith(e, &r->b, m->totalpages, "    ");
+	printf("    rank in this cgroup's OOM: %ld of %ld%s", r->rank, r->candidates,
+	       r->near_tie ? " (a near tie)" : "");
+	if (r->candidates && x->mr.first != x->idx) {
+		name_of(ol_model_proc(e->model, x->mr.first), nb, sizeof(nb));
+		printf(" (first: %s)", nb);
+	}
+	printf("\n");
+}
+
+static void text_memory(const struct explain *e, const struct expl *x)
+{
+	const struct ol_proc *p = x->p;
+	const struct ol_terms *t = &x->r->t;
+
+	printf("  memory the kernel counts              kB        pages\n");
+	if (p->have & OL_HAVE_MEM) {
+		print_pages_row(e, "anon (RssAnon)", p->rss_anon);
+		print_pages_row(e, "file (RssFile)", p->rss_file);
+		print_pages_row(e, "shmem (RssShmem)", p->rss_shmem);
+	} else {
+		print_pages_row(e, "rss (VmRSS)", p->rss);
+	}
+	if (t->rss_source == OL_RSS_STAT)
+		printf("    %-22s %12s %12lu  (the kernel's own read; status shows exact sums)\n",
+		       "rss (stat)", "", t->rss_pages);
+	print_pages_row(e, "swap (VmSwap)", p->swap);
+	print_pages_row(e, "page tables (VmPTE)", p->pgtables);
+	if (t->pmd_pages)
+		print_pages_row(e, "page tables (VmPMD)", p->pgtables_pmd);
+	printf("    %-22s %12s %12ld\n", "rss + swap + pgtables", "", x->r->b.usage);
+	printf("  totalpages = MemTotal %llu kB + SwapTotal %llu kB, in %ld kB pages = %lu\n",
+	       e->si.mem_total_kb, e->si.swap_total_kb, e->si.page_size / 1024, e->si.totalpages);
+}
+
+static void text_in_short(const struct explain *e, const struct expl *x)
+{
+	const struct ol_badness *b = &x->r->b;
+
+	/* the answer first, in words; the arithmetic follows */
+	printf("  in short:  ");
+	if (x->r->rank == 1)
+		printf("the OOM killer would kill it first");
+	else if (x->r->rank)
+		printf("number %ld in line for the OOM killer, of %ld", x->r->rank, x->r->candidates);
+	if (b->adj_pages > 0 && b->points > 0)
+		printf("; oom_score_adj %ld makes %.0f%% of its badness",
+		       x->p->oom_score_adj, 100.0 * (double)b->adj_pages / (double)b->points);
+	else if (b->adj_pages < 0)
+		printf("; oom_score_adj %ld takes %ld pages off its badness", x->p->oom_score_adj, -b->adj_pages);
+	else
+		printf("; its memory alone decides (oom_score_adj %ld)", x->p->oom_score_adj);
+	printf("\n");
+}
+
+static void text_what_if(const struct explain *e, const struct expl *x)
+{
+	const struct ol_rank *w = &x->wr;
+
+	printf("  what if");
+	if (e->have_adj)
+		printf(" oom_score_adj were %ld", e->what_adj);
+	if (e->have_rss) {
+		printf("%s rss were ", e->have_adj ? " and" : "");
+		print_size(e->what_rss);
+	}
+	printf(":\n");
+	if (!w->b.killable) {
+		printf("    never killed: %s\n", ol_unkillable_str(w->why));
+		return;
+	}
+	text_arith(e, &w->b, e->si.totalpages, "    ");
+	printf("    oom_score %lu, rank %ld of %ld\n", score_of(e, &w->b), w->rank, w->candidates);
+}
+
+static void text_one(const struct explain *e, const struct expl *x)
+{
+	const struct ol_proc *p = x->p;
+	const struct ol_rank *r = x->r;
+	char nb[128];
+
+	name_of(p, nb, sizeof(nb));
+	printf("%s", nb);
+	if (p->have & OL_HAVE_UID)
+		printf(", uid %u", (unsigned int)p->uid);
+	printf("\n");
+	if (r->why != OL_KILLABLE && r->why != OL_KILLABLE_UNKNOWN) {
+		printf("  never killed by the OOM killer: %s\n", ol_unkillable_str(r->why));
+		if (!x->have_what) {
+			printf("  oom_score  = 0 (kernel: %ld)\n\n", p->oom_score);
+			return;
+		}
+	}
+	if (!r->have && !x->have_what) {
+		printf("  cannot compute: some of its /proc files were unreadable\n\n");
+		return;
+	}
+	if (r->have && r->b.killable) {
+		text_in_short(e, x);
+		text_memory(e, x);
+		text_arith(e, &r->b, e->si.totalpages, "  ");
+		text_score(e, &r->b);
+		if (e->era_is_running)
+			printf("  kernel says %ld: %s\n", p->oom_score, cause_str(x->cause));
+		if (x->have_base)
+			printf("  without oom_score_adj: badness %ld, oom_score %lu (what its memory alone earns)\n",
+			       x->base.points, score_of(e, &x->base));
+		text_rank(e, x);
+	}
+	text_memcg(e, x);
+	if (x->have_what)
+		text_what_if(e, x);
+	printf("\n");
 }
 
 /* The pre-2.6.36 badness(), for the text and for -J alike */
@@ -386,331 +647,47 @@ static json_object *json_history(void)
 	return h;
 }
 
-/* Whether @a would rank ahead of @b at equal badness: the tie rule */
-static int wins_tie(const struct ent *a, const struct ent *b)
-{
-	struct ol_badness x = a->b;
-
-	x.points = b->b.points;
-	return ol_rank_cmp_ties(a->p, &x, 1, b->p, &b->b, 1, ties_last) < 0;
-}
-
-/*
- * What would bring @en's badness to @target (up when @up): how much memory,
- * or which oom_score_adj.  From the raw badness, before the era's clamps.
- * Era B counts points out of 1000, so memory moves it in steps of
- * totalpages / 1000 pages and oom_score_adj one point each; C..F count pages.
- */
-static void hint_move(const struct explain *e, const struct ent *en, long target, int up)
-{
-	const struct ol_badness *b = &en->b;
-	unsigned long long tp = e->si.totalpages, ps = (unsigned long long)e->si.page_size;
-	long delta = up ? target - b->raw : b->raw - target;
-	long pages = delta, adj;
-	int have_adj = e->era == OL_ERA_B || b->adj_unit > 0;
-
-	if (e->era == OL_ERA_B && up && target > 1000) {
-		printf("not possible: badness stops at 1000 and the tie goes the other way\n");
-		return;
-	}
-	if (e->era != OL_ERA_F && !up && target < 1) {
-		printf("not possible short of oom_score_adj -1000: badness is never below 1\n");
-		return;
-	}
-	if (e->era == OL_ERA_B) {
-		/* usage * 1000 / totalpages must reach (or stay below) the new per mille */
-		long scaled = b->usage_scaled + (up ? delta : -delta);
-
-		if (scaled < 0)
-			pages = -1;
-		else if (up)
-			pages = (long)(((unsigned long long)scaled * tp + 999) / 1000) - b->usage;
-		else
-			pages = b->usage - (long)((((unsigned long long)scaled + 1) * tp - 1) / 1000);
-		adj = en->p->oom_score_adj + (up ? delta : -delta);
-		printf("%ld %s points: ", delta, up ? "more" : "fewer");
-	} else {
-		long steps = b->adj_unit > 0 ? (delta + b->adj_unit - 1) / b->adj_unit : 0;
-
-		if (!up && pages > b->usage)
-			pages = -1;
-		adj = en->p->oom_score_adj + (up ? steps : -steps);
-	}
-	if (pages >= 0) {
-		printf("%ld %s pages (", pages, up ? "more" : "fewer");
-		print_size((unsigned long long)pages * ps);
-		printf(")");
-	} else {
-		printf("not by memory alone (it holds %ld pages)", b->usage);
-	}
-	if (have_adj) {
-		if (up && adj <= OL_OOM_SCORE_ADJ_MAX)
-			printf(", or oom_score_adj %ld", adj);
-		else if (up)
-			printf("; no oom_score_adj can do it alone");
-		else if (adj >= OL_OOM_SCORE_ADJ_MIN)
-			printf(", %s oom_score_adj %ld (lowering it needs CAP_SYS_RESOURCE)",
-			       pages >= 0 ? "or" : "but", adj);
-	}
-	printf("\n");
-}
-
-static void text_rank(const struct explain *e, const struct ent *en)
-{
-	const struct ent *ahead = NULL, *top = NULL, *behind = NULL;
-	size_t i;
-	char nb[128];
-
-	if (!en->rank) {
-		printf("  rank:      not a candidate in a global OOM\n");
-		return;
-	}
-	for (i = 0; i < e->pl.n; i++) {
-		const struct ent *o = e->order[i];
-
-		if (!o->rank)
-			continue;
-		if (o->rank == 1)
-			top = o;
-		if (o->rank == en->rank - 1)
-			ahead = o;
-		if (o->rank == en->rank + 1)
-			behind = o;
-	}
-	printf("  rank:      %ld of %zu killable processes in a global OOM%s\n", en->rank,
-	       e->nkillable, en->rank == 1 ? ": the OOM killer would kill it first" : "");
-	if (top && top != en && top != ahead) {
-		name_of(top->p, nb, sizeof(nb));
-		printf("    first in line: %s, badness %ld\n", nb, top->b.points);
-	}
-	if (ahead) {
-		name_of(ahead->p, nb, sizeof(nb));
-		printf("    just ahead:    %s, badness %ld\n", nb, ahead->b.points);
-		printf("    to pass it:    ");
-		hint_move(e, en, ahead->b.points + (wins_tie(en, ahead) ? 0 : 1), 1);
-	}
-	if (behind) {
-		name_of(behind->p, nb, sizeof(nb));
-		printf("    just behind:   %s, badness %ld\n", nb, behind->b.points);
-		printf("    to fall back:  ");
-		hint_move(e, en, behind->b.points - (wins_tie(behind, en) ? 0 : 1), 0);
-	}
-}
-
-/* ---- memcg ---- */
-
-struct memcg_view {
-	int ok;
-	struct ol_memcg m;
-	struct ol_badness b;
-	long rank, count;
-	const struct ol_proc *first;
-	long first_points;
-};
-
-/*
- * Caches for --all: the limiting memcg of each cgroup path, and for each
- * limiting memcg its killable members in the kernel's order, so that
- * explaining every process stays O(n log n).
- */
-struct cg_domain {
-	char *cgpath;			/* a process's cgroup path */
-	struct ol_memcg m;		/* its limiting memcg */
-};
-
-struct dom_member {
-	const struct ol_proc *p;
-	struct ol_badness b;
-};
-
-struct dom_rank {
-	char *path;			/* the limiting memcg */
-	int version;
-	struct dom_member *v;
-	size_t n;
-};
-
-static struct cg_domain *cg_cache;
-static size_t cg_n;
-static struct dom_rank *dom_cache;
-static size_t dom_n;
-
-static int member_cmp(const void *x, const void *y)
-{
-	const struct dom_member *a = x, *b = y;
-
-	return ol_rank_cmp_ties(a->p, &a->b, 1, b->p, &b->b, 1, ties_last);
-}
-
-static const struct ol_memcg *domain_of(struct explain *e, const struct ol_proc *p)
-{
-	const char *path;
-	struct cg_domain *nc;
-	size_t i;
-
-	if (!(p->have & OL_HAVE_CGROUP))
-		return NULL;
-	path = p->cgroup[0] ? p->cgroup : p->cgroup_unified;
-	for (i = 0; i < cg_n; i++)
-		if (strcmp(cg_cache[i].cgpath, path) == 0)
-			return &cg_cache[i].m;
-	nc = realloc(cg_cache, (cg_n + 1) * sizeof(*nc));
-	if (!nc)
-		return NULL;
-	cg_cache = nc;
-	if (ol_memcg_domain(&e->ctx->root, p, &e->si, &cg_cache[cg_n].m) < 0)
-		return NULL;
-	cg_cache[cg_n].cgpath = strdup(path);
-	if (!cg_cache[cg_n].cgpath)
-		return NULL;
-	return &cg_cache[cg_n++].m;
-}
-
-static const struct dom_rank *ranking_of(struct explain *e, const struct ol_memcg *m)
-{
-	struct dom_rank *nd, *d;
-	size_t i;
-
-	for (i = 0; i < dom_n; i++)
-		if (dom_cache[i].version == m->version && strcmp(dom_cache[i].path, m->path) == 0)
-			return &dom_cache[i];
-	nd = realloc(dom_cache, (dom_n + 1) * sizeof(*nd));
-	if (!nd)
-		return NULL;
-	dom_cache = nd;
-	d = &dom_cache[dom_n];
-	memset(d, 0, sizeof(*d));
-	d->path = strdup(m->path);
-	d->version = m->version;
-	d->v = calloc(e->pl.n ? e->pl.n : 1, sizeof(*d->v));
-	if (!d->path || !d->v) {
-		free(d->path);
-		free(d->v);
-		return NULL;
-	}
-	for (i = 0; i < e->pl.n; i++) {
-		struct dom_member *dm = &d->v[d->n];
-
-		if (!ol_memcg_contains(m, &e->pl.procs[i]) ||
-		    badness_with(e, &e->pl.procs[i], m->totalpages, &dm->b) < 0 || !dm->b.killable)
-			continue;
-		dm->p = &e->pl.procs[i];
-		d->n++;
-	}
-	qsort(d->v, d->n, sizeof(*d->v), member_cmp);
-	dom_n++;
-	return d;
-}
-
-static void free_caches(void)
-{
-	size_t i;
-
-	for (i = 0; i < cg_n; i++)
-		free(cg_cache[i].cgpath);
-	for (i = 0; i < dom_n; i++) {
-		free(dom_cache[i].path);
-		free(dom_cache[i].v);
-	}
-	free(cg_cache);
-	free(dom_cache);
-	cg_cache = NULL;
-	dom_cache = NULL;
-	cg_n = dom_n = 0;
-}
-
-static void memcg_view(struct explain *e, struct ent *en, struct memcg_view *v)
-{
-	const struct ol_memcg *m = domain_of(e, en->p);
-	const struct dom_rank *d;
-	size_t i;
-
-	memset(v, 0, sizeof(*v));
-	if (!m)
-		return;
-	v->m = *m;
-	if (!m->version || !m->limited || badness_with(e, en->p, m->totalpages, &v->b) < 0)
-		return;
-	v->ok = 1;
-	if (!v->b.killable || !(d = ranking_of(e, m)))
-		return;
-	v->count = (long)d->n;
-	for (i = 0; i < d->n; i++)
-		if (d->v[i].p == en->p)
-			v->rank = (long)i + 1;
-	if (d->n) {
-		v->first = d->v[0].p;
-		v->first_points = d->v[0].b.points;
-	}
-}
-
-static void text_memcg(const struct explain *e, const struct ent *en, const struct memcg_view *v,
-		       const struct ol_memcg *m)
-{
-	char nb[128];
-	char *path;
-
-	if (!m->version) {
-		printf("  memory cgroup: no memory controller found\n");
-		return;
-	}
-	path = ol_escape(m->path);
-	if (!v->ok) {
-		printf("  memory cgroup: %s (v%d), no limit up to the root: only a global OOM can take it\n",
-		       path ? path : "?", m->version);
-		free(path);
-		return;
-	}
-	printf("  memory cgroup: %s (v%d) has the tightest limit: ", path ? path : "?", m->version);
-	free(path);
-	print_size(m->limit_bytes);
-	printf(", using ");
-	print_size(m->usage_bytes);
-	printf("\n    totalpages = limit %llu pages + swap %lu pages = %lu\n",
-	       m->limit_bytes / (unsigned long long)e->si.page_size, m->swap_pages, m->totalpages);
-	if (m->oom_kill_disable == 1)
-		printf("    its OOM killer is disabled (memory.oom_control): tasks hang instead of dying\n");
-	if (!v->b.killable) {
-		printf("    not killable there either\n");
-		return;
-	}
-	text_arith(e, &v->b, m->totalpages, "    ");
-	printf("    rank in this cgroup's OOM: %ld of %ld", v->rank, v->count);
-	if (v->first && v->first != en->p) {
-		name_of(v->first, nb, sizeof(nb));
-		printf(" (first: %s, badness %ld)", nb, v->first_points);
-	}
-	printf("\n");
-}
-
 /* ---- JSON ---- */
 
-static json_object *jint(long long v) { return json_object_new_int64(v); }
+static json_object *jint(long long v)
+{
+	return json_object_new_int64(v);
+}
+
+static json_object *jpercent(double v)
+{
+	char num[32];
+
+	snprintf(num, sizeof(num), "%.2f", v);
+	return json_object_new_double_s(v, num);
+}
 
 static json_object *jterms(const struct explain *e, const struct ol_proc *p,
-			   const struct ol_badness *b, unsigned long totalpages)
+			   const struct ol_rank *r)
 {
 	json_object *t = json_object_new_object();
+	const struct ol_badness *b = &r->b;
 	unsigned long long ps = (unsigned long long)e->si.page_size;
 	int mem = !!(p->have & OL_HAVE_MEM);
 
 #define ADD_MEM(key, bytes, known) do { \
-		json_object_object_add(t, key "_kb", (known) ? jint((long long)((bytes) / 1024)) : NULL); \
+		json_object_object_add(t, key "_bytes", (known) ? jint((long long)(bytes)) : NULL); \
 		json_object_object_add(t, key "_pages", (known) ? jint((long long)((bytes) / ps)) : NULL); \
 	} while (0)
 	ADD_MEM("anon", p->rss_anon, mem);
 	ADD_MEM("file", p->rss_file, mem);
 	ADD_MEM("shmem", p->rss_shmem, mem);
-	ADD_MEM("rss", p->rss, !!(p->have & OL_HAVE_RSS));
 	ADD_MEM("swap", p->swap, !!(p->have & OL_HAVE_SWAP));
 	ADD_MEM("pgtables", p->pgtables, !!(p->have & OL_HAVE_PGTABLES));
-	ADD_MEM("pmd", p->pgtables_pmd, !!(p->have & OL_HAVE_PMD));
+	ADD_MEM("pmd", p->pgtables_pmd, r->t.pmd_pages > 0);
 #undef ADD_MEM
+	json_object_object_add(t, "rss_pages", jint((long long)r->t.rss_pages));
+	json_object_object_add(t, "rss_source", json_object_new_string(ol_rss_source_str(r->t.rss_source)));
 	json_object_object_add(t, "usage_pages", jint(b->usage));
-	json_object_object_add(t, "totalpages", jint((long long)totalpages));
+	json_object_object_add(t, "totalpages", jint((long long)r->totalpages));
 	json_object_object_add(t, "oom_score_adj", jint(p->oom_score_adj));
 	json_object_object_add(t, "effective_adj", jint(b->adj_eff));
-	json_object_object_add(t, "adj_unit", jint(b->adj_unit));
+	json_object_object_add(t, "adj_unit_pages", jint(b->adj_unit));
 	json_object_object_add(t, "adj_pages", jint(b->adj_pages));
 	json_object_object_add(t, "root_bonus", jint(b->root_bonus));
 	json_object_object_add(t, "raw", b->killable ? jint(b->raw) : NULL);
@@ -718,203 +695,133 @@ static json_object *jterms(const struct explain *e, const struct ol_proc *p,
 	return t;
 }
 
-static json_object *jproc_ref(const struct ol_proc *p, long points)
+static json_object *jproc_ref(const struct explain *e, long i)
 {
-	json_object *o = json_object_new_object();
+	json_object *o;
+	const struct ol_proc *p;
 
+	if (i < 0)
+		return NULL;
+	p = ol_model_proc(e->model, (size_t)i);
+	o = json_object_new_object();
 	json_object_object_add(o, "pid", jint(p->pid));
 	json_object_object_add(o, "comm", ol_json_string(p->comm));
-	json_object_object_add(o, "badness", jint(points));
+	json_object_object_add(o, "badness", jint(ol_model_get(e->model, (size_t)i)->b.points));
 	return o;
 }
 
-/* ---- one process ---- */
-
-static int explain_one(struct explain *e, struct ent *en)
+static json_object *jhint(const struct explain *e, const struct hint *h)
 {
-	struct ol_proc *p = en->p;
-	enum ol_unkillable why = ol_proc_killable(p);
-	enum cause cause = en->cause;
-	struct ol_badness base = { 0 }, wb = { 0 };
-	struct ol_proc wp;
-	struct memcg_view mv;
-	struct ol_memcg m;
-	enum ol_unkillable what_why = OL_KILLABLE;
-	int have_base = 0, have_what = e->have_adj || e->have_rss;
-	long what_rank = 0;
-	char nb[128];
+	json_object *o;
 
-	if (en->have && en->b.killable) {
-		struct ol_proc bp = *p;
+	if (!h->valid)
+		return NULL;
+	o = json_object_new_object();
+	json_object_object_add(o, "target_badness", jint(h->target));
+	json_object_object_add(o, "possible", json_object_new_boolean(!h->impossible));
+	json_object_object_add(o, "pages", !h->impossible && h->pages >= 0 ? jint(h->pages) : NULL);
+	json_object_object_add(o, "bytes", !h->impossible && h->pages >= 0 ?
+			       jint((long long)h->pages * e->si.page_size) : NULL);
+	json_object_object_add(o, "oom_score_adj", !h->impossible && h->have_adj && h->adj_ok ?
+			       jint(h->adj) : NULL);
+	return o;
+}
 
-		bp.oom_score_adj = 0;
-		have_base = ol_proc_badness(&bp, &e->si, e->era, &base) == 0;
+/* badness, rank, share and near tie of one scope's view */
+static void jview(json_object *o, const struct ol_rank *r)
+{
+	int k = r->have && r->b.killable;
+
+	json_object_object_add(o, "badness", k ? jint(r->b.points) : NULL);
+	json_object_object_add(o, "rank", k && r->rank ? jint(r->rank) : NULL);
+	json_object_object_add(o, "killable_processes", jint(r->candidates));
+	json_object_object_add(o, "share", k ? jpercent(r->share) : NULL);
+	json_object_object_add(o, "near_tie", k && r->rank ? json_object_new_boolean(r->near_tie) : NULL);
+}
+
+static json_object *jmemcg(const struct expl *x)
+{
+	const struct ol_memcg *m = &x->mr.m;
+	json_object *jm;
+	char *mp;
+	int lim = x->mr.limited;
+
+	if (!x->have_mr)
+		return NULL;
+	jm = json_object_new_object();
+	mp = ol_utf8_sanitize(m->path);
+	json_object_object_add(jm, "version", jint(m->version));
+	json_object_object_add(jm, "path", json_object_new_string(mp ? mp : ""));
+	free(mp);
+	json_object_object_add(jm, "limited", json_object_new_boolean(lim));
+	json_object_object_add(jm, "limit_bytes", lim ? jint((long long)m->limit_bytes) : NULL);
+	json_object_object_add(jm, "usage_bytes", lim ? jint((long long)m->usage_bytes) : NULL);
+	json_object_object_add(jm, "swap_pages", lim ? jint((long long)m->swap_pages) : NULL);
+	json_object_object_add(jm, "totalpages", lim ? jint((long long)m->totalpages) : NULL);
+	json_object_object_add(jm, "oom_kill_disable", m->oom_kill_disable < 0 ? NULL :
+			       json_object_new_boolean(m->oom_kill_disable));
+	if (lim) {
+		jview(jm, &x->mr.r);
+	} else {
+		json_object_object_add(jm, "badness", NULL);
+		json_object_object_add(jm, "rank", NULL);
+		json_object_object_add(jm, "killable_processes", NULL);
+		json_object_object_add(jm, "share", NULL);
+		json_object_object_add(jm, "near_tie", NULL);
 	}
-	if (have_what) {
-		wp = *p;
-		if (e->have_adj)
-			wp.oom_score_adj = e->what_adj;
-		if (e->have_rss) {
-			wp.rss = e->what_rss;
-			wp.have &= ~OL_HAVE_MEM;
-		}
-		if (ol_proc_badness(&wp, &e->si, e->era, &wb) == 0)
-			what_rank = rank_against(e, en, &wp, &wb);
-		else
-			have_what = 0;
-		/* init, a kernel thread or a zombie stays unkillable whatever the adj */
-		what_why = ol_proc_killable(&wp);
-	}
-	memcg_view(e, en, &mv);
-	m = mv.m;
+	return jm;
+}
 
-	if (e->json) {
-		json_object *o = json_object_new_object();
+static json_object *jwhat_if(const struct explain *e, const struct expl *x)
+{
+	const struct ol_rank *w = &x->wr;
+	json_object *o;
 
-		json_object_object_add(o, "pid", jint(p->pid));
-		json_object_object_add(o, "comm", ol_json_string(p->comm));
-		json_object_object_add(o, "oom_score", (p->have & OL_HAVE_SCORE) ? jint(p->oom_score) : NULL);
-		json_object_object_add(o, "computed_oom_score",
-				       en->have ? jint((long long)score_of(e, &en->b)) : NULL);
-		json_object_object_add(o, "agreement", json_object_new_string(cause_key(cause)));
-		json_object_object_add(o, "oom_score_adj", (p->have & OL_HAVE_ADJ) ? jint(p->oom_score_adj) : NULL);
-		json_object_object_add(o, "oom_adj", (p->have & OL_HAVE_OOMADJ) ? jint(p->oom_adj) : NULL);
-		json_object_object_add(o, "killable", json_object_new_boolean(why == OL_KILLABLE));
-		json_object_object_add(o, "unkillable_reason",
-				       why == OL_KILLABLE ? NULL : json_object_new_string(ol_unkillable_str(why)));
-		json_object_object_add(o, "badness", en->have && en->b.killable ? jint(en->b.points) : NULL);
-		json_object_object_add(o, "base_badness", have_base ? jint(base.points) : NULL);
-		json_object_object_add(o, "base_oom_score", have_base ? jint((long long)score_of(e, &base)) : NULL);
-		json_object_object_add(o, "totalpages", jint((long long)e->si.totalpages));
-		json_object_object_add(o, "rank", en->rank ? jint(en->rank) : NULL);
-		json_object_object_add(o, "killable_processes", jint((long long)e->nkillable));
-		json_object_object_add(o, "terms", en->have ? jterms(e, p, &en->b, e->si.totalpages) : NULL);
-		if (en->rank > 1) {
-			for (size_t i = 0; i < e->pl.n; i++)
-				if (e->order[i]->rank && e->order[i]->rank == en->rank - 1)
-					json_object_object_add(o, "ahead", jproc_ref(e->order[i]->p, e->order[i]->b.points));
-		}
-		if (m.version) {
-			json_object *jm = json_object_new_object();
-			char *mp = ol_utf8_sanitize(m.path);
+	if (!x->have_what)
+		return NULL;
+	o = json_object_new_object();
+	json_object_object_add(o, "oom_score_adj", jint(x->wp.oom_score_adj));
+	json_object_object_add(o, "rss", jint((long long)x->wp.rss));
+	json_object_object_add(o, "killable", json_object_new_boolean(w->b.killable));
+	json_object_object_add(o, "unkillable_reason", w->b.killable ? NULL :
+			       json_object_new_string(ol_unkillable_str(w->why)));
+	json_object_object_add(o, "badness", w->b.killable ? jint(w->b.points) : NULL);
+	json_object_object_add(o, "oom_score", jint((long long)score_of(e, &w->b)));
+	json_object_object_add(o, "rank", w->b.killable ? jint(w->rank) : NULL);
+	return o;
+}
 
-			json_object_object_add(jm, "version", jint(m.version));
-			json_object_object_add(jm, "path", json_object_new_string(mp ? mp : ""));
-			free(mp);
-			json_object_object_add(jm, "limited", json_object_new_boolean(m.limited));
-			json_object_object_add(jm, "limit_bytes", m.limited ? jint((long long)m.limit_bytes) : NULL);
-			json_object_object_add(jm, "usage_bytes", m.limited ? jint((long long)m.usage_bytes) : NULL);
-			json_object_object_add(jm, "swap_pages", m.limited ? jint((long long)m.swap_pages) : NULL);
-			json_object_object_add(jm, "totalpages", m.limited ? jint((long long)m.totalpages) : NULL);
-			json_object_object_add(jm, "oom_kill_disable", m.oom_kill_disable < 0 ? NULL :
-					       json_object_new_boolean(m.oom_kill_disable));
-			json_object_object_add(jm, "badness", mv.ok && mv.b.killable ? jint(mv.b.points) : NULL);
-			json_object_object_add(jm, "rank", mv.ok && mv.b.killable ? jint(mv.rank) : NULL);
-			json_object_object_add(jm, "processes", mv.ok && mv.b.killable ? jint(mv.count) : NULL);
-			json_object_object_add(o, "memcg", jm);
-		} else {
-			json_object_object_add(o, "memcg", NULL);
-		}
-		if (have_what) {
-			json_object *w = json_object_new_object();
+static json_object *json_one(const struct explain *e, const struct expl *x)
+{
+	const struct ol_proc *p = x->p;
+	const struct ol_rank *r = x->r;
+	json_object *o = json_object_new_object();
+	int k = r->have && r->b.killable;
 
-			json_object_object_add(w, "oom_score_adj", jint(wp.oom_score_adj));
-			json_object_object_add(w, "rss_bytes", jint((long long)wp.rss));
-			json_object_object_add(w, "killable", json_object_new_boolean(wb.killable));
-			json_object_object_add(w, "unkillable_reason", wb.killable ? NULL :
-					       json_object_new_string(ol_unkillable_str(what_why)));
-			json_object_object_add(w, "badness", wb.killable ? jint(wb.points) : NULL);
-			json_object_object_add(w, "oom_score", jint((long long)score_of(e, &wb)));
-			json_object_object_add(w, "rank", wb.killable ? jint(what_rank) : NULL);
-			json_object_object_add(o, "what_if", w);
-		}
-		json_object_array_add(e->jarr, o);
-		return 0;
-	}
-
-	name_of(p, nb, sizeof(nb));
-	printf("%s", nb);
-	if (p->have & OL_HAVE_UID)
-		printf(", uid %u", (unsigned int)p->uid);
-	printf("\n");
-	if (why != OL_KILLABLE && why != OL_KILLABLE_UNKNOWN) {
-		printf("  never killed by the OOM killer: %s\n", ol_unkillable_str(why));
-		if (why == OL_UNKILLABLE_ADJ_MIN && have_what && wb.killable)
-			; /* the what-if below shows what it would be */
-		else if (!have_what) {
-			printf("  oom_score  = 0 (kernel: %ld)\n\n", p->oom_score);
-			return 0;
-		}
-	}
-	if (!en->have && !have_what) {
-		printf("  cannot compute: some of its /proc files were unreadable\n\n");
-		return 0;
-	}
-	if (en->have && en->b.killable) {
-		unsigned long long ps = (unsigned long long)e->si.page_size;
-
-		/* the answer first, in words; the arithmetic follows */
-		printf("  in short:  ");
-		if (en->rank == 1)
-			printf("the OOM killer would kill it first");
-		else if (en->rank)
-			printf("number %ld in line for the OOM killer, of %zu", en->rank, e->nkillable);
-		if (en->b.adj_pages > 0 && en->b.points > 0)
-			printf("; oom_score_adj %ld makes %.0f%% of its badness",
-			       p->oom_score_adj, 100.0 * (double)en->b.adj_pages / (double)en->b.points);
-		else if (en->b.adj_pages < 0)
-			printf("; oom_score_adj %ld takes %ld pages off its badness",
-			       p->oom_score_adj, -en->b.adj_pages);
-		else
-			printf("; its memory alone decides (oom_score_adj %ld)", p->oom_score_adj);
-		printf("\n");
-
-		printf("  memory the kernel counts              kB        pages\n");
-		if (p->have & OL_HAVE_MEM) {
-			print_pages_row(e, "anon (RssAnon)", p->rss_anon, 1);
-			print_pages_row(e, "file (RssFile)", p->rss_file, 1);
-			print_pages_row(e, "shmem (RssShmem)", p->rss_shmem, 1);
-		} else {
-			print_pages_row(e, "rss (VmRSS)", p->rss, 1);
-		}
-		print_pages_row(e, "swap (VmSwap)", p->swap, 1);
-		print_pages_row(e, "page tables (VmPTE)", p->pgtables, 1);
-		if (p->have & OL_HAVE_PMD)
-			print_pages_row(e, "page tables (VmPMD)", p->pgtables_pmd, 1);
-		printf("    %-22s %12s %12ld\n", "rss + swap + pgtables", "", en->b.usage);
-		printf("  totalpages = MemTotal %llu kB + SwapTotal %llu kB, in %s pages = %lu\n",
-		       e->si.mem_total_kb, e->si.swap_total_kb, kb_unit(e), e->si.totalpages);
-		(void)ps;
-		text_arith(e, &en->b, e->si.totalpages, "  ");
-		text_score(e, &en->b);
-		if (e->era_is_running)
-			printf("  kernel says %ld: %s\n", p->oom_score, cause_str(cause));
-		if (have_base) {
-			printf("  without oom_score_adj: badness %ld, oom_score %lu (what its memory alone earns)\n",
-			       base.points, score_of(e, &base));
-		}
-		text_rank(e, en);
-	}
-	text_memcg(e, en, &mv, &m);
-	if (have_what) {
-		printf("  what if");
-		if (e->have_adj)
-			printf(" oom_score_adj were %ld", e->what_adj);
-		if (e->have_rss) {
-			printf("%s rss were ", e->have_adj ? " and" : "");
-			print_size(e->what_rss);
-		}
-		printf(":\n");
-		if (!wb.killable) {
-			printf("    never killed: %s\n", ol_unkillable_str(what_why));
-		} else {
-			text_arith(e, &wb, e->si.totalpages, "    ");
-			printf("    oom_score %lu, rank %ld of %zu\n", score_of(e, &wb), what_rank,
-			       e->nkillable + (en->rank ? 0 : 1));
-		}
-	}
-	printf("\n");
-	return 0;
+	json_object_object_add(o, "pid", jint(p->pid));
+	json_object_object_add(o, "comm", ol_json_string(p->comm));
+	json_object_object_add(o, "oom_score", (p->have & OL_HAVE_SCORE) ? jint(p->oom_score) : NULL);
+	json_object_object_add(o, "computed_oom_score", r->have ? jint(r->oom_score) : NULL);
+	json_object_object_add(o, "agreement", json_object_new_string(cause_key(x->cause)));
+	json_object_object_add(o, "oom_score_adj", (p->have & OL_HAVE_ADJ) ? jint(p->oom_score_adj) : NULL);
+	json_object_object_add(o, "oom_adj", (p->have & OL_HAVE_OOMADJ) ? jint(p->oom_adj) : NULL);
+	json_object_object_add(o, "killable", json_object_new_boolean(r->why == OL_KILLABLE));
+	json_object_object_add(o, "unkillable_reason", r->why == OL_KILLABLE ? NULL :
+			       json_object_new_string(ol_unkillable_str(r->why)));
+	jview(o, r);
+	json_object_object_add(o, "base_badness", x->have_base ? jint(x->base.points) : NULL);
+	json_object_object_add(o, "base_oom_score", x->have_base ? jint((long long)score_of(e, &x->base)) : NULL);
+	json_object_object_add(o, "totalpages", jint((long long)e->si.totalpages));
+	json_object_object_add(o, "terms", r->have ? jterms(e, p, r) : NULL);
+	json_object_object_add(o, "first", k && x->top >= 0 && (size_t)x->top != x->idx ? jproc_ref(e, x->top) : NULL);
+	json_object_object_add(o, "ahead", jproc_ref(e, x->ahead));
+	json_object_object_add(o, "behind", jproc_ref(e, x->behind));
+	json_object_object_add(o, "to_pass_ahead", jhint(e, &x->pass));
+	json_object_object_add(o, "to_fall_behind", jhint(e, &x->fall));
+	json_object_object_add(o, "memcg", jmemcg(x));
+	if (e->have_adj || e->have_rss)
+		json_object_object_add(o, "what_if", jwhat_if(e, x));
+	return o;
 }
 
 /*
@@ -941,11 +848,153 @@ static int check_rss(const struct ol_ctx *ctx, const struct explain *e, const ch
 	return OL_EXIT_OK;
 }
 
-static int count_cpus(void)
-{
-	long n = sysconf(_SC_NPROCESSORS_CONF);
+/* ---- the command ---- */
 
-	return n > 0 ? (int)n : 0;
+static int explain_one(struct explain *e, size_t i)
+{
+	struct expl x;
+	json_object *o;
+
+	if (compute(e, i, &x) < 0)
+		return -ENOMEM;
+	if (!e->json) {
+		text_one(e, &x);
+		return 0;
+	}
+	/* one process at a time: built, printed, freed */
+	o = json_one(e, &x);
+	if (!o)
+		return -ENOMEM;
+	printf("%s%s", e->printed++ ? ",\n" : "\n",
+	       json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+	return 0;
+}
+
+static void json_start(const struct explain *e, int history)
+{
+	json_object *sys = json_object_new_object();
+	const struct ol_rank *first = e->pl.n ? ol_model_get(e->model, ol_model_order(e->model, 0)) : NULL;
+
+	json_object_object_add(sys, "kernel", json_object_new_string(e->si.release));
+	json_object_object_add(sys, "era", json_object_new_string(ol_era_range(e->k->era)));
+	json_object_object_add(sys, "page_size", jint(e->si.page_size));
+	json_object_object_add(sys, "mem_total", jint((long long)e->si.mem_total_kb * 1024));
+	json_object_object_add(sys, "swap_total", jint((long long)e->si.swap_total_kb * 1024));
+	json_object_object_add(sys, "totalpages", jint((long long)e->si.totalpages));
+	json_object_object_add(sys, "killable_processes", jint(first ? first->candidates : 0));
+	json_object_object_add(sys, "ties_go_to", json_object_new_string(e->k->ties_last ? "younger" : "older"));
+	json_object_object_add(sys, "cpus", e->si.ncpus ? jint(e->si.ncpus) : NULL);
+	json_object_object_add(sys, "counter_slack_pages", jint(ol_model_slack(e->model)));
+	printf("{\n");
+	if (history) {
+		json_object *h = json_history();
+
+		printf("\"history\":%s,\n", json_object_to_json_string_ext(h, JSON_C_TO_STRING_PRETTY |
+									     JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(h);
+	}
+	printf("\"system\":%s,\n\"processes\":[", json_object_to_json_string_ext(sys,
+	       JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(sys);
+}
+
+static int history_only(int json)
+{
+	if (json) {
+		json_object *root = json_object_new_object();
+
+		json_object_object_add(root, "history", json_history());
+		puts(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
+						    JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(root);
+	} else {
+		text_history();
+	}
+	return OL_EXIT_OK;
+}
+
+/* The index of @pid in the scan, or -1 */
+static long index_of(const struct ol_proclist *pl, pid_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < pl->n; i++)
+		if (pl->procs[i].pid == pid)
+			return (long)i;
+	return -1;
+}
+
+/* Scan, compare the targets with the kernel, rank.  0 or -errno (said) */
+static int model_all(struct explain *e, const pid_t *pids, size_t npids, int all)
+{
+	struct ol_scan_opts so = { 0 };
+	size_t i;
+	int rc;
+
+	/* everything: ranking needs every process */
+	so.read = OL_READ_STATUS | OL_READ_CAPS | OL_READ_STAT | OL_READ_OOM_SCORE | OL_READ_OOM_SCORE_ADJ |
+		  OL_READ_OOM_ADJ | OL_READ_CGROUP | ol_read_for(ol_kernel_needs(e->k));
+	rc = ol_scan(&e->ctx->root, &so, &e->pl);
+	if (rc < 0) {
+		ol_warnx_errno(rc, "cannot scan %s/proc", e->ctx->sysroot ? e->ctx->sysroot : "");
+		return rc;
+	}
+	e->causes = calloc(e->pl.n ? e->pl.n : 1, sizeof(*e->causes));
+	if (!e->causes)
+		goto nomem;
+	for (i = 0; i < e->pl.n; i++)
+		e->causes[i] = NOT_COMPARED;
+	for (i = 0; i < e->pl.n; i++)
+		if (all)
+			e->causes[i] = classify(e, i);
+	for (i = 0; !all && i < npids; i++) {
+		long k = index_of(&e->pl, pids[i]);
+
+		if (k >= 0)
+			e->causes[k] = classify(e, (size_t)k);
+	}
+	if (ol_model_rank(e->model, e->pl.procs, e->pl.n) < 0)
+		goto nomem;
+	return 0;
+nomem:
+	ol_warn("out of memory");
+	return -ENOMEM;
+}
+
+static int explain_all(struct explain *e)
+{
+	size_t k;
+
+	for (k = 0; k < e->pl.n; k++) {
+		size_t i = ol_model_order(e->model, k);
+		const struct ol_proc *p = &e->pl.procs[i];
+
+		if (p->have & OL_HAVE_KTHREAD && p->kthread && !e->json)
+			continue;
+		if (explain_one(e, i) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Each of @pids in turn; 1 when one was not found */
+static int explain_pids(struct explain *e, const pid_t *pids, size_t npids)
+{
+	int missing = 0;
+	size_t i;
+
+	for (i = 0; i < npids; i++) {
+		long k = index_of(&e->pl, pids[i]);
+
+		if (k < 0) {
+			ol_warn("no such process: %d", (int)pids[i]);
+			missing = 1;
+		} else if (explain_one(e, (size_t)k) < 0) {
+			return -ENOMEM;
+		}
+	}
+	return missing;
 }
 
 int cmd_explain(int argc, char **argv, struct ol_ctx *ctx)
@@ -963,11 +1012,12 @@ int cmd_explain(int argc, char **argv, struct ol_ctx *ctx)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct explain e = { .ctx = ctx };
-	struct ol_scan_opts so = { 0 };
+	struct ol_model_opts mo = { 0 };
+	struct ol_kernel running;
 	const char *kernel = NULL, *rss_arg = NULL;
-	int c, all = 0, history = 0, rc = OL_EXIT_FAIL, missing = 0;
+	int c, all = 0, history = 0, rc = OL_EXIT_FAIL, r;
 	pid_t *pids = NULL;
-	size_t npids = 0, i;
+	size_t npids = 0;
 
 	while ((c = getopt_long(argc, argv, ":aJhV", longopts, NULL)) != -1) {
 		switch (c) {
@@ -990,7 +1040,7 @@ int cmd_explain(int argc, char **argv, struct ol_ctx *ctx)
 				rc = ol_usage_error(ctx, "invalid size: '%s'", optarg);
 				goto out;
 			}
-			/* bytes are reported as a signed 64-bit number (-J rss_bytes) */
+			/* bytes are reported as a signed 64-bit number (-J rss) */
 			if (e.what_rss > (unsigned long long)LLONG_MAX) {
 				rc = ol_usage_error(ctx, "size too large: '%s' (at most %lld bytes)",
 						    optarg, LLONG_MAX);
@@ -1000,7 +1050,7 @@ int cmd_explain(int argc, char **argv, struct ol_ctx *ctx)
 			e.have_rss = 1;
 			break;
 		case OPT_KERNEL:
-			if (ol_era_from_release(optarg) == OL_ERA_UNKNOWN) {
+			if (ol_kernel_from_release(optarg, &running) < 0) {
 				rc = ol_usage_error(ctx, "invalid kernel version: '%s'", optarg);
 				goto out;
 			}
@@ -1039,17 +1089,7 @@ int cmd_explain(int argc, char **argv, struct ol_ctx *ctx)
 		pids[npids++] = v;
 	}
 	if (history && !npids && !all) {
-		if (e.json) {
-			json_object *root = json_object_new_object();
-
-			json_object_object_add(root, "history", json_history());
-			puts(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
-							    JSON_C_TO_STRING_NOSLASHESCAPE));
-			json_object_put(root);
-		} else {
-			text_history();
-		}
-		rc = OL_EXIT_OK;
+		rc = history_only(e.json);
 		goto out;
 	}
 	if (!npids && !all) {
@@ -1069,17 +1109,16 @@ int cmd_explain(int argc, char **argv, struct ol_ctx *ctx)
 	}
 	if (e.si.page_size_guessed)
 		ol_note("the sysroot does not show its page size; assuming 4096 bytes");
-	e.era = ol_era_from_release(kernel ? kernel : e.si.release);
-	e.era_is_running = e.era == ol_era_from_release(e.si.release) && e.era != OL_ERA_UNKNOWN;
-	ties_last = ol_ties_go_last(kernel ? kernel : e.si.release);
-	/* VmPMD counts from 4.0 (nr_pmds); 3.14 .. 3.19, the rest of its era, had PTEs only */
-	e.count_pmd = e.era >= OL_ERA_D && !(kernel_at_least(kernel ? kernel : e.si.release, 3, 0) &&
-					    !kernel_at_least(kernel ? kernel : e.si.release, 4, 0));
-	if (e.era == OL_ERA_UNKNOWN) {
-		ol_note("kernel release unknown; using the 5.9+ OOM heuristic (see --kernel)");
-		e.era = OL_ERA_F;
+	mo.release = kernel;
+	e.model = ol_model_new(&ctx->root, &e.si, &mo);
+	if (!e.model) {
+		ol_warn("out of memory");
+		goto out;
 	}
-	if (e.era == OL_ERA_A) {
+	e.k = ol_model_kernel(e.model);
+	e.era_is_running = ol_kernel_from_release(e.si.release, &running) == 0 && running.era == e.k->era;
+	ol_note_kernel(e.k, " (see --kernel)");
+	if (e.k->era == OL_ERA_A) {
 		/* cannot be computed from /proc: explain it as history */
 		if (!e.json)
 			text_history();
@@ -1091,90 +1130,25 @@ int cmd_explain(int argc, char **argv, struct ol_ctx *ctx)
 	if (e.have_rss && (rc = check_rss(ctx, &e, rss_arg)) != OL_EXIT_OK)
 		goto out;
 	rc = OL_EXIT_FAIL;
-	e.ncpus = ol_root_is_live(&ctx->root) ? count_cpus() : 0;
-
-	/* everything: ranking needs every process */
-	so.read = OL_READ_STATUS | OL_READ_CAPS | OL_READ_STAT | OL_READ_OOM_SCORE | OL_READ_OOM_SCORE_ADJ |
-		  OL_READ_OOM_ADJ | OL_READ_CGROUP;
-	c = ol_scan(&ctx->root, &so, &e.pl);
-	if (c < 0) {
-		ol_warnx_errno(c, "cannot scan %s/proc", ctx->sysroot ? ctx->sysroot : "");
+	if (model_all(&e, pids, npids, all) < 0)
 		goto out;
-	}
-	if (badness_all(&e) < 0) {
-		ol_warn("out of memory");
-		goto out;
-	}
-	for (i = 0; i < npids; i++) {
-		size_t k;
-
-		for (k = 0; k < e.pl.n && e.ents[k].p->pid != pids[i]; k++)
-			;
-		if (k == e.pl.n) {
-			ol_warn("no such process: %d", (int)pids[i]);
-			missing = 1;
-			pids[i] = 0;
-			continue;
-		}
-		e.ents[k].target = 1;
-	}
-	for (i = 0; i < e.pl.n; i++)
-		if (all || e.ents[i].target)
-			e.ents[i].cause = classify(&e, &e.ents[i]);
-	rank_all(&e);
 	if (history && !e.json)
 		text_history();
 	if (e.json)
-		e.jarr = json_object_new_array();
-	if (!e.json)
+		json_start(&e, history);
+	else
 		printf("kernel %s: the OOM heuristic of %s kernels%s; RAM + swap = %lu pages of %ld bytes\n\n",
-		       e.si.release[0] ? e.si.release : "(unknown)", ol_era_range(e.era),
+		       e.si.release[0] ? e.si.release : "(unknown)", ol_era_range(e.k->era),
 		       kernel ? " (--kernel)" : "", e.si.totalpages, e.si.page_size);
-
-	if (all) {
-		for (i = 0; i < e.pl.n; i++) {
-			struct ent *en = e.order[i];
-
-			if (en->p->have & OL_HAVE_KTHREAD && en->p->kthread && !e.json)
-				continue;
-			explain_one(&e, en);
-		}
-	} else {
-		for (i = 0; i < npids; i++) {
-			size_t k;
-
-			for (k = 0; pids[i] && k < e.pl.n && e.ents[k].p->pid != pids[i]; k++)
-				;
-			if (pids[i] && k < e.pl.n)
-				explain_one(&e, &e.ents[k]);
-		}
-	}
-	if (e.json) {
-		json_object *root = json_object_new_object(), *sys = json_object_new_object();
-
-		json_object_object_add(sys, "kernel", json_object_new_string(e.si.release));
-		json_object_object_add(sys, "era", json_object_new_string(ol_era_range(e.era)));
-		json_object_object_add(sys, "page_size", jint(e.si.page_size));
-		json_object_object_add(sys, "mem_total_kb", jint((long long)e.si.mem_total_kb));
-		json_object_object_add(sys, "swap_total_kb", jint((long long)e.si.swap_total_kb));
-		json_object_object_add(sys, "totalpages", jint((long long)e.si.totalpages));
-		json_object_object_add(sys, "killable_processes", jint((long long)e.nkillable));
-		if (history)
-			json_object_object_add(root, "history", json_history());
-		json_object_object_add(root, "system", sys);
-		json_object_object_add(root, "processes", e.jarr);
-		e.jarr = NULL;
-		puts(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
-						    JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(root);
-	}
-	rc = missing ? OL_EXIT_FAIL : OL_EXIT_OK;
+	r = all ? explain_all(&e) : explain_pids(&e, pids, npids);
+	if (e.json)
+		printf("\n]\n}\n");
+	if (r < 0)
+		ol_warn("out of memory");
+	rc = r ? OL_EXIT_FAIL : OL_EXIT_OK;
 out:
-	if (e.jarr)
-		json_object_put(e.jarr);
-	free_caches();
-	free(e.ents);
-	free(e.order);
+	ol_model_free(e.model);
+	free(e.causes);
 	free(pids);
 	ol_proclist_free(&e.pl);
 	return rc;

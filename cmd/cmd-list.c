@@ -13,7 +13,8 @@ enum {
 	COL_PID, COL_PPID, COL_UID, COL_USER, COL_COMM, COL_CMDLINE,
 	COL_SCORE, COL_ADJ, COL_OOMADJ, COL_RSS, COL_ANON, COL_FILE,
 	COL_SHMEM, COL_SWAP, COL_PGTABLES, COL_BADNESS, COL_SHARE,
-	COL_CGROUP, COL_UNIT, COL_KILLABLE, COL_STATE,
+	COL_CGROUP, COL_UNIT, COL_KILLABLE, COL_STATE, COL_RANK, COL_TIE,
+	COL_MCG, COL_MCG_RANK, COL_MCG_SHARE,
 };
 
 #define R SCOLS_FL_RIGHT
@@ -40,10 +41,18 @@ static const struct ol_column columns[] = {
 	[COL_UNIT]	= { "UNIT", "unit", 16, T, OL_CT_UNTRUSTED, 1, "systemd unit, container or pod of the cgroup" },
 	[COL_KILLABLE]	= { "KILLABLE", "killable", 3, 0, OL_CT_BOOL, 1, "whether the OOM killer may pick it (yes), or why not (no:REASON)" },
 	[COL_STATE]	= { "STATE", "state", 1, 0, OL_CT_STR, 1, "process state (R, S, D, Z, ...)" },
+	[COL_RANK]	= { "RANK", "rank", 4, R, OL_CT_INT, 1, "place in line for a global OOM kill (1: first)" },
+	[COL_TIE]	= { "TIE", "near_tie", 3, 0, OL_CT_BOOL, 0, "a neighbour in line is within the kernel counters' slack" },
+	[COL_MCG]	= { "MEMCG", "memcg", 20, T, OL_CT_UNTRUSTED, 1, "the memory cgroup whose limit it meets first" },
+	[COL_MCG_RANK]	= { "MCG-RANK", "memcg_rank", 4, R, OL_CT_INT, 1, "place in line for an OOM kill in that memory cgroup" },
+	[COL_MCG_SHARE]	= { "MCG-SHARE", "memcg_share", 6, R, OL_CT_PERCENT, 0, "badness as a percentage of that memory cgroup's limit + swap" },
 };
 #undef R
 #undef T
 #define NCOLS (sizeof(columns) / sizeof(columns[0]))
+
+/* The fields the model needs under the kernel listed (ol_kernel_needs()) */
+#define NEED_MODEL	(1u << 31)
 
 /* What each column needs read from /proc (OL_HAVE_*). */
 static const unsigned int col_needs[NCOLS] = {
@@ -61,11 +70,16 @@ static const unsigned int col_needs[NCOLS] = {
 	[COL_SHMEM] = OL_HAVE_MEM,
 	[COL_SWAP] = OL_HAVE_SWAP,
 	[COL_PGTABLES] = OL_HAVE_PGTABLES,
-	[COL_BADNESS] = OL_HAVE_RSS | OL_HAVE_SWAP | OL_HAVE_PGTABLES | OL_HAVE_ADJ | OL_HAVE_CAPS,
-	[COL_SHARE] = OL_HAVE_RSS | OL_HAVE_SWAP | OL_HAVE_PGTABLES | OL_HAVE_ADJ | OL_HAVE_CAPS,
+	[COL_BADNESS] = NEED_MODEL,
+	[COL_SHARE] = NEED_MODEL,
+	[COL_RANK] = NEED_MODEL,
+	[COL_TIE] = NEED_MODEL,
+	[COL_MCG] = NEED_MODEL | OL_HAVE_CGROUP,
+	[COL_MCG_RANK] = NEED_MODEL | OL_HAVE_CGROUP,
+	[COL_MCG_SHARE] = NEED_MODEL | OL_HAVE_CGROUP,
 	[COL_CGROUP] = OL_HAVE_CGROUP,
 	[COL_UNIT] = OL_HAVE_CGROUP,
-	[COL_KILLABLE] = OL_HAVE_ADJ | OL_HAVE_MM,
+	[COL_KILLABLE] = NEED_MODEL,
 	[COL_STATE] = OL_HAVE_STATE,
 };
 
@@ -79,16 +93,16 @@ static const int json_always[] = { COL_PID, COL_COMM, COL_SCORE, COL_ADJ, COL_OO
 
 struct row {
 	struct ol_proc *p;
-	struct ol_badness b;
-	int have_badness;
-	enum ol_unkillable why;
+	const struct ol_rank *r;	/* the model's global view */
+	struct ol_memcg_rank *mr;	/* its limiting memcg's view, when shown */
+	size_t pos;			/* place in the kernel's order */
 	const char *user;
 	char *unit;
 };
 
 struct list_ctx {
 	struct ol_sysinfo si;
-	enum ol_era era;
+	struct ol_model *model;
 	struct ol_users *users;
 	int sort_col;
 	int reverse;
@@ -98,7 +112,6 @@ static void get_cell(const void *rowp, int col, struct ol_cell *c, void *data)
 {
 	const struct row *r = rowp;
 	const struct ol_proc *p = r->p;
-	struct list_ctx *lc = data;
 	unsigned int h = p->have;
 
 	switch (col) {
@@ -171,15 +184,32 @@ static void get_cell(const void *rowp, int col, struct ol_cell *c, void *data)
 		break;
 	case COL_BADNESS:
 		/* unkillable: the kernel's LONG_MIN has no number worth printing */
-		c->known = r->have_badness && r->b.killable;
-		c->i = r->b.points;
+		c->known = r->r->have && r->r->b.killable;
+		c->i = r->r->b.points;
 		break;
 	case COL_SHARE:
-		c->known = r->have_badness && r->b.killable && lc->si.totalpages;
-		if (lc->era == OL_ERA_B)
-			c->d = r->b.points / 10.0;	/* already per mille */
-		else if (lc->si.totalpages)
-			c->d = (double)r->b.points * 100.0 / (double)lc->si.totalpages;
+		c->known = r->r->have && r->r->b.killable && r->r->totalpages;
+		c->d = r->r->share;
+		break;
+	case COL_RANK:
+		c->known = r->r->rank > 0;
+		c->i = r->r->rank;
+		break;
+	case COL_TIE:
+		c->known = r->r->rank > 0;
+		c->i = r->r->near_tie;
+		break;
+	case COL_MCG:
+		c->known = r->mr && r->mr->limited;
+		c->s = c->known ? r->mr->m.path : NULL;
+		break;
+	case COL_MCG_RANK:
+		c->known = r->mr && r->mr->limited && r->mr->r.rank > 0;
+		c->i = c->known ? r->mr->r.rank : 0;
+		break;
+	case COL_MCG_SHARE:
+		c->known = r->mr && r->mr->limited && r->mr->r.have && r->mr->r.b.killable;
+		c->d = c->known ? r->mr->r.share : 0;
 		break;
 	case COL_CGROUP:
 		c->s = ol_proc_cgroup(p);
@@ -190,9 +220,9 @@ static void get_cell(const void *rowp, int col, struct ol_cell *c, void *data)
 		c->s = r->unit;
 		break;
 	case COL_KILLABLE:
-		c->known = r->why != OL_KILLABLE_UNKNOWN;
-		c->i = r->why == OL_KILLABLE;
-		switch (r->why) {
+		c->known = r->r->why != OL_KILLABLE_UNKNOWN;
+		c->i = r->r->why == OL_KILLABLE;
+		switch (r->r->why) {
 		/* one word each, so raw output needs no escapes */
 		case OL_UNKILLABLE_INIT:	c->text = "no:init"; break;
 		case OL_UNKILLABLE_KTHREAD:	c->text = "no:kthread"; break;
@@ -223,12 +253,11 @@ static int cmp_rows(const void *x, const void *y)
 	struct ol_cell ca = { 0 }, cb = { 0 };
 	int r;
 
-	if (lc->sort_col < 0 || lc->sort_col == COL_BADNESS || lc->sort_col == COL_SHARE) {
-		int ka = a->have_badness && a->b.killable, kb = b->have_badness && b->b.killable;
-
-		r = ol_rank_cmp(a->p, &a->b, a->have_badness, b->p, &b->b, b->have_badness);
-		/* reversed, the killable still come first: unknown and unkillable stay last */
-		return lc->reverse && ka && kb ? -r : r;
+	if (lc->sort_col < 0 || lc->sort_col == COL_BADNESS || lc->sort_col == COL_SHARE ||
+	    lc->sort_col == COL_RANK) {
+		/* the model's order; reversed, unknown and unkillable stay last */
+		r = a->pos < b->pos ? -1 : a->pos > b->pos;
+		return lc->reverse && a->r->rank && b->r->rank ? -r : r;
 	}
 	col = &columns[lc->sort_col];
 	get_cell(a, lc->sort_col, &ca, lc);
@@ -354,6 +383,16 @@ static int parse_users(struct ol_ctx *ctx, struct ol_users *users, const char *a
 	return rc;
 }
 
+static int pid_in(pid_t pid, const pid_t *pids, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (pids[i] == pid)
+			return 1;
+	return 0;
+}
+
 /* "/a/b" is under "/a" and "/a/b", not under "/a/bc". */
 static int cgroup_under(const char *path, const char *prefix)
 {
@@ -401,7 +440,8 @@ int cmd_list(int argc, char **argv, struct ol_ctx *ctx)
 	unsigned long top = 0;
 	int c, have_min = 0, list_cols = 0, kthreads = 0, rc = OL_EXIT_FAIL;
 	unsigned int need = OL_HAVE_KTHREAD;
-	int want_user = 0, want_unit = 0;
+	int want_user = 0, want_unit = 0, want_memcg = 0;
+	struct ol_memcg_rank *mrs = NULL;
 	const char *last_cg = NULL;
 	char last_label[512] = "";
 
@@ -526,14 +566,12 @@ int cmd_list(int argc, char **argv, struct ol_ctx *ctx)
 	}
 	if (lc.si.page_size_guessed)
 		ol_note("the sysroot does not show its page size; assuming 4096 bytes");
-	lc.era = ol_era_from_release(lc.si.release);
-	if (lc.era == OL_ERA_UNKNOWN) {
-		ol_note("kernel release unknown; using the 5.9+ OOM heuristic");
-		lc.era = OL_ERA_F;
-	} else if (lc.era == OL_ERA_A) {
-		ol_note("kernel %s predates 2.6.36: its badness cannot be computed from /proc",
-			lc.si.release);
+	lc.model = ol_model_new(&ctx->root, &lc.si, NULL);
+	if (!lc.model) {
+		ol_warn("out of memory");
+		goto out;
 	}
+	ol_note_kernel(ol_model_kernel(lc.model), NULL);
 
 	lc.users = ol_users_new(&ctx->root);
 	if (!lc.users)
@@ -551,18 +589,23 @@ int cmd_list(int argc, char **argv, struct ol_ctx *ctx)
 			need |= col_needs[json_always[i]];
 	need |= lc.sort_col >= 0 ? col_needs[lc.sort_col] : col_needs[COL_BADNESS];
 	need |= col_needs[COL_KILLABLE];
+	for (i = 0; i < out.nsel; i++)
+		want_memcg |= out.sel[i] == COL_MCG || out.sel[i] == COL_MCG_RANK ||
+			      out.sel[i] == COL_MCG_SHARE;
+	if (lc.sort_col == COL_MCG || lc.sort_col == COL_MCG_RANK || lc.sort_col == COL_MCG_SHARE)
+		want_memcg = 1;
+	if (need & NEED_MODEL)
+		need = (need & ~NEED_MODEL) | ol_kernel_needs(ol_model_kernel(lc.model));
 	if (nuids)
 		need |= OL_HAVE_UID;
 	if (cgarg)
 		need |= OL_HAVE_CGROUP;
 	if (have_min)
 		need |= OL_HAVE_SCORE;
-	/* kernels before 5.9 have no CAP_SYS_ADMIN-free era after 4.16 */
-	if (lc.era >= OL_ERA_E)
-		need &= ~OL_HAVE_CAPS;
 	so.read = ol_read_for(need);
-	so.pids = pids;
-	so.npids = npids;
+	/* a rank is a place among every process: read them all, show these */
+	so.pids = want_memcg ? NULL : pids;
+	so.npids = want_memcg ? 0 : npids;
 
 	c = ol_scan(&ctx->root, &so, &pl);
 	if (c < 0) {
@@ -572,7 +615,9 @@ int cmd_list(int argc, char **argv, struct ol_ctx *ctx)
 
 	rows = calloc(pl.n ? pl.n : 1, sizeof(*rows));
 	order = calloc(pl.n ? pl.n : 1, sizeof(*order));
-	if (!rows || !order) {
+	if (want_memcg)
+		mrs = calloc(pl.n ? pl.n : 1, sizeof(*mrs));
+	if (!rows || !order || ol_model_rank(lc.model, pl.procs, pl.n) < 0 || (want_memcg && !mrs)) {
 		ol_warn("out of memory");
 		goto out;
 	}
@@ -582,11 +627,15 @@ int cmd_list(int argc, char **argv, struct ol_ctx *ctx)
 	}
 	want_user |= lc.sort_col == COL_USER;
 	want_unit |= lc.sort_col == COL_UNIT;
+	for (i = 0; i < pl.n; i++)
+		rows[ol_model_order(lc.model, i)].pos = i;
 	for (i = 0; i < pl.n; i++) {
 		struct ol_proc *p = &pl.procs[i];
-		struct row *r = &rows[nrows];
+		struct row *r = &rows[i];
 		size_t k;
 
+		if (pids && !so.pids && !pid_in(p->pid, pids, npids))
+			continue;
 		if (!kthreads && !pids && (p->have & OL_HAVE_KTHREAD) && p->kthread)
 			continue;
 		if (nuids) {
@@ -603,8 +652,14 @@ int cmd_list(int argc, char **argv, struct ol_ctx *ctx)
 		if (have_min && (!(p->have & OL_HAVE_SCORE) || p->oom_score < min_score))
 			continue;
 		r->p = p;
-		r->why = ol_proc_killable(p);
-		r->have_badness = ol_proc_badness(p, &lc.si, lc.era, &r->b) == 0;
+		r->r = ol_model_get(lc.model, i);
+		if (want_memcg) {
+			r->mr = &mrs[i];
+			if (ol_model_memcg(lc.model, i, r->mr) == -ENOMEM) {
+				ol_warn("out of memory");
+				goto out;
+			}
+		}
 		/* names and units only when shown or sorted on: not on the hot path otherwise */
 		if (want_user && (p->have & OL_HAVE_UID))
 			r->user = ol_users_name(lc.users, p->uid);
@@ -666,7 +721,9 @@ out:
 		for (i = 0; i < pl.n; i++)
 			free(rows[i].unit);
 	free(rows);
+	free(mrs);
 	free(order);
+	ol_model_free(lc.model);
 	free(pids);
 	free(uids);
 	ol_users_free(lc.users);

@@ -153,41 +153,126 @@ static void report_death(struct watched *w, const struct log_start *since, int j
 	fflush(stdout);
 }
 
-static void sample(struct ol_ctx *ctx, struct ol_sysinfo *si, enum ol_era era,
-		   struct watched *w, size_t nw, const struct log_start *since, int jsonl)
+static json_object *jint(long long v)
 {
-	struct ol_scan_opts so = { .read = OL_READ_STATUS | OL_READ_CAPS | OL_READ_STAT | OL_READ_OOM_SCORE |
+	return json_object_new_int64(v);
+}
+
+static json_object *jshare(const struct ol_rank *r)
+{
+	char num[32];
+
+	if (!r->have || !r->b.killable)
+		return NULL;
+	snprintf(num, sizeof(num), "%.2f", r->share);
+	return json_object_new_double_s(r->share, num);
+}
+
+/* One scope's view (global or memcg) as JSON */
+static void json_view(json_object *o, const struct ol_rank *r)
+{
+	int k = r->have && r->b.killable;
+
+	json_object_object_add(o, "badness", k ? jint(r->b.points) : NULL);
+	json_object_object_add(o, "rank", k ? jint(r->rank) : NULL);
+	json_object_object_add(o, "killable_processes", jint(r->candidates));
+	json_object_object_add(o, "share", jshare(r));
+	json_object_object_add(o, "near_tie", k ? json_object_new_boolean(r->near_tie) : NULL);
+}
+
+static void sample_json(const char *t, const struct ol_proc *p, const struct ol_rank *r,
+			const struct ol_memcg_rank *mr)
+{
+	json_object *o = json_object_new_object(), *m = NULL;
+	char *s = ol_utf8_sanitize(p->comm);
+
+	json_object_object_add(o, "time", json_object_new_string(t));
+	json_object_object_add(o, "pid", jint(p->pid));
+	json_object_object_add(o, "comm", json_object_new_string(s ? s : ""));
+	free(s);
+	json_object_object_add(o, "rss", jint((long long)p->rss));
+	json_object_object_add(o, "swap", jint((long long)p->swap));
+	json_object_object_add(o, "oom_score", (p->have & OL_HAVE_SCORE) ? jint(p->oom_score) : NULL);
+	json_view(o, r);
+	if (mr) {
+		char *path = ol_utf8_sanitize(mr->m.path);
+
+		m = json_object_new_object();
+		json_object_object_add(m, "path", json_object_new_string(path ? path : ""));
+		free(path);
+		json_object_object_add(m, "limit_bytes", jint((long long)mr->m.limit_bytes));
+		json_object_object_add(m, "usage_bytes", jint((long long)mr->m.usage_bytes));
+		json_object_object_add(m, "totalpages", jint((long long)mr->m.totalpages));
+		json_view(m, &mr->r);
+	}
+	json_object_object_add(o, "memcg", m);
+	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+}
+
+static void sample_text(const char *t, const struct ol_proc *p, const struct ol_rank *r,
+			const struct ol_memcg_rank *mr)
+{
+	char rss[32], swp[32], lim[32], *e = ol_escape(p->comm);
+
+	ol_size_human(p->rss, rss, sizeof(rss));
+	ol_size_human(p->swap, swp, sizeof(swp));
+	printf("%s %7d %-15s rss %7s swap %7s ", t, (int)p->pid, e ? e : "?", rss, swp);
+	free(e);
+	if (!r->have || !r->b.killable) {
+		printf("not killable: %s\n", ol_unkillable_str(r->why));
+		return;
+	}
+	printf("badness %9ld oom_score %4ld rank %ld/%ld%s share %.1f%%", r->b.points, p->oom_score,
+	       r->rank, r->candidates, r->near_tie ? " (near tie)" : "", r->share);
+	if (mr && mr->r.have && mr->r.b.killable) {
+		ol_size_human(mr->m.limit_bytes, lim, sizeof(lim));
+		printf("; memcg limit %s: rank %ld/%ld%s share %.1f%%", lim, mr->r.rank,
+		       mr->r.candidates, mr->r.near_tie ? " (near tie)" : "", mr->r.share);
+	}
+	printf("\n");
+}
+
+/* The process @w in @pl, as it was when watching began; -1 if gone. */
+static long find_watched(const struct ol_proclist *pl, const struct watched *w)
+{
+	long found = -1;
+	size_t i;
+
+	for (i = 0; i < pl->n; i++)
+		if (pl->procs[i].pid == w->pid &&
+		    (!(pl->procs[i].have & OL_HAVE_START) || pl->procs[i].starttime == w->starttime))
+			found = (long)i;
+	return found;
+}
+
+static void sample(struct ol_ctx *ctx, struct ol_model *model, struct watched *w, size_t nw,
+		   const struct log_start *since, int jsonl)
+{
+	struct ol_scan_opts so = { .read = OL_READ_STATUS | OL_READ_STAT | OL_READ_OOM_SCORE |
 					   OL_READ_OOM_SCORE_ADJ | OL_READ_CGROUP };
 	struct ol_proclist pl;
-	struct ol_badness *bs;
 	char t[32];
-	size_t i, k;
+	size_t k;
 
+	so.read |= ol_read_for(ol_kernel_needs(ol_model_kernel(model)));
 	if (ol_scan(&ctx->root, &so, &pl) < 0)
 		return;
-	bs = calloc(pl.n ? pl.n : 1, sizeof(*bs));
-	if (!bs) {
+	if (ol_model_rank(model, pl.procs, pl.n) < 0) {
 		ol_proclist_free(&pl);
 		return;
 	}
-	for (i = 0; i < pl.n; i++)
-		if (ol_proc_badness(&pl.procs[i], si, era, &bs[i]) < 0)
-			bs[i].killable = 0;
 	now_str(t, sizeof(t));
 	for (k = 0; k < nw; k++) {
-		struct ol_proc *p = NULL;
-		struct ol_badness *b = NULL;
-		long rank = 0, nkill = 0;
+		struct ol_memcg_rank mr;
+		const struct ol_proc *p;
+		long i;
+		int in_memcg;
 
 		if (!w[k].alive)
 			continue;
-		for (i = 0; i < pl.n; i++) {
-			if (pl.procs[i].pid == w[k].pid &&
-			    (!(pl.procs[i].have & OL_HAVE_START) || pl.procs[i].starttime == w[k].starttime)) {
-				p = &pl.procs[i];
-				b = &bs[i];
-			}
-		}
+		i = find_watched(&pl, &w[k]);
+		p = i >= 0 ? &pl.procs[i] : NULL;
 		/* a zombie has exited: what it held is freed */
 		if (!p || ((p->have & OL_HAVE_STATE) && p->state == 'Z')) {
 			w[k].alive = 0;
@@ -197,56 +282,14 @@ static void sample(struct ol_ctx *ctx, struct ol_sysinfo *si, enum ol_era era,
 		/* the kill line names it as it is then: follow an exec or a rename */
 		if (p->have & OL_HAVE_COMM)
 			memcpy(w[k].comm, p->comm, sizeof(w[k].comm));
-		for (i = 0; i < pl.n; i++) {
-			if (!bs[i].killable)
-				continue;
-			nkill++;
-			if (b->killable && &bs[i] != b &&
-			    ol_rank_cmp_ties(&pl.procs[i], &bs[i], 1, p, b, 1, ol_ties_go_last(si->release)) < 0)
-				rank++;
-		}
-		if (b->killable)
-			rank++;
-		double share = b->killable && si->totalpages ?
-			       (double)b->points * 100.0 / (double)si->totalpages : 0;
-
-		if (jsonl) {
-			json_object *o = json_object_new_object();
-			char *s = ol_utf8_sanitize(p->comm), num[32];
-
-			json_object_object_add(o, "time", json_object_new_string(t));
-			json_object_object_add(o, "pid", json_object_new_int64(p->pid));
-			json_object_object_add(o, "comm", json_object_new_string(s ? s : ""));
-			free(s);
-			json_object_object_add(o, "rss", json_object_new_int64((long long)p->rss));
-			json_object_object_add(o, "swap", json_object_new_int64((long long)p->swap));
-			json_object_object_add(o, "badness", b->killable ? json_object_new_int64(b->points) : NULL);
-			json_object_object_add(o, "oom_score", (p->have & OL_HAVE_SCORE) ?
-					       json_object_new_int64(p->oom_score) : NULL);
-			json_object_object_add(o, "rank", b->killable ? json_object_new_int64(rank) : NULL);
-			json_object_object_add(o, "killable_processes", json_object_new_int64(nkill));
-			snprintf(num, sizeof(num), "%.2f", share);
-			json_object_object_add(o, "share", b->killable ? json_object_new_double_s(share, num) : NULL);
-			puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-							    JSON_C_TO_STRING_NOSLASHESCAPE));
-			json_object_put(o);
-		} else {
-			char rss[32], swp[32], *e = ol_escape(p->comm);
-
-			ol_size_human(p->rss, rss, sizeof(rss));
-			ol_size_human(p->swap, swp, sizeof(swp));
-			if (b->killable)
-				printf("%s %7d %-15s rss %7s swap %7s badness %9ld oom_score %4ld rank %ld/%ld share %.1f%%\n",
-				       t, (int)p->pid, e ? e : "?", rss, swp, b->points, p->oom_score,
-				       rank, nkill, share);
-			else
-				printf("%s %7d %-15s rss %7s swap %7s not killable: %s\n", t, (int)p->pid,
-				       e ? e : "?", rss, swp, ol_unkillable_str(ol_proc_killable(p)));
-			free(e);
-		}
+		in_memcg = ol_model_memcg(model, (size_t)i, &mr) == 0 && mr.limited;
+		if (jsonl)
+			sample_json(t, p, ol_model_get(model, (size_t)i), in_memcg ? &mr : NULL);
+		else
+			sample_text(t, p, ol_model_get(model, (size_t)i), in_memcg ? &mr : NULL);
 	}
 	fflush(stdout);
-	free(bs);
+	ol_model_rank(model, NULL, 0);
 	ol_proclist_free(&pl);
 }
 
@@ -268,7 +311,7 @@ int cmd_watch(int argc, char **argv, struct ol_ctx *ctx)
 	unsigned long count = 0, n = 0;
 	size_t nw = 0, i;
 	int c, jsonl = 0, rc = OL_EXIT_FAIL;
-	enum ol_era era;
+	struct ol_model *model = NULL;
 
 	while ((c = getopt_long(argc, argv, ":i:c:hV", longopts, NULL)) != -1) {
 		switch (c) {
@@ -330,9 +373,10 @@ int cmd_watch(int argc, char **argv, struct ol_ctx *ctx)
 	}
 	if (ol_ctx_root(ctx) < 0 || ol_sysinfo_read(&ctx->root, &si) < 0)
 		goto out;
-	era = ol_era_from_release(si.release);
-	if (era < OL_ERA_B)
-		era = OL_ERA_F;
+	model = ol_model_new(&ctx->root, &si, NULL);
+	if (!model)
+		goto out;
+	ol_note_kernel(ol_model_kernel(model), NULL);
 	/* before the processes are read: their kills can only come later */
 	log_start_read(&since);
 	for (i = 0; i < nw; i++) {
@@ -353,7 +397,7 @@ int cmd_watch(int argc, char **argv, struct ol_ctx *ctx)
 		int alive = 0;
 		struct timespec ts;
 
-		sample(ctx, &si, era, w, nw, &since, jsonl);
+		sample(ctx, model, w, nw, &since, jsonl);
 		for (i = 0; i < nw; i++)
 			alive += w[i].alive;
 		if (!alive || (count && ++n >= count))
@@ -364,6 +408,7 @@ int cmd_watch(int argc, char **argv, struct ol_ctx *ctx)
 	}
 	rc = OL_EXIT_OK;
 out:
+	ol_model_free(model);
 	free(w);
 	return rc;
 }

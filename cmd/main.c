@@ -88,6 +88,15 @@ void ol_note(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+void ol_note_kernel(const struct ol_kernel *k, const char *hint)
+{
+	if (!k->known)
+		ol_note("kernel release unknown; using the 5.9+ OOM heuristic%s", hint ? hint : "");
+	else if (k->era == OL_ERA_A)
+		ol_note("kernel %s predates 2.6.36: its badness cannot be computed from /proc",
+			k->release);
+}
+
 static void try_help(const char *cmdname)
 {
 	if (cmdname)

@@ -51,6 +51,14 @@ int ol_usage_error(const struct ol_ctx *ctx, const char *fmt, ...)
 /* getopt's unknown option / missing argument, as one line plus the hint. */
 int ol_bad_option(const struct ol_ctx *ctx, char **argv, int opt);
 
+struct ol_kernel;
+/*
+ * The notes every command gives about the kernel it models: an unknown
+ * release (the newest rules assumed; @hint may say how to name one) or one
+ * whose heuristic cannot be computed from /proc.
+ */
+void ol_note_kernel(const struct ol_kernel *k, const char *hint);
+
 /* Open ctx->root (the sysroot or the live system); 0 or prints and -errno. */
 int ol_ctx_root(struct ol_ctx *ctx);
 

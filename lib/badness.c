@@ -41,16 +41,6 @@ const char *ol_era_range(enum ol_era era)
 	}
 }
 
-int ol_ties_go_last(const char *release)
-{
-	unsigned int maj = 0, min = 0;
-
-	if (!release || sscanf(release, "%u.%u", &maj, &min) != 2)
-		return 1;
-	/* select_bad_process(): "points < chosen_points" skips, equal replaces, from ~5.3 */
-	return maj > 5 || (maj == 5 && min >= 3);
-}
-
 int ol_badness(enum ol_era era, const struct ol_badness_in *in,
 	       struct ol_badness *out)
 {

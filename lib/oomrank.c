@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "oomlens/badness.h"
+#include "oomlens/model.h"
 #include "oomlens/oomlog.h"
 
 /*
@@ -14,7 +14,9 @@
  */
 static enum ol_era event_era(const struct ol_oom_event *ev, const char *override)
 {
-	enum ol_era rel = ol_era_from_release(override && *override ? override : ev->kernel);
+	struct ol_kernel k;
+	enum ol_era rel = ol_kernel_from_release(override && *override ? override : ev->kernel, &k) == 0 ?
+			  k.era : OL_ERA_UNKNOWN;
 	unsigned int c = ev->columns;
 
 	if (c & (OL_COL_RSS_ANON | OL_COL_RSS_FILE))
@@ -30,15 +32,30 @@ static enum ol_era event_era(const struct ol_oom_event *ev, const char *override
 	return rel >= OL_ERA_B ? rel : OL_ERA_F;
 }
 
-/* From ~5.3 the kernel keeps the last of equal candidates; before, the first. */
-static int last_wins(const struct ol_oom_event *ev, const char *override)
+/*
+ * The rules of the event's kernel: the release it names (or @override);
+ * with none, the oldest release whose task table has these columns.
+ */
+static void event_kernel(const struct ol_oom_event *ev, const char *override, struct ol_kernel *k)
 {
 	const char *rel = override && *override ? override : ev->kernel;
-	unsigned int a = 0, b = 0;
+	unsigned int c = ev->columns;
 
-	if (sscanf(rel, "%u.%u", &a, &b) == 2)
-		return a > 5 || (a == 5 && b >= 3);
-	return (ev->columns & (OL_COL_RSS_ANON | OL_COL_RSS_FILE)) != 0;
+	if (ol_kernel_from_release(rel, k) == 0)
+		return;
+	if (c & (OL_COL_RSS_ANON | OL_COL_RSS_FILE))
+		rel = "6.8";
+	else if (c & OL_COL_PGTABLES_BYTES)
+		rel = "4.15";
+	else if (c & OL_COL_NR_PMDS)
+		rel = "4.0";
+	else if (c & OL_COL_NR_PTES)
+		rel = "3.6";
+	else if (c & OL_COL_CPU)
+		rel = "2.6.36";
+	else
+		return;
+	ol_kernel_from_release(rel, k);
 }
 
 static long page_kb(const struct ol_oom_event *ev)
@@ -96,10 +113,11 @@ static void row_input(const struct ol_oom_event *ev, const struct ol_task_row *r
 	in->cap_sys_admin = root;
 }
 
+/* Rows in the kernel's order: by badness, ties by the scan (the table's) order. */
 struct sort_ctx {
 	const struct ol_task_row *rows;
-	int last_wins;
 	int use_root;
+	int ties_last;
 };
 
 static struct sort_ctx *sctx;
@@ -107,13 +125,22 @@ static struct sort_ctx *sctx;
 static int cmp_rows(const void *x, const void *y)
 {
 	int a = *(const int *)x, b = *(const int *)y;
-	long pa = sctx->use_root ? sctx->rows[a].badness_root : sctx->rows[a].badness;
-	long pb = sctx->use_root ? sctx->rows[b].badness_root : sctx->rows[b].badness;
+	const struct ol_task_row *ra = &sctx->rows[a], *rb = &sctx->rows[b];
 
-	if (pa != pb)
-		return pa > pb ? -1 : 1;
-	/* equal: the scan's (the table's) order decides */
-	return sctx->last_wins ? (a > b ? -1 : 1) : (a < b ? -1 : 1);
+	if (a == b)
+		return 0;
+
+	return ol_rank_cmp_points(sctx->use_root ? ra->badness_root : ra->badness,
+				  sctx->use_root ? rb->badness_root : rb->badness, a > b, sctx->ties_last);
+}
+
+/* Order @order's @n rows by their badness with (@use_root) or without the root bonus. */
+static void sort_rows(const struct ol_oom_event *ev, int *order, int n, int use_root, int ties_last)
+{
+	struct sort_ctx sc = { .rows = ev->tasks, .use_root = use_root, .ties_last = ties_last };
+
+	sctx = &sc;
+	qsort(order, (size_t)n, sizeof(*order), cmp_rows);
 }
 
 static int row_matches(const struct ol_task_row *r, long pid)
@@ -157,7 +184,7 @@ static void page_size_from_victim(struct ol_oom_event *ev)
 void ol_oom_event_predict(struct ol_oom_event *ev, const char *override)
 {
 	struct ol_prediction *pr = &ev->prediction;
-	struct sort_ctx sc;
+	struct ol_kernel k;
 	unsigned long totalpages;
 	long chosen[2] = { -1, -1 };
 	int *order, n = 0, root_top = -1;
@@ -197,11 +224,8 @@ void ol_oom_event_predict(struct ol_oom_event *ev, const char *override)
 		if (r->eligible)
 			order[n++] = (int)i;
 	}
-	sc.rows = ev->tasks;
-	sc.last_wins = last_wins(ev, override);
-	sc.use_root = 0;
-	sctx = &sc;
-	qsort(order, (size_t)n, sizeof(*order), cmp_rows);
+	event_kernel(ev, override, &k);
+	sort_rows(ev, order, n, 0, k.ties_last);
 	pr->valid = 1;
 	pr->order = order;
 	pr->ranked = n;
@@ -214,8 +238,7 @@ void ol_oom_event_predict(struct ol_oom_event *ev, const char *override)
 
 		if (o2) {
 			memcpy(o2, order, (size_t)n * sizeof(*o2));
-			sc.use_root = 1;
-			qsort(o2, (size_t)n, sizeof(*o2), cmp_rows);
+			sort_rows(ev, o2, n, 1, k.ties_last);
 			root_top = o2[0];
 			pr->root_bonus_changes = root_top != pr->top;
 			free(o2);
@@ -257,8 +280,8 @@ void ol_oom_event_predict(struct ol_oom_event *ev, const char *override)
 	else {
 		int already = 0;
 
-		for (int k = 0; k < ev->nprior; k++)
-			if (row_matches(&ev->tasks[pr->top], ev->prior_victims[k]))
+		for (int j = 0; j < ev->nprior; j++)
+			if (row_matches(&ev->tasks[pr->top], ev->prior_victims[j]))
 				already = 1;
 		if (already)
 			pr->cause = "the top task was already being killed (an earlier victim still in the table)";

@@ -19,7 +19,7 @@ unsigned int ol_read_for(unsigned int have)
 		    OL_HAVE_RSS | OL_HAVE_SWAP | OL_HAVE_PGTABLES | OL_HAVE_PMD | OL_HAVE_CAPS |
 		    OL_HAVE_MM | OL_HAVE_STATE | OL_HAVE_COMM))
 		r |= OL_READ_STATUS;
-	if (have & OL_HAVE_START)
+	if (have & (OL_HAVE_START | OL_HAVE_STAT_RSS))
 		r |= OL_READ_STAT;
 	if (have & OL_HAVE_CAPS)
 		r |= OL_READ_CAPS;
@@ -220,6 +220,10 @@ static int read_proc(struct scan_ctx *c, int dfd, unsigned int read,
 		if (rc > 0 && ol_parse_stat(c->buf.data, &st) == 0) {
 			p->starttime = st.starttime;
 			p->have |= OL_HAVE_START;
+			if (st.rss_pages >= 0) {
+				p->rss_stat_pages = (unsigned long)st.rss_pages;
+				p->have |= OL_HAVE_STAT_RSS;
+			}
 			if (!(p->have & OL_HAVE_KTHREAD)) {
 				p->kthread = !!(st.flags & OL_PF_KTHREAD);
 				p->have |= OL_HAVE_KTHREAD;
@@ -485,77 +489,4 @@ const char *ol_unkillable_str(enum ol_unkillable why)
 	case OL_UNKILLABLE_NO_MM:	return "no memory of its own (zombie or exiting)";
 	default:			return "unknown";
 	}
-}
-
-int ol_proc_badness(const struct ol_proc *p, const struct ol_sysinfo *si,
-		    enum ol_era era, struct ol_badness *out)
-{
-	struct ol_badness_in in = { 0 };
-	unsigned long ps = (unsigned long)si->page_size;
-	int rc;
-
-	if (!(p->have & OL_HAVE_RSS) || !(p->have & OL_HAVE_ADJ) ||
-	    !(p->have & OL_HAVE_SWAP) || !(p->have & OL_HAVE_PGTABLES))
-		return -ENODATA;
-	/* eras B..D give CAP_SYS_ADMIN a bonus: it must be known there */
-	if (era >= OL_ERA_B && era <= OL_ERA_D && !(p->have & OL_HAVE_CAPS))
-		return -ENODATA;
-	/* the kernel counts pages; status says kB, so whole pages are exact */
-	in.rss = (unsigned long)(p->rss_anon / ps + p->rss_file / ps + p->rss_shmem / ps);
-	if (!(p->have & OL_HAVE_MEM))
-		in.rss = (unsigned long)(p->rss / ps);
-	in.swap = (unsigned long)(p->swap / ps);
-	/* pgtables_bytes / PAGE_SIZE; VmPTE is pgtables_bytes >> 10 */
-	in.pgtables = (unsigned long)(p->pgtables / ps);
-	/* 4.0 .. 4.14 kept PMD pages apart (nr_pmds) and counted both */
-	if ((p->have & OL_HAVE_PMD) && era >= OL_ERA_D)
-		in.pgtables += (unsigned long)(p->pgtables_pmd / ps);
-	in.adj = p->oom_score_adj;
-	in.totalpages = si->totalpages;
-	in.cap_sys_admin = !!(p->cap_eff & (1ull << 21));	/* CAP_SYS_ADMIN */
-	rc = ol_badness(era, &in, out);
-	if (rc == 0 && out->killable) {
-		enum ol_unkillable why = ol_proc_killable(p);
-
-		if (why != OL_KILLABLE && why != OL_KILLABLE_UNKNOWN) {
-			/* oom_unkillable_task(), no mm: LONG_MIN (0 before 5.9) */
-			out->killable = 0;
-			out->points = out->raw = era == OL_ERA_F ? LONG_MIN : 0;
-		}
-	}
-	return rc;
-}
-
-int ol_rank_cmp_ties(const struct ol_proc *a, const struct ol_badness *ba, int ka,
-		     const struct ol_proc *b, const struct ol_badness *bb, int kb,
-		     int ties_last)
-{
-	int ra = ka ? (ba->killable ? 0 : 2) : 1;
-	int rb = kb ? (bb->killable ? 0 : 2) : 1;
-	int younger;
-
-	if (ra != rb)
-		return ra < rb ? -1 : 1;
-	if (ra == 0) {
-		if (ba->points != bb->points)
-			return ba->points > bb->points ? -1 : 1;
-		/*
-		 * Ties: the scan runs in creation order; from ~5.3 the kernel
-		 * keeps the last task it found (the younger), before the first.
-		 */
-		if ((a->have & b->have & OL_HAVE_START) && a->starttime != b->starttime)
-			younger = a->starttime > b->starttime ? -1 : 1;
-		else if (a->pid != b->pid)
-			younger = a->pid > b->pid ? -1 : 1;
-		else
-			return 0;
-		return ties_last ? younger : -younger;
-	}
-	return a->pid < b->pid ? -1 : a->pid > b->pid;
-}
-
-int ol_rank_cmp(const struct ol_proc *a, const struct ol_badness *ba, int ka,
-		const struct ol_proc *b, const struct ol_badness *bb, int kb)
-{
-	return ol_rank_cmp_ties(a, ba, ka, b, bb, kb, 1);
 }

@@ -10,6 +10,7 @@
 
 #include "oomlens/parse.h"
 #include "oomlens/jsonutil.h"
+#include "oomlens/model.h"
 #include "oomlens/snapshot.h"
 #include "oomlens/strutil.h"
 
@@ -56,21 +57,6 @@ void ol_snapshot_free(struct ol_snapshot *s)
 	memset(s, 0, sizeof(*s));
 }
 
-struct ranked {
-	struct ol_proc *p;
-	struct ol_badness b;
-	int have;
-	struct ol_snap_proc *sp;
-};
-
-static int cmp_ranked(const void *x, const void *y)
-{
-	const struct ranked *a = *(const struct ranked *const *)x;
-	const struct ranked *b = *(const struct ranked *const *)y;
-
-	return ol_rank_cmp(a->p, &a->b, a->have, b->p, &b->b, b->have);
-}
-
 static char *dup_or_null(const char *s, int known)
 {
 	return known && s ? strdup(s) : NULL;
@@ -83,10 +69,9 @@ int ol_snapshot_collect(const struct ol_root *root, struct ol_snapshot *s)
 					   OL_READ_CMDLINE };
 	struct ol_proclist pl;
 	struct ol_sysinfo si;
-	struct ranked *rk = NULL, **order = NULL;
+	struct ol_model *model = NULL;
 	struct ol_buf b = { 0 };
-	enum ol_era era;
-	size_t i, k = 0, n_ranked;
+	size_t i;
 	int rc;
 
 	memset(s, 0, sizeof(*s));
@@ -110,28 +95,33 @@ int ol_snapshot_collect(const struct ol_root *root, struct ol_snapshot *s)
 	}
 	ol_buf_free(&b);
 
+	model = ol_model_new(root, &si, NULL);
+	if (!model)
+		return -ENOMEM;
+	so.read |= ol_read_for(ol_kernel_needs(ol_model_kernel(model)));
 	rc = ol_scan(root, &so, &pl);
 	if (rc < 0)
-		return rc;
-	era = ol_era_from_release(si.release);
-	if (era < OL_ERA_B)
-		era = OL_ERA_F;
+		goto out;
+	/* the live snapshot leaves out the process taking it */
+	for (i = 0; ol_root_is_live(root) && i < pl.n; i++) {
+		if (pl.procs[i].pid == getpid()) {
+			ol_proc_free(&pl.procs[i]);
+			pl.procs[i] = pl.procs[--pl.n];
+			break;
+		}
+	}
 	s->procs = calloc(pl.n ? pl.n : 1, sizeof(*s->procs));
-	rk = calloc(pl.n ? pl.n : 1, sizeof(*rk));
-	order = calloc(pl.n ? pl.n : 1, sizeof(*order));
-	if (!s->procs || !rk || !order) {
+	if (!s->procs || ol_model_rank(model, pl.procs, pl.n) < 0) {
 		rc = -ENOMEM;
 		goto out;
 	}
 	for (i = 0; i < pl.n; i++) {
 		struct ol_proc *p = &pl.procs[i];
+		const struct ol_rank *r = ol_model_get(model, i);
 		struct ol_snap_proc *sp;
 
-		/* the live snapshot leaves out the process taking it */
-		if (ol_root_is_live(root) && p->pid == getpid())
-			continue;
 		sp = &s->procs[s->n++];
-		enum ol_unkillable why = ol_proc_killable(p);
+		enum ol_unkillable why = r->why;
 		unsigned int h = p->have;
 
 		sp->pid = p->pid;
@@ -154,29 +144,19 @@ int ol_snapshot_collect(const struct ol_root *root, struct ol_snapshot *s)
 		sp->swap = h & OL_HAVE_SWAP ? (long long)p->swap : -1;
 		sp->pgtables = h & OL_HAVE_PGTABLES ? (long long)p->pgtables : -1;
 		sp->killable = why == OL_KILLABLE ? 1 : why == OL_KILLABLE_UNKNOWN ? -1 : 0;
-		rk[i].p = p;
-		rk[i].sp = sp;
-		rk[i].have = ol_proc_badness(p, &si, era, &rk[i].b) == 0;
-		if (rk[i].have && rk[i].b.killable) {
-			sp->badness = rk[i].b.points;
+		if (r->have && r->b.killable) {
+			sp->badness = r->b.points;
 			sp->have |= OL_SNAP_BADNESS;
 		}
+		sp->rank = r->rank;
 		if ((sp->comm == NULL) != !(h & OL_HAVE_COMM)) {
 			rc = -ENOMEM;
 			goto out;
 		}
-		order[k++] = &rk[i];
 	}
-	qsort(order, k, sizeof(*order), cmp_ranked);
-	n_ranked = k;
-	k = 0;
-	for (i = 0; i < n_ranked; i++)
-		if (order[i]->have && order[i]->b.killable)
-			order[i]->sp->rank = (long)++k;
 	rc = 0;
 out:
-	free(rk);
-	free(order);
+	ol_model_free(model);
 	ol_proclist_free(&pl);
 	if (rc < 0)
 		ol_snapshot_free(s);

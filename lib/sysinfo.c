@@ -46,6 +46,22 @@ static long sysroot_page_size(const struct ol_root *root, struct ol_buf *b)
 	return 0;
 }
 
+/* Online CPUs in a /proc/stat: its "cpuN" lines. */
+static int stat_cpus(const char *buf)
+{
+	const char *p = buf;
+	int n = 0;
+
+	while (p && *p) {
+		if (strncmp(p, "cpu", 3) == 0 && p[3] >= '0' && p[3] <= '9')
+			n++;
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	return n;
+}
+
 int ol_sysinfo_read(const struct ol_root *root, struct ol_sysinfo *si)
 {
 	struct ol_buf b = { 0 };
@@ -85,6 +101,13 @@ int ol_sysinfo_read(const struct ol_root *root, struct ol_sysinfo *si)
 
 		if (uname(&u) == 0)
 			snprintf(si->release, sizeof(si->release), "%s", u.release);
+	}
+	if (ol_root_is_live(root)) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+		si->ncpus = n > 0 ? (int)n : 0;
+	} else if (ol_read_at(root->procfd, "stat", &b) == 0) {
+		si->ncpus = stat_cpus(b.data);
 	}
 	rc = 0;
 out:

@@ -40,14 +40,6 @@ const char *ol_era_range(enum ol_era era);
 #define OL_PAGES_MAX		(1UL << 52)
 #define OL_TOTALPAGES_MAX	(1UL << 52)
 
-/*
- * The tie rule of a kernel release: 1 when the last of equal candidates in
- * the scan wins (~5.3 on), 0 when the first does (before).  The scan runs
- * in creation order, so the last is the youngest.  An unparsable release
- * gets the modern rule.
- */
-int ol_ties_go_last(const char *release);
-
 struct ol_badness_in {
 	unsigned long rss;		/* pages: anon + file + shmem */
 	unsigned long swap;		/* pages: swap entries */

@@ -11,6 +11,7 @@
 #include "strutil.h"
 #include "users.h"
 #include "memcg.h"
+#include "model.h"
 #include "kmsg.h"
 #include "oomlog.h"
 #include "snapshot.h"

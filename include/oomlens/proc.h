@@ -42,6 +42,7 @@ enum {
 	OL_HAVE_RSS		= 1u << 15,	/* rss (VmRSS on kernels before 4.5) */
 	OL_HAVE_STATE		= 1u << 16,
 	OL_HAVE_PMD		= 1u << 17,	/* pgtables_pmd (VmPMD, 4.0 .. 4.14) */
+	OL_HAVE_STAT_RSS	= 1u << 18,	/* rss_stat_pages (/proc/PID/stat field 24) */
 };
 
 struct ol_proc {
@@ -66,6 +67,7 @@ struct ol_proc {
 	unsigned long long swap;	/* bytes */
 	unsigned long long pgtables;	/* bytes: VmPTE */
 	unsigned long long pgtables_pmd;	/* bytes: VmPMD, kept apart by 4.0 .. 4.14 */
+	unsigned long rss_stat_pages;	/* stat's rss: the kernel's own (approximate on 6.2+) read */
 	uint64_t cap_eff;
 };
 
@@ -111,29 +113,5 @@ enum ol_unkillable ol_proc_killable(const struct ol_proc *p);
 /* The memory cgroup path (v1 memory controller, else v2), NULL if unknown. */
 const char *ol_proc_cgroup(const struct ol_proc *p);
 const char *ol_unkillable_str(enum ol_unkillable why);
-
-/*
- * The process's badness as the kernel would compute it for a global OOM in
- * @era (totalpages from @si).  Page tables are VmPTE, plus VmPMD where the
- * status shows it (4.0 .. 4.14 count nr_ptes + nr_pmds) and @era is 3.14
- * or later; a caller modelling 3.14 .. 3.19 drops OL_HAVE_PMD.  Returns 0, or -ENODATA when a needed field
- * is unknown, or -EINVAL for an era that cannot be computed.
- */
-int ol_proc_badness(const struct ol_proc *p, const struct ol_sysinfo *si,
-		    enum ol_era era, struct ol_badness *out);
-
-/*
- * The kernel's order for a global OOM: killable processes by badness,
- * highest first; then those whose badness is unknown, then the unkillable,
- * by pid.  @ka/@kb: whether the badness is known.  qsort-style.
- * Ties go to the process the kernel's scan (creation order) finds last, the
- * younger, when @ties_last (ol_ties_go_last(), 5.3+), else to the older.
- */
-int ol_rank_cmp_ties(const struct ol_proc *a, const struct ol_badness *ba, int ka,
-		     const struct ol_proc *b, const struct ol_badness *bb, int kb,
-		     int ties_last);
-/* ol_rank_cmp_ties() with the 5.3+ rule: the younger wins a tie. */
-int ol_rank_cmp(const struct ol_proc *a, const struct ol_badness *ba, int ka,
-		const struct ol_proc *b, const struct ol_badness *bb, int kb);
 
 #endif

@@ -15,6 +15,7 @@ struct ol_sysinfo {
 	unsigned long total_swap_pages;
 	unsigned long totalpages;	/* totalram + total swap, as /proc/PID/oom_score uses */
 	char release[128];		/* kernel release, "" when unknown */
+	int ncpus;			/* online CPUs (the per-CPU counters' slack), 0 unknown */
 };
 
 /* Returns 0 or -errno (meminfo unreadable or malformed). */

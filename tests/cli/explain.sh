@@ -15,13 +15,16 @@ check "explain -J on the fixture: exit 0, valid JSON" eval '[ "$rc" -eq 0 ] && j
 j=$out
 st=$ROOT/proc/5660/status
 kb() { awk -v k="$1:" '$1 == k {print $2}' "$st"; }
-check "terms: anon/file/shmem/pgtables kB are the status lines" test \
-	"$(jq -c '.processes[0].terms | [.anon_kb, .file_kb, .shmem_kb, .swap_kb, .pgtables_kb]' <<<"$j")" = \
-	"[$(kb RssAnon),$(kb RssFile),$(kb RssShmem),$(kb VmSwap),$(kb VmPTE)]"
+check "terms: anon/file/shmem/pgtables bytes are the status lines" test \
+	"$(jq -c '.processes[0].terms | [.anon_bytes, .file_bytes, .shmem_bytes, .swap_bytes, .pgtables_bytes]' <<<"$j")" = \
+	"[$(($(kb RssAnon) * 1024)),$(($(kb RssFile) * 1024)),$(($(kb RssShmem) * 1024)),$(($(kb VmSwap) * 1024)),$(($(kb VmPTE) * 1024))]"
+rss=$(oom_rss_pages "$ROOT/proc/5660" "$(cat "$ROOT/proc/sys/kernel/osrelease")")
+check "terms: rss is what the kernel reads, stat's rss on 6.16+ ($rss pages)" test \
+	"$(jq -c '.processes[0].terms | [.rss_pages, .rss_source]' <<<"$j")" = "[$rss,\"stat rss\"]"
 check "totalpages is MemTotal + SwapTotal in pages ($totalpages)" test "$(jq '.system.totalpages' <<<"$j")" = "$totalpages"
-check "adj_unit is totalpages / 1000, integer division" test "$(jq '.processes[0].terms.adj_unit' <<<"$j")" = $((totalpages / 1000))
+check "adj_unit_pages is totalpages / 1000, integer division" test "$(jq '.processes[0].terms.adj_unit_pages' <<<"$j")" = $((totalpages / 1000))
 adj=$(cat "$ROOT/proc/5660/oom_score_adj")
-usage=$(( $(kb RssAnon) / 4 + $(kb RssFile) / 4 + $(kb RssShmem) / 4 + $(kb VmSwap) / 4 + $(kb VmPTE) / 4 ))
+usage=$(( rss + $(kb VmSwap) / 4 + $(kb VmPTE) / 4 ))
 check "badness = usage + adj x (totalpages / 1000)" test "$(jq '.processes[0].badness' <<<"$j")" = $((usage + adj * (totalpages / 1000)))
 check "base badness (adj 0) is the usage alone" test "$(jq '.processes[0].base_badness' <<<"$j")" = $usage
 check "computed oom_score equals the kernel's, 'match'" test \
@@ -114,7 +117,7 @@ run E -J 5659 --rss 16383P
 check "--rss 16383P (more than 2^63 bytes): exit 2" test "$rc" -eq 2
 run E -J 5659 --rss 9223372036854775807
 check "--rss 2^63 - 1: computed, with a note that it is more than RAM + swap" eval \
-	'[ "$rc" -eq 0 ] && grep -q "\"rss_bytes\":9223372036854775807," <<<"$out" &&
+	'[ "$rc" -eq 0 ] && grep -q "\"rss\":9223372036854775807," <<<"$out" &&
 	 [[ "$err" == *"more than RAM + swap"* ]]'
 run E -J 5659 --rss 1G
 check "--rss 1G on a machine with more: no note" eval '[ "$rc" -eq 0 ] && [ -z "$err" ]'
@@ -127,7 +130,7 @@ run E -J 5658 --kernel 3.10.0-1160.el7.x86_64
 check "--kernel 3.10: CAP_SYS_ADMIN takes 30 off oom_score_adj (root process)" test \
 	"$(jq -c '.processes[0].terms | [.oom_score_adj, .effective_adj]' <<<"$out")" = '[300,270]'
 st=$ROOT/proc/5658/status
-usage=$(( $(kb RssAnon) / 4 + $(kb RssFile) / 4 + $(kb RssShmem) / 4 + $(kb VmSwap) / 4 + $(kb VmPTE) / 4 ))
+usage=$(( $(oom_rss_pages "$ROOT/proc/5658" 3.14) + $(kb VmSwap) / 4 + $(kb VmPTE) / 4 ))
 bonus=$(( usage * 3 / 100 ))
 adjp=$(( $(cat "$ROOT/proc/5658/oom_score_adj") * (totalpages / 1000) ))
 run E 5658 --kernel 3.14
@@ -152,8 +155,10 @@ check "--kernel 2.6.36: from the clamped badness 1, the raw -28 counts" \
 check "--kernel 2.6.36: below badness 1 there is no falling back" \
 	grep -qF "to fall back:  not possible short of oom_score_adj -1000: badness is never below 1" <<<"$out"
 run E 5658
-check "5.9+: falling back takes more pages than it holds: only the adj is offered" \
-	grep -qF "to fall back:  not by memory alone (it holds 28139 pages), but oom_score_adj -2" <<<"$out"
+d=$ROOT/proc/5658
+held=$(( $(oom_rss_pages "$d" 6.18) + $(awk '/^VmSwap:|^VmPTE:/ { p += int($2 / 4) } END { print p }' "$d/status") ))
+check "5.9+: falling back takes more pages than it holds ($held): only the adj is offered" \
+	grep -qF "to fall back:  not by memory alone (it holds $held pages), but oom_score_adj -2" <<<"$out"
 run E 5658 --kernel 2.6.32
 check "--kernel 2.6.32 explains the old heuristic as history" eval '[ "$rc" -eq 0 ] && grep -q "HISTORY" <<<"$out"'
 run E --history
@@ -175,16 +180,16 @@ PMD=$TMP/pmd
 cp -a "$ROOT" "$PMD"
 echo 4.9.0-19-amd64 > "$PMD/proc/sys/kernel/osrelease"
 sed -i 's/^\(VmPTE:.*\)$/\1\nVmPMD:\t      12 kB/' "$PMD/proc/5658/status"
-run E -J 5658
-u=$(jq '.processes[0].terms.usage_pages' <<<"$out")
+st=$ROOT/proc/5658/status
+u=$(( $(oom_rss_pages "$PMD/proc/5658" 4.9) + $(kb VmSwap) / 4 + $(kb VmPTE) / 4 ))
 run "$OOMLENS" --sysroot "$PMD" explain -J 5658
 check "4.9: VmPMD's 3 pages count with the page tables" test \
-	"$(jq -c '.processes[0].terms | [.pmd_kb, .pmd_pages, .usage_pages]' <<<"$out")" = "[12,3,$((u + 3))]"
+	"$(jq -c '.processes[0].terms | [.pmd_bytes, .pmd_pages, .usage_pages]' <<<"$out")" = "[12288,3,$((u + 3))]"
 run "$OOMLENS" --sysroot "$PMD" explain 5658
 check "4.9 text: a VmPMD row" grep -Eq "page tables \(VmPMD\) +12 +3$" <<<"$out"
 run "$OOMLENS" --sysroot "$PMD" explain -J --kernel 3.16 5658
 check "--kernel 3.16 (no nr_pmds yet): VmPMD left out" test \
-	"$(jq -c '.processes[0].terms | [.pmd_kb, .usage_pages]' <<<"$out")" = "[null,$u]"
+	"$(jq -c '.processes[0].terms | [.pmd_bytes, .usage_pages]' <<<"$out")" = "[null,$u]"
 
 # --- ties: before 5.3 the first found (the older) wins, from 5.3 the last (the younger)
 # In a copy, 5662 (started after 5660) holds exactly 5660's memory and adj.
@@ -193,6 +198,8 @@ cp -a "$ROOT" "$TIE"
 cp "$ROOT/proc/5660/oom_score_adj" "$TIE/proc/5662/oom_score_adj"
 { grep -Ev '^(RssAnon|RssFile|RssShmem|VmPTE|VmSwap):' "$ROOT/proc/5662/status"
   grep -E '^(RssAnon|RssFile|RssShmem|VmPTE|VmSwap):' "$ROOT/proc/5660/status"; } > "$TIE/proc/5662/status"
+# and stat's rss, what a 6.16+ kernel reads (oomlens-kernel(7))
+set_stat_field "$TIE/proc/5662/stat" 24 "$(stat_field "$ROOT/proc/5660/stat" 24)"
 order() { jq -c '[.processes[] | select(.pid == 5660 or .pid == 5662)] | sort_by(.rank) | map([.pid, .badness])' <<<"$out"; }
 for k in 6.18 5.3 5.2 4.19; do
 	run "$OOMLENS" --sysroot "$TIE" explain -J --all --kernel "$k"

@@ -39,3 +39,28 @@ expect_rc() {
 	local desc=$1 want=$2
 	if [ "$rc" -eq "$want" ]; then ok "$desc"; else not_ok "$desc" "exit $rc, wanted $want"; fi
 }
+
+# Field N (as proc(5) numbers them) of a /proc/PID/stat file; the comm may
+# hold spaces and parentheses, so count from after its last ')'.
+stat_field() {
+	sed 's/.*) //' "$1" | awk -v n="$2" '{ print $(n - 2) }'
+}
+# Replace field N of a stat file with VALUE, in place.
+set_stat_field() {
+	local head tail
+	head=$(sed 's/\(.*) \).*/\1/' "$1")
+	tail=$(sed 's/.*) //' "$1" | awk -v n="$(($2 - 2))" -v v="$3" '{ $n = v; print }')
+	printf '%s%s\n' "$head" "$tail" > "$1"
+}
+# The rss the kernel's OOM killer reads, in pages, for a /proc/PID directory
+# of a kernel RELEASE (oomlens-kernel(7), "Counters"): stat's rss from 6.16,
+# when status shows exact sums; RssAnon + RssFile + RssShmem before.
+oom_rss_pages() {
+	local d=$1 rel=$2 maj min
+	IFS=. read -r maj min _ <<<"$rel"
+	if [ "$maj" -gt 6 ] || { [ "$maj" -eq 6 ] && [ "$min" -ge 16 ]; }; then
+		stat_field "$d/stat" 24
+	else
+		awk '/^RssAnon:|^RssFile:|^RssShmem:/ { p += int($2 / 4) } END { print p + 0 }' "$d/status"
+	fi
+}

@@ -11,8 +11,10 @@ L() { "$OOMLENS" --sysroot "$ROOT" list "$@"; }
 totalpages=$(awk '/^MemTotal:/ {m=$2} /^SwapTotal:/ {s=$2} END {print int(m/4) + int(s/4)}' "$ROOT/proc/meminfo")
 expected() {	# pid -> "badness oom_score" for a killable process
 	local d=$ROOT/proc/$1
-	awk -v tp="$totalpages" -v adj="$(cat "$d/oom_score_adj")" '
-		/^RssAnon:|^RssFile:|^RssShmem:|^VmSwap:|^VmPTE:/ { pages += int($2 / 4) }
+	awk -v tp="$totalpages" -v adj="$(cat "$d/oom_score_adj")" \
+	    -v rss="$(oom_rss_pages "$d" "$(cat "$ROOT/proc/sys/kernel/osrelease")")" '
+		BEGIN { pages = rss }
+		/^VmSwap:|^VmPTE:/ { pages += int($2 / 4) }
 		END {
 			b = pages + adj * int(tp / 1000)
 			printf "%d %d\n", b, int((1000 + int(b * 1000 / tp)) * 2 / 3)

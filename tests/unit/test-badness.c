@@ -22,6 +22,7 @@
 #include <cmocka.h>
 
 #include "oomlens/badness.h"
+#include "oomlens/model.h"
 #include "oomlens/proc.h"
 
 #define TP	6171021UL	/* the reference machine's totalpages */
@@ -596,12 +597,22 @@ static void ties_by_release(void **state)
 		{ "5.8.18", 1 }, { "6.18.44-fc-v782", 1 }, { "10.0", 1 },
 		{ "", 1 }, { "garbage", 1 },
 	};
+	struct ol_kernel k;
 	size_t i;
 
-	for (i = 0; i < N(r); i++)
-		if (ol_ties_go_last(r[i].release) != r[i].last)
-			fail_msg("'%s' -> %d, want %d", r[i].release, ol_ties_go_last(r[i].release), r[i].last);
-	assert_int_equal(ol_ties_go_last(NULL), 1);
+	for (i = 0; i < N(r); i++) {
+		ol_kernel_from_release(r[i].release, &k);
+		if (k.ties_last != r[i].last)
+			fail_msg("'%s' -> %d, want %d", r[i].release, k.ties_last, r[i].last);
+	}
+	/* unknown: the newest rules, and said so */
+	assert_int_equal(ol_kernel_from_release(NULL, &k), -EINVAL);
+	assert_int_equal(k.ties_last, 1);
+	assert_int_equal(k.era, OL_ERA_F);
+	assert_int_equal(k.known, 0);
+	assert_int_equal(ol_kernel_from_release("garbage", &k), -EINVAL);
+	assert_int_equal(ol_kernel_from_release("4.19.0-26-amd64", &k), 0);
+	assert_int_equal(k.era, OL_ERA_E);
 }
 
 static void rank_ties(void **state)
@@ -613,7 +624,6 @@ static void rank_ties(void **state)
 	/* 5.3+: the younger (found last) first, whatever the pids say */
 	assert_true(ol_rank_cmp_ties(&young, &b, 1, &old, &b, 1, 1) < 0);
 	assert_true(ol_rank_cmp_ties(&old, &b, 1, &young, &b, 1, 1) > 0);
-	assert_true(ol_rank_cmp(&young, &b, 1, &old, &b, 1) < 0);
 	/* before: the older (found first) first */
 	assert_true(ol_rank_cmp_ties(&old, &b, 1, &young, &b, 1, 0) < 0);
 	assert_true(ol_rank_cmp_ties(&young, &b, 1, &old, &b, 1, 0) > 0);
@@ -629,12 +639,12 @@ static void rank_ties(void **state)
 
 /*
  * Page tables: 4.0 .. 4.14 count nr_ptes + nr_pmds, and their status shows
- * the PMD pages as VmPMD apart from VmPTE.  ol_proc_badness() adds it from
- * era D (3.14 .. 4.16) on; eras B and C had no such count.
+ * the PMD pages as VmPMD apart from VmPTE.  ol_proc_badness_k() adds it for
+ * 4.0 on; 3.x kernels (eras B, C and 3.14 .. 3.19 of D) had no such count.
  */
 static void proc_badness_vmpmd(void **state)
 {
-	struct ol_sysinfo si = { .page_size = 4096, .totalpages = TP };
+	struct ol_kernel k44, k510, k310, k316;
 	struct ol_proc p = {
 		.pid = 4242,
 		.have = OL_HAVE_RSS | OL_HAVE_SWAP | OL_HAVE_PGTABLES | OL_HAVE_ADJ | OL_HAVE_CAPS |
@@ -646,17 +656,23 @@ static void proc_badness_vmpmd(void **state)
 	};
 	struct ol_badness b;
 
+	ol_kernel_from_release("4.4.0", &k44);
+	ol_kernel_from_release("5.10.0", &k510);
+	ol_kernel_from_release("3.10.0", &k310);
+	ol_kernel_from_release("3.16.0", &k316);
 	/* 1000 + 20 + 3 */
-	assert_int_equal(ol_proc_badness(&p, &si, OL_ERA_D, &b), 0);
+	assert_int_equal(ol_proc_badness_k(&p, &k44, 4096, TP, NULL, &b), 0);
 	assert_int_equal(b.usage, 1023);
-	assert_int_equal(ol_proc_badness(&p, &si, OL_ERA_F, &b), 0);
+	assert_int_equal(ol_proc_badness_k(&p, &k510, 4096, TP, NULL, &b), 0);
 	assert_int_equal(b.usage, 1023);
-	/* 3.5 .. 3.13: PTE pages only */
-	assert_int_equal(ol_proc_badness(&p, &si, OL_ERA_C, &b), 0);
+	/* 3.5 .. 3.13, and 3.14 .. 3.19 of era D: PTE pages only */
+	assert_int_equal(ol_proc_badness_k(&p, &k310, 4096, TP, NULL, &b), 0);
+	assert_int_equal(b.usage, 1020);
+	assert_int_equal(ol_proc_badness_k(&p, &k316, 4096, TP, NULL, &b), 0);
 	assert_int_equal(b.usage, 1020);
 	/* no VmPMD line (every other kernel): VmPTE alone */
 	p.have &= ~OL_HAVE_PMD;
-	assert_int_equal(ol_proc_badness(&p, &si, OL_ERA_D, &b), 0);
+	assert_int_equal(ol_proc_badness_k(&p, &k44, 4096, TP, NULL, &b), 0);
 	assert_int_equal(b.usage, 1020);
 }
 
