@@ -15,6 +15,7 @@
 #include <zlib.h>
 
 #include "oomlens/audit.h"
+#include "oomlens/model.h"
 #include "oomlens/cgroup.h"
 #include "oomlens/kmsg.h"
 #include "oomlens/oomlog.h"
@@ -25,6 +26,7 @@
 
 struct aproc {
 	struct ol_proc *p;
+	const struct ol_rank *r;	/* the model's view of it */
 	char exe[512];		/* "" when unreadable */
 	char unit[256];		/* decoded cgroup label */
 	int unkillable;		/* -1000 or oom_adj -17 */
@@ -36,6 +38,7 @@ struct actx {
 	const struct ol_audit_conf *c;
 	struct ol_findings *f;
 	struct ol_sysinfo si;
+	struct ol_model *model;
 	struct aproc *ap;
 	size_t n;
 };
@@ -196,13 +199,26 @@ static int is_system_service(const struct aproc *x)
 	return 1;
 }
 
-static unsigned long long held(const struct ol_proc *p)
+/* What the OOM killer counts of it (rss + swap + page tables), in bytes */
+static unsigned long long held(const struct actx *a, const struct aproc *x)
 {
-	return p->rss + p->swap;
+	if (x->r->have)
+		return (unsigned long long)x->r->b.usage * (unsigned long long)a->si.page_size;
+	return x->p->rss + x->p->swap;
 }
 
-static json_object *jproc(const struct aproc *x)
+static json_object *jpercent(double v)
 {
+	char num[32];
+
+	snprintf(num, sizeof(num), "%.2f", v);
+	return json_object_new_double_s(v, num);
+}
+
+static json_object *jproc(const struct actx *a, const struct aproc *x)
+{
+	int k = x->r->have && x->r->b.killable;
+
 	json_object *o = json_object_new_object();
 	char *s = ol_utf8_sanitize(x->p->comm);
 	const char *cg = ol_proc_cgroup(x->p);
@@ -215,7 +231,9 @@ static json_object *jproc(const struct aproc *x)
 	json_object_object_add(o, "oom_score_adj", json_object_new_int64(x->p->oom_score_adj));
 	json_object_object_add(o, "cgroup", cg ? json_object_new_string(cg) : NULL);
 	json_object_object_add(o, "unit", x->unit[0] ? json_object_new_string(x->unit) : NULL);
-	json_object_object_add(o, "memory_bytes", json_object_new_int64((long long)held(x->p)));
+	json_object_object_add(o, "memory_bytes", json_object_new_int64((long long)held(a, x)));
+	json_object_object_add(o, "badness", k ? json_object_new_int64(x->r->b.points) : NULL);
+	json_object_object_add(o, "rank", k && x->r->rank ? json_object_new_int64(x->r->rank) : NULL);
 	return o;
 }
 
@@ -235,8 +253,8 @@ static int process_rules(struct actx *a)
 		if (x->p->kthread || !x->p->has_mm)
 			continue;
 		if (x->unkillable) {
-			unkillable_bytes += held(x->p);
-			json_object_array_add(list, jproc(x));
+			unkillable_bytes += held(a, x);
+			json_object_array_add(list, jproc(a, x));
 		}
 		par = (x->p->have & OL_HAVE_PPID) ? by_pid(a, x->p->ppid) : NULL;
 
@@ -244,16 +262,16 @@ static int process_rules(struct actx *a)
 		if (par && x->p->oom_score_adj <= -900 && par->p->oom_score_adj == x->p->oom_score_adj &&
 		    !same_program(x, par) && !allowed(a, x)) {
 			json_object *chain = json_object_new_array(), *ev = json_object_new_object();
-			unsigned long long mem = held(x->p);
+			unsigned long long mem = held(a, x);
 			char *e1, *e2;
 
-			json_object_array_add(chain, jproc(x));
+			json_object_array_add(chain, jproc(a, x));
 			/* up to where it was set: the first ancestor whose parent lacks it */
 			for (top = par; top; ) {
 				struct aproc *up = (top->p->have & OL_HAVE_PPID) ? by_pid(a, top->p->ppid) : NULL;
 
-				json_object_array_add(chain, jproc(top));
-				mem += held(top->p);
+				json_object_array_add(chain, jproc(a, top));
+				mem += held(a, top);
 				if (!up || up->p->oom_score_adj != x->p->oom_score_adj || up->p->pid <= 1)
 					break;
 				top = up;
@@ -274,13 +292,13 @@ static int process_rules(struct actx *a)
 		}
 		if (!x->unkillable || (al = allowed(a, x)))
 			continue;
-		share = total ? 100.0 * (double)held(x->p) / (double)total : 0;
+		share = total ? 100.0 * (double)held(a, x) / (double)total : 0;
 		{
-			json_object *ev = jproc(x);
+			json_object *ev = jproc(a, x);
 			char mem[32];
 
-			ol_size_human(held(x->p), mem, sizeof(mem));
-			json_object_object_add(ev, "share_percent", json_object_new_double(share));
+			ol_size_human(held(a, x), mem, sizeof(mem));
+			json_object_object_add(ev, "share_percent", jpercent(share));
 			rc = add_finding(a, OL_R_UNKILLABLE, x->p, ev,
 					 "%s (uid %u, %s) holds %s and can never be OOM-killed",
 					 x->p->oom_score_adj == -1000 ? "oom_score_adj -1000" : "oom_adj -17",
@@ -1025,11 +1043,15 @@ int ol_audit_run(const struct ol_root *root, const struct ol_audit_opts *o,
 	rc = ol_sysinfo_read(root, &a.si);
 	if (rc < 0)
 		return rc;
+	a.model = ol_model_new(root, &a.si, NULL);
+	if (!a.model)
+		return -ENOMEM;
+	so.read |= ol_read_for(ol_kernel_needs(ol_model_kernel(a.model)));
 	rc = ol_scan(root, &so, &pl);
 	if (rc < 0)
-		return rc;
+		goto out;
 	a.ap = calloc(pl.n ? pl.n : 1, sizeof(*a.ap));
-	if (!a.ap) {
+	if (!a.ap || ol_model_rank(a.model, pl.procs, pl.n) < 0) {
 		rc = -ENOMEM;
 		goto out;
 	}
@@ -1040,6 +1062,7 @@ int ol_audit_run(const struct ol_root *root, const struct ol_audit_opts *o,
 		struct ol_cg_decoded d;
 
 		x->p = &pl.procs[i];
+		x->r = ol_model_get(a.model, i);
 		x->unkillable = ((x->p->have & OL_HAVE_ADJ) && x->p->oom_score_adj == -1000) ||
 				((x->p->have & OL_HAVE_OOMADJ) && x->p->oom_adj == -17);
 		snprintf(link, sizeof(link), "%d/exe", (int)x->p->pid);
@@ -1065,6 +1088,7 @@ int ol_audit_run(const struct ol_root *root, const struct ol_audit_opts *o,
 		snprintf(f->note, sizeof(f->note), "log rules skipped (--no-log)");
 out:
 	free(a.ap);
+	ol_model_free(a.model);
 	ol_proclist_free(&pl);
 	if (rc < 0)
 		ol_findings_free(f);
