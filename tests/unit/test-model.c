@@ -272,11 +272,11 @@ static void shares(void **state)
 	/* 5.9+: TP / 4 x 1000 / TP is 249 (integer division); (1000 + 249) x 2 / 3 */
 	assert_int_equal(ol_model_get(m, 0)->oom_score, 832);
 	ol_model_free(m);
-	/* 2.6.36 .. 3.4 count per mille: 250 points, 25% */
+	/* 2.6.36 .. 3.4 count per mille (249, as above): the share is points / 10 */
 	m = ranked("3.2.0", 0, v, N(v));
-	assert_int_equal(ol_model_get(m, 0)->b.points, 250);
-	assert_true(ol_model_get(m, 0)->share > 24.99 && ol_model_get(m, 0)->share < 25.01);
-	assert_int_equal(ol_model_get(m, 0)->oom_score, 250);
+	assert_int_equal(ol_model_get(m, 0)->b.points, 249);
+	assert_true(ol_model_get(m, 0)->share > 24.89 && ol_model_get(m, 0)->share < 24.91);
+	assert_int_equal(ol_model_get(m, 0)->oom_score, 249);
 	ol_model_free(m);
 }
 
