@@ -15,6 +15,7 @@
 
 #include "oomlens.h"
 #include "oomlens/jsonutil.h"
+#include "output.h"
 
 /* Why the kernel's oom_score differs from ours (see classify()) */
 enum cause { MATCH, REREAD, PERCPU, NUMA_READER, NOT_COMPARED, UNEXPLAINED, NO_SCORE };
@@ -31,7 +32,7 @@ struct explain {
 	int have_adj, have_rss;
 	long what_adj;
 	unsigned long long what_rss;
-	size_t printed;		/* JSON objects printed so far */
+	struct ol_jstream js;	/* -J: one process at a time */
 };
 
 /* How to move a process's badness past a neighbour (up) or behind one. */
@@ -863,17 +864,12 @@ static int explain_one(struct explain *e, size_t i)
 	}
 	/* one process at a time: built, printed, freed */
 	o = json_one(e, &x);
-	if (!o)
-		return -ENOMEM;
-	printf("%s%s", e->printed++ ? ",\n" : "\n",
-	       json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(o);
-	return 0;
+	return ol_jstream_add(&e->js, o) == -ENOMEM ? -ENOMEM : 0;
 }
 
-static void json_start(const struct explain *e, int history)
+static void json_start(struct explain *e, int history)
 {
-	json_object *sys = json_object_new_object();
+	json_object *head = json_object_new_object(), *sys = json_object_new_object();
 	const struct ol_rank *first = e->pl.n ? ol_model_get(e->model, ol_model_order(e->model, 0)) : NULL;
 
 	json_object_object_add(sys, "kernel", json_object_new_string(e->si.release));
@@ -886,17 +882,10 @@ static void json_start(const struct explain *e, int history)
 	json_object_object_add(sys, "ties_go_to", json_object_new_string(e->k->ties_last ? "younger" : "older"));
 	json_object_object_add(sys, "cpus", e->si.ncpus ? jint(e->si.ncpus) : NULL);
 	json_object_object_add(sys, "counter_slack_pages", jint(ol_model_slack(e->model)));
-	printf("{\n");
-	if (history) {
-		json_object *h = json_history();
-
-		printf("\"history\":%s,\n", json_object_to_json_string_ext(h, JSON_C_TO_STRING_PRETTY |
-									     JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(h);
-	}
-	printf("\"system\":%s,\n\"processes\":[", json_object_to_json_string_ext(sys,
-	       JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(sys);
+	if (history)
+		json_object_object_add(head, "history", json_history());
+	json_object_object_add(head, "system", sys);
+	ol_jstream_begin(&e->js, stdout, head, "processes");
 }
 
 static int history_only(int json)
@@ -1141,8 +1130,8 @@ int cmd_explain(int argc, char **argv, struct ol_ctx *ctx)
 		       e.si.release[0] ? e.si.release : "(unknown)", ol_era_range(e.k->era),
 		       kernel ? " (--kernel)" : "", e.si.totalpages, e.si.page_size);
 	r = all ? explain_all(&e) : explain_pids(&e, pids, npids);
-	if (e.json)
-		printf("\n]\n}\n");
+	if (e.json && ol_jstream_end(&e.js) < 0)
+		r = 1;
 	if (r < 0)
 		ol_warn("out of memory");
 	rc = r ? OL_EXIT_FAIL : OL_EXIT_OK;

@@ -113,10 +113,12 @@ int ol_out_start(struct ol_out *o, const char *jkey)
 	struct libscols_table *tb;
 	size_t i;
 
-	o->jkey = jkey;
 	if (o->json) {
-		o->jarr = json_object_new_array();
-		return o->jarr ? 0 : -ENOMEM;
+		o->js = calloc(1, sizeof(*o->js));
+		if (!o->js)
+			return -ENOMEM;
+		ol_jstream_begin(o->js, stdout, NULL, jkey);
+		return 0;
 	}
 	tb = scols_new_table();
 	if (!tb)
@@ -231,8 +233,7 @@ int ol_out_row(struct ol_out *o, ol_cell_fn get, const void *row, void *data,
 			get(row, o->sel[i], &cell, data);
 			json_object_object_add(obj, c->key, cell_json(c, &cell));
 		}
-		json_object_array_add(o->jarr, obj);
-		return 0;
+		return ol_jstream_add(o->js, obj);
 	}
 
 	struct libscols_line *ln = scols_table_new_line(o->tb, NULL);
@@ -258,15 +259,9 @@ int ol_out_finish(struct ol_out *o)
 	int rc = 0;
 
 	if (o->json) {
-		json_object *root = json_object_new_object();
-
-		json_object_object_add(root, o->jkey, o->jarr);
-		o->jarr = NULL;
-		if (fputs(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
-							 JSON_C_TO_STRING_NOSLASHESCAPE),
-			  stdout) < 0 || fputc('\n', stdout) == EOF)
-			rc = -EIO;
-		json_object_put(root);
+		rc = o->js ? ol_jstream_end(o->js) : 0;
+		free(o->js);
+		o->js = NULL;
 		return rc;
 	}
 	if (o->tb) {
@@ -280,9 +275,54 @@ int ol_out_finish(struct ol_out *o)
 
 void ol_out_free(struct ol_out *o)
 {
-	if (o->jarr)
-		json_object_put(o->jarr);
+	free(o->js);
+	o->js = NULL;
 	if (o->tb)
 		scols_unref_table(o->tb);
-	o->jarr = o->tb = NULL;
+	o->tb = NULL;
+}
+
+/* ---- streamed JSON ---- */
+
+#define JFLAGS	(JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE)
+
+void ol_jstream_begin(struct ol_jstream *s, FILE *f, json_object *head, const char *key)
+{
+	json_object *k;
+
+	memset(s, 0, sizeof(*s));
+	s->f = f;
+	if (fputs("{\n", f) < 0)
+		s->err = 1;
+	if (head) {
+		json_object_object_foreach(head, name, val) {
+			k = json_object_new_string(name);
+			if (fprintf(f, "%s:%s,\n", json_object_to_json_string_ext(k, JFLAGS),
+				    val ? json_object_to_json_string_ext(val, JFLAGS) : "null") < 0)
+				s->err = 1;
+			json_object_put(k);
+		}
+		json_object_put(head);
+	}
+	k = json_object_new_string(key);
+	if (fprintf(f, "%s:[", json_object_to_json_string_ext(k, JFLAGS)) < 0)
+		s->err = 1;
+	json_object_put(k);
+}
+
+int ol_jstream_add(struct ol_jstream *s, json_object *obj)
+{
+	if (!obj)
+		return -ENOMEM;
+	if (fprintf(s->f, "%s\n%s", s->n++ ? "," : "", json_object_to_json_string_ext(obj, JFLAGS)) < 0)
+		s->err = 1;
+	json_object_put(obj);
+	return s->err ? -EIO : 0;
+}
+
+int ol_jstream_end(struct ol_jstream *s)
+{
+	if (fputs("\n]\n}\n", s->f) < 0 || fflush(s->f) == EOF)
+		s->err = 1;
+	return s->err ? -EIO : 0;
 }

@@ -39,6 +39,26 @@ struct ol_cell {
 
 #define OL_OUT_MAXCOLS	64
 
+struct json_object;
+
+/*
+ * A JSON document {HEAD MEMBERS..., "KEY": [OBJECT, ...]} written one
+ * object at a time, so that memory does not grow with the rows: each
+ * object is printed and freed as it is added.
+ */
+struct ol_jstream {
+	FILE *f;
+	size_t n;		/* objects written */
+	int err;		/* a write failed */
+};
+
+/* Print "{", @head's members (NULL: none; it is freed), then "KEY": [ */
+void ol_jstream_begin(struct ol_jstream *s, FILE *f, struct json_object *head, const char *key);
+/* Print @obj as the next element, and free it.  0, -ENOMEM (@obj NULL) or -EIO. */
+int ol_jstream_add(struct ol_jstream *s, struct json_object *obj);
+/* Close the array and the document.  0 or -EIO (any write failed). */
+int ol_jstream_end(struct ol_jstream *s);
+
 struct ol_out {
 	const struct ol_column *cols;
 	size_t ncols;
@@ -46,8 +66,7 @@ struct ol_out {
 	size_t nsel;
 	int json, raw, noheadings, bytes;
 	void *tb;		/* struct libscols_table */
-	void *jarr;		/* json_object array */
-	const char *jkey;
+	struct ol_jstream *js;	/* -J: rows printed as they come */
 };
 
 typedef void (*ol_cell_fn)(const void *row, int col, struct ol_cell *cell,
