@@ -21,6 +21,10 @@
 #   3. oomlens list -o <every memory column>
 #   4. bench/floor.c: openat() + read of oom_score, oom_score_adj and status
 #      for every /proc/PID, the "plain C loop" floor
+#   5. oomlens list -J -o <every memory column>
+#   6. oomlens explain --all, and 7. with -J
+#   8. oomlens snapshot (its JSON to stdout)
+#   9. oomlens audit --no-log, and 10. with -J
 #
 # each with stdout on /dev/null, through bench/runstat.c (fork, exec, wait4:
 # wall time on CLOCK_MONOTONIC and ru_maxrss, the peak resident set). The
@@ -30,6 +34,9 @@
 # peak RSS (and, in parentheses, median user and sys time and the median of
 # the per-round ratios to ps, which cancels drift between rounds), and whether the goal holds: oomlens list with every memory column
 # in at most 0.50x ps's time, with a peak RSS no larger than ps's. It exits 0
+# and the goals of every command's JSON: a peak RSS within 1.5x its text
+# output's (snapshot, which has none, against list's), and each command within
+# 0.6x ps's time.  It exits 0
 # when the benchmark ran (whatever the verdict), 1 when it could not run
 # (limits, memory, a command failing), 130/143 when interrupted.
 #
@@ -298,7 +305,11 @@ if [[ -n $EXEC ]]; then
 fi
 
 # ---------------------------------------------------------------- timing --
-LABELS=("$PS_LABEL" "oomlens list (defaults)" "oomlens list (all memory cols)" "C floor (oom_score, adj, status)")
+LABELS=("$PS_LABEL" "oomlens list (defaults)" "oomlens list (all memory cols)" "C floor (oom_score, adj, status)"
+	"oomlens list -J (all memory cols)" "oomlens explain --all" "oomlens explain --all -J"
+	"oomlens snapshot" "oomlens audit --no-log" "oomlens audit --no-log -J")
+# JSON output against its text output: "json text" label indices
+JSON_PAIRS=("4 2" "6 5" "7 2" "9 8")
 NCMD=${#LABELS[@]}
 run_cmd() {	# $1 = command index; prints "WALL_NS MAXRSS_KB UTIME_US STIME_US STATUS"
 	case $1 in
@@ -306,6 +317,12 @@ run_cmd() {	# $1 = command index; prints "WALL_NS MAXRSS_KB UTIME_US STIME_US ST
 	1) "$TMP/runstat" "$OOMLENS" list ;;
 	2) "$TMP/runstat" "$OOMLENS" list -o "$MEMCOLS" ;;
 	3) "$TMP/runstat" "$TMP/floor" ;;
+	4) "$TMP/runstat" "$OOMLENS" list -J -o "$MEMCOLS" ;;
+	5) "$TMP/runstat" "$OOMLENS" explain --all ;;
+	6) "$TMP/runstat" "$OOMLENS" explain --all -J ;;
+	7) "$TMP/runstat" "$OOMLENS" snapshot ;;
+	8) "$TMP/runstat" "$OOMLENS" audit --no-log ;;
+	9) "$TMP/runstat" "$OOMLENS" audit --no-log -J ;;
 	esac
 }
 declare -A WALL MAXRSS UT ST
@@ -313,14 +330,15 @@ declare -A WALL MAXRSS UT ST
 for ((c = 0; c < NCMD; c++)); do
 	out=$(run_cmd "$c") || die "runstat failed for ${LABELS[c]}"
 	read -r _ _ _ _ status <<<"$out"
-	((status == 0)) || die "${LABELS[c]} exited with status $status"
+	# audit exits 1 on findings: that is its answer, not a failure
+	((status == 0 || (c >= 8 && status == 1))) || die "${LABELS[c]} exited with status $status"
 done
 for ((r = 0; r < RUNS; r++)); do
 	for ((k = 0; k < NCMD; k++)); do
 		c=$(((r + k) % NCMD))          # rotate the order each round
 		out=$(run_cmd "$c") || die "runstat failed for ${LABELS[c]}"
 		read -r wall rss ut st status <<<"$out"
-		((status == 0)) || die "${LABELS[c]} exited with status $status"
+		((status == 0 || (c >= 8 && status == 1))) || die "${LABELS[c]} exited with status $status"
 		WALL[$c]+="$wall " MAXRSS[$c]+="$rss " UT[$c]+="$ut " ST[$c]+="$st "
 		((VERBOSE)) && printf 'run %d  %-34s %9.1f ms  user %7.1f ms  sys %7.1f ms  peak %6d kB\n' \
 			$((r + 1)) "${LABELS[c]}" "$(awk -v x="$wall" 'BEGIN { print x / 1e6 }')" \
@@ -357,4 +375,13 @@ verdict=$(awk -v m="${MED[2]}" -v b="${MED[0]}" -v p="${PEAK[2]}" -v pb="${PEAK[
 detail=$(awk -v m="${MED[2]}" -v b="${MED[0]}" -v p="${PEAK[2]}" -v pb="${PEAK[0]}" \
 	'BEGIN { printf "%.3fx, %d vs %d kB", m / b, p, pb }')
 echo "goal: all-memory-columns <= ${GOAL_RATIO}x ps, peak RSS <= ps: $verdict ($detail)"
+for pair in "${JSON_PAIRS[@]}"; do
+	read -r j t <<<"$pair"
+	awk -v l="${LABELS[j]}" -v lt="${LABELS[t]}" -v pj="${PEAK[j]}" -v pt="${PEAK[t]}" \
+		'BEGIN { r = pj / pt; printf "goal: %s peak <= 1.5x %s's: %s (%.2fx, %d vs %d kB)\n", l, lt, r <= 1.5 ? "PASS" : "FAIL", r, pj, pt }'
+done
+for ((c = 4; c < NCMD; c++)); do
+	awk -v l="${LABELS[c]}" -v m="${MED[c]}" -v b="${MED[0]}" \
+		'BEGIN { r = m / b; printf "goal: %s <= 0.60x ps: %s (%.2fx)\n", l, r <= 0.6 ? "PASS" : "FAIL", r }'
+done
 exit 0
