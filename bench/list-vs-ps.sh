@@ -378,7 +378,7 @@ echo "goal: all-memory-columns <= ${GOAL_RATIO}x ps, peak RSS <= ps: $verdict ($
 for pair in "${JSON_PAIRS[@]}"; do
 	read -r j t <<<"$pair"
 	awk -v l="${LABELS[j]}" -v lt="${LABELS[t]}" -v pj="${PEAK[j]}" -v pt="${PEAK[t]}" \
-		'BEGIN { r = pj / pt; printf "goal: %s peak <= 1.5x %s's: %s (%.2fx, %d vs %d kB)\n", l, lt, r <= 1.5 ? "PASS" : "FAIL", r, pj, pt }'
+		'BEGIN { r = pj / pt; printf "goal: %s peak <= 1.5x that of %s: %s (%.2fx, %d vs %d kB)\n", l, lt, r <= 1.5 ? "PASS" : "FAIL", r, pj, pt }'
 done
 for ((c = 4; c < NCMD; c++)); do
 	awk -v l="${LABELS[c]}" -v m="${MED[c]}" -v b="${MED[0]}" \
