@@ -181,7 +181,7 @@ static int try_syslog(const char *s, const char *end, struct ol_logline *l)
 		p += 1;
 	else
 		return 0;
-	if (p >= end || *p++ != ' ')
+	if (day < 1 || day > 31 || p >= end || *p++ != ' ')
 		return 0;
 	memset(&l->tm, 0, sizeof(l->tm));
 	p = parse_hms(p, end, &l->tm);
