@@ -419,6 +419,7 @@ void ol_log_unwrap(const char *line, size_t len, struct ol_logline *l)
 			;
 		if (p < end && *p == '>' && p > s + 1) {
 			s = p + 1;
+			len = (size_t)(end - s);	/* what is left: "<6>" alone is empty */
 			if (try_rfc5424(s, end, l))
 				goto inner;
 		}
