@@ -299,6 +299,57 @@ static void not_wrappers(void **state)
 	assert_int_equal(unwrap("Dec 99 01:56:31 host kernel: x").wrap, OL_WRAP_BARE);
 }
 
+/*
+ * Every line of every fixture, and every prefix of it, in a buffer of exactly
+ * its size (ASan builds catch a read past the end), through the unwrapper;
+ * and every whole line so through the parser.
+ */
+static void exact_size_lines(void **state)
+{
+	char *index = load_fixture("oomlogs/INDEX.tsv", NULL), *row, *save = NULL;
+	unsigned long lines = 0;
+
+	for (row = strtok_r(index, "\n", &save); row; row = strtok_r(NULL, "\n", &save)) {
+		struct ol_logparser_opts o = { .on_event = evlist_keep };
+		struct evlist l = { 0 };
+		struct ol_logparser *p;
+		char file[64], rel[96], *text;
+		size_t len;
+
+		if (sscanf(row, "%63[^\t]", file) != 1 || !strstr(file, ".log"))
+			continue;
+		pathf(rel, sizeof(rel), "oomlogs/%s", file);
+		text = load_fixture(rel, &len);
+		o.data = &l;
+		p = ol_logparser_new(&o);
+		assert_non_null(p);
+		for (const char *s = text, *end = text + len; s < end; lines++) {
+			const char *nl = memchr(s, '\n', (size_t)(end - s));
+			size_t n = nl ? (size_t)(nl - s) : (size_t)(end - s);
+			char *copy = malloc(n ? n : 1);
+
+			assert_non_null(copy);
+			memcpy(copy, s, n);
+			for (size_t k = 0; k <= n; k++) {
+				struct ol_logline ll;
+
+				ol_log_unwrap(copy, k, &ll);
+				assert_true(ll.body >= copy && ll.body + ll.bodylen <= copy + k);
+			}
+			assert_int_equal(ol_logparser_line(p, copy, n), 0);
+			free(copy);
+			s += n + 1;
+		}
+		ol_logparser_flush(p, 0);
+		ol_logparser_free(p);
+		assert_true(l.n > 0);
+		evlist_free(&l);
+		free(text);
+	}
+	free(index);
+	assert_int_equal(lines, 1852);
+}
+
 /* ---- the same wrappers through the parser: the event comes out whole ---- */
 
 static const struct ol_oom_event *parse_one(struct evlist *l, const char *text)
@@ -479,6 +530,7 @@ int main(void)
 		cmocka_unit_test(monotonic),
 		cmocka_unit_test(continuation),
 		cmocka_unit_test(not_wrappers),
+		cmocka_unit_test(exact_size_lines),
 		cmocka_unit_test(parse_kmsg),
 		cmocka_unit_test(parse_rsyslog_012),
 		cmocka_unit_test(parse_journal_continuation),
