@@ -8,7 +8,6 @@
 
 #include <json.h>
 
-#include "oomlens/badness.h"
 #include "oomlens/parse.h"
 #include "oomlens/jsonutil.h"
 #include "oomlens/snapshot.h"

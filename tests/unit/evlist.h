@@ -2,7 +2,7 @@
 /*
  * Feeding text to the OOM-log parser (include/oomlens/oomlog.h) line by line,
  * as 'oomlens log' does, and keeping the events it finishes, for the unit
- * tests: include after <cmocka.h> and "fixtures.h".
+ * tests: include after <cmocka.h>, "fixtures.h" and "fixture-load.h".
  */
 #ifndef OOMLENS_TEST_EVLIST_H
 #define OOMLENS_TEST_EVLIST_H

@@ -1,11 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Locating tests/fixtures from any cwd, for the unit tests: include after
- * <cmocka.h>.  $OOMLENS_FIXTURES wins; else the directory is found from
- * __FILE__, which is "tests/unit/fixtures.h" when make builds from the repo
- * root.  A relative __FILE__ is relative to the repo root, which is found from
- * the test binary's own path (make puts it beside its source); the cwd is the
- * last resort.
+ * Where tests/fixtures is, for the unit tests (include after <cmocka.h>):
+ * fixtures() gives the directory, pathf() builds a path in it.
  */
 #ifndef OOMLENS_TEST_FIXTURES_H
 #define OOMLENS_TEST_FIXTURES_H
@@ -35,7 +31,7 @@ static inline int is_fixture_dir(const char *dir)
 {
 	char p[PATH_MAX];
 
-	pathf(p, sizeof(p), "%s/README.md", dir);
+	pathf(p, sizeof(p), "%s/proc-files/README.md", dir);
 	return access(p, R_OK) == 0;
 }
 
@@ -59,6 +55,12 @@ static inline void strip_components(char *path, const char *rel)
 	}
 }
 
+/*
+ * tests/fixtures, found as: $OOMLENS_FIXTURES; else from __FILE__, which is
+ * "tests/unit/test-NAME.c" when make builds from the repo root.  A relative
+ * __FILE__ is relative to the repo root, which is found from this binary's
+ * own path (make puts it beside its source); the cwd is the last resort.
+ */
 static inline const char *fixtures(void)
 {
 	static char dir[PATH_MAX];
@@ -95,32 +97,6 @@ static inline const char *fixtures(void)
 	}
 	pathf(dir, sizeof(dir), "%s/../fixtures", src);
 	return dir;
-}
-
-/* tests/fixtures/@rel, whole, plus a NUL; *@len gets the size (files may hold NULs). */
-static inline char *load_fixture(const char *rel, size_t *len)
-{
-	char path[PATH_MAX];
-	FILE *f;
-	char *buf;
-	long sz;
-
-	pathf(path, sizeof(path), "%s/%s", fixtures(), rel);
-	f = fopen(path, "rb");
-	if (!f)
-		fail_msg("cannot open fixture '%s' (set OOMLENS_FIXTURES?)", path);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	sz = ftell(f);
-	assert_true(sz >= 0);
-	rewind(f);
-	buf = malloc((size_t)sz + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)sz, f), (size_t)sz);
-	buf[sz] = '\0';
-	fclose(f);
-	if (len)
-		*len = (size_t)sz;
-	return buf;
 }
 
 #endif

@@ -29,6 +29,7 @@
 #include "oomlens/root.h"
 
 #include "fixtures.h"
+#include "fixture-load.h"
 
 static char top[] = "/tmp/oomlens-audit-XXXXXX";
 static char tree[PATH_MAX];

@@ -24,6 +24,7 @@
 #include "oomlens/oomlog.h"
 
 #include "fixtures.h"
+#include "fixture-load.h"
 #include "evlist.h"
 
 static struct ol_logline unwrap(const char *line)

@@ -23,6 +23,7 @@
 #include "oomlens/oomlog.h"
 
 #include "fixtures.h"
+#include "fixture-load.h"
 #include "evlist.h"
 
 static const struct ol_oom_event *only_event(const struct evlist *l)

@@ -23,6 +23,7 @@
 #include "oomlens/snapshot.h"
 
 #include "fixtures.h"
+#include "fixture-load.h"
 
 /* ---- the tree's own files, read here without the library ---- */
 
