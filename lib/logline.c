@@ -181,7 +181,7 @@ static int try_syslog(const char *s, const char *end, struct ol_logline *l)
 		p += 1;
 	else
 		return 0;
-	if (p >= end || *p++ != ' ')
+	if (day < 1 || day > 31 || p >= end || *p++ != ' ')
 		return 0;
 	memset(&l->tm, 0, sizeof(l->tm));
 	p = parse_hms(p, end, &l->tm);
@@ -419,6 +419,7 @@ void ol_log_unwrap(const char *line, size_t len, struct ol_logline *l)
 			;
 		if (p < end && *p == '>' && p > s + 1) {
 			s = p + 1;
+			len = (size_t)(end - s);	/* what is left: "<6>" alone is empty */
 			if (try_rfc5424(s, end, l))
 				goto inner;
 		}

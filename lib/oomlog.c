@@ -1089,15 +1089,18 @@ static int kernel_line(struct ol_logparser *p, struct host_state *h,
 		ev->have_mem |= OL_MEM_SWAP;
 		return 1;
 	}
+	/* show_mem(): "8379834 pages RAM", "192987 pages reserved": the number leads */
 	if (mem_find(s, n, " pages RAM") && isdigit((unsigned char)s[0])) {
-		if (num_after(s, n, "", &v)) {
+		k = s;
+		if (dec_long(&k, s + n, &v)) {
 			ev->pages_ram = (unsigned long long)v;
 			ev->have_mem |= OL_MEM_PAGES_RAM;
 		}
 		return 1;
 	}
 	if (mem_find(s, n, " pages reserved") && isdigit((unsigned char)s[0])) {
-		if (num_after(s, n, "", &v)) {
+		k = s;
+		if (dec_long(&k, s + n, &v)) {
 			ev->pages_reserved = (unsigned long long)v;
 			ev->have_mem |= OL_MEM_RESERVED;
 		}

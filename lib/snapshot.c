@@ -310,8 +310,8 @@ static int load_proc(struct load *ld, json_object *o, struct ol_snap_proc *p)
 		return rc;
 	p->uid = k ? v : -1;
 	INT("oom_score", 0, 100000, p->oom_score, OL_SNAP_SCORE, 0);
-	INT("oom_score_adj", -1000, 1000, p->oom_score_adj, OL_SNAP_ADJ, 0);
-	INT("oom_adj", -17, 16, p->oom_adj, OL_SNAP_OOMADJ, 0);
+	INT("oom_score_adj", OL_OOM_SCORE_ADJ_MIN, OL_OOM_SCORE_ADJ_MAX, p->oom_score_adj, OL_SNAP_ADJ, 0);
+	INT("oom_adj", OL_OOM_DISABLE, OL_OOM_ADJUST_MAX, p->oom_adj, OL_SNAP_OOMADJ, 0);
 	MEM("rss", p->rss);
 	MEM("anon", p->anon);
 	MEM("file", p->file);
