@@ -53,6 +53,7 @@ UNIT_BINS  := $(UNIT_SRCS:.c=) tests/unit/test-logscan-bytes
 
 MANPAGES   := $(wildcard man/*.1)
 MANPAGES5  := $(wildcard man/*.5)
+MANPAGES7  := $(wildcard man/*.7)
 
 all: oomlens
 
@@ -95,7 +96,7 @@ check-valgrind: oomlens tests/helpers/hog
 		HOG=$(CURDIR)/tests/helpers/hog ONLY="$(VALGRIND_TESTS)" tests/run-tests.sh
 
 lint:
-	mandoc -Tlint -Wwarning $(MANPAGES) $(MANPAGES5)
+	mandoc -Tlint -Wwarning $(MANPAGES) $(MANPAGES5) $(MANPAGES7)
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
 		--inline-suppr -Iinclude -Icmd --suppress=missingIncludeSystem \
 		lib cmd
@@ -128,10 +129,12 @@ bench: oomlens
 
 install: oomlens
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(MANDIR)/man7 \
 		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
 	install -m 755 oomlens $(DESTDIR)$(BINDIR)/oomlens
 	install -m 644 $(MANPAGES) $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 $(MANPAGES5) $(DESTDIR)$(MANDIR)/man5/
+	install -m 644 $(MANPAGES7) $(DESTDIR)$(MANDIR)/man7/
 	install -m 644 completions/oomlens.bash $(DESTDIR)$(BASHCOMPDIR)/oomlens
 	install -m 644 completions/_oomlens $(DESTDIR)$(ZSHCOMPDIR)/_oomlens
 	install -m 644 completions/oomlens.fish $(DESTDIR)$(FISHCOMPDIR)/oomlens.fish
@@ -140,6 +143,7 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/oomlens
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MANPAGES)))
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(MANPAGES5)))
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man7/,$(notdir $(MANPAGES7)))
 	rm -f $(DESTDIR)$(BASHCOMPDIR)/oomlens $(DESTDIR)$(ZSHCOMPDIR)/_oomlens \
 		$(DESTDIR)$(FISHCOMPDIR)/oomlens.fish
 

@@ -118,6 +118,25 @@ while read -r col coldesc; do
 done < <(printf '%s\n' "$list_h" | awk 'NR > 1 && NF {n = $1; sub(/^ *[A-Z]+ +/, ""); print n, $0}')
 check "oomlens-list(1) names the default columns" grep -q "PID,USER,SCORE,ADJ,SHARE,RSS,SWAP,UNIT,COMM" "$MAN/oomlens-list.1"
 
+# --- oomlens-kernel(7), the kernel's behaviour that the other pages point to
+KERNEL7=$MAN/oomlens-kernel.7
+# see_also PAGE: the .Xr lines of PAGE's SEE ALSO section
+see_also() {
+	awk '/^\.Sh / { s = ($0 == ".Sh SEE ALSO"); next } s && /^\.Xr / { print $2, $3 }' "$1"
+}
+check "man/oomlens-kernel.7 exists" test -f "$KERNEL7"
+for page in "$MAN"/*.[1-8]; do
+	[ "$page" = "$KERNEL7" ] && continue
+	check "$(basename "$page"): SEE ALSO names oomlens-kernel(7)" \
+		eval 'see_also "$page" | grep -qx "oomlens-kernel 7"'
+done
+for xr in "oomlens 1" "oomlens-explain 1" "oomlens-list 1" "oomlens-log 1" "proc 5"; do
+	check "oomlens-kernel(7): SEE ALSO names ${xr% *}(${xr#* })" \
+		eval 'see_also "$KERNEL7" | grep -qx "$xr"'
+done
+check "oomlens-kernel(7) has the section MYTHS IN OLDER ARTICLES" \
+	grep -qx '.Sh MYTHS IN OLDER ARTICLES' "$KERNEL7"
+
 # --- mandoc
 if command -v mandoc >/dev/null; then
 	pages=("$MAN"/*.[1-8])

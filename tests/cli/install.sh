@@ -7,9 +7,16 @@ command -v make >/dev/null || { skip "make install" "no make"; exit 0; }
 run make -s -C "$repo" -o oomlens install DESTDIR="$TMP/dest" PREFIX=/opt/ol
 check "make install DESTDIR PREFIX: exit 0" test "$rc" -eq 0
 for f in bin/oomlens share/man/man1/oomlens.1 share/man/man1/oomlens-list.1 share/man/man5/oomlens-audit.conf.5 \
+	 share/man/man7/oomlens-kernel.7 \
 	 share/bash-completion/completions/oomlens share/zsh/vendor-completions/_oomlens \
 	 share/fish/vendor_completions.d/oomlens.fish; do
 	check "installed: /opt/ol/$f" test -f "$TMP/dest/opt/ol/$f"
+done
+# every page of man/, in the directory of its section, as it is in the tree
+for page in "$repo"/man/*.[1-8]; do
+	name=$(basename "$page")
+	f=share/man/man${name##*.}/$name
+	check "installed: /opt/ol/$f, the same as man/$name" cmp -s "$page" "$TMP/dest/opt/ol/$f"
 done
 check "the installed binary runs" eval '"$TMP/dest/opt/ol/bin/oomlens" --version | grep -q "^oomlens "'
 check "nothing outside DESTDIR/PREFIX" test "$(find "$TMP/dest" -mindepth 1 -maxdepth 1)" = "$TMP/dest/opt"

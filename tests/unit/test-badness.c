@@ -2,13 +2,13 @@
 /*
  * The OOM heuristic per era (include/oomlens/badness.h) against vectors
  * worked out by hand from mm/oom_kill.c oom_badness() and fs/proc/base.c
- * proc_oom_score() of each era (see /work/shared/kernel-oom-reference.md,
- * "Badness (oom_badness) by era" and "/proc/PID/oom_score").  Every
- * division below is C integer division on long: it truncates toward zero.
+ * proc_oom_score() of each era (see oomlens-kernel(7), man/oomlens-kernel.7,
+ * "BADNESS BY ERA" and "/proc/PID/oom_score").  Every division below is C
+ * integer division on long: it truncates toward zero.
  *
- * Most vectors use the reference's machine: MemTotal 24684084 kB, no swap,
- * 4 KiB pages, so totalpages = 24684084 / 4 = 6171021 and
- * totalpages / 1000 = 6171 (the "adj unit" of eras C..F).
+ * Most vectors use the example machine of oomlens-kernel(7), EXAMPLES:
+ * MemTotal 24684084 kB, no swap, 4 KiB pages, so totalpages = 24684084 / 4
+ * = 6171021 and totalpages / 1000 = 6171 (the "adj unit" of eras C..F).
  */
 #include <errno.h>
 #include <limits.h>
@@ -25,7 +25,7 @@
 #include "oomlens/model.h"
 #include "oomlens/proc.h"
 
-#define TP	6171021UL	/* the reference machine's totalpages */
+#define TP	6171021UL	/* the example machine's totalpages */
 
 struct vec {
 	const char *what;
@@ -121,7 +121,7 @@ static void era_b(void **state)
 		 * 3 * 1000 / 1 = 3000 -> 1000 */
 		{ "B totalpages 0", { 3, 0, 0, 0, 0, 0 },
 		  1, 3, 3000, 0, 0, 0, 0, 3000, 1000, 0, 1, 0 },
-		/* the reference machine, tiny task: 1 * 1000 / 6171021 = 0; + 0 = 0 -> 1 */
+		/* the example machine, tiny task: 1 * 1000 / 6171021 = 0; + 0 = 0 -> 1 */
 		{ "B tiny", { 1, 0, 0, 0, TP, 0 },
 		  1, 1, 0, 0, 0, 0, 0, 0, 1, 1, 0, 1 },
 	};
@@ -134,7 +134,7 @@ static void era_b(void **state)
  *   adj -= 30 if CAP_SYS_ADMIN;
  *   points = rss + pt + swap + adj * (totalpages / 1000); <= 0 -> 1.
  *   oom_score = points * 1000 / totalpages (unsigned).
- * On the reference machine totalpages / 1000 = 6171021 / 1000 = 6171.
+ * On the example machine totalpages / 1000 = 6171021 / 1000 = 6171.
  */
 static void era_c(void **state)
 {
@@ -274,7 +274,7 @@ static void era_f(void **state)
 		/* CAP_SYS_ADMIN changes nothing */
 		{ "F root", { 250000, 1000, 600, 0, TP, 1 },
 		  1, 251600, 0, 0, 0, 6171, 0, 251600, 251600, 0, 0, 693 },
-		/* the reference's check: adj 0, tiny rss: 1 * 1000 / 6171021 = 0;
+		/* oomlens-kernel(7)'s example: adj 0, tiny rss: 1 * 1000 / 6171021 = 0;
 		 * (1000 + 0) * 2 / 3 = 666 */
 		{ "F tiny", { 1, 0, 0, 0, TP, 0 },
 		  1, 1, 0, 0, 0, 6171, 0, 1, 1, 0, 0, 666 },
@@ -372,8 +372,9 @@ static void out_of_range(void **state)
 }
 
 /*
- * The reference's check from a real 6.x machine: MemTotal 24684084 kB,
- * SwapTotal 0, 4 KiB pages -> totalpages = (24684084 + 0) / 4 = 6171021.
+ * The example machine of oomlens-kernel(7), EXAMPLES (a real 6.x machine's
+ * figures): MemTotal 24684084 kB, SwapTotal 0, 4 KiB pages -> totalpages =
+ * (24684084 + 0) / 4 = 6171021.
  */
 static void oom_score_reference_machine(void **state)
 {

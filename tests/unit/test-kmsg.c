@@ -4,7 +4,8 @@
  * only a kill of the watched pid under the watched name counts, the name as
  * the kernel prints it (task->comm: 15 bytes at most) and as /dev/kmsg
  * escapes it (\xNN for bytes below ' ', from 127, and '\').  The lines are
- * the printf formats of /work/shared/kernel-oom-reference.md, "Victim lines".
+ * the printf formats of oomlens-kernel(7) (man/oomlens-kernel.7), KERNEL LOG,
+ * "Victim".
  */
 #include <setjmp.h>
 #include <stdarg.h>
