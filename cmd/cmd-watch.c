@@ -54,6 +54,7 @@ static void now_str(char *buf, size_t sz)
  * only roughly, so that is the fallback when the log was unreadable then.
  */
 struct log_start {
+	int off;			/* a copied tree (--sysroot): no live log to read */
 	int have_seq;
 	unsigned long long seq;		/* the last record then */
 	unsigned long long usec;	/* CLOCK_MONOTONIC then */
@@ -110,7 +111,7 @@ static void report_death(struct watched *w, const struct log_start *since, int j
 	int rc = 0, tries;
 
 	/* the kernel logs the kill as it sends SIGKILL: give the log a moment */
-	for (tries = 0; tries < 5; tries++) {
+	for (tries = 0; !since->off && tries < 5; tries++) {
 		rc = ol_kmsg_each(find_kill, &kf);
 		if (rc < 0 || kf.kind != OL_KILL_NONE)
 			break;
@@ -126,7 +127,7 @@ static void report_death(struct watched *w, const struct log_start *since, int j
 		json_object_object_add(o, "comm", json_object_new_string(s ? s : ""));
 		free(s);
 		json_object_object_add(o, "event", json_object_new_string(
-			kf.kind != OL_KILL_NONE ? "oom_kill" : rc < 0 ? "gone" : "exit"));
+			kf.kind != OL_KILL_NONE ? "oom_kill" : rc < 0 || since->off ? "gone" : "exit"));
 		json_object_object_add(o, "constraint", kf.kind == OL_KILL_MEMCG ? json_object_new_string("memcg") :
 				       kf.kind == OL_KILL_GLOBAL ? json_object_new_string("global") : NULL);
 		json_object_object_add(o, "kernel_log", kf.kind != OL_KILL_NONE ?
@@ -141,6 +142,9 @@ static void report_death(struct watched *w, const struct log_start *since, int j
 			printf("%s %7d %-15s killed by the OOM killer (%s): %s\n", t, (int)w->pid, e ? e : "?",
 			       kf.kind == OL_KILL_MEMCG ? "memory cgroup" :
 			       kf.kind == OL_KILL_GLOBAL ? "global" : "kernel", l ? l : "");
+		else if (since->off)
+			printf("%s %7d %-15s gone (no kernel log is read under --sysroot)\n", t, (int)w->pid,
+			       e ? e : "?");
 		else if (rc < 0)
 			printf("%s %7d %-15s gone (the kernel log is unreadable: %s)\n", t, (int)w->pid,
 			       e ? e : "?", strerror(-rc));
@@ -352,10 +356,6 @@ int cmd_watch(int argc, char **argv, struct ol_ctx *ctx)
 		rc = ol_usage_error(ctx, "no process given");
 		goto out;
 	}
-	if (ctx->sysroot) {
-		rc = ol_usage_error(ctx, "watch samples the live system; --sysroot does not apply");
-		goto out;
-	}
 	w = calloc((size_t)(argc - optind), sizeof(*w));
 	if (!w)
 		goto out;
@@ -378,7 +378,14 @@ int cmd_watch(int argc, char **argv, struct ol_ctx *ctx)
 		goto out;
 	ol_note_kernel(ol_model_kernel(model), NULL);
 	/* before the processes are read: their kills can only come later */
-	log_start_read(&since);
+	if (ctx->sysroot) {
+		/* a copied tree does not change: one sample, unless --count says more */
+		since.off = 1;
+		if (!count)
+			count = 1;
+	} else {
+		log_start_read(&since);
+	}
 	for (i = 0; i < nw; i++) {
 		struct ol_proc p;
 

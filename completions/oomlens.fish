@@ -24,7 +24,12 @@ function __fish_oomlens_list_columns
         CGROUP\t'memory cgroup path' \
         UNIT\t'systemd unit, container or pod of the cgroup' \
         KILLABLE\t'whether the OOM killer may pick it (yes), or why not (no:REASON)' \
-        STATE\t'process state (R, S, D, Z, ...)'
+        STATE\t'process state (R, S, D, Z, ...)' \
+        RANK\t'place in line for a global OOM kill (1: first)' \
+        TIE\t"a neighbour in line is within the kernel counters' slack" \
+        MEMCG\t'the memory cgroup whose limit it meets first' \
+        MCG-RANK\t'place in line for an OOM kill in that memory cgroup' \
+        MCG-SHARE\t"badness as a percentage of that memory cgroup's limit + swap"
 end
 
 # The command word, skipping the global options; fails if there is none yet.

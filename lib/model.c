@@ -27,8 +27,8 @@ int ol_kernel_from_release(const char *release, struct ol_kernel *k)
 		k->era = OL_ERA_F;
 		k->ties_last = 1;
 		k->count_pmd = 1;
-		k->percpu_rss = 1;
-		k->rss_from_stat = 1;
+		k->percpu_rss = 0;
+		k->rss_from_stat = 0;
 		return -EINVAL;
 	}
 	k->major = maj;
@@ -37,10 +37,14 @@ int ol_kernel_from_release(const char *release, struct ol_kernel *k)
 	k->ties_last = ol_kernel_at_least(k, 5, 3);
 	/* nr_pmds (4.0 .. 4.14), then pgtables_bytes: VmPMD exists only there */
 	k->count_pmd = ol_kernel_at_least(k, 4, 0);
-	/* mm rss_stat became percpu_counters in 6.2 */
-	k->percpu_rss = ol_kernel_at_least(k, 6, 2);
-	/* task_mem() reads get_mm_counter_sum() from 6.16; stat keeps get_mm_rss() */
-	k->rss_from_stat = ol_kernel_at_least(k, 6, 16);
+	/*
+	 * mm rss_stat became percpu_counters in 6.2, and oom_badness() read
+	 * them fast until 7.0.  stat's rss is that same fast read, while
+	 * status is precise from 6.16 (and in 6.12.y and 6.15.y updates):
+	 * between 6.2 and 7.0 stat is the kernel's own number.
+	 */
+	k->percpu_rss = ol_kernel_at_least(k, 6, 2) && !ol_kernel_at_least(k, 7, 0);
+	k->rss_from_stat = k->percpu_rss;
 	return 0;
 }
 
@@ -71,9 +75,9 @@ long ol_kernel_slack(const struct ol_kernel *k, int ncpus)
 
 	if (!k->percpu_rss || ncpus <= 0)
 		return 0;
-	/* percpu_counter_batch = max(32, 2 * num_online_cpus()) */
+	/* percpu_counter_batch = max(32, 2 * num_online_cpus()); each CPU holds < batch */
 	batch = ncpus * 2 > 32 ? ncpus * 2 : 32;
-	return 4 * batch * ncpus;
+	return 4 * (batch - 1) * ncpus;
 }
 
 const char *ol_rss_source_str(enum ol_rss_source s)

@@ -25,14 +25,15 @@ struct ol_kernel {
 	enum ol_era era;	/* the formula; OL_ERA_F when the release is unknown */
 	int ties_last;		/* the last of equal candidates wins (5.3+), else the first */
 	int count_pmd;		/* page tables count nr_pmds too (4.0 .. 4.14) */
-	int percpu_rss;		/* 6.2+: oom_badness() reads per-CPU counters' approximate value */
-	int rss_from_stat;	/* 6.16+: status shows precise sums; stat's rss is the kernel's read */
+	int percpu_rss;		/* 6.2 .. 6.19: oom_badness() reads per-CPU counters' fast value */
+	int rss_from_stat;	/* the same: stat's rss is that read (status is precise from 6.16) */
 };
 
 /*
  * The rules of @release (NULL or "" for unknown).  An unknown or
- * unparsable release gets the newest rules (5.9+ formula, 5.3+ ties) and
- * returns -EINVAL; 0 otherwise.  The one place that fallback is decided.
+ * unparsable release gets the newest rules (5.9+ formula, 5.3+ ties, exact
+ * counters) and returns -EINVAL; 0 otherwise.  The one place that fallback
+ * is decided.
  */
 int ol_kernel_from_release(const char *release, struct ol_kernel *k);
 
@@ -47,10 +48,10 @@ int ol_kernel_at_least(const struct ol_kernel *k, unsigned int major, unsigned i
 
 /*
  * The pages a lead must exceed to be certain on @k with @ncpus CPUs: the
- * most that the approximate per-CPU counters oom_badness() reads (anon,
- * file, shmem, swap entries) may differ from the exact sums, ncpus times
- * the batch max(32, 2 * ncpus) each.  0 where the kernel reads exact
- * counters (before 6.2) or @ncpus is unknown.
+ * most that the fast per-CPU counters oom_badness() reads (anon, file,
+ * shmem, swap entries) may differ from the exact sums, batch - 1 per CPU
+ * each, batch = max(32, 2 * ncpus).  0 where the kernel reads exact counters
+ * (before 6.2, and from 7.0) or @ncpus is unknown.  oomlens-kernel(7).
  */
 long ol_kernel_slack(const struct ol_kernel *k, int ncpus);
 

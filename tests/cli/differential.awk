@@ -58,7 +58,8 @@ function oracle(   era, total, p, rss, usage, a, b, n, i, j, t, order, last) {
 	era = ver < 3005 ? "B" : ver < 3014 ? "C" : ver < 4017 ? "D" : ver < 5009 ? "E" : "F"
 	for (p in pids) {
 		rss = has3[p] ? split3[p] : vmrss[p]
-		memshare[p] = (rss + swap[p]) * 100 / total
+		# what the OOM killer counts of it: rss + swap + page tables
+		memshare[p] = (rss + swap[p] + pt[p]) * 100 / total
 		adjmin[p] = adj[p] == -1000
 		K[p, "killable"] = "false"; K[p, "badness"] = K[p, "rank"] = K[p, "share"] = "null"
 		K[p, "oom_score"] = 0
@@ -214,7 +215,7 @@ END {
 				e = e SEP "pid " p " (" comm[p] "): no share_percent"
 			else if (differ("share", got["audit", p, "share"], sprintf("%.4f", memshare[p])))
 				e = e SEP "pid " p " (" comm[p] "): " got["audit", p, "share"] \
-				      ", RSS + swap of RAM + swap: " sprintf("%.4f", memshare[p])
+				      ", rss + swap + page tables of RAM + swap: " sprintf("%.4f", memshare[p])
 		}
 		if (("audit", p) in reported)
 			have = have (have == "" ? "" : " ") p
@@ -222,5 +223,5 @@ END {
 	verdict("audit reports exactly the processes with oom_score_adj -1000 (" want ")",
 		want != "" && have == want ? "" : SEP "audit: " (have == "" ? "none" : have) \
 		(failed["audit"] == "" ? "" : SEP failed["audit"]))
-	verdict("audit's share_percent is the process's RSS + swap of RAM + swap", e)
+	verdict("audit's share_percent is the process's rss + swap + page tables of RAM + swap", e)
 }

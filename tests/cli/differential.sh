@@ -4,9 +4,8 @@
 # oom_score that kernel's proc_oom_score() prints), every command that reports
 # a process's badness, rank, oom_score or share must report the same value,
 # and that value must be the kernel's: the badness of the release's era, the
-# rank by the release's tie rule and root bonus.  audit reports none of them:
-# what it does report (the unkillable processes, their share of memory) is
-# checked instead.
+# rank by the release's tie rule and root bonus.  audit reports the
+# unkillable processes (no badness, no rank) and their share of memory.
 #
 # The oracle, in differential.awk beside this file, is the only second copy
 # of the kernel's arithmetic in the tree (oomlens-kernel(7) describes it).  It
@@ -48,10 +47,10 @@ view_watch() {
 		(.rank != null), null] | map(tostring) | join("\t")'
 }
 view_audit() {
-	# no badness, no rank: the unkillable processes and their share of memory
+	# the unkillable processes, their badness and rank (none), and their share of memory
 	"$OOMLENS" --sysroot "$1" audit -J |
 	jq -r '.findings[] | select(.rule == "unkillable-process" or .rule == "inherited-unkillable")
-		| [.pid, null, null, null, .evidence.share_percent, false, null]
+		| [.pid, .evidence.badness, .evidence.rank, null, .evidence.share_percent, false, null]
 		| map(tostring) | join("\t")'
 }
 

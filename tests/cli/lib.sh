@@ -53,12 +53,13 @@ set_stat_field() {
 	printf '%s%s\n' "$head" "$tail" > "$1"
 }
 # The rss the kernel's OOM killer reads, in pages, for a /proc/PID directory
-# of a kernel RELEASE (oomlens-kernel(7), "Counters"): stat's rss from 6.16,
-# when status shows exact sums; RssAnon + RssFile + RssShmem before.
+# of a kernel RELEASE (oomlens-kernel(7), "Counters"): from 6.2 to 6.19 the
+# fast read of the per-CPU counters, which stat's rss is (status is exact
+# from 6.16); RssAnon + RssFile + RssShmem before 6.2 and from 7.0.
 oom_rss_pages() {
 	local d=$1 rel=$2 maj min
 	IFS=. read -r maj min _ <<<"$rel"
-	if [ "$maj" -gt 6 ] || { [ "$maj" -eq 6 ] && [ "$min" -ge 16 ]; }; then
+	if [ "$maj" -eq 6 ] && [ "$min" -ge 2 ]; then
 		stat_field "$d/stat" 24
 	else
 		awk '/^RssAnon:|^RssFile:|^RssShmem:/ { p += int($2 / 4) } END { print p + 0 }' "$d/status"
