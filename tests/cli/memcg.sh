@@ -62,6 +62,16 @@ predicted=$(jq -r '.processes | sort_by(.memcg.rank) | map(.pid) | join(" ")' <<
 check "explain ranks the three within the cgroup (1, 2, 3)" test \
 	"$(jq -c '[.processes[].memcg.rank] | sort' <<<"$out")" = '[1,2,3]'
 
+# one model: list and watch see the same cgroup ranks as explain
+ranks=$(jq -c '[.processes[] | [.pid, .memcg.rank]] | sort' <<<"$out")
+run "$OOMLENS" list -J -o PID,MEMCG,MCG-RANK,MCG-SHARE -p "$a,$b,$c"
+check "list: MEMCG is the test's cgroup, MCG-RANK as explain ranks them" eval \
+	'[ "$(jq -c "[.processes[] | [.pid, .memcg_rank]] | sort" <<<"$out")" = "$ranks" ] &&
+	 jq -e "all(.processes[]; .memcg == \"/oomlens-test-'$$'\" and .memcg_share > 0)" <<<"$out" >/dev/null'
+run "$OOMLENS" watch --jsonl -c 1 "$a" "$b" "$c"
+check "watch: the memcg view, with explain's ranks" test \
+	"$(jq -sc '[.[] | [.pid, .memcg.rank]] | sort' <<<"$out")" = "$ranks"
+
 # follow the kernel log while it happens: each event as soon as it is complete
 "$OOMLENS" log -f --jsonl --since "@$(date +%s)" >"$TMP/follow" 2>"$TMP/follow.err" &
 follower=$!
