@@ -86,7 +86,7 @@ int ol_out_print_columns(const struct ol_out *o)
 	size_t i;
 
 	if (o->json) {
-		json_object *root = json_object_new_object(), *arr = json_object_new_array();
+		json_object *root = ol_json_document(), *arr = json_object_new_array();
 
 		for (i = 0; i < o->ncols; i++) {
 			json_object *c = json_object_new_object();
@@ -191,13 +191,9 @@ static json_object *cell_json(const struct ol_column *c, const struct ol_cell *c
 		return json_object_new_int64(cell->i);
 	case OL_CT_BOOL:
 		return json_object_new_boolean(cell->i != 0);
-	case OL_CT_PERCENT: {
+	case OL_CT_PERCENT:
 		/* two decimals, written as such (not 12.339999999999999) */
-		char num[64];
-
-		snprintf(num, sizeof(num), "%.2f", cell->d);
-		return json_object_new_double_s(cell->d, num);
-	}
+		return ol_json_percent(cell->d);
 	case OL_CT_STR:
 	case OL_CT_UNTRUSTED:
 		return ol_json_string(cell->s ? cell->s : "");
@@ -258,7 +254,7 @@ int ol_out_finish(struct ol_out *o)
 	int rc = 0;
 
 	if (o->json) {
-		json_object *root = json_object_new_object();
+		json_object *root = ol_json_document();
 
 		json_object_object_add(root, o->jkey, o->jarr);
 		o->jarr = NULL;
