@@ -10,6 +10,7 @@
 #include <json.h>
 
 #include "oomlens.h"
+#include "oomlens/jsonutil.h"
 
 struct watched {
 	pid_t pid;
@@ -118,19 +119,16 @@ static void report_death(struct watched *w, const struct log_start *since, int j
 	}
 	now_str(t, sizeof(t));
 	if (jsonl) {
-		json_object *o = json_object_new_object();
-		char *s = ol_utf8_sanitize(w->comm);
+		json_object *o = ol_json_document();
 
-		json_object_object_add(o, "time", json_object_new_string(t));
+		ol_json_add_time(o, "time", time(NULL));
 		json_object_object_add(o, "pid", json_object_new_int64(w->pid));
-		json_object_object_add(o, "comm", json_object_new_string(s ? s : ""));
-		free(s);
+		json_object_object_add(o, "comm", ol_json_string(w->comm));
 		json_object_object_add(o, "event", json_object_new_string(
 			kf.kind != OL_KILL_NONE ? "oom_kill" : rc < 0 ? "gone" : "exit"));
 		json_object_object_add(o, "constraint", kf.kind == OL_KILL_MEMCG ? json_object_new_string("memcg") :
 				       kf.kind == OL_KILL_GLOBAL ? json_object_new_string("global") : NULL);
-		json_object_object_add(o, "kernel_log", kf.kind != OL_KILL_NONE ?
-				       json_object_new_string(kf.line) : NULL);
+		json_object_object_add(o, "kernel_log", kf.kind != OL_KILL_NONE ? ol_json_string(kf.line) : NULL);
 		puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
 						    JSON_C_TO_STRING_NOSLASHESCAPE));
 		json_object_put(o);
@@ -161,6 +159,7 @@ static void sample(struct ol_ctx *ctx, struct ol_sysinfo *si, enum ol_era era,
 	struct ol_proclist pl;
 	struct ol_badness *bs;
 	char t[32];
+	time_t now;
 	size_t i, k;
 
 	if (ol_scan(&ctx->root, &so, &pl) < 0)
@@ -174,6 +173,7 @@ static void sample(struct ol_ctx *ctx, struct ol_sysinfo *si, enum ol_era era,
 		if (ol_proc_badness(&pl.procs[i], si, era, &bs[i]) < 0)
 			bs[i].killable = 0;
 	now_str(t, sizeof(t));
+	now = time(NULL);
 	for (k = 0; k < nw; k++) {
 		struct ol_proc *p = NULL;
 		struct ol_badness *b = NULL;
@@ -211,13 +211,11 @@ static void sample(struct ol_ctx *ctx, struct ol_sysinfo *si, enum ol_era era,
 			       (double)b->points * 100.0 / (double)si->totalpages : 0;
 
 		if (jsonl) {
-			json_object *o = json_object_new_object();
-			char *s = ol_utf8_sanitize(p->comm), num[32];
+			json_object *o = ol_json_document();
 
-			json_object_object_add(o, "time", json_object_new_string(t));
+			ol_json_add_time(o, "time", now);
 			json_object_object_add(o, "pid", json_object_new_int64(p->pid));
-			json_object_object_add(o, "comm", json_object_new_string(s ? s : ""));
-			free(s);
+			json_object_object_add(o, "comm", ol_json_string(p->comm));
 			json_object_object_add(o, "rss", json_object_new_int64((long long)p->rss));
 			json_object_object_add(o, "swap", json_object_new_int64((long long)p->swap));
 			json_object_object_add(o, "badness", b->killable ? json_object_new_int64(b->points) : NULL);
@@ -225,8 +223,7 @@ static void sample(struct ol_ctx *ctx, struct ol_sysinfo *si, enum ol_era era,
 					       json_object_new_int64(p->oom_score) : NULL);
 			json_object_object_add(o, "rank", b->killable ? json_object_new_int64(rank) : NULL);
 			json_object_object_add(o, "killable_processes", json_object_new_int64(nkill));
-			snprintf(num, sizeof(num), "%.2f", share);
-			json_object_object_add(o, "share", b->killable ? json_object_new_double_s(share, num) : NULL);
+			json_object_object_add(o, "share_percent", b->killable ? ol_json_percent(share) : NULL);
 			puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
 							    JSON_C_TO_STRING_NOSLASHESCAPE));
 			json_object_put(o);
