@@ -192,10 +192,10 @@ static void local_time(time_t t, char *buf, size_t sz)
 
 static json_object *jnum(long long v) { return json_object_new_int64(v); }
 
-/* kB as the kernel logs them, in bytes; null when not logged */
+/* kB as the kernel logs them, in bytes; null when not logged (or past 2^63 bytes: not a real size) */
 static json_object *jkb(unsigned long long kb, int known)
 {
-	return known ? jnum((long long)(kb * 1024)) : NULL;
+	return known && kb <= (unsigned long long)INT64_MAX / 1024 ? jnum((long long)(kb * 1024)) : NULL;
 }
 
 /* a memory cgroup limit in bytes: null when not logged or PAGE_COUNTER_MAX (none) */
