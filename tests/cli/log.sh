@@ -61,7 +61,15 @@ check "010: memory.oom.group: one event, six kills, the group's cgroup" test \
 check "010: the pod is decoded (besteffort QoS, pod uid with dashes)" test \
 	"$(jq -r '.events[0].task_memcg | "\(.qos) \(.pod_uid)"' <<<"$out")" = "besteffort a5d8fdd1-1369-469e-8a7d-2c1047529435"
 check "010: systemd and containerd lines quoting the kill are not kills" test "$(jq '.events | length' <<<"$out")" = 1
+run "$OOMLENS" log -J "$LOGS/025.log"
+check "025: a memcg limit of PAGE_COUNTER_MAX (9007199254740988kB) is null, a 0 kB swap limit is 0" test \
+	"$(jq -c '.events[0].memcg | [.limit_bytes, .swap_limit_bytes, .usage_bytes]' <<<"$out")" = "[null,0,$((42240 * 1024))]"
 run "$OOMLENS" log -J "$LOGS/009.log"
+check "009: memory in bytes, memory+swap's unlimited limit null" test \
+	"$(jq -c '.events[0].memcg | [.usage_bytes, .limit_bytes, .memsw_limit_bytes]' <<<"$out")" = "[$((233472 * 1024)),$((233472 * 1024)),null]"
+check "009: a task row names its comm, its sizes in *_pages" test \
+	"$(jq -c '.events[0].tasks[0] | keys_unsorted' <<<"$out")" = \
+	'["pid","uid","tgid","total_vm_pages","rss_pages","swap_pages","oom_score_adj","comm","badness"]'
 check "009: 'Kill process' names a thread, 'Killed process' the tgid; both kept" test \
 	"$(jq -c '.events[0] | [.selected.pid, .victim.pid, .prediction.agrees]' <<<"$out")" = '[26074,24518,true]'
 run "$OOMLENS" log -J "$LOGS/004.log"
