@@ -191,6 +191,14 @@ static json_object *jnum_if(long long v, int known)
 	return known ? json_object_new_int64(v) : NULL;
 }
 
+/* kB in bytes; past 2^63 bytes (only a hand-made version 1 file holds that) the largest that fits */
+static long long kb_bytes(unsigned long long kb)
+{
+	const unsigned long long max = (unsigned long long)INT64_MAX / 1024;
+
+	return (long long)((kb > max ? max : kb) * 1024);
+}
+
 char *ol_snapshot_to_json(const struct ol_snapshot *s)
 {
 	json_object *root = ol_json_document(), *sys = json_object_new_object(), *arr;
@@ -205,8 +213,8 @@ char *ol_snapshot_to_json(const struct ol_snapshot *s)
 	json_object_object_add(root, "hostname", ol_json_string(s->hostname));
 	json_object_object_add(root, "kernel", ol_json_string(s->kernel));
 	json_object_object_add(root, "page_size", json_object_new_int64(s->page_size));
-	json_object_object_add(root, "mem_total_bytes", json_object_new_int64((long long)s->mem_total_kb * 1024));
-	json_object_object_add(root, "swap_total_bytes", json_object_new_int64((long long)s->swap_total_kb * 1024));
+	json_object_object_add(root, "mem_total_bytes", json_object_new_int64(kb_bytes(s->mem_total_kb)));
+	json_object_object_add(root, "swap_total_bytes", json_object_new_int64(kb_bytes(s->swap_total_kb)));
 	json_object_object_add(root, "total_pages", json_object_new_int64((long long)s->totalpages));
 	for (i = 0; i < NSYSCTL; i++) {
 		snprintf(key, sizeof(key), "vm.%s", sysctl_names[i]);
@@ -360,11 +368,12 @@ static int load_proc(struct load *ld, json_object *o, struct ol_snap_proc *p)
 struct layout {
 	const char *epoch, *mem_total, *swap_total, *total_pages, *sysctl_prefix;
 	long long mem_unit;	/* bytes in a unit of mem_total and swap_total */
+	long long mem_max;	/* in those units */
 };
 
 static const struct layout layouts[OL_SNAPSHOT_VERSION + 1] = {
-	[1] = { "epoch", "mem_total_kb", "swap_total_kb", "totalpages", "", 1024 },
-	[2] = { "time_epoch", "mem_total_bytes", "swap_total_bytes", "total_pages", "vm.", 1 },
+	[1] = { "epoch", "mem_total_kb", "swap_total_kb", "totalpages", "", 1024, I64_MAX_BYTES },
+	[2] = { "time_epoch", "mem_total_bytes", "swap_total_bytes", "total_pages", "vm.", 1, INT64_MAX },
 };
 
 /*
@@ -454,10 +463,10 @@ int ol_snapshot_from_json(const char *text, size_t len, struct ol_snapshot *s,
 	if ((rc = get_int(&ld, root, "page_size", 512, 1 << 24, &v, &k, 1)) < 0)
 		goto out;
 	s->page_size = (long)v;
-	if ((rc = get_int(&ld, root, lay->mem_total, 0, I64_MAX_BYTES, &v, &k, 1)) < 0)
+	if ((rc = get_int(&ld, root, lay->mem_total, 0, lay->mem_max, &v, &k, 1)) < 0)
 		goto out;
 	s->mem_total_kb = (unsigned long long)v * (unsigned long long)lay->mem_unit / 1024;
-	if ((rc = get_int(&ld, root, lay->swap_total, 0, I64_MAX_BYTES, &v, &k, 0)) < 0)
+	if ((rc = get_int(&ld, root, lay->swap_total, 0, lay->mem_max, &v, &k, 0)) < 0)
 		goto out;
 	s->swap_total_kb = k ? (unsigned long long)v * (unsigned long long)lay->mem_unit / 1024 : 0;
 	if ((rc = get_int(&ld, root, lay->total_pages, 0, I64_MAX_BYTES, &v, &k, 1)) < 0)
