@@ -17,6 +17,8 @@ MANDIR     ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/vendor-completions
 FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
+# the JSON Schemas of every command's JSON output: the stable interface
+SCHEMADIR  ?= $(PREFIX)/share/oomlens/schema
 
 CC         ?= cc
 PKG_CONFIG ?= pkg-config
@@ -54,6 +56,7 @@ UNIT_BINS  := $(UNIT_SRCS:.c=) tests/unit/test-logscan-bytes
 MANPAGES   := $(wildcard man/*.1)
 MANPAGES5  := $(wildcard man/*.5)
 MANPAGES7  := $(wildcard man/*.7)
+SCHEMAS    := $(wildcard schema/*.schema.json)
 
 all: oomlens
 
@@ -130,7 +133,8 @@ bench: oomlens
 install: oomlens
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
 		$(DESTDIR)$(MANDIR)/man7 \
-		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR) \
+		$(DESTDIR)$(SCHEMADIR)
 	install -m 755 oomlens $(DESTDIR)$(BINDIR)/oomlens
 	install -m 644 $(MANPAGES) $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 $(MANPAGES5) $(DESTDIR)$(MANDIR)/man5/
@@ -138,6 +142,7 @@ install: oomlens
 	install -m 644 completions/oomlens.bash $(DESTDIR)$(BASHCOMPDIR)/oomlens
 	install -m 644 completions/_oomlens $(DESTDIR)$(ZSHCOMPDIR)/_oomlens
 	install -m 644 completions/oomlens.fish $(DESTDIR)$(FISHCOMPDIR)/oomlens.fish
+	install -m 644 $(SCHEMAS) $(DESTDIR)$(SCHEMADIR)/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/oomlens
@@ -146,6 +151,8 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man7/,$(notdir $(MANPAGES7)))
 	rm -f $(DESTDIR)$(BASHCOMPDIR)/oomlens $(DESTDIR)$(ZSHCOMPDIR)/_oomlens \
 		$(DESTDIR)$(FISHCOMPDIR)/oomlens.fish
+	rm -f $(addprefix $(DESTDIR)$(SCHEMADIR)/,$(notdir $(SCHEMAS)))
+	-rmdir $(DESTDIR)$(SCHEMADIR) $(DESTDIR)$(PREFIX)/share/oomlens 2>/dev/null
 
 clean:
 	rm -f oomlens $(LIB_OBJS) $(CMD_OBJS) $(LIBA) $(UNIT_BINS) tests/helpers/hog tests/helpers/churn $(FUZZ_BINS) .build-flags

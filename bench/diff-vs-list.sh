@@ -30,7 +30,7 @@ jq '.processes |= (to_entries | map(
 	elif .key % 89 == 0 then .value.starttime += 1
 	else . end) | map(.value) | map(select(.pid % 101 != 7)))
     | .processes += [range(0; 50) | {"pid": (4000000 + .), "starttime": 1, "comm": "new", "oom_score": 1000, "rank": 1}]
-    | .sysctl.panic_on_oom = 1' "\$work/a.json" > "\$work/b.json"
+    | .sysctl["vm.panic_on_oom"] = 1' "\$work/a.json" > "\$work/b.json"
 echo "snapshots: \$(jq '.processes | length' "\$work/a.json") and \$(jq '.processes | length' "\$work/b.json") processes, \$(stat -c %s "\$work/a.json") bytes"
 td=() tl=() rd=() rl=()
 for r in \$(seq $runs); do

@@ -10,6 +10,7 @@
 #include <json.h>
 
 #include "oomlens.h"
+#include "oomlens/jsonutil.h"
 
 static void usage(void)
 {
@@ -87,7 +88,7 @@ static char *report_text(const struct ol_findings *f, const char *fail_on)
 static char *report_json(const struct ol_findings *f, const struct ol_audit_conf *c, const char *fail_on,
 			 int failed)
 {
-	json_object *root = json_object_new_object(), *arr = json_object_new_array(),
+	json_object *root = ol_json_document(), *arr = json_object_new_array(),
 		    *sum = json_object_new_object();
 	char *text;
 
@@ -116,8 +117,8 @@ static char *report_json(const struct ol_findings *f, const struct ol_audit_conf
 	json_object_object_add(sum, "fail_on", json_object_new_string(fail_on));
 	json_object_object_add(sum, "failed", json_object_new_boolean(failed));
 	json_object_object_add(sum, "log_read", json_object_new_boolean(f->log_read));
-	json_object_object_add(sum, "note", f->note[0] ? json_object_new_string(f->note) : NULL);
-	json_object_object_add(sum, "config", json_object_new_string(c->source));
+	json_object_object_add(sum, "note", f->note[0] ? ol_json_string(f->note) : NULL);
+	json_object_object_add(sum, "config", ol_json_string(c->source));
 	json_object_object_add(root, "findings", arr);
 	json_object_object_add(root, "summary", sum);
 	text = strdup(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));

@@ -10,6 +10,7 @@
 #include <json.h>
 
 #include "oomlens.h"
+#include "oomlens/jsonutil.h"
 
 /* diff(1)'s exit status: 0 same, 1 different, 2 trouble */
 #define DIFF_SAME	0
@@ -254,8 +255,8 @@ static json_object *jchange(const struct ol_change *c)
 		json_object_object_add(o, "old", json_object_new_int64(c->old_value));
 		json_object_object_add(o, "new", json_object_new_int64(c->new_value));
 	} else if (c->type == OL_CH_TOTALPAGES) {
-		json_object_object_add(o, "old", json_object_new_int64(c->old_value));
-		json_object_object_add(o, "new", json_object_new_int64(c->new_value));
+		json_object_object_add(o, "old_pages", json_object_new_int64(c->old_value));
+		json_object_object_add(o, "new_pages", json_object_new_int64(c->new_value));
 	} else {
 		json_object_object_add(o, "old", jproc(c->old));
 		json_object_object_add(o, "new", jproc(c->new));
@@ -325,7 +326,7 @@ int cmd_diff(int argc, char **argv, struct ol_ctx *ctx)
 		goto out;
 	}
 	if (json) {
-		json_object *root = json_object_new_object(), *arr = json_object_new_array(),
+		json_object *root = ol_json_document(), *arr = json_object_new_array(),
 			    *sum = json_object_new_object(), *bytype = json_object_new_object();
 
 		for (i = 0; i < d.n; i++)
@@ -341,8 +342,8 @@ int cmd_diff(int argc, char **argv, struct ol_ctx *ctx)
 		json_object_object_add(sum, "matched", json_object_new_int64((long long)d.matched));
 		json_object_object_add(sum, "appeared", json_object_new_int64((long long)d.appeared));
 		json_object_object_add(sum, "left", json_object_new_int64((long long)d.left));
-		json_object_object_add(sum, "old_time", json_object_new_int64((long long)old.time));
-		json_object_object_add(sum, "new_time", json_object_new_int64((long long)new.time));
+		ol_json_add_time(sum, "old_time", old.time);
+		ol_json_add_time(sum, "new_time", new.time);
 		json_object_object_add(root, "changes", arr);
 		json_object_object_add(root, "summary", sum);
 		puts(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));

@@ -655,14 +655,6 @@ static json_object *jint(long long v)
 	return json_object_new_int64(v);
 }
 
-static json_object *jpercent(double v)
-{
-	char num[32];
-
-	snprintf(num, sizeof(num), "%.2f", v);
-	return json_object_new_double_s(v, num);
-}
-
 static json_object *jterms(const struct explain *e, const struct ol_proc *p,
 			   const struct ol_rank *r)
 {
@@ -685,12 +677,12 @@ static json_object *jterms(const struct explain *e, const struct ol_proc *p,
 	json_object_object_add(t, "rss_pages", jint((long long)r->t.rss_pages));
 	json_object_object_add(t, "rss_source", json_object_new_string(ol_rss_source_str(r->t.rss_source)));
 	json_object_object_add(t, "usage_pages", jint(b->usage));
-	json_object_object_add(t, "totalpages", jint((long long)r->totalpages));
+	json_object_object_add(t, "total_pages", jint((long long)r->totalpages));
 	json_object_object_add(t, "oom_score_adj", jint(p->oom_score_adj));
 	json_object_object_add(t, "effective_adj", jint(b->adj_eff));
 	json_object_object_add(t, "adj_unit_pages", jint(b->adj_unit));
 	json_object_object_add(t, "adj_pages", jint(b->adj_pages));
-	json_object_object_add(t, "root_bonus", jint(b->root_bonus));
+	json_object_object_add(t, "root_bonus_pages", jint(b->root_bonus));
 	json_object_object_add(t, "raw", b->killable ? jint(b->raw) : NULL);
 	json_object_object_add(t, "clamped", json_object_new_boolean(b->clamped_low || b->clamped_high));
 	return t;
@@ -720,8 +712,8 @@ static json_object *jhint(const struct explain *e, const struct hint *h)
 	o = json_object_new_object();
 	json_object_object_add(o, "target_badness", jint(h->target));
 	json_object_object_add(o, "possible", json_object_new_boolean(!h->impossible));
-	json_object_object_add(o, "pages", !h->impossible && h->pages >= 0 ? jint(h->pages) : NULL);
-	json_object_object_add(o, "bytes", !h->impossible && h->pages >= 0 ?
+	json_object_object_add(o, "memory_pages", !h->impossible && h->pages >= 0 ? jint(h->pages) : NULL);
+	json_object_object_add(o, "memory_bytes", !h->impossible && h->pages >= 0 ?
 			       jint((long long)h->pages * e->si.page_size) : NULL);
 	json_object_object_add(o, "oom_score_adj", !h->impossible && h->have_adj && h->adj_ok ?
 			       jint(h->adj) : NULL);
@@ -736,7 +728,7 @@ static void jview(json_object *o, const struct ol_rank *r)
 	json_object_object_add(o, "badness", k ? jint(r->b.points) : NULL);
 	json_object_object_add(o, "rank", k && r->rank ? jint(r->rank) : NULL);
 	json_object_object_add(o, "killable_processes", jint(r->candidates));
-	json_object_object_add(o, "share", k ? jpercent(r->share) : NULL);
+	json_object_object_add(o, "share_percent", k ? ol_json_percent(r->share) : NULL);
 	json_object_object_add(o, "near_tie", k && r->rank ? json_object_new_boolean(r->near_tie) : NULL);
 }
 
@@ -744,21 +736,18 @@ static json_object *jmemcg(const struct expl *x)
 {
 	const struct ol_memcg *m = &x->mr.m;
 	json_object *jm;
-	char *mp;
 	int lim = x->mr.limited;
 
 	if (!x->have_mr)
 		return NULL;
 	jm = json_object_new_object();
-	mp = ol_utf8_sanitize(m->path);
 	json_object_object_add(jm, "version", jint(m->version));
-	json_object_object_add(jm, "path", json_object_new_string(mp ? mp : ""));
-	free(mp);
+	json_object_object_add(jm, "path", ol_json_string(m->path));
 	json_object_object_add(jm, "limited", json_object_new_boolean(lim));
 	json_object_object_add(jm, "limit_bytes", lim ? jint((long long)m->limit_bytes) : NULL);
 	json_object_object_add(jm, "usage_bytes", lim ? jint((long long)m->usage_bytes) : NULL);
 	json_object_object_add(jm, "swap_pages", lim ? jint((long long)m->swap_pages) : NULL);
-	json_object_object_add(jm, "totalpages", lim ? jint((long long)m->totalpages) : NULL);
+	json_object_object_add(jm, "total_pages", lim ? jint((long long)m->totalpages) : NULL);
 	json_object_object_add(jm, "oom_kill_disable", m->oom_kill_disable < 0 ? NULL :
 			       json_object_new_boolean(m->oom_kill_disable));
 	if (lim) {
@@ -767,7 +756,7 @@ static json_object *jmemcg(const struct expl *x)
 		json_object_object_add(jm, "badness", NULL);
 		json_object_object_add(jm, "rank", NULL);
 		json_object_object_add(jm, "killable_processes", NULL);
-		json_object_object_add(jm, "share", NULL);
+		json_object_object_add(jm, "share_percent", NULL);
 		json_object_object_add(jm, "near_tie", NULL);
 	}
 	return jm;
@@ -812,7 +801,7 @@ static json_object *json_one(const struct explain *e, const struct expl *x)
 	jview(o, r);
 	json_object_object_add(o, "base_badness", x->have_base ? jint(x->base.points) : NULL);
 	json_object_object_add(o, "base_oom_score", x->have_base ? jint((long long)score_of(e, &x->base)) : NULL);
-	json_object_object_add(o, "totalpages", jint((long long)e->si.totalpages));
+	json_object_object_add(o, "total_pages", jint((long long)e->si.totalpages));
 	json_object_object_add(o, "terms", r->have ? jterms(e, p, r) : NULL);
 	json_object_object_add(o, "first", k && x->top >= 0 && (size_t)x->top != x->idx ? jproc_ref(e, x->top) : NULL);
 	json_object_object_add(o, "ahead", jproc_ref(e, x->ahead));
@@ -875,9 +864,9 @@ static void json_start(struct explain *e, int history)
 	json_object_object_add(sys, "kernel", json_object_new_string(e->si.release));
 	json_object_object_add(sys, "era", json_object_new_string(ol_era_range(e->k->era)));
 	json_object_object_add(sys, "page_size", jint(e->si.page_size));
-	json_object_object_add(sys, "mem_total", jint((long long)e->si.mem_total_kb * 1024));
-	json_object_object_add(sys, "swap_total", jint((long long)e->si.swap_total_kb * 1024));
-	json_object_object_add(sys, "totalpages", jint((long long)e->si.totalpages));
+	json_object_object_add(sys, "mem_total_bytes", jint((long long)e->si.mem_total_kb * 1024));
+	json_object_object_add(sys, "swap_total_bytes", jint((long long)e->si.swap_total_kb * 1024));
+	json_object_object_add(sys, "total_pages", jint((long long)e->si.totalpages));
 	json_object_object_add(sys, "killable_processes", jint(first ? first->candidates : 0));
 	json_object_object_add(sys, "ties_go_to", json_object_new_string(e->k->ties_last ? "younger" : "older"));
 	json_object_object_add(sys, "cpus", e->si.ncpus ? jint(e->si.ncpus) : NULL);
@@ -891,7 +880,7 @@ static void json_start(struct explain *e, int history)
 static int history_only(int json)
 {
 	if (json) {
-		json_object *root = json_object_new_object();
+		json_object *root = ol_json_document();
 
 		json_object_object_add(root, "history", json_history());
 		puts(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |

@@ -36,7 +36,7 @@ static const struct ol_column columns[] = {
 	[COL_SWAP]	= { "SWAP", "swap", 6, R, OL_CT_BYTES, 0, "swapped-out memory" },
 	[COL_PGTABLES]	= { "PGTABLES", "pgtables", 6, R, OL_CT_BYTES, 0, "page tables" },
 	[COL_BADNESS]	= { "BADNESS", "badness", 8, R, OL_CT_INT, 0, "the kernel's OOM points, in pages" },
-	[COL_SHARE]	= { "SHARE", "share", 6, R, OL_CT_PERCENT, 0, "badness as a percentage of RAM + swap" },
+	[COL_SHARE]	= { "SHARE", "share_percent", 6, R, OL_CT_PERCENT, 0, "badness as a percentage of RAM + swap" },
 	[COL_CGROUP]	= { "CGROUP", "cgroup", 20, T, OL_CT_UNTRUSTED, 1, "memory cgroup path" },
 	[COL_UNIT]	= { "UNIT", "unit", 16, T, OL_CT_UNTRUSTED, 1, "systemd unit, container or pod of the cgroup" },
 	[COL_KILLABLE]	= { "KILLABLE", "killable", 3, 0, OL_CT_BOOL, 1, "whether the OOM killer may pick it (yes), or why not (no:REASON)" },
@@ -45,7 +45,7 @@ static const struct ol_column columns[] = {
 	[COL_TIE]	= { "TIE", "near_tie", 3, 0, OL_CT_BOOL, 0, "a neighbour in line is within the kernel counters' slack" },
 	[COL_MCG]	= { "MEMCG", "memcg", 20, T, OL_CT_UNTRUSTED, 1, "the memory cgroup whose limit it meets first" },
 	[COL_MCG_RANK]	= { "MCG-RANK", "memcg_rank", 4, R, OL_CT_INT, 1, "place in line for an OOM kill in that memory cgroup" },
-	[COL_MCG_SHARE]	= { "MCG-SHARE", "memcg_share", 6, R, OL_CT_PERCENT, 0, "badness as a percentage of that memory cgroup's limit + swap" },
+	[COL_MCG_SHARE]	= { "MCG-SHARE", "memcg_share_percent", 6, R, OL_CT_PERCENT, 0, "badness as a percentage of that memory cgroup's limit + swap" },
 };
 #undef R
 #undef T

@@ -22,7 +22,8 @@
 struct summary_count {
 	char *key;
 	unsigned long n;
-	time_t first, last;
+	time_t first, last;		/* every dated event, for the text */
+	time_t shown_first, shown_last;	/* those whose log shows the time, for JSON */
 };
 
 struct summary {
@@ -120,7 +121,15 @@ static int parse_time(const char *s, time_t *t)
 	return 0;
 }
 
-static void count_n(struct summary *s, const char *key, time_t when, unsigned long n)
+static void span(time_t *first, time_t *last, time_t when)
+{
+	if (when && (!*first || when < *first))
+		*first = when;
+	if (when > *last)
+		*last = when;
+}
+
+static void count_n(struct summary *s, const char *key, const struct ol_oom_event *ev, unsigned long n)
 {
 	size_t i;
 	struct summary_count *nv;
@@ -137,19 +146,19 @@ static void count_n(struct summary *s, const char *key, time_t when, unsigned lo
 		if (!s->v[i].key)
 			return;
 		s->v[i].n = 0;
-		s->v[i].first = s->v[i].last = when;
+		s->v[i].first = s->v[i].last = 0;
+		s->v[i].shown_first = s->v[i].shown_last = 0;
 		s->n++;
 	}
 	s->v[i].n += n;
-	if (when && (!s->v[i].first || when < s->v[i].first))
-		s->v[i].first = when;
-	if (when > s->v[i].last)
-		s->v[i].last = when;
+	span(&s->v[i].first, &s->v[i].last, ev->epoch);
+	if (!ev->epoch_assumed)
+		span(&s->v[i].shown_first, &s->v[i].shown_last, ev->epoch);
 }
 
-static void count(struct summary *s, const char *key, time_t when)
+static void count(struct summary *s, const char *key, const struct ol_oom_event *ev)
 {
-	count_n(s, key, when, 1);
+	count_n(s, key, ev, 1);
 }
 
 static void summary_free(struct summary *s)
@@ -170,24 +179,30 @@ static void cgroup_name(const char *path, char *buf, size_t sz)
 		snprintf(buf, sz, "%s", path);
 }
 
-static void iso_time(time_t t, long usec, char *buf, size_t sz)
+/* For the text: local time (TZ), to the second.  JSON has UTC (ol_json_time). */
+static void local_time(time_t t, char *buf, size_t sz)
 {
 	struct tm tm;
 
 	localtime_r(&t, &tm);
-	if (usec >= 0) {
-		size_t n = strftime(buf, sz, "%Y-%m-%dT%H:%M:%S", &tm);
-
-		n += (size_t)snprintf(buf + n, sz - n, ".%06ld", usec);
-		strftime(buf + n, sz - n, "%z", &tm);
-	} else {
-		strftime(buf, sz, "%Y-%m-%d %H:%M:%S", &tm);
-	}
+	strftime(buf, sz, "%Y-%m-%d %H:%M:%S", &tm);
 }
 
 /* ---- JSON ---- */
 
 static json_object *jnum(long long v) { return json_object_new_int64(v); }
+
+/* kB as the kernel logs them, in bytes; null when not logged (or past 2^63 bytes: not a real size) */
+static json_object *jkb(unsigned long long kb, int known)
+{
+	return known && kb <= (unsigned long long)INT64_MAX / 1024 ? jnum((long long)(kb * 1024)) : NULL;
+}
+
+/* a memory cgroup limit in bytes: null when not logged or PAGE_COUNTER_MAX (none) */
+static json_object *jlimit(unsigned long long kb, int known)
+{
+	return jkb(kb, known && !ol_memcg_kb_is_max(kb));
+}
 
 static json_object *jvictim(const struct ol_victim *v)
 {
@@ -196,11 +211,11 @@ static json_object *jvictim(const struct ol_victim *v)
 	json_object_object_add(o, "pid", v->pid >= 0 ? jnum(v->pid) : NULL);
 	json_object_object_add(o, "comm", ol_json_string(v->comm));
 	json_object_object_add(o, "uid", v->uid >= 0 ? jnum(v->uid) : NULL);
-	json_object_object_add(o, "total_vm_kb", v->have & OL_VIC_TOTAL_VM ? jnum((long long)v->total_vm_kb) : NULL);
-	json_object_object_add(o, "anon_rss_kb", v->have & OL_VIC_ANON ? jnum((long long)v->anon_rss_kb) : NULL);
-	json_object_object_add(o, "file_rss_kb", v->have & OL_VIC_FILE ? jnum((long long)v->file_rss_kb) : NULL);
-	json_object_object_add(o, "shmem_rss_kb", v->have & OL_VIC_SHMEM ? jnum((long long)v->shmem_rss_kb) : NULL);
-	json_object_object_add(o, "pgtables_kb", v->have & OL_VIC_PGTABLES ? jnum((long long)v->pgtables_kb) : NULL);
+	json_object_object_add(o, "total_vm", jkb(v->total_vm_kb, !!(v->have & OL_VIC_TOTAL_VM)));
+	json_object_object_add(o, "anon", jkb(v->anon_rss_kb, !!(v->have & OL_VIC_ANON)));
+	json_object_object_add(o, "file", jkb(v->file_rss_kb, !!(v->have & OL_VIC_FILE)));
+	json_object_object_add(o, "shmem", jkb(v->shmem_rss_kb, !!(v->have & OL_VIC_SHMEM)));
+	json_object_object_add(o, "pgtables", jkb(v->pgtables_kb, !!(v->have & OL_VIC_PGTABLES)));
 	json_object_object_add(o, "oom_score_adj", v->have & OL_VIC_ADJ ? jnum(v->oom_score_adj) : NULL);
 	json_object_object_add(o, "reaped", v->reaped ? json_object_new_boolean(v->reaped > 0) : NULL);
 	return o;
@@ -227,22 +242,21 @@ static json_object *jcgroup(const char *path)
 	return o;
 }
 
-static json_object *jevent(const struct ol_oom_event *ev)
+/*
+ * @line: a --jsonl line, a document of its own (with "schema_version").
+ * "time" only when the log shows it: a stamp without a year or a zone stays
+ * in "time_raw" alone.
+ */
+static json_object *jevent(const struct ol_oom_event *ev, int line)
 {
-	json_object *o = json_object_new_object(), *t, *a;
+	json_object *o = line ? ol_json_document() : json_object_new_object(), *t, *a;
 	const struct ol_prediction *pr = &ev->prediction;
-	char buf[64];
 	size_t i;
 
 	json_object_object_add(o, "kind", ol_json_string(ol_ev_kind_str(ev->kind)));
 	json_object_object_add(o, "killer", ol_json_string(ev->killer));
-	json_object_object_add(o, "time", ev->time[0] ? ol_json_string(ev->time) : NULL);
-	if (ev->epoch) {
-		iso_time(ev->epoch, ev->epoch_usec, buf, sizeof(buf));
-		json_object_object_add(o, "timestamp", ol_json_string(buf));
-	} else {
-		json_object_object_add(o, "timestamp", NULL);
-	}
+	ol_json_add_time(o, "time", ev->epoch_assumed ? 0 : ev->epoch);
+	json_object_object_add(o, "time_raw", ev->time[0] ? ol_json_string(ev->time) : NULL);
 	json_object_object_add(o, "boot_seconds", ev->boot >= 0 ? json_object_new_double(ev->boot) : NULL);
 	json_object_object_add(o, "host", ev->host[0] ? ol_json_string(ev->host) : NULL);
 	json_object_object_add(o, "kernel", ev->kernel[0] ? ol_json_string(ev->kernel) : NULL);
@@ -268,21 +282,21 @@ static json_object *jevent(const struct ol_oom_event *ev)
 	json_object_object_add(o, "target_cgroup", jcgroup(ev->target_cgroup));
 	if (ev->have_mem & OL_MEM_MEMCG) {
 		t = json_object_new_object();
-		json_object_object_add(t, "usage_kb", jnum((long long)ev->memcg_usage_kb));
-		json_object_object_add(t, "limit_kb", jnum((long long)ev->memcg_limit_kb));
+		json_object_object_add(t, "usage_bytes", jkb(ev->memcg_usage_kb, 1));
+		json_object_object_add(t, "limit_bytes", jlimit(ev->memcg_limit_kb, 1));
 		json_object_object_add(t, "failcnt", jnum((long long)ev->memcg_failcnt));
-		json_object_object_add(t, "memsw_limit_kb", ev->have_mem & OL_MEM_MEMSW ? jnum((long long)ev->memsw_limit_kb) : NULL);
-		json_object_object_add(t, "swap_limit_kb", ev->have_mem & OL_MEM_SWAP ? jnum((long long)ev->swap_limit_kb) : NULL);
+		json_object_object_add(t, "memsw_limit_bytes", jlimit(ev->memsw_limit_kb, !!(ev->have_mem & OL_MEM_MEMSW)));
+		json_object_object_add(t, "swap_limit_bytes", jlimit(ev->swap_limit_kb, !!(ev->have_mem & OL_MEM_SWAP)));
 		json_object_object_add(o, "memcg", t);
 	} else {
 		json_object_object_add(o, "memcg", NULL);
 	}
 	t = json_object_new_object();
-	json_object_object_add(t, "pages_ram", ev->have_mem & OL_MEM_PAGES_RAM ? jnum((long long)ev->pages_ram) : NULL);
-	json_object_object_add(t, "pages_reserved", ev->have_mem & OL_MEM_RESERVED ? jnum((long long)ev->pages_reserved) : NULL);
-	json_object_object_add(t, "pages_free", ev->have_mem & OL_MEM_FREE ? jnum((long long)ev->free_pages) : NULL);
-	json_object_object_add(t, "free_swap_kb", ev->have_mem & OL_MEM_FREE_SWAP ? jnum((long long)ev->free_swap_kb) : NULL);
-	json_object_object_add(t, "total_swap_kb", ev->have_mem & OL_MEM_TOTAL_SWAP ? jnum((long long)ev->total_swap_kb) : NULL);
+	json_object_object_add(t, "ram_pages", ev->have_mem & OL_MEM_PAGES_RAM ? jnum((long long)ev->pages_ram) : NULL);
+	json_object_object_add(t, "reserved_pages", ev->have_mem & OL_MEM_RESERVED ? jnum((long long)ev->pages_reserved) : NULL);
+	json_object_object_add(t, "free_pages", ev->have_mem & OL_MEM_FREE ? jnum((long long)ev->free_pages) : NULL);
+	json_object_object_add(t, "free_swap_bytes", jkb(ev->free_swap_kb, !!(ev->have_mem & OL_MEM_FREE_SWAP)));
+	json_object_object_add(t, "total_swap_bytes", jkb(ev->total_swap_kb, !!(ev->have_mem & OL_MEM_TOTAL_SWAP)));
 	json_object_object_add(t, "page_size", ev->page_size ? jnum(ev->page_size) : NULL);
 	json_object_object_add(o, "memory", t);
 
@@ -312,11 +326,11 @@ static json_object *jevent(const struct ol_oom_event *ev)
 			json_object_object_add(t, "pid", jnum(r->pid));
 			json_object_object_add(t, "uid", r->have & OL_COL_UID ? jnum(r->uid) : NULL);
 			json_object_object_add(t, "tgid", r->have & OL_COL_TGID ? jnum(r->tgid) : NULL);
-			json_object_object_add(t, "total_vm", r->have & OL_COL_TOTAL_VM ? jnum(r->total_vm) : NULL);
-			json_object_object_add(t, "rss", r->have & OL_COL_RSS ? jnum(r->rss) : NULL);
-			json_object_object_add(t, "swapents", r->have & OL_COL_SWAPENTS ? jnum(r->swapents) : NULL);
+			json_object_object_add(t, "total_vm_pages", r->have & OL_COL_TOTAL_VM ? jnum(r->total_vm) : NULL);
+			json_object_object_add(t, "rss_pages", r->have & OL_COL_RSS ? jnum(r->rss) : NULL);
+			json_object_object_add(t, "swap_pages", r->have & OL_COL_SWAPENTS ? jnum(r->swapents) : NULL);
 			json_object_object_add(t, "oom_score_adj", r->have & OL_COL_OOM_SCORE_ADJ ? jnum(r->oom_score_adj) : NULL);
-			json_object_object_add(t, "name", ol_json_string(r->name));
+			json_object_object_add(t, "comm", ol_json_string(r->name));
 			json_object_object_add(t, "badness", pr->valid && r->eligible ? jnum(r->badness) : NULL);
 			json_object_array_add(a, t);
 		}
@@ -337,8 +351,8 @@ static json_object *jevent(const struct ol_oom_event *ev)
 		json_object_object_add(t, "victim_rank", pr->victim_rank ? jnum(pr->victim_rank) : NULL);
 		json_object_object_add(t, "candidates", jnum(pr->ranked));
 		json_object_object_add(t, "era", ol_json_string(ol_era_range((enum ol_era)pr->era)));
-		json_object_object_add(t, "totalpages", jnum((long long)pr->totalpages));
-		json_object_object_add(t, "totalpages_estimated", json_object_new_boolean(pr->totalpages_estimated));
+		json_object_object_add(t, "total_pages", jnum((long long)pr->totalpages));
+		json_object_object_add(t, "total_pages_estimated", json_object_new_boolean(pr->totalpages_estimated));
 		json_object_object_add(t, "tie", json_object_new_boolean(pr->tie));
 		json_object_object_add(t, "root_bonus_changes", json_object_new_boolean(pr->root_bonus_changes));
 		json_object_object_add(o, "prediction", t);
@@ -376,7 +390,7 @@ static void text_event(struct logrun *lr, const struct ol_oom_event *ev)
 
 	/* the head line: when, where, what kind, who asked */
 	if (ev->epoch) {
-		iso_time(ev->epoch, -1, a, sizeof(a));
+		local_time(ev->epoch, a, sizeof(a));
 		printf("%s ", a);
 	} else if (ev->time[0]) {
 		put_escaped(ev->time);
@@ -414,7 +428,7 @@ static void text_event(struct logrun *lr, const struct ol_oom_event *ev)
 	if (ev->have_mem & OL_MEM_MEMCG) {
 		kb_human(ev->memcg_limit_kb, a, sizeof(a));
 		kb_human(ev->memcg_usage_kb, b, sizeof(b));
-		printf(" (limit %s, usage %s)", ev->memcg_limit_kb >= 9007199254740988ULL ? "none" : a, b);
+		printf(" (limit %s, usage %s)", ol_memcg_kb_is_max(ev->memcg_limit_kb) ? "none" : a, b);
 	}
 	if (ev->have_trigger & OL_TRIG_COMM) {
 		printf(": ");
@@ -577,22 +591,22 @@ static void on_event(struct ol_oom_event *ev, void *data)
 	}
 	if (lr->summary) {
 		for (size_t i = 0; i < ev->nvictims; i++)
-			count(&lr->by_victim, ev->victims[i].comm, ev->epoch);
+			count(&lr->by_victim, ev->victims[i].comm, ev);
 		if (!ev->nvictims)
-			count(&lr->by_victim, ev->outcome == OL_OUTCOME_NO_VICTIM ? "(no victim)" : "(unknown)", ev->epoch);
+			count(&lr->by_victim, ev->outcome == OL_OUTCOME_NO_VICTIM ? "(no victim)" : "(unknown)", ev);
 		if (ev->oom_memcg || ev->task_memcg || ev->target_cgroup)
 			cgroup_name(ev->task_memcg ? ev->task_memcg :
 				    ev->oom_memcg ? ev->oom_memcg : ev->target_cgroup, key, sizeof(key));
 		else
 			snprintf(key, sizeof(key), "(%s)", ol_ev_kind_str(ev->kind));
-		count(&lr->by_cgroup, key, ev->epoch);
-		count(&lr->by_host, ev->host[0] ? ev->host : "(this log)", ev->epoch);
+		count(&lr->by_cgroup, key, ev);
+		count(&lr->by_host, ev->host[0] ? ev->host : "(this log)", ev);
 		if (!ev->userspace && ev->outcome == OL_OUTCOME_KILLED && ev->nvictims && ev->task_memcg)
-			count_n(&lr->by_memcg, ev->task_memcg, ev->epoch, ev->nvictims);
+			count_n(&lr->by_memcg, ev->task_memcg, ev, ev->nvictims);
 	} else if (lr->json) {
-		json_object_array_add(lr->jarr, jevent(ev));
+		json_object_array_add(lr->jarr, jevent(ev, 0));
 	} else if (lr->jsonl) {
-		json_object *o = jevent(ev);
+		json_object *o = jevent(ev, 1);
 
 		puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 		json_object_put(o);
@@ -1148,7 +1162,7 @@ static void print_summary(struct logrun *lr, struct ol_ctx *ctx, int live)
 		if (groups[g]->n)
 			qsort(groups[g]->v, groups[g]->n, sizeof(groups[g]->v[0]), by_count);
 	if (lr->json) {
-		json_object *root = json_object_new_object(), *s = json_object_new_object();
+		json_object *root = ol_json_document(), *s = json_object_new_object();
 
 		json_object_object_add(s, "events", jnum((long long)lr->events));
 		json_object_object_add(s, "kernel_kills", jnum((long long)lr->kernel_kills));
@@ -1162,12 +1176,8 @@ static void print_summary(struct logrun *lr, struct ol_ctx *ctx, int live)
 
 				json_object_object_add(o, "name", ol_json_string(c->key));
 				json_object_object_add(o, "count", jnum((long long)c->n));
-				if (c->first) {
-					iso_time(c->first, -1, a, sizeof(a));
-					iso_time(c->last, -1, b, sizeof(b));
-				}
-				json_object_object_add(o, "first", c->first ? ol_json_string(a) : NULL);
-				json_object_object_add(o, "last", c->first ? ol_json_string(b) : NULL);
+				ol_json_add_time(o, "first", c->shown_first);
+				ol_json_add_time(o, "last", c->shown_last);
 				json_object_array_add(arr, o);
 			}
 			json_object_object_add(s, names[g], arr);
@@ -1182,8 +1192,8 @@ static void print_summary(struct logrun *lr, struct ol_ctx *ctx, int live)
 	printf("%lu OOM event%s, %lu kill%s by the kernel", lr->events, lr->events == 1 ? "" : "s",
 	       lr->kernel_kills, lr->kernel_kills == 1 ? "" : "s");
 	if (lr->first) {
-		iso_time(lr->first, -1, a, sizeof(a));
-		iso_time(lr->last, -1, b, sizeof(b));
+		local_time(lr->first, a, sizeof(a));
+		local_time(lr->last, b, sizeof(b));
 		printf(", from %s to %s", a, b);
 	}
 	printf("\n");
@@ -1195,8 +1205,8 @@ static void print_summary(struct logrun *lr, struct ol_ctx *ctx, int live)
 			struct summary_count *c = &groups[g]->v[i];
 
 			if (c->first) {
-				iso_time(c->first, -1, a, sizeof(a));
-				iso_time(c->last, -1, b, sizeof(b));
+				local_time(c->first, a, sizeof(a));
+				local_time(c->last, b, sizeof(b));
 			} else {
 				snprintf(a, sizeof(a), "-");
 				snprintf(b, sizeof(b), "-");
@@ -1381,7 +1391,7 @@ int cmd_log(int argc, char **argv, struct ol_ctx *ctx)
 	if (lr.summary) {
 		print_summary(&lr, ctx, live);
 	} else if (lr.json) {
-		json_object *root = json_object_new_object();
+		json_object *root = ol_json_document();
 
 		json_object_object_add(root, "events", lr.jarr);
 		lr.jarr = NULL;

@@ -10,6 +10,7 @@
 #include <json.h>
 
 #include "oomlens.h"
+#include "oomlens/jsonutil.h"
 
 struct watched {
 	pid_t pid;
@@ -119,19 +120,16 @@ static void report_death(struct watched *w, const struct log_start *since, int j
 	}
 	now_str(t, sizeof(t));
 	if (jsonl) {
-		json_object *o = json_object_new_object();
-		char *s = ol_utf8_sanitize(w->comm);
+		json_object *o = ol_json_document();
 
-		json_object_object_add(o, "time", json_object_new_string(t));
+		ol_json_add_time(o, "time", time(NULL));
 		json_object_object_add(o, "pid", json_object_new_int64(w->pid));
-		json_object_object_add(o, "comm", json_object_new_string(s ? s : ""));
-		free(s);
+		json_object_object_add(o, "comm", ol_json_string(w->comm));
 		json_object_object_add(o, "event", json_object_new_string(
 			kf.kind != OL_KILL_NONE ? "oom_kill" : rc < 0 || since->off ? "gone" : "exit"));
 		json_object_object_add(o, "constraint", kf.kind == OL_KILL_MEMCG ? json_object_new_string("memcg") :
 				       kf.kind == OL_KILL_GLOBAL ? json_object_new_string("global") : NULL);
-		json_object_object_add(o, "kernel_log", kf.kind != OL_KILL_NONE ?
-				       json_object_new_string(kf.line) : NULL);
+		json_object_object_add(o, "kernel_log", kf.kind != OL_KILL_NONE ? ol_json_string(kf.line) : NULL);
 		puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
 						    JSON_C_TO_STRING_NOSLASHESCAPE));
 		json_object_put(o);
@@ -162,16 +160,6 @@ static json_object *jint(long long v)
 	return json_object_new_int64(v);
 }
 
-static json_object *jshare(const struct ol_rank *r)
-{
-	char num[32];
-
-	if (!r->have || !r->b.killable)
-		return NULL;
-	snprintf(num, sizeof(num), "%.2f", r->share);
-	return json_object_new_double_s(r->share, num);
-}
-
 /* One scope's view (global or memcg) as JSON */
 static void json_view(json_object *o, const struct ol_rank *r)
 {
@@ -180,33 +168,28 @@ static void json_view(json_object *o, const struct ol_rank *r)
 	json_object_object_add(o, "badness", k ? jint(r->b.points) : NULL);
 	json_object_object_add(o, "rank", k ? jint(r->rank) : NULL);
 	json_object_object_add(o, "killable_processes", jint(r->candidates));
-	json_object_object_add(o, "share", jshare(r));
+	json_object_object_add(o, "share_percent", k ? ol_json_percent(r->share) : NULL);
 	json_object_object_add(o, "near_tie", k ? json_object_new_boolean(r->near_tie) : NULL);
 }
 
-static void sample_json(const char *t, const struct ol_proc *p, const struct ol_rank *r,
+static void sample_json(time_t now, const struct ol_proc *p, const struct ol_rank *r,
 			const struct ol_memcg_rank *mr)
 {
-	json_object *o = json_object_new_object(), *m = NULL;
-	char *s = ol_utf8_sanitize(p->comm);
+	json_object *o = ol_json_document(), *m = NULL;
 
-	json_object_object_add(o, "time", json_object_new_string(t));
+	ol_json_add_time(o, "time", now);
 	json_object_object_add(o, "pid", jint(p->pid));
-	json_object_object_add(o, "comm", json_object_new_string(s ? s : ""));
-	free(s);
+	json_object_object_add(o, "comm", ol_json_string(p->comm));
 	json_object_object_add(o, "rss", jint((long long)p->rss));
 	json_object_object_add(o, "swap", jint((long long)p->swap));
 	json_object_object_add(o, "oom_score", (p->have & OL_HAVE_SCORE) ? jint(p->oom_score) : NULL);
 	json_view(o, r);
 	if (mr) {
-		char *path = ol_utf8_sanitize(mr->m.path);
-
 		m = json_object_new_object();
-		json_object_object_add(m, "path", json_object_new_string(path ? path : ""));
-		free(path);
+		json_object_object_add(m, "path", ol_json_string(mr->m.path));
 		json_object_object_add(m, "limit_bytes", jint((long long)mr->m.limit_bytes));
 		json_object_object_add(m, "usage_bytes", jint((long long)mr->m.usage_bytes));
-		json_object_object_add(m, "totalpages", jint((long long)mr->m.totalpages));
+		json_object_object_add(m, "total_pages", jint((long long)mr->m.totalpages));
 		json_view(m, &mr->r);
 	}
 	json_object_object_add(o, "memcg", m);
@@ -257,6 +240,7 @@ static void sample(struct ol_ctx *ctx, struct ol_model *model, struct watched *w
 					   OL_READ_OOM_SCORE_ADJ | OL_READ_CGROUP };
 	struct ol_proclist pl;
 	char t[32];
+	time_t now;
 	size_t k;
 
 	so.read |= ol_read_for(ol_kernel_needs(ol_model_kernel(model)));
@@ -267,6 +251,7 @@ static void sample(struct ol_ctx *ctx, struct ol_model *model, struct watched *w
 		return;
 	}
 	now_str(t, sizeof(t));
+	now = time(NULL);
 	for (k = 0; k < nw; k++) {
 		struct ol_memcg_rank mr;
 		const struct ol_proc *p;
@@ -288,7 +273,7 @@ static void sample(struct ol_ctx *ctx, struct ol_model *model, struct watched *w
 			memcpy(w[k].comm, p->comm, sizeof(w[k].comm));
 		in_memcg = ol_model_memcg(model, (size_t)i, &mr) == 0 && mr.limited;
 		if (jsonl)
-			sample_json(t, p, ol_model_get(model, (size_t)i), in_memcg ? &mr : NULL);
+			sample_json(now, p, ol_model_get(model, (size_t)i), in_memcg ? &mr : NULL);
 		else
 			sample_text(t, p, ol_model_get(model, (size_t)i), in_memcg ? &mr : NULL);
 	}

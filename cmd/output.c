@@ -86,7 +86,7 @@ int ol_out_print_columns(const struct ol_out *o)
 	size_t i;
 
 	if (o->json) {
-		json_object *root = json_object_new_object(), *arr = json_object_new_array();
+		json_object *root = ol_json_document(), *arr = json_object_new_array();
 
 		for (i = 0; i < o->ncols; i++) {
 			json_object *c = json_object_new_object();
@@ -193,13 +193,9 @@ static json_object *cell_json(const struct ol_column *c, const struct ol_cell *c
 		return json_object_new_int64(cell->i);
 	case OL_CT_BOOL:
 		return json_object_new_boolean(cell->i != 0);
-	case OL_CT_PERCENT: {
+	case OL_CT_PERCENT:
 		/* two decimals, written as such (not 12.339999999999999) */
-		char num[64];
-
-		snprintf(num, sizeof(num), "%.2f", cell->d);
-		return json_object_new_double_s(cell->d, num);
-	}
+		return ol_json_percent(cell->d);
 	case OL_CT_STR:
 	case OL_CT_UNTRUSTED:
 		return ol_json_string(cell->s ? cell->s : "");
@@ -292,7 +288,8 @@ void ol_jstream_begin(struct ol_jstream *s, FILE *f, json_object *head, const ch
 
 	memset(s, 0, sizeof(*s));
 	s->f = f;
-	if (fputs("{\n", f) < 0)
+	/* every document starts with its schema_version (oomlens(1), JSON OUTPUT) */
+	if (fputs("{\n\"schema_version\":\"" OL_SCHEMA_VERSION "\",\n", f) < 0)
 		s->err = 1;
 	if (head) {
 		json_object_object_foreach(head, name, val) {

@@ -16,7 +16,7 @@ enum ol_ctype {
 	OL_CT_STR,		/* trusted text */
 	OL_CT_UNTRUSTED,	/* process-controlled text: escaped in tables */
 	OL_CT_BOOL,
-	OL_CT_PERCENT,		/* a double, one decimal in tables */
+	OL_CT_PERCENT,		/* a double: one decimal in tables, two in JSON */
 };
 
 struct ol_column {

@@ -17,6 +17,7 @@
 #include "oomlens/audit.h"
 #include "oomlens/model.h"
 #include "oomlens/cgroup.h"
+#include "oomlens/jsonutil.h"
 #include "oomlens/kmsg.h"
 #include "oomlens/oomlog.h"
 #include "oomlens/parse.h"
@@ -207,30 +208,19 @@ static unsigned long long held(const struct actx *a, const struct aproc *x)
 	return x->p->rss + x->p->swap;
 }
 
-static json_object *jpercent(double v)
-{
-	char num[32];
-
-	snprintf(num, sizeof(num), "%.2f", v);
-	return json_object_new_double_s(v, num);
-}
-
+/* names, paths and units are the processes' own: through ol_json_string, as UTF-8 */
 static json_object *jproc(const struct actx *a, const struct aproc *x)
 {
 	int k = x->r->have && x->r->b.killable;
-
 	json_object *o = json_object_new_object();
-	char *s = ol_utf8_sanitize(x->p->comm);
-	const char *cg = ol_proc_cgroup(x->p);
 
 	json_object_object_add(o, "pid", json_object_new_int64(x->p->pid));
-	json_object_object_add(o, "comm", json_object_new_string(s ? s : ""));
-	free(s);
-	json_object_object_add(o, "exe", x->exe[0] ? json_object_new_string(x->exe) : NULL);
+	json_object_object_add(o, "comm", ol_json_string(x->p->comm));
+	json_object_object_add(o, "exe", x->exe[0] ? ol_json_string(x->exe) : NULL);
 	json_object_object_add(o, "uid", x->p->have & OL_HAVE_UID ? json_object_new_int64(x->p->uid) : NULL);
 	json_object_object_add(o, "oom_score_adj", json_object_new_int64(x->p->oom_score_adj));
-	json_object_object_add(o, "cgroup", cg ? json_object_new_string(cg) : NULL);
-	json_object_object_add(o, "unit", x->unit[0] ? json_object_new_string(x->unit) : NULL);
+	json_object_object_add(o, "cgroup", ol_json_string(ol_proc_cgroup(x->p)));
+	json_object_object_add(o, "unit", x->unit[0] ? ol_json_string(x->unit) : NULL);
 	json_object_object_add(o, "memory_bytes", json_object_new_int64((long long)held(a, x)));
 	json_object_object_add(o, "badness", k ? json_object_new_int64(x->r->b.points) : NULL);
 	json_object_object_add(o, "rank", k && x->r->rank ? json_object_new_int64(x->r->rank) : NULL);
@@ -298,7 +288,7 @@ static int process_rules(struct actx *a)
 			char mem[32];
 
 			ol_size_human(held(a, x), mem, sizeof(mem));
-			json_object_object_add(ev, "share_percent", jpercent(share));
+			json_object_object_add(ev, "share_percent", ol_json_percent(share));
 			rc = add_finding(a, OL_R_UNKILLABLE, x->p, ev,
 					 "%s (uid %u, %s) holds %s and can never be OOM-killed",
 					 x->p->oom_score_adj == -1000 ? "oom_score_adj -1000" : "oom_adj -17",
@@ -411,7 +401,7 @@ static int walk_cgroups(struct actx *a, int dirfd, char *path, size_t plen, size
 		if (k && (v1 ? k[17] == '1' : k[0] == '1')) {
 			json_object *ev = json_object_new_object();
 
-			json_object_object_add(ev, "cgroup", json_object_new_string(plen ? path : "/"));
+			json_object_object_add(ev, "cgroup", ol_json_string(plen ? path : "/"));
 			json_object_object_add(ev, "file", json_object_new_string(v1 ? "memory.oom_control" :
 										  "memory.oom.group"));
 			rc = add_finding(a, v1 ? OL_R_MEMCG_OOM_DISABLED : OL_R_MEMCG_OOM_GROUP, NULL, ev,
@@ -777,8 +767,8 @@ static int unit_one(struct unitscan *u, const char *name)
 	{
 		json_object *ev = json_object_new_object();
 
-		json_object_object_add(ev, "unit", json_object_new_string(name));
-		json_object_object_add(ev, "file", json_object_new_string(adj.file));
+		json_object_object_add(ev, "unit", ol_json_string(name));
+		json_object_object_add(ev, "file", ol_json_string(adj.file));
 		json_object_object_add(ev, "line", json_object_new_int(adj.line));
 		return add_finding(u->a, OL_R_UNIT_ADJUST, NULL, ev, "%s sets OOMScoreAdjust=-1000 (%s:%d)",
 				   name, adj.file, adj.line);
@@ -1006,10 +996,10 @@ static int log_rules(struct actx *a)
 		json_object *ev = json_object_new_object();
 		char *e = ol_escape(ls.dep[i].name);
 
-		json_object_object_add(ev, "writer", json_object_new_string(ls.dep[i].name));
+		json_object_object_add(ev, "comm", ol_json_string(ls.dep[i].name));
 		json_object_object_add(ev, "pid", json_object_new_int64(ls.dep[i].pid));
 		json_object_object_add(ev, "messages", json_object_new_int64((long long)ls.dep[i].n));
-		json_object_object_add(ev, "log", json_object_new_string(src));
+		json_object_object_add(ev, "log", ol_json_string(src));
 		rc = add_finding(a, OL_R_LEGACY_OOM_ADJ, NULL, ev,
 				 "%s (pid %ld) wrote the deprecated /proc/PID/oom_adj", e ? e : "?", ls.dep[i].pid);
 		free(e);
@@ -1019,7 +1009,7 @@ static int log_rules(struct actx *a)
 		char *e = ol_escape(ls.last_victim);
 
 		json_object_object_add(ev, "kills", json_object_new_int64((long long)ls.kills));
-		json_object_object_add(ev, "log", json_object_new_string(src));
+		json_object_object_add(ev, "log", ol_json_string(src));
 		rc = add_finding(a, OL_R_OOM_KILLS, NULL, ev, "%lu OOM kill%s in %s, the last of %s",
 				 ls.kills, ls.kills == 1 ? "" : "s", src, e ? e : "?");
 		free(e);

@@ -29,6 +29,11 @@ int ol_parse_memcg_limit(const char *buf, unsigned long long *bytes, int *limite
 	return 0;
 }
 
+int ol_memcg_kb_is_max(unsigned long long kb)
+{
+	return kb >= (1ULL << 52) || kb == 0x7fffffffULL * 4;
+}
+
 static int read_file(const struct ol_root *root, const char *path, struct ol_buf *b)
 {
 	return ol_read_at(root->sysfd, path, b);

@@ -354,6 +354,8 @@ static struct ol_oom_event *new_event(struct ol_logparser *p, struct host_state 
 	if (l->have_tm) {
 		ev->epoch = tm_to_epoch(l, p->o.reference);
 		ev->epoch_usec = l->tm_usec;
+		ev->epoch_assumed = (l->have_year ? 0 : OL_TIME_YEAR_ASSUMED) |
+				    (l->have_zone ? 0 : OL_TIME_ZONE_ASSUMED);
 	} else if (l->boot >= 0 && l->boot < 1e12 && p->o.boot_time) {
 		double t = (double)p->o.boot_time + l->boot;
 

@@ -14,6 +14,7 @@
 #include "oomlens/snapshot.h"
 #include "oomlens/strutil.h"
 
+/* under /proc/sys/vm; "vm.NAME" in snapshots since version 2 */
 static const char *const sysctl_names[] = {
 	"overcommit_memory", "overcommit_ratio", "panic_on_oom",
 	"oom_kill_allocating_task", "oom_dump_tasks",
@@ -170,31 +171,36 @@ static json_object *jnum_if(long long v, int known)
 	return known ? json_object_new_int64(v) : NULL;
 }
 
+/* kB in bytes; past 2^63 bytes (only a hand-made version 1 file holds that) the largest that fits */
+static long long kb_bytes(unsigned long long kb)
+{
+	const unsigned long long max = (unsigned long long)INT64_MAX / 1024;
+
+	return (long long)((kb > max ? max : kb) * 1024);
+}
+
 char *ol_snapshot_to_json(const struct ol_snapshot *s)
 {
-	json_object *root = json_object_new_object(), *sys = json_object_new_object(), *arr;
-	char tbuf[64], *text;
-	struct tm tm;
+	json_object *root = ol_json_document(), *sys = json_object_new_object(), *arr;
+	char *text, key[64];
 	size_t i;
 
 	if (!root || !sys)
 		return NULL;
-	gmtime_r(&s->time, &tm);
-	strftime(tbuf, sizeof(tbuf), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	json_object_object_add(root, "format", json_object_new_string(OL_SNAPSHOT_FORMAT));
 	json_object_object_add(root, "version", json_object_new_int(OL_SNAPSHOT_VERSION));
-	json_object_object_add(root, "time", json_object_new_string(tbuf));
-	json_object_object_add(root, "epoch", json_object_new_int64((long long)s->time));
+	ol_json_add_time(root, "time", s->time);
 	json_object_object_add(root, "hostname", ol_json_string(s->hostname));
 	json_object_object_add(root, "kernel", ol_json_string(s->kernel));
 	json_object_object_add(root, "page_size", json_object_new_int64(s->page_size));
-	json_object_object_add(root, "mem_total_kb", json_object_new_int64((long long)s->mem_total_kb));
-	json_object_object_add(root, "swap_total_kb", json_object_new_int64((long long)s->swap_total_kb));
-	json_object_object_add(root, "totalpages", json_object_new_int64((long long)s->totalpages));
-	for (i = 0; i < NSYSCTL; i++)
-		json_object_object_add(sys, sysctl_names[i],
-				       jnum_if(*sysctl_field((struct ol_sysctls *)&s->sysctl, i),
-					       !!(s->sysctl.have & (1u << i))));
+	json_object_object_add(root, "mem_total_bytes", json_object_new_int64(kb_bytes(s->mem_total_kb)));
+	json_object_object_add(root, "swap_total_bytes", json_object_new_int64(kb_bytes(s->swap_total_kb)));
+	json_object_object_add(root, "total_pages", json_object_new_int64((long long)s->totalpages));
+	for (i = 0; i < NSYSCTL; i++) {
+		snprintf(key, sizeof(key), "vm.%s", sysctl_names[i]);
+		json_object_object_add(sys, key, jnum_if(*sysctl_field((struct ol_sysctls *)&s->sysctl, i),
+							 !!(s->sysctl.have & (1u << i))));
+	}
 	json_object_object_add(root, "sysctl", sys);
 	arr = json_object_new_array_ext((int)s->n);
 	for (i = 0; i < s->n; i++) {
@@ -338,9 +344,55 @@ static int load_proc(struct load *ld, json_object *o, struct ol_snap_proc *p)
 	return 0;
 }
 
+/* The names of a version's top-level fields: version 1 wrote kB and short sysctl names. */
+struct layout {
+	const char *epoch, *mem_total, *swap_total, *total_pages, *sysctl_prefix;
+	long long mem_unit;	/* bytes in a unit of mem_total and swap_total */
+	long long mem_max;	/* in those units */
+};
+
+static const struct layout layouts[OL_SNAPSHOT_VERSION + 1] = {
+	[1] = { "epoch", "mem_total_kb", "swap_total_kb", "totalpages", "", 1024, I64_MAX_BYTES },
+	[2] = { "time_epoch", "mem_total_bytes", "swap_total_bytes", "total_pages", "vm.", 1, INT64_MAX },
+};
+
+/*
+ * "version", and from version 2 on "schema_version" ("MAJOR.MINOR", its
+ * MAJOR the version): a newer minor only adds fields, which are not read.
+ */
+static int check_version(struct load *ld, json_object *root, int *version)
+{
+	json_object *j;
+	long long v;
+	int k, rc, major, minor, n = 0;
+	const char *sv;
+
+	if ((rc = get_int(ld, root, "version", 1, INT32_MAX, &v, &k, 1)) < 0)
+		return rc;
+	if (v > OL_SNAPSHOT_VERSION) {
+		snprintf(ld->err, ld->errsz, "snapshot format version %lld is newer than this oomlens reads (%d): "
+			 "upgrade oomlens", v, OL_SNAPSHOT_VERSION);
+		return -ERANGE;
+	}
+	*version = (int)v;
+	if (v < 2)
+		return 0;
+	if (!json_object_object_get_ex(root, "schema_version", &j) || j == NULL)
+		return fail(ld, "schema_version", "missing");
+	if (!json_object_is_type(j, json_type_string))
+		return fail(ld, "schema_version", "not a string");
+	sv = json_object_get_string(j);
+	if (sscanf(sv, "%d.%d%n", &major, &minor, &n) != 2 || sv[n] || major < 0 || minor < 0)
+		return fail(ld, "schema_version", "not MAJOR.MINOR");
+	if (major != v)
+		return fail(ld, "schema_version", "its major number is not the version");
+	return 0;
+}
+
 int ol_snapshot_from_json(const char *text, size_t len, struct ol_snapshot *s,
 			  char *err, size_t errsz)
 {
+	const struct layout *lay;
 	struct load ld = { .err = err, .errsz = errsz };
 	struct json_tokener *tok;
 	json_object *root = NULL, *j, *arr;
@@ -381,29 +433,23 @@ int ol_snapshot_from_json(const char *text, size_t len, struct ol_snapshot *s,
 		snprintf(err, errsz, "not an oomlens snapshot (no \"format\": \"%s\")", OL_SNAPSHOT_FORMAT);
 		goto out;
 	}
-	if ((rc = get_int(&ld, root, "version", 1, INT32_MAX, &v, &k, 1)) < 0)
+	if ((rc = check_version(&ld, root, &s->version)) < 0)
 		goto out;
-	if (v > OL_SNAPSHOT_VERSION) {
-		snprintf(err, errsz, "snapshot format version %lld is newer than this oomlens reads (%d): "
-			 "upgrade oomlens", v, OL_SNAPSHOT_VERSION);
-		rc = -ERANGE;
-		goto out;
-	}
-	s->version = (int)v;
-	rc = get_int(&ld, root, "epoch", 0, INT64_MAX, &v, &k, 0);
+	lay = &layouts[s->version];
+	rc = get_int(&ld, root, lay->epoch, 0, INT64_MAX, &v, &k, 0);
 	if (rc < 0)
 		goto out;
 	s->time = k ? (time_t)v : 0;
 	if ((rc = get_int(&ld, root, "page_size", 512, 1 << 24, &v, &k, 1)) < 0)
 		goto out;
 	s->page_size = (long)v;
-	if ((rc = get_int(&ld, root, "mem_total_kb", 0, I64_MAX_BYTES, &v, &k, 1)) < 0)
+	if ((rc = get_int(&ld, root, lay->mem_total, 0, lay->mem_max, &v, &k, 1)) < 0)
 		goto out;
-	s->mem_total_kb = (unsigned long long)v;
-	if ((rc = get_int(&ld, root, "swap_total_kb", 0, I64_MAX_BYTES, &v, &k, 0)) < 0)
+	s->mem_total_kb = (unsigned long long)v * (unsigned long long)lay->mem_unit / 1024;
+	if ((rc = get_int(&ld, root, lay->swap_total, 0, lay->mem_max, &v, &k, 0)) < 0)
 		goto out;
-	s->swap_total_kb = k ? (unsigned long long)v : 0;
-	if ((rc = get_int(&ld, root, "totalpages", 0, I64_MAX_BYTES, &v, &k, 1)) < 0)
+	s->swap_total_kb = k ? (unsigned long long)v * (unsigned long long)lay->mem_unit / 1024 : 0;
+	if ((rc = get_int(&ld, root, lay->total_pages, 0, I64_MAX_BYTES, &v, &k, 1)) < 0)
 		goto out;
 	s->totalpages = (unsigned long)v;
 	/* as written: at most the fields' bytes, each grown to U+FFFD */
@@ -423,7 +469,10 @@ int ol_snapshot_from_json(const char *text, size_t len, struct ol_snapshot *s,
 		}
 		snprintf(ld.where, sizeof(ld.where), "sysctl.");
 		for (i = 0; i < NSYSCTL; i++) {
-			if ((rc = get_int(&ld, j, sysctl_names[i], INT32_MIN, INT32_MAX, &v, &k, 0)) < 0)
+			char key[64];
+
+			snprintf(key, sizeof(key), "%s%s", lay->sysctl_prefix, sysctl_names[i]);
+			if ((rc = get_int(&ld, j, key, INT32_MIN, INT32_MAX, &v, &k, 0)) < 0)
 				goto out;
 			if (k) {
 				*sysctl_field(&s->sysctl, i) = (long)v;

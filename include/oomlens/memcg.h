@@ -39,6 +39,14 @@ int ol_memcg_contains(const struct ol_memcg *m, const struct ol_proc *p);
 int ol_parse_memcg_limit(const char *buf, unsigned long long *bytes, int *limited);
 
 /*
+ * Whether a memory cgroup limit as an OOM report logs it ("limit NkB") is the
+ * kernel's PAGE_COUNTER_MAX, that is no limit: 2^52 kB or more on 64-bit
+ * kernels (LONG_MAX / PAGE_SIZE pages, whatever the page size), LONG_MAX
+ * pages of 4 KiB on 32-bit ones.
+ */
+int ol_memcg_kb_is_max(unsigned long long kb);
+
+/*
  * The kernel's count of OOM kills of tasks in the memory cgroup @path itself
  * (relative to the hierarchy), its descendants not included: v1
  * memory.oom_control's oom_kill, v2 memory.events.local's.  Every kernel

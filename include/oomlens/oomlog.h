@@ -119,6 +119,7 @@ struct ol_oom_event {
 	double boot;			/* seconds since boot, -1 unknown */
 	time_t epoch;			/* absolute time, 0 unknown */
 	long epoch_usec;
+	unsigned int epoch_assumed;	/* OL_TIME_*: what epoch took from outside the log */
 	char kernel[96];		/* release, from the "CPU: ... Comm:" line */
 	enum ol_ev_kind kind;
 	char constraint[48];		/* as logged, "" when not */
@@ -170,6 +171,13 @@ struct ol_oom_event {
 	int nprior;
 	unsigned long first_line, last_line;	/* 1-based line numbers in the input */
 };
+
+/*
+ * A stamp without a year takes it from the reference (a file's mtime, or
+ * now); one without a zone is read in the local time zone.  Such an epoch
+ * places the event for --since/--until, but the log itself does not show it.
+ */
+enum { OL_TIME_YEAR_ASSUMED = 1u << 0, OL_TIME_ZONE_ASSUMED = 1u << 1 };
 
 enum {
 	OL_TRIG_GFP = 1u << 0, OL_TRIG_ORDER = 1u << 1, OL_TRIG_ADJ = 1u << 2,

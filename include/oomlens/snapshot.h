@@ -4,8 +4,11 @@
 
 /*
  * A snapshot: the OOM-relevant state of a machine at one moment, as JSON.
- * Format "oomlens-snapshot", version OL_SNAPSHOT_VERSION; every earlier
- * version still loads, a newer one is refused.
+ * Format "oomlens-snapshot", version OL_SNAPSHOT_VERSION: the major number
+ * of its "schema_version" (OL_SCHEMA_VERSION), kept as an integer so that
+ * an oomlens that knows only version 1 refuses it by name.  Every earlier
+ * version still loads (1: kB, "totalpages", sysctls without "vm."), a
+ * newer one is refused.
  */
 
 #include <stddef.h>
@@ -14,7 +17,7 @@
 #include "proc.h"
 
 #define OL_SNAPSHOT_FORMAT	"oomlens-snapshot"
-#define OL_SNAPSHOT_VERSION	1
+#define OL_SNAPSHOT_VERSION	2
 
 /*
  * The longest string the loader takes, in bytes, for a field the writer keeps
@@ -53,8 +56,8 @@ struct ol_sysctls {
 };
 
 struct ol_snapshot {
-	int version;
-	time_t time;
+	int version;			/* as written or loaded: 1 or 2 */
+	time_t time;			/* 0 unknown */
 	char hostname[256];
 	char kernel[128];
 	long page_size;

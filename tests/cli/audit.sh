@@ -23,6 +23,11 @@ check "unkillable root process: unkillable-process warning, exit 1" eval \
 	'[ "$rc" -eq 1 ] && [ "$(rules)" = "unkillable-process:warning" ]'
 check "the finding names the process, with evidence" test \
 	"$(jq -c '.findings[0] | [.pid, .comm, .evidence.oom_score_adj]' <<<"$out")" = '[5658,"worker-anon",-1000]'
+tp=$(awk '/^MemTotal:/ {m=$2} /^SwapTotal:/ {s=$2} END {print int(m/4) + int(s/4)}' "$ROOT/proc/meminfo")
+check "evidence share_percent: memory_bytes of RAM + swap ($tp pages), two decimals, as written" eval \
+	'[ "$(jq ".findings[0].evidence | .share_percent == ((.memory_bytes / ($tp * 4096) * 10000 | round) / 100)" <<<"$out")" = true ] &&
+	 grep -Eq "\"share_percent\":[0-9]+\.[0-9]{2},?\$" <<<"$out"'
+check "schema_version 2.x at the top" test "$(jq -r .schema_version <<<"$out")" = 2.0
 # legacy oom_adj -17 alone (as kernels before 2.6.36 stored it)
 fresh
 echo -17 > "$TMP/r/proc/5659/oom_adj"
@@ -226,8 +231,8 @@ mkdir -p "$TMP/r/var/log"
 { echo "Nov 28 09:00:00 box kernel: [  12.5] oldtool (4242): /proc/4242/oom_adj is deprecated, please use /proc/4242/oom_score_adj instead."
   cat "$FIXTURES/oomlogs/043.log"; } > "$TMP/r/var/log/kern.log"
 run "$OOMLENS" --sysroot "$TMP/r" audit -J
-check "log: legacy-oom-adj names the writer, oom-kills counts the kills" test \
-	"$(jq -c '[.findings[] | [.rule, .evidence.writer // .evidence.kills]] | sort' <<<"$out")" = '[["legacy-oom-adj","oldtool"],["oom-kills",1]]'
+check "log: legacy-oom-adj names the writer (comm, pid), oom-kills counts the kills" test \
+	"$(jq -c '[.findings[] | [.rule, .evidence.comm // .evidence.kills]] | sort' <<<"$out")" = '[["legacy-oom-adj","oldtool"],["oom-kills",1]]'
 run "$OOMLENS" --sysroot "$TMP/r" audit -J --log "$FIXTURES/oomlogs/010.log"
 check "--log FILE reads that log instead" test "$(jq '.findings[] | select(.rule == "oom-kills") | .evidence.kills' <<<"$out")" = 6
 gzip -c "$FIXTURES/oomlogs/010.log" > "$TMP/kern.log.2.gz"
@@ -237,7 +242,7 @@ check "--log a gzip'd file (rotated kern.log.2.gz): read through zlib, the same 
 gzip -c "$TMP/r/var/log/kern.log" > "$TMP/r/var/log/kern.log.gz" && mv "$TMP/r/var/log/kern.log.gz" "$TMP/r/var/log/kern.log"
 run "$OOMLENS" --sysroot "$TMP/r" audit -J
 check "DIR/var/log/kern.log gzip'd: read through zlib too" test \
-	"$(jq -c '[.findings[] | [.rule, .evidence.writer // .evidence.kills]] | sort' <<<"$out")" = '[["legacy-oom-adj","oldtool"],["oom-kills",1]]'
+	"$(jq -c '[.findings[] | [.rule, .evidence.comm // .evidence.kills]] | sort' <<<"$out")" = '[["legacy-oom-adj","oldtool"],["oom-kills",1]]'
 for what in "that does not exist:$TMP/no-such.log" "that is a directory:$TMP"; do
 	bad=${what#*:}
 	run "$OOMLENS" --sysroot "$TMP/r" audit --log "$bad"

@@ -27,7 +27,7 @@ view_list() {
 	jq -r '.processes as $p | [$p[] | select(.killable == true) | .pid] as $ord
 		| $p[] | .pid as $x
 		| [.pid, .badness, (if .killable == true then ($ord | index([$x])) + 1 else null end),
-		   .oom_score, .share, .killable, null] | map(tostring) | join("\t")'
+		   .oom_score, .share_percent, .killable, null] | map(tostring) | join("\t")'
 }
 view_explain() {
 	"$OOMLENS" --sysroot "$1" explain --all -J |
@@ -43,7 +43,7 @@ view_watch() {
 	# one sample of every process (a zombie gets an exit event, not a sample)
 	local pids=("$1"/proc/[0-9]*)
 	"$OOMLENS" --sysroot "$1" watch -c 1 -i 0.01 --jsonl "${pids[@]##*/}" |
-	jq -r 'select(has("event") | not) | [.pid, .badness, .rank, .oom_score, .share,
+	jq -r 'select(has("event") | not) | [.pid, .badness, .rank, .oom_score, .share_percent,
 		(.rank != null), null] | map(tostring) | join("\t")'
 }
 view_audit() {

@@ -21,7 +21,7 @@ check "terms: anon/file/shmem/pgtables bytes are the status lines" test \
 rss=$(oom_rss_pages "$ROOT/proc/5660" "$(cat "$ROOT/proc/sys/kernel/osrelease")")
 check "terms: rss is what the kernel reads, stat's rss on 6.16+ ($rss pages)" test \
 	"$(jq -c '.processes[0].terms | [.rss_pages, .rss_source]' <<<"$j")" = "[$rss,\"stat rss\"]"
-check "totalpages is MemTotal + SwapTotal in pages ($totalpages)" test "$(jq '.system.totalpages' <<<"$j")" = "$totalpages"
+check "totalpages is MemTotal + SwapTotal in pages ($totalpages)" test "$(jq '.system.total_pages' <<<"$j")" = "$totalpages"
 check "adj_unit_pages is totalpages / 1000, integer division" test "$(jq '.processes[0].terms.adj_unit_pages' <<<"$j")" = $((totalpages / 1000))
 adj=$(cat "$ROOT/proc/5660/oom_score_adj")
 usage=$(( rss + $(kb VmSwap) / 4 + $(kb VmPTE) / 4 ))
@@ -31,9 +31,9 @@ check "computed oom_score equals the kernel's, 'match'" test \
 	"$(jq -c '.processes[0] | [.computed_oom_score, .agreement]' <<<"$j")" = "[$(cat "$ROOT/proc/5660/oom_score"),\"match\"]"
 
 run E -J --all
-check "explain --all -J: every fixture process, each with pid, oom_score, computed_oom_score, badness, totalpages, rank" eval \
+check "explain --all -J: every fixture process, each with pid, oom_score, computed_oom_score, badness, total_pages, rank" eval \
 	'[ "$(jq ".processes | length" <<<"$out")" -eq "$(ls -d "$ROOT"/proc/[0-9]* | wc -l)" ] &&
-	 jq -e ".processes | all(has(\"pid\") and has(\"oom_score\") and has(\"computed_oom_score\") and has(\"badness\") and has(\"totalpages\") and has(\"rank\") and has(\"terms\"))" <<<"$out" >/dev/null'
+	 jq -e ".processes | all(has(\"pid\") and has(\"oom_score\") and has(\"computed_oom_score\") and has(\"badness\") and has(\"total_pages\") and has(\"rank\") and has(\"terms\"))" <<<"$out" >/dev/null'
 check "explain --all: every computable process matches the kernel's oom_score" eval \
 	'jq -e "[.processes[] | select(.computed_oom_score != null) | select(.computed_oom_score != .oom_score)] | length == 0" <<<"$out" >/dev/null'
 check "ranks are 1..n over the killable processes, in badness order" eval \
@@ -137,7 +137,7 @@ run E 5658 --kernel 3.14
 check "--kernel 3.14: the badness line shows the root bonus (usage - 3% + adj pages)" \
 	grep -qF "badness    = $usage - $bonus (root bonus) + $adjp = $((usage - bonus + adjp)) pages" <<<"$out"
 run E -J 5658 --kernel 3.14
-check "--kernel 3.14 -J: root_bonus is 3% of the usage" test "$(jq '.processes[0].terms.root_bonus' <<<"$out")" = "$bonus"
+check "--kernel 3.14 -J: root_bonus_pages is 3% of the usage" test "$(jq '.processes[0].terms.root_bonus_pages' <<<"$out")" = "$bonus"
 # 2.6.36-3.4 count points out of 1000: the rank hints are points, pages and an adj.
 # 5658: 28139 pages x 1000 / 6170905 = 4 per mille, -30 (root) +300 = 274; 5660
 # is just ahead at 771.  771 - 274 = 497 points: at 771 each, 5658 wins the tie

@@ -67,7 +67,7 @@ ranks=$(jq -c '[.processes[] | [.pid, .memcg.rank]] | sort' <<<"$out")
 run "$OOMLENS" list -J -o PID,MEMCG,MCG-RANK,MCG-SHARE -p "$a,$b,$c"
 check "list: MEMCG is the test's cgroup, MCG-RANK as explain ranks them" eval \
 	'[ "$(jq -c "[.processes[] | [.pid, .memcg_rank]] | sort" <<<"$out")" = "$ranks" ] &&
-	 jq -e "all(.processes[]; .memcg == \"/oomlens-test-'$$'\" and .memcg_share > 0)" <<<"$out" >/dev/null'
+	 jq -e "all(.processes[]; .memcg == \"/oomlens-test-'$$'\" and .memcg_share_percent > 0)" <<<"$out" >/dev/null'
 run "$OOMLENS" watch --jsonl -c 1 "$a" "$b" "$c"
 check "watch: the memcg view, with explain's ranks" test \
 	"$(jq -sc '[.[] | [.pid, .memcg.rank]] | sort' <<<"$out")" = "$ranks"

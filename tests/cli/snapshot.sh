@@ -7,16 +7,20 @@ ROOT=$FIXTURES/root-6.18
 S() { "$OOMLENS" --sysroot "$ROOT" snapshot "$@"; }
 
 run S
-check "snapshot of the fixture: exit 0, valid JSON, format and version" test \
-	"$(jq -c '[.format, .version]' <<<"$out")" = '["oomlens-snapshot",1]'
+check "snapshot of the fixture: exit 0, valid JSON, format, version and schema_version" test \
+	"$(jq -c '[.format, .version, .schema_version]' <<<"$out")" = '["oomlens-snapshot",2,"2.0"]'
 snap=$out
 printf '%s\n' "$snap" > "$TMP/old.json"
 check "every process of the fixture, with its start time from stat" test \
 	"$(jq '.processes | length' <<<"$snap")" = "$(ls -d "$ROOT"/proc/[0-9]* | wc -l)"
 st=$(awk '{print $22}' "$ROOT/proc/5658/stat")
 check "pid 5658's start time is stat field 22 ($st)" test "$(jq '.processes[] | select(.pid == 5658) | .starttime' <<<"$snap")" = "$st"
-check "the sysctls from proc/sys/vm" test "$(jq '.sysctl.oom_dump_tasks' <<<"$snap")" = "$(cat "$ROOT/proc/sys/vm/oom_dump_tasks")"
-check "totalpages, kernel, page size" test "$(jq -c '[.totalpages, .kernel, .page_size]' <<<"$snap")" = \
+check "the sysctls from proc/sys/vm, by their full names" test \
+	"$(jq '.sysctl["vm.oom_dump_tasks"]' <<<"$snap")" = "$(cat "$ROOT/proc/sys/vm/oom_dump_tasks")"
+check "MemTotal and SwapTotal in bytes" test "$(jq -c '[.mem_total_bytes, .swap_total_bytes]' <<<"$snap")" = \
+	"[$(awk '/^MemTotal:/ {m=$2} /^SwapTotal:/ {s=$2} END {printf "%.0f,%.0f", m * 1024, s * 1024}' "$ROOT/proc/meminfo")]"
+check "time: RFC 3339 UTC, and its epoch" test "$(jq '(.time | fromdateiso8601) == .time_epoch' <<<"$snap")" = true
+check "total_pages, kernel, page size" test "$(jq -c '[.total_pages, .kernel, .page_size]' <<<"$snap")" = \
 	"[$(awk '/^MemTotal:/ {m=$2} /^SwapTotal:/ {s=$2} END {print int(m/4) + int(s/4)}' "$ROOT/proc/meminfo"),\"$(cat "$ROOT/proc/sys/kernel/osrelease")\",4096]"
 check "ranks follow badness" test "$(jq -c '[.processes[] | select(.rank) ] | sort_by(.rank) | map(.badness) | . == (sort | reverse)' <<<"$snap")" = true
 
@@ -28,7 +32,26 @@ check "diff of a saved snapshot with the same tree (NEW defaults to the system):
 run S -o "$TMP/saved.json"
 check "snapshot -o writes the file, nothing on stdout" eval '[ "$rc" -eq 0 ] && [ -z "$out" ] && jq -e .processes "$TMP/saved.json" >/dev/null'
 check "round trip: snapshot -> load -> snapshot is identical but for the time" test \
-	"$(jq -S 'del(.time, .epoch)' "$TMP/saved.json")" = "$(jq -S 'del(.time, .epoch)' "$TMP/old.json")"
+	"$(jq -S 'del(.time, .time_epoch)' "$TMP/saved.json")" = "$(jq -S 'del(.time, .time_epoch)' "$TMP/old.json")"
+
+# version 1 (oomlens before the 2.0 vocabulary: kB, totalpages, sysctls
+# without vm.) still loads: the fixture tree, saved by that oomlens
+V1=$FIXTURES/snapshot-v1.json
+run "$OOMLENS" --sysroot "$ROOT" diff "$V1"
+check "a version 1 snapshot of the fixture against the fixture: loads, no changes" eval \
+	'[ "$rc" -eq 0 ] && [[ "$out" == "0 changes;"* ]] && [ -z "$err" ]'
+run "$OOMLENS" diff "$V1" "$TMP/old.json"
+check "version 1 against version 2 of the same tree: no changes" eval '[ "$rc" -eq 0 ] && [[ "$out" == "0 changes;"* ]]'
+jq '.sysctl.panic_on_oom = 1 | .totalpages += 7' "$V1" > "$TMP/v1-edited.json"
+run "$OOMLENS" diff -J "$TMP/v1-edited.json" "$TMP/old.json"
+check "version 1: its sysctls and totalpages are read (vm.panic_on_oom 1 -> 0, total_pages)" test \
+	"$(jq -c '[.changes[] | select(.type == "sysctl_changed" or .type == "totalpages_changed") | [.sysctl, .old, .old_pages]]' <<<"$out")" = \
+	"[[\"vm.panic_on_oom\",1,null],[null,null,$(($(jq .total_pages "$TMP/old.json") + 7))]]"
+check "diff -J: the time of each snapshot, RFC 3339 UTC with its epoch" test \
+	"$(jq -c '.summary | [.old_time, .old_time_epoch]' <<<"$out")" = '["2026-11-28T11:26:19Z",1795865179]'
+jq '.schema_version = "2.9" | .added_later = 1' "$TMP/old.json" > "$TMP/minor.json"
+run "$OOMLENS" diff "$TMP/minor.json" "$TMP/old.json"
+check "a newer minor schema_version (2.9, fields added) loads" eval '[ "$rc" -eq 0 ] && [ -z "$err" ]'
 
 # a long command line: Linux allows more than 2 MiB of arguments; what the
 # snapshot writes, diff must load.  Copy of the tree, pid 5658's cmdline made
@@ -53,7 +76,7 @@ jq '
   (.processes[] | select(.pid == 5662)) |= (.rank = 3) |
   .processes |= map(select(.pid != 5747)) |
   .processes += [{"pid": 7777, "starttime": 123, "comm": "newcomer", "oom_score": 1900, "oom_score_adj": 900, "rank": 1}] |
-  .sysctl.panic_on_oom = 1 | .totalpages += 1000
+  .sysctl["vm.panic_on_oom"] = 1 | .total_pages += 1000
 ' "$TMP/old.json" > "$TMP/new.json"
 run "$OOMLENS" diff -J "$TMP/old.json" "$TMP/new.json"
 check "diff -J: exit 1 when something changed" test "$rc" -eq 1
@@ -219,11 +242,16 @@ head -c 3000 "$TMP/old.json" > "$TMP/trunc.json"
 jq '.processes[0].pid = "one"' "$TMP/old.json" > "$TMP/types.json"
 sed 's/"rss":[0-9]*/"rss":99999999999999999999999/' "$TMP/old.json" > "$TMP/huge.json"
 jq '.version = 99' "$TMP/old.json" > "$TMP/future.json"
+jq '.version = 3 | .schema_version = "3.0"' "$TMP/old.json" > "$TMP/major.json"
+jq '.schema_version = "3.0"' "$TMP/old.json" > "$TMP/mismatch.json"
+jq 'del(.schema_version)' "$TMP/old.json" > "$TMP/nosv.json"
+jq '.schema_version = "2"' "$TMP/old.json" > "$TMP/badsv.json"
 echo '{"processes": []}' > "$TMP/foreign.json"
 jq '.processes[2].oom_score_adj = 5000' "$TMP/old.json" > "$TMP/range.json"
 : > "$TMP/empty.json"
 printf '%s garbage' "$(cat "$TMP/old.json")" > "$TMP/trailing.json"
 for f in trunc:truncated types:"not an integer" huge:"out of range" future:newer foreign:"not an oomlens snapshot" \
+	 major:"version 3 is newer" mismatch:"major number" nosv:"schema_version: missing" badsv:"not MAJOR.MINOR" \
 	 range:"out of range" empty:empty trailing:trailing; do
 	name=${f%%:*} want=${f#*:}
 	run "$OOMLENS" diff "$TMP/$name.json" "$TMP/old.json"

@@ -4,7 +4,8 @@
  * counter, read from a sysroot tree.  The v1 file is memory.oom_control as
  * Linux 6.18 writes it (read off the test machine); the v2 file is
  * memory.events.local as Documentation/admin-guide/cgroup-v2.rst gives it
- * for 6.x (oom_group_kill since 5.17).
+ * for 6.x (oom_group_kill since 5.17).  And ol_memcg_kb_is_max(): the
+ * kernel's "no limit" as an OOM report logs it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -98,10 +99,33 @@ static void counters(void **state)
 	ol_root_close(&root);
 }
 
+/*
+ * "limit NkB" in an OOM report is K(page_counter max): PAGE_COUNTER_MAX
+ * (include/linux/page_counter.h: LONG_MAX / PAGE_SIZE pages on 64-bit,
+ * LONG_MAX on 32-bit) for a memory cgroup without a limit.
+ */
+static void limit_max(void **state)
+{
+	(void)state;
+	/* 64-bit, 4 KiB pages: as 025.log logs it */
+	assert_true(ol_memcg_kb_is_max(9007199254740988ULL));
+	/* 64-bit, 16 KiB and 64 KiB pages */
+	assert_true(ol_memcg_kb_is_max((0x7fffffffffffffffULL / 16384) * 16));
+	assert_true(ol_memcg_kb_is_max((0x7fffffffffffffffULL / 65536) * 64));
+	/* 32-bit, 4 KiB pages */
+	assert_true(ol_memcg_kb_is_max(0x7fffffffULL * 4));
+	/* real limits: 009.log's 228 MiB, 010.log's 7.1 GiB, 1 TiB, 1 PiB */
+	assert_false(ol_memcg_kb_is_max(233472));
+	assert_false(ol_memcg_kb_is_max(7464436));
+	assert_false(ol_memcg_kb_is_max(1ULL << 30));
+	assert_false(ol_memcg_kb_is_max(1ULL << 40));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(counters),
+		cmocka_unit_test(limit_max),
 	};
 
 	return cmocka_run_group_tests_name("memcg", tests, setup, teardown);
