@@ -475,7 +475,7 @@ static void log_rules(void **state)
 	audit_conf(&c, path, &f);
 	assert_true(f.log_read);
 	x = only(&f, OL_R_LEGACY_OOM_ADJ, OL_SEV_INFO);
-	assert_non_null(strstr(x->evidence, "\"writer\":\"postgres\""));
+	assert_non_null(strstr(x->evidence, "\"comm\":\"postgres\""));
 	assert_non_null(strstr(x->evidence, "\"pid\":1186"));
 	ol_findings_free(&f);
 	/* 035.log: three kills, the last of python */

@@ -262,8 +262,9 @@ static struct ol_snapshot edge_snapshot(struct ol_snap_proc *p)
 	s.version = OL_SNAPSHOT_VERSION;
 	s.time = 0;
 	s.page_size = 1 << 24;
-	s.mem_total_kb = 1ULL << 62;
-	s.swap_total_kb = 1ULL << 62;
+	/* format 2 writes bytes in a signed 64-bit number: the most kB it holds */
+	s.mem_total_kb = (1ULL << 53) - 1;
+	s.swap_total_kb = (1ULL << 53) - 1;
 	s.totalpages = 1UL << 62;
 	s.sysctl.overcommit_memory = INT32_MIN;
 	s.sysctl.oom_dump_tasks = INT32_MAX;
@@ -346,7 +347,7 @@ static const struct {
 	{ "{\"format\":\"oomlens-snapshot\"}", -EINVAL, "version" },
 	{ "{\"format\":\"oomlens-snapshot\",\"version\":0}", -EINVAL, "version" },
 	{ "{\"format\":\"oomlens-snapshot\",\"version\":\"1\"}", -EINVAL, "version" },
-	{ "{\"format\":\"oomlens-snapshot\",\"version\":2}", -ERANGE, "newer" },
+	{ "{\"format\":\"oomlens-snapshot\",\"version\":3}", -ERANGE, "newer" },
 	{ "{\"format\":\"oomlens-snapshot\",\"version\":1,\"mem_total_kb\":1000,\"totalpages\":250,"
 	  "\"processes\":[]}", -EINVAL, "page_size" },
 	{ HEAD "\"processes\":{}}", -EINVAL, "processes" },
