@@ -70,6 +70,89 @@ check "--sort rss puts the largest first" eval 'printf "%s\n" "$out" | awk "{pri
 run L -s nosuchcol
 check "--sort with an unknown column: exit 2" test "$rc" -eq 2
 
+# --- --sort COL, every column, on typed values: each run's JSON values in
+# order, as oomlens-list(1) "Sorting" says: numbers largest first, IDs and
+# names ascending, unknown (null) last either way, ties by pid (but BADNESS
+# and SHARE, which rank as the kernel does).  On the fixture, and on an
+# edited copy with what it lacks (hand edits, each said): uids without a name
+# in passwd, every process state, and values that cannot be read.
+SR=$TMP/sortroot
+cp -a "$ROOT" "$SR"
+set_status() { sed -i "s/^$2:.*/$2:\t$3/" "$SR/proc/$1/status"; }
+set_status 5658 Uid '1000\t1000\t1000\t1000'; set_status 5658 State 'R (running)'	# cloudsdk
+set_status 5658 VmSwap '    2048 kB'
+set_status 5659 Uid '4242\t4242\t4242\t4242'; set_status 5659 State 'D (disk sleep)'	# no name
+set_status 5660 Uid '999\t999\t999\t999'; set_status 5660 State 'T (stopped)'		# no name
+set_status 5660 VmSwap '    1024 kB'
+set_status 5661 Uid '65534\t65534\t65534\t65534'					# nobody
+set_status 5662 Uid '31337\t31337\t31337\t31337'					# no name
+printf '0::/system.slice/nginx.service\n' > "$SR/proc/5658/cgroup"
+printf '0::/system.slice/ssh.service\n' > "$SR/proc/5662/cgroup"
+sed -i '/^Uid:/d; /^State:/d; /^PPid:/d' "$SR/proc/5747/status"	# uid, state, ppid unknown
+for f in 2310/oom_score 2310/oom_score_adj 5661/cgroup; do	# unreadable (EISDIR)
+	rm "$SR/proc/$f" && mkdir "$SR/proc/$f"
+done
+# sorted ROOT KEY ORDER TIES: "ok", or the pairs of $out's rows out of ORDER
+# (asc or desc) by the JSON value of KEY, nulls last, ties by pid if TIES
+sorted() {
+	jq -r --arg k "$1" --arg order "$2" --argjson ties "$3" '
+		[.processes[] | {pid, v: .[$k]}] as $r
+		| [range(1; $r | length) | $r[. - 1] as $a | $r[.] as $b
+		   | select(($a.v == null and $b.v != null) or
+			    ($a.v != null and $b.v != null and
+			     (if $order == "asc" then $a.v > $b.v else $a.v < $b.v end)) or
+			    ($ties and $a.v == $b.v and $a.pid > $b.pid))
+		   | "\($a.pid):\($a.v | tojson) before \($b.pid):\($b.v | tojson)"]
+		| if length == 0 then "ok" else join(", ") end' <<<"$out"
+}
+run "$OOMLENS" list -H -J
+cols=$(jq -r '.columns[] | "\(.name) \(.key)"' <<<"$out")
+check "list -H -J names the columns and their JSON keys" test "$(grep -c '' <<<"$cols")" -ge 20
+for tree in "$ROOT" "$SR"; do
+	all=$("$OOMLENS" --sysroot "$tree" list -J -k -o PID 2>/dev/null | jq -c '[.processes[].pid] | sort')
+	while read -r col key; do
+		case $col in
+		SCORE|ADJ|OOMADJ|RSS|ANON|FILE|SHMEM|SWAP|PGTABLES) order=desc ties=true ;;
+		BADNESS|SHARE) order=desc ties=false ;;
+		PID|PPID|UID|USER|COMM|CMDLINE|CGROUP|UNIT|KILLABLE|STATE) order=asc ties=true ;;
+		*) not_ok "--sort $col: a column this test does not know: add it with its order"; continue ;;
+		esac
+		for rev in "" --reverse; do
+			run "$OOMLENS" --sysroot "$tree" list -J -k -o "PID,$col" -s "$col" $rev
+			want=$order
+			[ -n "$rev" ] && { [ $order = asc ] && want=desc || want=asc; }
+			got=$(sorted "$key" "$want" "$ties")
+			if [ "$rc" -eq 0 ] && [ "$got" = ok ] && [ "$(jq -c '[.processes[].pid] | sort' <<<"$out")" = "$all" ]; then
+				ok "${tree##*/}: --sort $col${rev:+ $rev}: every row, $want by the JSON $key, unknown last"
+			else
+				not_ok "${tree##*/}: --sort $col${rev:+ $rev}: every row, $want by the JSON $key, unknown last" "$got"
+			fi
+		done
+		# each column must vary in the edited tree, or its order proves nothing
+		[ "$tree" = "$SR" ] && check "${tree##*/}: $col takes at least two values" \
+			test "$(jq --arg k "$key" '[.processes[][$k] | select(. != null)] | unique | length' <<<"$out")" -ge 2
+	done <<<"$cols"
+done
+run "$OOMLENS" --sysroot "$SR" list -r -n -o USER,STATE,PID -s user
+check "--sort user: names and the numbers of unnamed uids byte by byte, unknown last" test \
+	"$(awk '{print $1}' <<<"$out" | uniq | tr '\n' ' ')" = "31337 4242 999 cloudsdk nobody root - "
+run "$OOMLENS" --sysroot "$SR" list -r -n -o STATE,PID -s state --reverse
+check "--sort state --reverse: Z T S R D, unknown last" test \
+	"$(awk '{print $1}' <<<"$out" | uniq | tr '\n' ' ')" = "Z T S R D - "
+
+# -u by name or number, by the sysroot's passwd, also a uid with no name
+uid_pids() {	# the pids of the non-kernel-thread processes of uid $1, from the files
+	for d in "$SR"/proc/[0-9]*; do
+		awk -v u="$1" '/^Uid:/ {m = $2 == u} /^Kthread:/ {k = $2} END {exit !(m && !k)}' "$d/status" && echo "${d##*/}"
+	done | sort -n | tr '\n' ' '
+}
+for u in root:0 0:0 cloudsdk:1000 4242:4242 root,nobody:"0 65534"; do
+	want=$(for i in ${u#*:}; do uid_pids "$i"; done | tr ' ' '\n' | grep . | sort -n | tr '\n' ' ')
+	run "$OOMLENS" --sysroot "$SR" list -r -n -o PID -u "${u%%:*}"
+	check "-u ${u%%:*}: the processes of uid ${u#*:} ($want)" eval \
+		'[ "$rc" -eq 0 ] && [ -n "$want" ] && [ "$(sort -n <<<"$out" | tr "\n" " ")" = "$want" ]'
+done
+
 # --- filters
 run L -r -n -o PID
 check "kernel threads are hidden by default" eval '! grep -qx 2 <<<"$out"'
@@ -92,10 +175,6 @@ run L -m abc
 check "--min-score with a non-number: exit 2" test "$rc" -eq 2
 run L -t 0
 check "--top 0: exit 2" test "$rc" -eq 2
-run L -r -n -o PID -u root
-check "-u root selects uid 0 processes, by the sysroot's passwd" test -n "$out"
-run L -r -n -o PID -u 0
-check "-u 0 is the same as -u root" test "$out" = "$(L -r -n -o PID -u root)"
 run L -u no-such-user-here
 check "-u with an unknown user: exit 2" test "$rc" -eq 2
 cg=$(sed -n 's/^[0-9]*:memory://p' "$ROOT/proc/5658/cgroup")
