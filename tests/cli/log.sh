@@ -145,7 +145,7 @@ check "oomd kill: in the kernel log: an oomd event for the cgroup" test \
 
 # --- options
 run "$OOMLENS" log --jsonl "$LOGS/035.log"
-check "--jsonl: one event per line" eval '[ "$(grep -c "" <<<"$out")" -eq 3 ] && jq -s -e "length == 3" <<<"$out" >/dev/null'
+check "--jsonl: one event per line" eval '[ "$(grep -c "" <<<"$out")" -eq 3 ] && jq_true -s "length == 3" <<<"$out"'
 run "$OOMLENS" log -s -J "$LOGS/014.log"
 check "--summary -J: counts per victim" test "$(jq '.summary.victims[] | select(.name == "diff") | .count' <<<"$out")" = \
 	"$(grep -c 'Killed process [0-9]* (diff)' "$LOGS/014.log")"

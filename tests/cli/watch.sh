@@ -9,7 +9,7 @@ run "$OOMLENS" watch --jsonl -i 0.2 "$victim"
 check "watch exits 0 when the process is gone" test "$rc" -eq 0
 check "watch: at least 3 samples of the process" eval '[ "$(jq -c "select(.event == null and .pid == $victim)" <<<"$out" | wc -l)" -ge 3 ]'
 check "watch: samples carry rss, badness, oom_score, rank and share" eval \
-	'jq -s -e "map(select(.event == null)) | length > 0 and all(has(\"rss\") and has(\"badness\") and has(\"oom_score\") and has(\"rank\") and has(\"share\"))" <<<"$out" >/dev/null'
+	'jq_true -s "map(select(.event == null)) | length > 0 and all(has(\"rss\") and has(\"badness\") and has(\"oom_score\") and has(\"rank\") and has(\"share\"))" <<<"$out"'
 check "watch: a process that exits on its own is not an OOM kill" test \
 	"$(jq -r 'select(.event != null) | .event' <<<"$out")" = exit
 sleep 30 &
