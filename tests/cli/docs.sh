@@ -119,7 +119,7 @@ while read -r col coldesc; do
 	check "column $col: in the zsh completion, described as -H does" grep -qF -- "$col:$coldesc" "$ZSHC"
 	check "column $col: in the fish completion, described as -H does" \
 		grep -qF -e "$col\\t'$coldesc'" -e "$col\\t\"$coldesc\"" "$FISHC"
-done < <(printf '%s\n' "$list_h" | awk 'NR > 1 && NF {n = $1; sub(/^ *[A-Z]+ +/, ""); print n, $0}')
+done < <(printf '%s\n' "$list_h" | awk 'NR > 1 && NF {n = $1; sub(/^ *[A-Z][A-Z-]* +/, ""); print n, $0}')
 check "oomlens-list(1) names the default columns" grep -q "PID,USER,SCORE,ADJ,SHARE,RSS,SWAP,UNIT,COMM" "$MAN/oomlens-list.1"
 
 # --- mandoc
