@@ -242,6 +242,61 @@ static void get_cell(const void *rowp, int col, struct ol_cell *c, void *data)
 	}
 }
 
+/*
+ * A row's value in the sort column, typed, as util-linux irq-common.c sorts:
+ * numbers as numbers, text as text.  Never the text get_cell() formats for
+ * output: it writes USER (a uid without a name) and STATE into static
+ * buffers, which both rows of a comparison would share.
+ */
+struct sort_key {
+	int known;
+	int is_text;
+	long long i;		/* integers, sizes, KILLABLE (no < yes), STATE */
+	double d;		/* SHARE */
+	const char *s;		/* the text columns */
+	char uid[24];		/* USER of a uid without a name: the number, as shown */
+};
+
+static void sort_key_of(const struct row *r, int col, struct list_ctx *lc,
+			struct sort_key *k)
+{
+	const struct ol_proc *p = r->p;
+	struct ol_cell c = { 0 };
+
+	memset(k, 0, sizeof(*k));
+	switch (col) {
+	case COL_USER:
+		k->known = !!(p->have & OL_HAVE_UID);
+		k->is_text = 1;
+		k->s = r->user;
+		if (!k->s) {
+			snprintf(k->uid, sizeof(k->uid), "%u", (unsigned int)p->uid);
+			k->s = k->uid;
+		}
+		return;
+	case COL_STATE:
+		/* one byte: as a number it sorts as its text does, byte by byte */
+		k->known = !!(p->have & OL_HAVE_STATE);
+		k->i = (unsigned char)p->state;
+		return;
+	}
+	get_cell(r, col, &c, lc);
+	k->known = c.known;
+	k->is_text = columns[col].type == OL_CT_STR || columns[col].type == OL_CT_UNTRUSTED;
+	k->i = c.i;
+	k->d = c.d;
+	k->s = c.s ? c.s : "";
+}
+
+static int sort_key_cmp(const struct sort_key *a, const struct sort_key *b, enum ol_ctype type)
+{
+	if (a->is_text)
+		return strcmp(a->s, b->s);
+	if (type == OL_CT_PERCENT)
+		return a->d < b->d ? -1 : a->d > b->d;
+	return a->i < b->i ? -1 : a->i > b->i;
+}
+
 static struct list_ctx *sort_ctx;
 
 static int cmp_rows(const void *x, const void *y)
@@ -250,7 +305,7 @@ static int cmp_rows(const void *x, const void *y)
 	const struct row *b = *(const struct row *const *)y;
 	struct list_ctx *lc = sort_ctx;
 	const struct ol_column *col;
-	struct ol_cell ca = { 0 }, cb = { 0 };
+	struct sort_key sa, sb;
 	int r;
 
 	if (lc->sort_col < 0 || lc->sort_col == COL_BADNESS || lc->sort_col == COL_SHARE ||
@@ -260,18 +315,11 @@ static int cmp_rows(const void *x, const void *y)
 		return lc->reverse && a->r->rank && b->r->rank ? -r : r;
 	}
 	col = &columns[lc->sort_col];
-	get_cell(a, lc->sort_col, &ca, lc);
-	get_cell(b, lc->sort_col, &cb, lc);
-	if (ca.known != cb.known)
-		return cb.known - ca.known;	/* unknown last, reversed or not */
-	if (!ca.known)
-		r = 0;
-	else if (col->type == OL_CT_STR || col->type == OL_CT_UNTRUSTED)
-		r = strcmp(ca.s ? ca.s : "", cb.s ? cb.s : "");
-	else if (col->type == OL_CT_PERCENT)
-		r = ca.d < cb.d ? -1 : ca.d > cb.d;
-	else
-		r = ca.i < cb.i ? -1 : ca.i > cb.i;
+	sort_key_of(a, lc->sort_col, lc, &sa);
+	sort_key_of(b, lc->sort_col, lc, &sb);
+	if (sa.known != sb.known)
+		return sb.known - sa.known;	/* unknown last, reversed or not */
+	r = sa.known ? sort_key_cmp(&sa, &sb, col->type) : 0;
 	if (!col->sort_asc)
 		r = -r;
 	if (lc->reverse)

@@ -93,6 +93,9 @@ for c in "" $cmds; do
 		check "$name $long: in the zsh completion" has_word "$ZSHC" "$long"
 		check "$name $long: in the fish completion" grep -Eq -- "-l ${long#--}( |\$)" "$FISHC"
 	done <<<"$opts"
+	# an option line options_of cannot read (a short option alone) would escape every check
+	lines=$(printf '%s\n' "$help" | awk '/^Options:/ {o = 1; next} /^$/ {o = 0} o && /^ *-/' | grep -c '')
+	check "$name --help: each of its $lines option lines has a long option" test "$(grep -c '' <<<"$opts")" -eq "$lines"
 	# the completions describe each option in the words of --help
 	while IFS=$'\t' read -r long desc; do
 		check "$name $long: zsh describes it as --help does" grep -qF -- "[$desc]" "$ZSHC"
@@ -114,8 +117,9 @@ while read -r col coldesc; do
 		eval '[ -n "$got" ] && [[ "$got" == "$coldesc"* ]]'
 	check "column $col: in the bash completion" has_word "$BASHC" "$col"
 	check "column $col: in the zsh completion, described as -H does" grep -qF -- "$col:$coldesc" "$ZSHC"
-	check "column $col: in the fish completion, described as -H does" grep -qF -- "$col\\t" "$FISHC"
-done < <(printf '%s\n' "$list_h" | awk 'NR > 1 && NF {n = $1; sub(/^ *[A-Z]+ +/, ""); print n, $0}')
+	check "column $col: in the fish completion, described as -H does" \
+		grep -qF -e "$col\\t'$coldesc'" -e "$col\\t\"$coldesc\"" "$FISHC"
+done < <(printf '%s\n' "$list_h" | awk 'NR > 1 && NF {n = $1; sub(/^ *[A-Z][A-Z-]* +/, ""); print n, $0}')
 check "oomlens-list(1) names the default columns" grep -q "PID,USER,SCORE,ADJ,SHARE,RSS,SWAP,UNIT,COMM" "$MAN/oomlens-list.1"
 
 # --- oomlens-kernel(7), the kernel's behaviour that the other pages point to

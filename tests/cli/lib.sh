@@ -35,6 +35,11 @@ check() {
 	if "$@"; then ok "$desc"; else not_ok "$desc" "failed: $*"; fi
 }
 
+# jq_true JQ-ARGS...: jq prints exactly "true" (one document, one answer).
+# Not "jq -e": jq 1.6 exits 0 on empty input, so a check with -e passes when
+# the command under test printed nothing or wrote an empty file.
+jq_true() { [ "$(jq "$@" 2>/dev/null)" = true ]; }
+
 expect_rc() {
 	local desc=$1 want=$2
 	if [ "$rc" -eq "$want" ]; then ok "$desc"; else not_ok "$desc" "exit $rc, wanted $want"; fi

@@ -67,7 +67,7 @@ ranks=$(jq -c '[.processes[] | [.pid, .memcg.rank]] | sort' <<<"$out")
 run "$OOMLENS" list -J -o PID,MEMCG,MCG-RANK,MCG-SHARE -p "$a,$b,$c"
 check "list: MEMCG is the test's cgroup, MCG-RANK as explain ranks them" eval \
 	'[ "$(jq -c "[.processes[] | [.pid, .memcg_rank]] | sort" <<<"$out")" = "$ranks" ] &&
-	 jq -e "all(.processes[]; .memcg == \"/oomlens-test-'$$'\" and .memcg_share_percent > 0)" <<<"$out" >/dev/null'
+	 jq_true "length > 0 and all(.processes[]; .memcg == \"/oomlens-test-'$$'\" and .memcg_share_percent > 0)" <<<"$out"'
 run "$OOMLENS" watch --jsonl -c 1 "$a" "$b" "$c"
 check "watch: the memcg view, with explain's ranks" test \
 	"$(jq -sc '[.[] | [.pid, .memcg.rank]] | sort' <<<"$out")" = "$ranks"
@@ -145,7 +145,7 @@ nkilled=$(wc -w <<<"$killed")
 check "log --summary: the group's oom_kill counter ($nkilled) matches the kills found, none lost" test \
 	"$(jq -c --arg p "/oomlens-test-$$" '.summary.kernel_counters.cgroups[] | select(.path == $p) | [.oom_kill, .found, .lost]' <<<"$out")" = "[$nkilled,$nkilled,0]"
 check "log --summary: /proc/vmstat oom_kill is at least the kills found" eval \
-	'jq -e ".summary.kernel_counters | .vmstat_oom_kill >= .found and .lost == .vmstat_oom_kill - .found" <<<"$out" >/dev/null'
+	'jq_true ".summary.kernel_counters | .vmstat_oom_kill >= .found and .lost == .vmstat_oom_kill - .found" <<<"$out"'
 run "$OOMLENS" log --summary
 check "log --summary text: the group's counter, all here" eval \
 	'grep -q "^  /oomlens-test-$$: $nkilled kills\{0,1\} counted (memory.oom_control oom_kill): all are here" <<<"$out"'

@@ -9,9 +9,9 @@ run "$OOMLENS" watch --jsonl -i 0.2 "$victim"
 check "watch exits 0 when the process is gone" test "$rc" -eq 0
 check "watch: at least 3 samples of the process" eval '[ "$(jq -c "select(.event == null and .pid == $victim)" <<<"$out" | wc -l)" -ge 3 ]'
 check "watch: samples carry rss, badness, oom_score, rank and share_percent" eval \
-	'jq -s -e "map(select(.event == null)) | length > 0 and all(has(\"rss\") and has(\"badness\") and has(\"oom_score\") and has(\"rank\") and has(\"share_percent\"))" <<<"$out" >/dev/null'
+	'jq_true -s "map(select(.event == null)) | length > 0 and all(has(\"rss\") and has(\"badness\") and has(\"oom_score\") and has(\"rank\") and has(\"share_percent\"))" <<<"$out"'
 check "watch: every line has its schema_version and an RFC 3339 UTC time, its epoch beside it" eval \
-	'jq -s -e "length > 0 and all(.schema_version == \"2.0\" and (.time | fromdateiso8601) == .time_epoch)" <<<"$out" >/dev/null'
+	'jq_true -s "length > 0 and all(.schema_version == \"2.0\" and (.time | fromdateiso8601) == .time_epoch)" <<<"$out"'
 check "watch: a process that exits on its own is not an OOM kill" test \
 	"$(jq -r 'select(.event != null) | .event' <<<"$out")" = exit
 sleep 30 &
