@@ -1047,7 +1047,7 @@ static unsigned long long vmstat_oom_kill(struct ol_ctx *ctx, int *ok)
 	const char *k;
 
 	*ok = 0;
-	if (ol_read_at(ctx->root.procfd, "vmstat", &b) == 0 && (k = strstr(b.data, "\noom_kill "))) {
+	if (ol_root_read(&ctx->root, ctx->root.procfd, "vmstat", &b) == 0 && (k = strstr(b.data, "\noom_kill "))) {
 		v = strtoull(k + 10, NULL, 10);
 		*ok = 1;
 	}

@@ -17,6 +17,8 @@ struct ol_ctx {
 	const char *cmdname;	/* "list", for messages */
 	struct ol_root root;
 	int root_open;
+	size_t notes_shown;		/* ol_root notes printed so far */
+	size_t notes_dropped_shown;
 };
 
 struct ol_cmd {
@@ -53,6 +55,13 @@ int ol_bad_option(const struct ol_ctx *ctx, char **argv, int opt);
 
 /* Open ctx->root (the sysroot or the live system); 0 or prints and -errno. */
 int ol_ctx_root(struct ol_ctx *ctx);
+
+/*
+ * Print the notes the library recorded about the sysroot since the last
+ * call (a file skipped, a field left unknown, and why).  The dispatcher calls
+ * it when a command returns; a command that runs on calls it as it goes.
+ */
+void ol_ctx_notes(struct ol_ctx *ctx);
 
 void ol_print_version(void);
 

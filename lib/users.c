@@ -31,7 +31,7 @@ struct ol_users *ol_users_new(const struct ol_root *root)
 		return NULL;
 	u->live = ol_root_is_live(root);
 	if (!u->live) {
-		if (ol_read_at(root->etcfd, "passwd", &b) == 0) {
+		if (ol_root_read(root, root->etcfd, "passwd", &b) == 0) {
 			u->passwd = b.data;
 		} else {
 			ol_buf_free(&b);
@@ -156,8 +156,14 @@ const char *ol_users_name(struct ol_users *u, uid_t uid)
 int ol_users_lookup(struct ol_users *u, const char *name, uid_t *uid)
 {
 	unsigned long v;
+	int rc = ol_strtoul(name, &v);
 
-	if (ol_strtoul(name, &v) == 0) {
+	if (rc == -ERANGE)
+		return rc;
+	if (rc == 0) {
+		/* (uid_t)-1 is no uid; a larger number would wrap to another */
+		if (v >= (uid_t)-1)
+			return -ERANGE;
 		*uid = (uid_t)v;
 		return 0;
 	}
