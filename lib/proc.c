@@ -144,6 +144,8 @@ static int read_one(struct scan_ctx *c, int dfd, const char *name)
 	/* a copied tree: nothing exits, a missing file is an unknown field */
 	if (rc == -ENOENT)
 		ol_root_note(c->root, dfd, name, "missing: its fields are unknown");
+	else if (rc == -EMFILE || rc == -ENFILE)
+		ol_root_note(c->root, dfd, name, "cannot open: %s", strerror(-rc));
 	c->denied = 1;	/* EACCES, EPERM (hidepid, ptrace checks), EIO, ... */
 	return 0;
 }
@@ -487,6 +489,8 @@ static int skip_entry(const struct ol_root *root, const char *name, int rc,
 		return rc;
 	if (rc == -ESRCH)
 		ol_root_note(root, root->procfd, name, "a link to nothing: skipped");
+	else if (rc == -EMFILE || rc == -ENFILE)
+		ol_root_note(root, root->procfd, name, "cannot open: %s", strerror(-rc));
 	out->skipped++;
 	return 0;
 }

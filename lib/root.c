@@ -219,7 +219,8 @@ static int open_live(int dirfd, const char *name, unsigned int flags, struct sta
 static void refused(const struct ol_root *root, int dirfd, const char *name,
 		    unsigned int flags, int err, const struct stat *st)
 {
-	if (flags & OL_OPEN_QUIET || err == -ENOENT)
+	/* out of descriptors: the caller may make room and try again */
+	if (flags & OL_OPEN_QUIET || err == -ENOENT || err == -EMFILE || err == -ENFILE)
 		return;
 	if (err == -EXDEV || err == -ELOOP)
 		ol_root_note(root, dirfd, name, "%s: skipped",
@@ -271,7 +272,7 @@ int ol_root_openat(const struct ol_root *root, int dirfd, const char *name,
 /* ---- notes ---- */
 
 /* @dirfd's path relative to the sysroot, "" for the sysroot itself. */
-static void dir_path(const struct ol_root *root, int dirfd, char *out, size_t sz)
+static int dir_path(const struct ol_root *root, int dirfd, char *out, size_t sz)
 {
 	const char *base = root->notes ? root->notes->base : NULL;
 	char self[64], path[PATH_MAX];
@@ -280,15 +281,39 @@ static void dir_path(const struct ol_root *root, int dirfd, char *out, size_t sz
 
 	out[0] = '\0';
 	if (dirfd < 0 || !base)
-		return;
+		return -ENOENT;
 	snprintf(self, sizeof(self), "/proc/self/fd/%d", dirfd);
 	n = readlink(self, path, sizeof(path) - 1);
 	if (n <= 0)
-		return;
+		return -ENOENT;
 	path[n] = '\0';
 	blen = strlen(base);
-	if (strncmp(path, base, blen) == 0 && (path[blen] == '/' || path[blen] == '\0'))
-		snprintf(out, sz, "%s", path + blen + (path[blen] == '/'));
+	if (strcmp(base, "/") == 0)
+		blen = 0;
+	else if (strncmp(path, base, blen) != 0 || (path[blen] != '/' && path[blen] != '\0'))
+		return -ENOENT;
+	snprintf(out, sz, "%s", path + blen + (path[blen] == '/'));
+	return 0;
+}
+
+int ol_root_fd_path(const struct ol_root *root, int fd, char *out, size_t sz)
+{
+	char self[64], rel[PATH_MAX];
+	ssize_t n;
+
+	if (ol_root_is_live(root)) {
+		snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
+		n = readlink(self, rel, sizeof(rel) - 1);
+		if (n <= 0 || (size_t)n >= sz)
+			return -ENOENT;
+		memcpy(out, rel, (size_t)n);
+		out[n] = '\0';
+		return 0;
+	}
+	if (dir_path(root, fd, rel, sizeof(rel)) < 0)
+		return -ENOENT;
+	snprintf(out, sz, "/%s", rel);
+	return 0;
 }
 
 void ol_root_note(const struct ol_root *root, int dirfd, const char *name,

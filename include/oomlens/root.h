@@ -61,6 +61,12 @@ int ol_root_openat(const struct ol_root *root, int dirfd, const char *name,
 		   unsigned int flags, struct stat *st);
 
 /*
+ * Where the open file @fd is, as the tree shows it ("/etc/x" for DIR/etc/x;
+ * the real path on the live system).  0, or -ENOENT when that cannot be told.
+ */
+int ol_root_fd_path(const struct ol_root *root, int fd, char *out, size_t sz);
+
+/*
  * For tests: 0 resolves as on a kernel without openat2(2), 1 (the default)
  * uses it where the kernel has it.
  */
