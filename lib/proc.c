@@ -125,6 +125,8 @@ static void scan_ctx_free(struct scan_ctx *c)
 	free(c->big);
 }
 
+static int unknown_file(struct scan_ctx *c, int dfd, const char *name, int rc);
+
 /* Read one file; 1 when read, 0 when it could not be (field unknown), <0 vanished/fatal */
 static int read_one(struct scan_ctx *c, int dfd, const char *name)
 {
@@ -134,9 +136,12 @@ static int read_one(struct scan_ctx *c, int dfd, const char *name)
 		/* the held descriptors count against the limit: let them go */
 		rc = ol_root_read_keep(c->root, dfd, name, &c->buf, &fd);
 	hold(c, fd);
+	return rc == 0 ? 1 : unknown_file(c, dfd, name, rc);
+}
 
-	if (rc == 0)
-		return 1;
+/* @name could not be read (@rc): 0 (its fields unknown), or <0 vanished/fatal */
+static int unknown_file(struct scan_ctx *c, int dfd, const char *name, int rc)
+{
 	if (rc == -ENOMEM)
 		return rc;
 	if (ol_root_is_live(c->root) && is_vanished(rc))
@@ -262,35 +267,45 @@ static int big_seen(struct scan_ctx *c, const struct stat *st)
 }
 
 /*
- * Whether a sysroot's cmdline (open as @fd) may be kept: a large one that is
- * the same file as another's is not.  No live cmdline is a hard link.
+ * A sysroot's cmdline, checked before it is read: a large one that is the
+ * same file as another's (a hard link; no live cmdline is one) or one past
+ * the budget is not read.  1 when read into c->buf, else as read_one()
+ * (-EFBIG: past the budget).
  */
-static int cmdline_is_new(struct scan_ctx *c, int dfd, int fd)
+static int read_cmdline_tree(struct scan_ctx *c, int dfd)
 {
 	struct stat st;
+	int fd = ol_root_openat(c->root, dfd, "cmdline", OL_OPEN_FILE, &st), rc;
 
-	if (ol_root_is_live(c->root) || fd < 0 || fstat(fd, &st) < 0 || st.st_size < (1 << 16))
-		return 1;
-	if (!big_seen(c, &st))
-		return 1;
-	ol_root_note(c->root, dfd, "cmdline", "the same file as another process's (a hard link): "
-		     "the command line is unknown");
-	return 0;
+	if ((fd == -EMFILE || fd == -ENFILE) && release_for_room(c))
+		fd = ol_root_openat(c->root, dfd, "cmdline", OL_OPEN_FILE, &st);
+	if (fd < 0)
+		return unknown_file(c, dfd, "cmdline", fd);
+	hold(c, fd);
+	if (st.st_size >= (1 << 16) && big_seen(c, &st)) {
+		ol_root_note(c->root, dfd, "cmdline", "the same file as another process's (a hard link): "
+			     "the command line is unknown");
+		return 0;
+	}
+	if ((unsigned long long)st.st_size > OL_CMDLINE_TOTAL_MAX - c->cmdline_bytes)
+		return -EFBIG;
+	rc = ol_read_fd(fd, &c->buf);
+	if (rc == -EFBIG)
+		ol_root_note(c->root, dfd, "cmdline", "larger than %u MiB: skipped", OL_READ_MAX >> 20);
+	return rc == 0 ? 1 : unknown_file(c, dfd, "cmdline", rc);
 }
 
 static int read_cmdline(struct scan_ctx *c, int dfd, struct ol_proc *p)
 {
-	int rc = read_one(c, dfd, "cmdline");
+	int rc = ol_root_is_live(c->root) ? read_one(c, dfd, "cmdline") : read_cmdline_tree(c, dfd);
 
-	if (rc <= 0)
-		return rc;
-	if (!cmdline_is_new(c, dfd, c->nheld ? c->held[c->nheld - 1] : -1))
-		return 0;
-	if (c->buf.len > OL_CMDLINE_TOTAL_MAX - c->cmdline_bytes) {
+	if (rc == -EFBIG || (rc > 0 && c->buf.len > OL_CMDLINE_TOTAL_MAX - c->cmdline_bytes)) {
 		ol_root_note(c->root, dfd, "cmdline", "past %u MiB of command lines in all: "
 			     "the command line is unknown", OL_CMDLINE_TOTAL_MAX >> 20);
 		return 0;
 	}
+	if (rc <= 0)
+		return rc;
 	c->cmdline_bytes += c->buf.len;
 	p->cmdline = ol_cmdline_join(c->buf.data, c->buf.len);
 	if (!p->cmdline)

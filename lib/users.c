@@ -31,9 +31,15 @@ struct ol_users *ol_users_new(const struct ol_root *root)
 		return NULL;
 	u->live = ol_root_is_live(root);
 	if (!u->live) {
-		if (ol_root_read(root, root->etcfd, "passwd", &b) == 0) {
+		int rc = ol_root_read(root, root->etcfd, "passwd", &b);
+
+		if (rc == 0) {
 			u->passwd = b.data;
 		} else {
+			if (rc == -ENOENT)
+				ol_root_note(root, root->etcfd >= 0 ? root->etcfd : root->basefd,
+					     root->etcfd >= 0 ? "passwd" : "etc/passwd",
+					     "missing: users are shown by number");
 			ol_buf_free(&b);
 			u->passwd = strdup("");
 		}
