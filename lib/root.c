@@ -53,23 +53,38 @@ static char *link_splice(const char *target, const char *rest)
 	return s;
 }
 
+/* How deep the walk below keeps the directories it came through. */
+#define MAX_DEPTH	128
+
+struct walk {
+	int root;
+	int dirs[MAX_DEPTH];	/* dirs[0..depth]: the way down; dirs[depth] is the current one */
+	int depth;
+};
+
+static void walk_reset(struct walk *w)
+{
+	while (w->depth > 0)
+		close(w->dirs[w->depth--]);
+}
+
 /*
  * Where openat2(2) is missing: one component at a time with O_NOFOLLOW, a
- * link read with readlinkat(2) and walked on from @root (absolute) or from
- * where it sits (relative); ".." is refused (-EXDEV), so the walk never
- * climbs out of @root.  Returns an O_PATH descriptor or -errno.
+ * link read with readlinkat(2) and walked on from the root (absolute) or
+ * from where it sits (relative).  ".." goes back to the directory the walk
+ * came from, and stays at the root there, as RESOLVE_IN_ROOT does: the walk
+ * only ever holds directories it reached from the root, so it cannot climb
+ * out.  Returns an O_PATH descriptor or -errno.
  */
 static int walk_in_root(int root, const char *name)
 {
+	struct walk w = { .root = root };
 	char *path = strdup(name), *p;
-	int cur = dup_path(root), links = 0, rc = 0;
+	int links = 0, rc = 0;
 
-	if (!path || cur < 0) {
-		free(path);
-		if (cur >= 0)
-			close(cur);
-		return path ? cur : -ENOMEM;
-	}
+	if (!path)
+		return -ENOMEM;
+	w.dirs[0] = root;
 	p = path;
 	while (rc == 0) {
 		char comp[NAME_MAX + 1], target[PATH_MAX], *np;
@@ -92,10 +107,11 @@ static int walk_in_root(int root, const char *name)
 		if (strcmp(comp, ".") == 0)
 			continue;
 		if (strcmp(comp, "..") == 0) {
-			rc = -EXDEV;
-			break;
+			if (w.depth > 0)
+				close(w.dirs[w.depth--]);
+			continue;
 		}
-		next = openat(cur, comp, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		next = openat(w.dirs[w.depth], comp, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 		if (next < 0 || fstat(next, &st) < 0) {
 			rc = -errno;
 			if (next >= 0)
@@ -103,10 +119,15 @@ static int walk_in_root(int root, const char *name)
 			break;
 		}
 		if (!S_ISLNK(st.st_mode)) {
-			close(cur);
-			cur = next;
-			if (!S_ISDIR(st.st_mode) && p[strspn(p, "/")])
+			if (w.depth + 1 == MAX_DEPTH) {
+				close(next);
+				rc = -ENAMETOOLONG;
+			} else if (!S_ISDIR(st.st_mode) && p[strspn(p, "/")]) {
+				close(next);
 				rc = -ENOTDIR;
+			} else {
+				w.dirs[++w.depth] = next;
+			}
 			continue;
 		}
 		n = readlinkat(next, "", target, sizeof(target) - 1);
@@ -123,21 +144,16 @@ static int walk_in_root(int root, const char *name)
 		}
 		free(path);
 		path = p = np;
-		if (*p == '/') {
-			/* absolute: from the tree's root, as RESOLVE_IN_ROOT does */
-			close(cur);
-			cur = dup_path(root);
-			if (cur < 0)
-				rc = cur;
-		}
+		if (*p == '/')
+			walk_reset(&w);	/* absolute: from the tree's root */
 	}
 	free(path);
-	if (rc < 0) {
-		if (cur >= 0)
-			close(cur);
-		return rc;
-	}
-	return cur;
+	if (rc == 0 && w.depth == 0)
+		rc = dup_path(root);
+	else if (rc == 0)
+		rc = w.dirs[w.depth--];	/* handed over, not closed below */
+	walk_reset(&w);
+	return rc;
 }
 
 static int resolve_in_root(int root, const char *name)
@@ -224,7 +240,7 @@ static void refused(const struct ol_root *root, int dirfd, const char *name,
 		return;
 	if (err == -EXDEV || err == -ELOOP)
 		ol_root_note(root, dirfd, name, "%s: skipped",
-			     err == -EXDEV ? "a path with '..' (refused without openat2)" :
+			     err == -EXDEV ? "a link that leads out of the tree" :
 			     "a loop of symbolic links (or a magic link)");
 	else if (err == -EISDIR || err == -ENOTDIR || err == -EINVAL || err == -ENODEV)
 		ol_root_note(root, dirfd, name, "%s, not a %s: skipped", type_str(st->st_mode),

@@ -48,8 +48,8 @@ enum {
  * Open @name relative to @dirfd, a directory of @root.  The live system:
  * plain openat(2) (procfs files are what they say).  A sysroot: @name is
  * resolved with @dirfd as its root (openat2(2) RESOLVE_IN_ROOT |
- * RESOLVE_NO_MAGICLINKS; on kernels without openat2 a walk that refuses
- * ".." and follows an absolute link from @dirfd), and what it names must be
+ * RESOLVE_NO_MAGICLINKS; on kernels without openat2 a walk, one component
+ * at a time, that does the same), and what it names must be
  * a regular file (a directory with OL_OPEN_DIR): a FIFO, socket or device
  * is refused with -EINVAL or -ENODEV (a device) before it is opened, a
  * directory with -EISDIR, anything but a directory with -ENOTDIR.  Each
