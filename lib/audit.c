@@ -462,7 +462,8 @@ static const char *const unit_dirs[] = {
 
 struct unitscan {
 	struct actx *a;
-	char *line;			/* UNIT_LINE_MAX + 2 bytes: one line of a file */
+	char *line;			/* one line of a file, at most UNIT_LINE_MAX */
+	size_t cap;
 	int fd[NUNIT_DIRS];		/* -1: absent, or the same directory as an earlier one */
 	char **names;			/* unit names, sorted */
 	size_t nnames;
@@ -602,36 +603,59 @@ static int unit_open(struct unitscan *u, size_t dir, const char *name, char *sho
 	return fd;
 }
 
+/* Skip to the end of the line. */
+static void skip_line(FILE *f)
+{
+	int ch;
+
+	while ((ch = getc(f)) != EOF && ch != '\n')
+		;
+}
+
 /*
- * The next line of @f into u->line, with its newline; a line longer than
- * systemd reads is cut (the rest skipped) and *@cut set.  0, or 1 at the end.
+ * The next line of @f into u->line (grown as needed), with its newline; a
+ * line longer than systemd reads is cut (the rest skipped) and *@cut set.
+ * 0, 1 at the end, or -ENOMEM.
  */
 static int unit_line(struct unitscan *u, FILE *f, int *cut)
 {
-	size_t n;
-	int ch;
+	size_t n = 0;
 
 	*cut = 0;
-	if (!fgets(u->line, UNIT_LINE_MAX + 2, f))
-		return 1;
-	n = strlen(u->line);
-	if ((n && u->line[n - 1] == '\n') || n <= UNIT_LINE_MAX)
-		return 0;	/* a whole line, or the last one without a newline */
-	*cut = 1;
-	u->line[UNIT_LINE_MAX] = '\0';
-	while ((ch = getc(f)) != EOF && ch != '\n')
-		;
-	return 0;
+	for (;;) {
+		if (u->cap - n < 2) {
+			size_t ncap = u->cap ? 2 * u->cap : 4096;
+			char *nl;
+
+			if (u->cap >= UNIT_LINE_MAX + 2) {
+				*cut = 1;
+				u->line[UNIT_LINE_MAX] = '\0';
+				skip_line(f);
+				return 0;
+			}
+			if (ncap > UNIT_LINE_MAX + 2)
+				ncap = UNIT_LINE_MAX + 2;
+			nl = realloc(u->line, ncap);
+			if (!nl)
+				return -ENOMEM;
+			u->line = nl;
+			u->cap = ncap;
+		}
+		if (!fgets(u->line + n, (int)(u->cap - n), f))
+			return n ? 0 : 1;
+		n += strlen(u->line + n);
+		if (n && u->line[n - 1] == '\n')
+			return 0;
+	}
 }
 
 /* The OOMScoreAdjust= lines of one unit file or drop-in, in order. */
-static void unit_parse(struct unitscan *u, FILE *f, const char *shown, struct unit_adjust *adj)
+static int unit_parse(struct unitscan *u, FILE *f, const char *shown, struct unit_adjust *adj)
 {
-	char *line = u->line;
-	int lineno = 0, exec_section = 0, cont = 0, cut;
+	int lineno = 0, exec_section = 0, cont = 0, cut, rc;
 
-	while (unit_line(u, f, &cut) == 0) {
-		char *s = line, *v;
+	while ((rc = unit_line(u, f, &cut)) == 0) {
+		char *line = u->line, *s = line, *v;
 		size_t n = strlen(s);
 		long x;
 		int was_cont = cont;
@@ -673,24 +697,28 @@ static void unit_parse(struct unitscan *u, FILE *f, const char *shown, struct un
 		adj->line = lineno;
 		snprintf(adj->file, sizeof(adj->file), "%s", shown);
 	}
+	if (rc < 0)
+		return rc;
 	if (ferror(f)) {
 		ol_root_note(u->a->root, -1, shown, "cannot read: %s", strerror(errno));
 		u->a->f->unread++;
 	}
+	return 0;
 }
 
 /* Read the unit file or drop-in open as @fd (closed here). */
 static int unit_read(struct unitscan *u, int fd, const char *shown, struct unit_adjust *adj)
 {
 	FILE *f = fdopen(fd, "r");
+	int rc;
 
 	if (!f) {
 		close(fd);
 		return -ENOMEM;
 	}
-	unit_parse(u, f, shown, adj);
+	rc = unit_parse(u, f, shown, adj);
 	fclose(f);
-	return 0;
+	return rc;
 }
 
 /* NAME.d/ *.conf of every directory; a name in an earlier directory hides later ones. */
@@ -814,9 +842,6 @@ static int unit_rules(struct actx *a)
 	struct stat seen[NUNIT_DIRS];
 	int rc;
 
-	u.line = malloc(UNIT_LINE_MAX + 2);
-	if (!u.line)
-		return -ENOMEM;
 	for (size_t i = 0; i < NUNIT_DIRS; i++) {
 		u.fd[i] = ol_root_openat(a->root, a->root->basefd, unit_dirs[i] + 1, OL_OPEN_DIR, NULL);
 		if (u.fd[i] < 0) {
