@@ -176,7 +176,15 @@ static int load_config(struct ol_ctx *ctx, const char *path, struct ol_audit_con
 		snprintf(def, sizeof(def), "%s/etc/oomlens/audit.conf", ctx->sysroot ? ctx->sysroot : "");
 		path = def;
 	}
-	rc = ol_read_at(AT_FDCWD, path, &b);
+	if (explicit)
+		rc = ol_read_at(AT_FDCWD, path, &b);
+	else if (!ctx->sysroot)
+		rc = ol_read_at(AT_FDCWD, path, &b);
+	else if ((rc = ol_ctx_root(ctx)) == 0)
+		/* the tree's own: resolved inside it, a FIFO or device refused */
+		rc = ol_root_read(&ctx->root, ctx->root.etcfd, "oomlens/audit.conf", &b);
+	else
+		return rc;
 	if (rc == -ENOENT && !explicit) {
 		ol_buf_free(&b);
 		return 0;	/* no file: the built-in defaults */
@@ -289,6 +297,7 @@ int cmd_audit(int argc, char **argv, struct ol_ctx *ctx)
 			failed = 1;
 	if (f.note[0] && strcmp(format, "text") == 0)
 		ol_note("%s", f.note);
+	ol_ctx_notes(ctx);
 	text = strcmp(format, "json") == 0 ? report_json(&f, &conf, fail_on, failed) :
 	       strcmp(format, "prometheus") == 0 ? report_prometheus(&f, failed) : report_text(&f, fail_on);
 	if (!text) {
@@ -310,6 +319,12 @@ int cmd_audit(int argc, char **argv, struct ol_ctx *ctx)
 		fputs(text, stdout);
 	}
 	rc = failed ? OL_EXIT_FAIL : OL_EXIT_OK;
+	if (f.unread) {
+		/* what was not read may hold a finding: never a clean "0 findings" */
+		ol_warn("the audit is incomplete: %zu unit file%s could not be read", f.unread,
+			f.unread == 1 ? "" : "s");
+		rc = OL_EXIT_USAGE;
+	}
 out:
 	free(text);
 	ol_findings_free(&f);

@@ -407,10 +407,13 @@ static int parse_users(struct ol_ctx *ctx, struct ol_users *users, const char *a
 	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		uid_t uid, *nu;
 
-		if (ol_users_lookup(users, tok, &uid) < 0) {
+		if ((rc = ol_users_lookup(users, tok, &uid)) < 0) {
 			char *e = ol_escape(tok);
 
-			ol_usage_error(ctx, "unknown user: '%s'", e ? e : "?");
+			if (rc == -ERANGE)
+				ol_usage_error(ctx, "user ID out of range: '%s'", e ? e : "?");
+			else
+				ol_usage_error(ctx, "unknown user: '%s'", e ? e : "?");
 			free(e);
 			rc = -EINVAL;
 			break;

@@ -737,22 +737,13 @@ static time_t file_mtime(const char *path)
 	return 0;
 }
 
-static int read_file(struct ol_ctx *ctx, struct ol_logparser *p, struct ol_logparser_opts *o,
-		     const char *path, int follow)
+/* Read the log open as @fd (taken over), named @path in messages. */
+static int read_fd(struct ol_logparser *p, int fd, const char *path, int follow)
 {
 	struct stat st;
 	gzFile gz;
-	int fd, rc;
+	int rc;
 
-	if (strcmp(path, "-") == 0) {
-		fd = dup(STDIN_FILENO);
-	} else {
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-	}
-	if (fd < 0) {
-		ol_warnx_errno(errno, "cannot open '%s'", path);
-		return -errno;
-	}
 	if (fstat(fd, &st) == 0) {
 		if (S_ISDIR(st.st_mode)) {
 			ol_warn("'%s' is a directory", path);
@@ -775,8 +766,45 @@ static int read_file(struct ol_ctx *ctx, struct ol_logparser *p, struct ol_logpa
 	if (rc == -EIO)
 		ol_warn("cannot read '%s': corrupt or truncated compressed data, or a read error", path);
 	gzclose(gz);
-	(void)ctx;
 	return rc;
+}
+
+static int read_file(struct ol_logparser *p, const char *path, int follow)
+{
+	int fd;
+
+	if (strcmp(path, "-") == 0) {
+		fd = dup(STDIN_FILENO);
+	} else {
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	}
+	if (fd < 0) {
+		ol_warnx_errno(errno, "cannot open '%s'", path);
+		return -errno;
+	}
+	return read_fd(p, fd, path, follow);
+}
+
+/*
+ * The sysroot's kernel log: the first of DIR/var/log/kern.log, messages,
+ * syslog that is a regular file inside the tree (a FIFO, a device or a link
+ * out of it is skipped, with a note).  A descriptor or -ENOENT.
+ */
+static int open_sysroot_log(struct ol_ctx *ctx, char *path, size_t sz, time_t *mtime)
+{
+	static const char *const logs[] = { "var/log/kern.log", "var/log/messages", "var/log/syslog" };
+	struct stat st;
+
+	for (size_t i = 0; i < sizeof(logs) / sizeof(logs[0]); i++) {
+		int fd = ol_root_openat(&ctx->root, ctx->root.basefd, logs[i], OL_OPEN_FILE, &st);
+
+		if (fd >= 0) {
+			snprintf(path, sz, "%s/%s", ctx->sysroot, logs[i]);
+			*mtime = st.st_mtime;
+			return fd;
+		}
+	}
+	return -ENOENT;
 }
 
 static time_t boot_time(void)
@@ -945,24 +973,11 @@ static int journal_boot(sd_journal *j, const char *spec, char *id, size_t sz)
 	return 0;
 }
 
-static int read_journal(struct ol_ctx *ctx, struct ol_logparser *p, const char *boot, int follow)
+static int journal_feed(struct ol_ctx *ctx, sd_journal *j, struct ol_logparser *p, const char *boot, int follow)
 {
-	sd_journal *j;
 	char match[64], id[40];
 	int rc;
 
-	if (ctx->sysroot) {
-		char dir[4096];
-
-		snprintf(dir, sizeof(dir), "%s/var/log/journal", ctx->sysroot);
-		rc = sd_journal_open_directory(&j, dir, 0);
-	} else {
-		rc = sd_journal_open(&j, SD_JOURNAL_LOCAL_ONLY);
-	}
-	if (rc < 0) {
-		ol_warnx_errno(rc, "cannot open the journal");
-		return rc;
-	}
 	{
 		/* sd_journal_open() succeeds with no journal files at all */
 		uint64_t bytes = 0;
@@ -970,7 +985,6 @@ static int read_journal(struct ol_ctx *ctx, struct ol_logparser *p, const char *
 		if (sd_journal_get_usage(j, &bytes) < 0 || bytes == 0) {
 			ol_warn("no journal files (in /var/log/journal or /run/log/journal): is "
 				"systemd-journald running? read the log files instead");
-			sd_journal_close(j);
 			return -ENOENT;
 		}
 	}
@@ -978,7 +992,6 @@ static int read_journal(struct ol_ctx *ctx, struct ol_logparser *p, const char *
 		rc = journal_boot(j, boot, id, sizeof(id));
 		if (rc < 0) {
 			ol_warn("no such boot in the journal: %s", boot);
-			sd_journal_close(j);
 			return rc;
 		}
 		snprintf(match, sizeof(match), "_BOOT_ID=%s", id);
@@ -1048,9 +1061,31 @@ static int read_journal(struct ol_ctx *ctx, struct ol_logparser *p, const char *
 			}
 		}
 	}
-	sd_journal_close(j);
 	if (rc < 0)
 		ol_warnx_errno(rc, "cannot read the journal");
+	return rc;
+}
+
+static int read_journal(struct ol_ctx *ctx, struct ol_logparser *p, const char *boot, int follow)
+{
+	sd_journal *j;
+	int rc, dfd = -1;
+
+	if (ctx->sysroot) {
+		/* the directory resolved inside the tree; libsystemd reads its files */
+		dfd = ol_root_openat(&ctx->root, ctx->root.basefd, "var/log/journal", OL_OPEN_DIR, NULL);
+		rc = dfd < 0 ? dfd : sd_journal_open_directory_fd(&j, dfd, 0);
+	} else {
+		rc = sd_journal_open(&j, SD_JOURNAL_LOCAL_ONLY);
+	}
+	if (rc < 0) {
+		ol_warnx_errno(rc, "cannot open the journal");
+	} else {
+		rc = journal_feed(ctx, j, p, boot, follow);
+		sd_journal_close(j);
+	}
+	if (dfd >= 0)
+		close(dfd);
 	return rc;
 }
 
@@ -1061,7 +1096,7 @@ static unsigned long long vmstat_oom_kill(struct ol_ctx *ctx, int *ok)
 	const char *k;
 
 	*ok = 0;
-	if (ol_read_at(ctx->root.procfd, "vmstat", &b) == 0 && (k = strstr(b.data, "\noom_kill "))) {
+	if (ol_root_read(&ctx->root, ctx->root.procfd, "vmstat", &b) == 0 && (k = strstr(b.data, "\noom_kill "))) {
 		v = strtoull(k + 10, NULL, 10);
 		*ok = 1;
 	}
@@ -1334,7 +1369,7 @@ int cmd_log(int argc, char **argv, struct ol_ctx *ctx)
 			p = ol_logparser_new(&o);
 			if (!p)
 				goto out;
-			err = read_file(ctx, p, &o, argv[optind], follow);
+			err = read_file(p, argv[optind], follow);
 			if (err < 0)
 				break;
 			/* each file is its own log: no event spans two */
@@ -1343,25 +1378,20 @@ int cmd_log(int argc, char **argv, struct ol_ctx *ctx)
 			p = NULL;
 		}
 	} else if (ctx->sysroot) {
-		static const char *const logs[] = { "var/log/kern.log", "var/log/messages", "var/log/syslog" };
 		char path[4096];
-		size_t i;
+		int fd = open_sysroot_log(ctx, path, sizeof(path), &o.reference);
 
-		for (i = 0; i < sizeof(logs) / sizeof(logs[0]); i++) {
-			snprintf(path, sizeof(path), "%s/%s", ctx->sysroot, logs[i]);
-			if (access(path, R_OK) == 0)
-				break;
-		}
-		if (i == sizeof(logs) / sizeof(logs[0])) {
+		if (fd < 0) {
 			ol_warn("no kernel log under '%s/var/log' (kern.log, messages, syslog): name a file", ctx->sysroot);
 			rc = OL_EXIT_USAGE;	/* unreadable input */
 			goto out;
 		}
-		o.reference = file_mtime(path);
 		p = ol_logparser_new(&o);
-		if (!p)
+		if (!p) {
+			close(fd);
 			goto out;
-		err = read_file(ctx, p, &o, path, follow);
+		}
+		err = read_fd(p, fd, path, follow);
 	} else {
 		live = 1;
 		o.boot_time = boot_time();

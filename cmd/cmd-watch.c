@@ -390,6 +390,7 @@ int cmd_watch(int argc, char **argv, struct ol_ctx *ctx)
 		struct timespec ts;
 
 		sample(ctx, model, w, nw, &since, jsonl);
+		ol_ctx_notes(ctx);
 		for (i = 0; i < nw; i++)
 			alive += w[i].alive;
 		if (!alive || (count && ++n >= count))

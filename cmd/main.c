@@ -155,6 +155,24 @@ int ol_ctx_root(struct ol_ctx *ctx)
 	return 0;
 }
 
+void ol_ctx_notes(struct ol_ctx *ctx)
+{
+	const char *n;
+	size_t dropped;
+
+	if (!ctx->root_open)
+		return;
+	for (; (n = ol_root_note_get(&ctx->root, ctx->notes_shown)); ctx->notes_shown++)
+		ol_note("sysroot: %s", n);
+	dropped = ol_root_notes_dropped(&ctx->root);
+	if (dropped > ctx->notes_dropped_shown) {
+		ol_note("sysroot: %zu more file%s skipped or left unknown (only the first %d are named)",
+			dropped - ctx->notes_dropped_shown, dropped - ctx->notes_dropped_shown == 1 ? "" : "s",
+			OL_NOTES_MAX);
+		ctx->notes_dropped_shown = dropped;
+	}
+}
+
 volatile sig_atomic_t ol_stop;
 
 static void on_stop(int sig)
@@ -294,8 +312,10 @@ int main(int argc, char **argv)
 	argv += optind;
 	optind = 0;	/* glibc: reinitialise getopt for the command's options */
 	rc = cmd->fn(argc, argv, &ctx);
-	if (ctx.root_open)
+	if (ctx.root_open) {
+		ol_ctx_notes(&ctx);
 		ol_root_close(&ctx.root);
+	}
 	if (close_stdout()) {
 		if (cmd->write_error_rc)
 			rc = cmd->write_error_rc;

@@ -17,6 +17,8 @@ struct ol_ctx {
 	const char *cmdname;	/* "list", for messages */
 	struct ol_root root;
 	int root_open;
+	size_t notes_shown;		/* ol_root notes printed so far */
+	size_t notes_dropped_shown;
 };
 
 struct ol_cmd {
@@ -61,6 +63,13 @@ void ol_note_kernel(const struct ol_kernel *k, const char *hint);
 
 /* Open ctx->root (the sysroot or the live system); 0 or prints and -errno. */
 int ol_ctx_root(struct ol_ctx *ctx);
+
+/*
+ * Print the notes the library recorded about the sysroot since the last
+ * call (a file skipped, a field left unknown, and why).  The dispatcher calls
+ * it when a command returns; a command that runs on calls it as it goes.
+ */
+void ol_ctx_notes(struct ol_ctx *ctx);
 
 void ol_print_version(void);
 

@@ -373,9 +373,9 @@ static int sysctl_rules(struct actx *a)
  * @sub of @dirfd as a DIR of its own, read from its start (a dup() would
  * share the position of every other reader of @dirfd); NULL if it cannot be.
  */
-static DIR *dir_at(int dirfd, const char *sub)
+static DIR *dir_at(const struct ol_root *root, int dirfd, const char *sub)
 {
-	int fd = openat(dirfd, sub, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd = ol_root_openat(root, dirfd, sub, OL_OPEN_DIR, NULL);
 	DIR *d;
 
 	if (fd < 0)
@@ -395,7 +395,7 @@ static int walk_cgroups(struct actx *a, int dirfd, char *path, size_t plen, size
 
 	if (depth > 32)
 		return 0;
-	if (ol_read_at(dirfd, v1 ? "memory.oom_control" : "memory.oom.group", &b) == 0) {
+	if (ol_root_read(a->root, dirfd, v1 ? "memory.oom_control" : "memory.oom.group", &b) == 0) {
 		const char *k = v1 ? strstr(b.data, "oom_kill_disable ") : b.data;
 
 		if (k && (v1 ? k[17] == '1' : k[0] == '1')) {
@@ -413,7 +413,7 @@ static int walk_cgroups(struct actx *a, int dirfd, char *path, size_t plen, size
 	ol_buf_free(&b);
 	if (rc < 0)
 		return rc;
-	if (!(d = dir_at(dirfd, ".")))
+	if (!(d = dir_at(a->root, dirfd, ".")))
 		return 0;
 	while (rc == 0 && (de = readdir(d))) {
 		int sub;
@@ -421,7 +421,7 @@ static int walk_cgroups(struct actx *a, int dirfd, char *path, size_t plen, size
 
 		if (de->d_name[0] == '.' || (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN))
 			continue;
-		sub = openat(dirfd, de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		sub = ol_root_openat(a->root, dirfd, de->d_name, OL_OPEN_DIR, NULL);
 		if (sub < 0)
 			continue;
 		n = (size_t)snprintf(path + plen, psz - plen, "/%s", de->d_name);
@@ -441,14 +441,14 @@ static int memcg_rules(struct actx *a)
 
 	if (a->root->sysfd < 0)
 		return 0;
-	fd = openat(a->root->sysfd, "fs/cgroup/memory", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd = ol_root_openat(a->root, a->root->sysfd, "fs/cgroup/memory", OL_OPEN_DIR, NULL);
 	if (fd >= 0) {
 		rc = walk_cgroups(a, fd, path, 0, sizeof(path), 0, 1);
 		close(fd);
 		return rc;
 	}
 	/* cgroup v2: memory.oom.group */
-	fd = openat(a->root->sysfd, "fs/cgroup", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd = ol_root_openat(a->root, a->root->sysfd, "fs/cgroup", OL_OPEN_DIR, NULL);
 	if (fd >= 0) {
 		rc = walk_cgroups(a, fd, path, 0, sizeof(path), 0, 0);
 		close(fd);
@@ -465,9 +465,13 @@ static const char *const unit_dirs[] = {
 };
 #define NUNIT_DIRS (sizeof(unit_dirs) / sizeof(unit_dirs[0]))
 
+/* systemd's LONG_LINE_MAX: it refuses a unit file with a longer line */
+#define UNIT_LINE_MAX	(1u << 20)
+
 struct unitscan {
 	struct actx *a;
-	const char *base;		/* the sysroot, "" for the live system */
+	char *line;			/* one line of a file, at most UNIT_LINE_MAX */
+	size_t cap;
 	int fd[NUNIT_DIRS];		/* -1: absent, or the same directory as an earlier one */
 	char **names;			/* unit names, sorted */
 	size_t nnames;
@@ -503,13 +507,18 @@ static int has_suffix(const char *s, const char *suffix)
 	return n > m && strcmp(s + n - m, suffix) == 0;
 }
 
-static int entry_is_dir(int dirfd, const struct dirent *de)
+static int entry_is_dir(const struct ol_root *root, int dirfd, const struct dirent *de)
 {
-	struct stat st;
+	int fd;
 
 	if (de->d_type != DT_UNKNOWN && de->d_type != DT_LNK)
 		return de->d_type == DT_DIR;
-	return fstatat(dirfd, de->d_name, &st, 0) == 0 && S_ISDIR(st.st_mode);
+	/* a link: where it leads inside the tree */
+	fd = ol_root_openat(root, dirfd, de->d_name, OL_OPEN_DIR | OL_OPEN_QUIET, NULL);
+	if (fd < 0)
+		return 0;
+	close(fd);
+	return 1;
 }
 
 /* Every unit name in the search path: files, and NAME.d drop-in directories. */
@@ -521,10 +530,10 @@ static int unit_names(struct unitscan *u)
 		struct dirent *de;
 		DIR *d;
 
-		if (u->fd[i] < 0 || !(d = dir_at(u->fd[i], ".")))
+		if (u->fd[i] < 0 || !(d = dir_at(u->a->root, u->fd[i], ".")))
 			continue;
 		while ((de = readdir(d))) {
-			int dir = entry_is_dir(u->fd[i], de);
+			int dir = entry_is_dir(u->a->root, u->fd[i], de);
 			size_t n = strlen(de->d_name);
 			char *name;
 
@@ -560,67 +569,109 @@ static int unit_names(struct unitscan *u)
 }
 
 /*
- * Open DIR/NAME of the search path, following symlinks inside the sysroot
- * (an absolute target is under it too).  Returns a stream and the path as
- * shown in @shown, or NULL: *@masked set for a link to /dev/null (or another
- * way to the device) or an empty file.
+ * Open DIR/NAME of the search path, resolved inside the sysroot (an absolute
+ * link target is under it too).  Returns a descriptor and the path as shown
+ * in @shown, or -1: *@masked set for a link to /dev/null (or another way to
+ * a device) or an empty file; a file that exists but cannot be read is
+ * counted in the findings' unread.
  */
-static FILE *unit_open(struct unitscan *u, size_t dir, const char *name, char *shown, size_t sz,
-		       int *masked)
+static int unit_open(struct unitscan *u, size_t dir, const char *name, char *shown, size_t sz,
+		     int *masked)
 {
-	char path[4096], target[4096];
-	size_t blen = strlen(u->base);
+	const struct ol_root *root = u->a->root;
+	char rel[4096 + 64], target[16];
 	struct stat st;
-	FILE *f;
+	ssize_t n;
+	int fd;
 
 	*masked = 0;
-	snprintf(path, sizeof(path), "%s%s/%s", u->base, unit_dirs[dir], name);
-	for (int hops = 0;; hops++) {
-		ssize_t n = readlink(path, target, sizeof(target) - 1);
-		char *slash;
-
-		if (n < 0)
-			break;		/* not a link (or gone: fopen says) */
-		target[n] = '\0';
-		if (strcmp(target, "/dev/null") == 0) {
-			*masked = 1;
-			return NULL;
-		}
-		if (hops == 8)
-			return NULL;
-		if (target[0] == '/') {
-			snprintf(path, sizeof(path), "%s%s", u->base, target);
-		} else if ((slash = strrchr(path, '/'))) {
-			/* relative to the link's directory */
-			snprintf(slash + 1, sizeof(path) - (size_t)(slash + 1 - path), "%s", target);
-		}
-	}
-	f = fopen(path, "re");
-	if (!f)
-		return NULL;
-	if (fstat(fileno(f), &st) == 0 && ((S_ISREG(st.st_mode) && st.st_size == 0) || S_ISCHR(st.st_mode))) {
+	n = readlinkat(u->fd[dir], name, target, sizeof(target) - 1);
+	if (n == 9 && memcmp(target, "/dev/null", 9) == 0) {
 		*masked = 1;
-		fclose(f);
-		return NULL;
+		return -1;
 	}
-	snprintf(shown, sz, "%s", blen && strncmp(path, u->base, blen) == 0 ? path + blen : path);
-	return f;
+	snprintf(rel, sizeof(rel), "%s/%s", unit_dirs[dir] + 1, name);
+	fd = ol_root_openat(root, root->basefd, rel, OL_OPEN_FILE | OL_OPEN_QUIET, &st);
+	if (fd == -ENODEV || (fd >= 0 && (S_ISCHR(st.st_mode) || (S_ISREG(st.st_mode) && st.st_size == 0)))) {
+		*masked = 1;
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (fd < 0) {
+		if (fd != -ENOENT) {
+			/* the refusal's note, now that it is no mask */
+			ol_root_openat(root, root->basefd, rel, OL_OPEN_FILE, NULL);
+			u->a->f->unread++;
+		}
+		return -1;
+	}
+	if (ol_root_fd_path(root, fd, shown, sz) < 0)
+		snprintf(shown, sz, "/%.4000s", rel);
+	return fd;
+}
+
+/* Skip to the end of the line. */
+static void skip_line(FILE *f)
+{
+	int ch;
+
+	while ((ch = getc(f)) != EOF && ch != '\n')
+		;
+}
+
+/*
+ * The next line of @f into u->line (grown as needed), with its newline; a
+ * line longer than systemd reads is cut (the rest skipped) and *@cut set.
+ * 0, 1 at the end, or -ENOMEM.
+ */
+static int unit_line(struct unitscan *u, FILE *f, int *cut)
+{
+	size_t n = 0;
+
+	*cut = 0;
+	for (;;) {
+		if (u->cap - n < 2) {
+			size_t ncap = u->cap ? 2 * u->cap : 4096;
+			char *nl;
+
+			if (u->cap >= UNIT_LINE_MAX + 2) {
+				*cut = 1;
+				u->line[UNIT_LINE_MAX] = '\0';
+				skip_line(f);
+				return 0;
+			}
+			if (ncap > UNIT_LINE_MAX + 2)
+				ncap = UNIT_LINE_MAX + 2;
+			nl = realloc(u->line, ncap);
+			if (!nl)
+				return -ENOMEM;
+			u->line = nl;
+			u->cap = ncap;
+		}
+		if (!fgets(u->line + n, (int)(u->cap - n), f))
+			return n ? 0 : 1;
+		n += strlen(u->line + n);
+		if (n && u->line[n - 1] == '\n')
+			return 0;
+	}
 }
 
 /* The OOMScoreAdjust= lines of one unit file or drop-in, in order. */
-static void unit_parse(FILE *f, const char *shown, struct unit_adjust *adj)
+static int unit_parse(struct unitscan *u, FILE *f, const char *shown, struct unit_adjust *adj)
 {
-	char *line = NULL;
-	size_t cap = 0;
-	int lineno = 0, exec_section = 0, cont = 0;
+	int lineno = 0, exec_section = 0, cont = 0, cut, rc;
 
-	while (getline(&line, &cap, f) >= 0) {
-		char *s = line, *v;
+	while ((rc = unit_line(u, f, &cut)) == 0) {
+		char *line = u->line, *s = line, *v;
 		size_t n = strlen(s);
 		long x;
 		int was_cont = cont;
 
 		lineno++;
+		if (cut)
+			ol_root_note(u->a->root, -1, shown, "line %d is longer than %u bytes (systemd refuses "
+				     "such a file): cut, and the rest read", lineno, UNIT_LINE_MAX);
 		while (n && (s[n - 1] == '\n' || s[n - 1] == '\r' || s[n - 1] == ' ' || s[n - 1] == '\t'))
 			s[--n] = '\0';
 		s += strspn(s, " \t");
@@ -654,7 +705,28 @@ static void unit_parse(FILE *f, const char *shown, struct unit_adjust *adj)
 		adj->line = lineno;
 		snprintf(adj->file, sizeof(adj->file), "%s", shown);
 	}
-	free(line);
+	if (rc < 0)
+		return rc;
+	if (ferror(f)) {
+		ol_root_note(u->a->root, -1, shown, "cannot read: %s", strerror(errno));
+		u->a->f->unread++;
+	}
+	return 0;
+}
+
+/* Read the unit file or drop-in open as @fd (closed here). */
+static int unit_read(struct unitscan *u, int fd, const char *shown, struct unit_adjust *adj)
+{
+	FILE *f = fdopen(fd, "r");
+	int rc;
+
+	if (!f) {
+		close(fd);
+		return -ENOMEM;
+	}
+	rc = unit_parse(u, f, shown, adj);
+	fclose(f);
+	return rc;
 }
 
 /* NAME.d/ *.conf of every directory; a name in an earlier directory hides later ones. */
@@ -669,7 +741,7 @@ static int unit_dropins(struct unitscan *u, const char *name, struct dropin **ou
 		struct dirent *de;
 		DIR *d;
 
-		if (u->fd[i] < 0 || !(d = dir_at(u->fd[i], sub)))
+		if (u->fd[i] < 0 || !(d = dir_at(u->a->root, u->fd[i], sub)))
 			continue;
 		while ((de = readdir(d))) {
 			size_t k;
@@ -717,8 +789,7 @@ static int unit_one(struct unitscan *u, const char *name)
 	struct dropin *di = NULL;
 	size_t ndi = 0;
 	char shown[4096];
-	int masked, rc;
-	FILE *f;
+	int masked, rc = 0, fd;
 
 	/* the unit file: the first directory that holds the name */
 	for (size_t i = 0; i < NUNIT_DIRS; i++) {
@@ -738,13 +809,11 @@ static int unit_one(struct unitscan *u, const char *name)
 			if (strcmp(target, "/dev/null") != 0 && strcmp(b, name) != 0)
 				return 0;
 		}
-		f = unit_open(u, i, name, shown, sizeof(shown), &masked);
+		fd = unit_open(u, i, name, shown, sizeof(shown), &masked);
 		if (masked)
 			return 0;
-		if (f) {
-			unit_parse(f, shown, &adj);
-			fclose(f);
-		}
+		if (fd >= 0 && (rc = unit_read(u, fd, shown, &adj)) < 0)
+			return rc;
 		break;
 	}
 	/* then the drop-ins, in file-name order across all directories */
@@ -755,13 +824,13 @@ static int unit_one(struct unitscan *u, const char *name)
 		char rel[600];
 
 		snprintf(rel, sizeof(rel), "%s.d/%s", name, di[k].name);
-		f = unit_open(u, (size_t)di[k].dir, rel, shown, sizeof(shown), &masked);
-		if (f) {
-			unit_parse(f, shown, &adj);
-			fclose(f);
-		}
+		fd = unit_open(u, (size_t)di[k].dir, rel, shown, sizeof(shown), &masked);
+		if (fd >= 0 && (rc = unit_read(u, fd, shown, &adj)) < 0)
+			break;
 	}
 	free(di);
+	if (rc < 0)
+		return rc;
 	if (!adj.set || adj.v != -1000 || unit_is_allowed(u->a, name))
 		return 0;
 	{
@@ -777,17 +846,16 @@ static int unit_one(struct unitscan *u, const char *name)
 
 static int unit_rules(struct actx *a)
 {
-	struct unitscan u = { .a = a, .base = a->root->path ? a->root->path : "" };
+	struct unitscan u = { .a = a };
 	struct stat seen[NUNIT_DIRS];
 	int rc;
 
 	for (size_t i = 0; i < NUNIT_DIRS; i++) {
-		char dir[4096];
-
-		snprintf(dir, sizeof(dir), "%s%s", u.base, unit_dirs[i]);
-		u.fd[i] = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (u.fd[i] < 0)
+		u.fd[i] = ol_root_openat(a->root, a->root->basefd, unit_dirs[i] + 1, OL_OPEN_DIR, NULL);
+		if (u.fd[i] < 0) {
+			u.fd[i] = -1;
 			continue;
+		}
 		/* /lib -> usr/lib: one directory under two names is read once */
 		if (fstat(u.fd[i], &seen[i]) < 0) {
 			close(u.fd[i]);
@@ -812,6 +880,7 @@ static int unit_rules(struct actx *a)
 	for (size_t i = 0; i < NUNIT_DIRS; i++)
 		if (u.fd[i] >= 0)
 			close(u.fd[i]);
+	free(u.line);
 	return rc;
 }
 
@@ -904,14 +973,13 @@ static int read_log(struct logscan *ls, gzFile gz)
 	return err == Z_OK ? 0 : -EBADMSG;
 }
 
-/* Open a log file, plain or gzip'd.  Returns 0 or -errno. */
-static int open_log(const char *path, gzFile *gz)
+/* The log file open as @fd (taken over), plain or gzip'd.  0 or -errno. */
+static int open_log_fd(int fd, gzFile *gz)
 {
 	struct stat st;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
-		return -errno;
+		return fd;
 	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
 		close(fd);
 		return -EISDIR;
@@ -928,6 +996,14 @@ static int open_log(const char *path, gzFile *gz)
 	}
 	gzbuffer(*gz, 128 * 1024);
 	return 0;
+}
+
+/* A log file the user named, plain or gzip'd.  Returns 0 or -errno. */
+static int open_log(const char *path, gzFile *gz)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	return open_log_fd(fd < 0 ? -errno : fd, gz);
 }
 
 static int log_rules(struct actx *a)
@@ -963,7 +1039,8 @@ static int log_rules(struct actx *a)
 
 		for (size_t i = 0; i < 3 && !gz; i++) {
 			snprintf(path, sizeof(path), "%s/%s", a->root->path, logs[i]);
-			if (open_log(path, &gz) < 0)
+			if (open_log_fd(ol_root_openat(a->root, a->root->basefd, logs[i], OL_OPEN_FILE, NULL),
+					&gz) < 0)
 				gz = NULL;
 		}
 		if (!gz) {

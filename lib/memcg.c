@@ -36,7 +36,7 @@ int ol_memcg_kb_is_max(unsigned long long kb)
 
 static int read_file(const struct ol_root *root, const char *path, struct ol_buf *b)
 {
-	return ol_read_at(root->sysfd, path, b);
+	return ol_root_read(root, root->sysfd, path, b);
 }
 
 static int read_u64(const struct ol_root *root, const char *path, struct ol_buf *b,
@@ -133,7 +133,7 @@ int ol_memcg_domain(const struct ol_root *root, const struct ol_proc *p,
 			if (k && (k == b.data || k[-1] == '\n'))
 				m->oom_kill_disable = k[17] == '1';
 		}
-	} else if (ol_read_at(root->procfd, "sys/vm/swappiness", &b) == 0) {
+	} else if (ol_root_read(root, root->procfd, "sys/vm/swappiness", &b) == 0) {
 		ol_parse_long(b.data, &m->swappiness);
 	}
 

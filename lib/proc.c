@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "oomlens/parse.h"
 #include "oomlens/proc.h"
@@ -64,9 +65,18 @@ static int is_vanished(int err)
 /* descriptors held open until there are this many, then closed at once */
 #define HELD_MAX	128
 
+struct inode_id {
+	dev_t dev;
+	ino_t ino;
+};
+
 struct scan_ctx {
+	const struct ol_root *root;
 	struct ol_buf buf;
 	int denied;
+	size_t cmdline_bytes;		/* kept so far, against OL_CMDLINE_TOTAL_MAX */
+	struct inode_id *big;		/* sysroot: the large cmdlines read */
+	size_t nbig;
 	int held[HELD_MAX + 8];	/* a process's files (at most 8) fit after a flush */
 	size_t nheld;
 	size_t current;		/* held[current..] are the process being read */
@@ -108,20 +118,39 @@ static void hold(struct scan_ctx *c, int fd)
 	c->held[c->nheld++] = fd;
 }
 
+static void scan_ctx_free(struct scan_ctx *c)
+{
+	release(c);
+	ol_buf_free(&c->buf);
+	free(c->big);
+}
+
+static int unknown_file(struct scan_ctx *c, int dfd, const char *name, int rc);
+
 /* Read one file; 1 when read, 0 when it could not be (field unknown), <0 vanished/fatal */
 static int read_one(struct scan_ctx *c, int dfd, const char *name)
 {
-	int fd, rc = ol_read_at_keep(dfd, name, &c->buf, &fd);
+	int fd, rc = ol_root_read_keep(c->root, dfd, name, &c->buf, &fd);
 
 	if ((rc == -EMFILE || rc == -ENFILE) && release_for_room(c))
 		/* the held descriptors count against the limit: let them go */
-		rc = ol_read_at_keep(dfd, name, &c->buf, &fd);
+		rc = ol_root_read_keep(c->root, dfd, name, &c->buf, &fd);
 	hold(c, fd);
+	return rc == 0 ? 1 : unknown_file(c, dfd, name, rc);
+}
 
-	if (rc == 0)
-		return 1;
-	if (is_vanished(rc) || rc == -ENOMEM)
+/* @name could not be read (@rc): 0 (its fields unknown), or <0 vanished/fatal */
+static int unknown_file(struct scan_ctx *c, int dfd, const char *name, int rc)
+{
+	if (rc == -ENOMEM)
 		return rc;
+	if (ol_root_is_live(c->root) && is_vanished(rc))
+		return rc;
+	/* a copied tree: nothing exits, a missing file is an unknown field */
+	if (rc == -ENOENT)
+		ol_root_note(c->root, dfd, name, "missing: its fields are unknown");
+	else if (rc == -EMFILE || rc == -ENFILE)
+		ol_root_note(c->root, dfd, name, "cannot open: %s", strerror(-rc));
 	c->denied = 1;	/* EACCES, EPERM (hidepid, ptrace checks), EIO, ... */
 	return 0;
 }
@@ -136,8 +165,21 @@ static int read_long_file(struct scan_ctx *c, int dfd, const char *name,
 	return ol_parse_long(c->buf.data, val) == 0;
 }
 
-static void apply_status(struct ol_proc *p, const struct ol_status *st)
+/* @kb kB in bytes; 0 and *@bad set past OL_KB_MAX (no machine holds that) */
+static unsigned long long kb_bytes(unsigned long long kb, int *bad)
 {
+	if (kb > OL_KB_MAX) {
+		*bad = 1;
+		return 0;
+	}
+	return kb * 1024;
+}
+
+/* Fields from status; returns 1 when a size was past belief (left unknown). */
+static int apply_status(struct ol_proc *p, const struct ol_status *st)
+{
+	int bad = 0, b;
+
 	if (st->have & OL_ST_NAME) {
 		memcpy(p->comm, st->name, sizeof(p->comm));
 		p->have |= OL_HAVE_COMM;
@@ -161,34 +203,115 @@ static void apply_status(struct ol_proc *p, const struct ol_status *st)
 	p->has_mm = !!(st->have & OL_ST_VMSIZE);
 	p->have |= OL_HAVE_MM;
 	if (st->have & OL_ST_RSS_SPLIT) {
-		p->rss_anon = st->rss_anon_kb * 1024;
-		p->rss_file = st->rss_file_kb * 1024;
-		p->rss_shmem = st->rss_shmem_kb * 1024;
+		b = 0;
+		p->rss_anon = kb_bytes(st->rss_anon_kb, &b);
+		p->rss_file = kb_bytes(st->rss_file_kb, &b);
+		p->rss_shmem = kb_bytes(st->rss_shmem_kb, &b);
 		p->rss = p->rss_anon + p->rss_file + p->rss_shmem;
-		p->have |= OL_HAVE_MEM | OL_HAVE_RSS;
+		if (!b)
+			p->have |= OL_HAVE_MEM | OL_HAVE_RSS;
+		bad |= b;
 	} else if (st->have & OL_ST_VMRSS) {
-		p->rss = st->vm_rss_kb * 1024;
-		p->have |= OL_HAVE_RSS;
+		b = 0;
+		p->rss = kb_bytes(st->vm_rss_kb, &b);
+		if (!b)
+			p->have |= OL_HAVE_RSS;
+		bad |= b;
 	} else if (!p->has_mm) {
 		/* kernel threads and zombies own no memory */
 		p->have |= OL_HAVE_MEM | OL_HAVE_RSS | OL_HAVE_SWAP | OL_HAVE_PGTABLES;
 	}
 	if (st->have & OL_ST_SWAP) {
-		p->swap = st->vm_swap_kb * 1024;
-		p->have |= OL_HAVE_SWAP;
+		b = 0;
+		p->swap = kb_bytes(st->vm_swap_kb, &b);
+		if (!b)
+			p->have |= OL_HAVE_SWAP;
+		bad |= b;
 	}
 	if (st->have & OL_ST_PTE) {
-		p->pgtables = st->vm_pte_kb * 1024;
-		p->have |= OL_HAVE_PGTABLES;
+		b = 0;
+		p->pgtables = kb_bytes(st->vm_pte_kb, &b);
+		if (!b)
+			p->have |= OL_HAVE_PGTABLES;
+		bad |= b;
 	}
 	if (st->have & OL_ST_PMD) {
-		p->pgtables_pmd = st->vm_pmd_kb * 1024;
-		p->have |= OL_HAVE_PMD;
+		b = 0;
+		p->pgtables_pmd = kb_bytes(st->vm_pmd_kb, &b);
+		if (!b)
+			p->have |= OL_HAVE_PMD;
+		bad |= b;
 	}
 	if (st->have & OL_ST_CAPEFF) {
 		p->cap_eff = st->cap_eff;
 		p->have |= OL_HAVE_CAPS;
 	}
+	return bad;
+}
+
+/* A large cmdline already read (by inode): a hard link in a copied tree. */
+static int big_seen(struct scan_ctx *c, const struct stat *st)
+{
+	struct inode_id *nv;
+
+	for (size_t i = 0; i < c->nbig; i++)
+		if (c->big[i].dev == st->st_dev && c->big[i].ino == st->st_ino)
+			return 1;
+	nv = realloc(c->big, (c->nbig + 1) * sizeof(*nv));
+	if (nv) {
+		c->big = nv;
+		c->big[c->nbig].dev = st->st_dev;
+		c->big[c->nbig++].ino = st->st_ino;
+	}
+	return 0;
+}
+
+/*
+ * A sysroot's cmdline, checked before it is read: a large one that is the
+ * same file as another's (a hard link; no live cmdline is one) or one past
+ * the budget is not read.  1 when read into c->buf, else as read_one()
+ * (-EFBIG: past the budget).
+ */
+static int read_cmdline_tree(struct scan_ctx *c, int dfd)
+{
+	struct stat st;
+	int fd = ol_root_openat(c->root, dfd, "cmdline", OL_OPEN_FILE, &st), rc;
+
+	if ((fd == -EMFILE || fd == -ENFILE) && release_for_room(c))
+		fd = ol_root_openat(c->root, dfd, "cmdline", OL_OPEN_FILE, &st);
+	if (fd < 0)
+		return unknown_file(c, dfd, "cmdline", fd);
+	hold(c, fd);
+	if (st.st_size >= (1 << 16) && big_seen(c, &st)) {
+		ol_root_note(c->root, dfd, "cmdline", "the same file as another process's (a hard link): "
+			     "the command line is unknown");
+		return 0;
+	}
+	if ((unsigned long long)st.st_size > OL_CMDLINE_TOTAL_MAX - c->cmdline_bytes)
+		return -EFBIG;
+	rc = ol_read_fd(fd, &c->buf);
+	if (rc == -EFBIG)
+		ol_root_note(c->root, dfd, "cmdline", "larger than %u MiB: skipped", OL_READ_MAX >> 20);
+	return rc == 0 ? 1 : unknown_file(c, dfd, "cmdline", rc);
+}
+
+static int read_cmdline(struct scan_ctx *c, int dfd, struct ol_proc *p)
+{
+	int rc = ol_root_is_live(c->root) ? read_one(c, dfd, "cmdline") : read_cmdline_tree(c, dfd);
+
+	if (rc == -EFBIG || (rc > 0 && c->buf.len > OL_CMDLINE_TOTAL_MAX - c->cmdline_bytes)) {
+		ol_root_note(c->root, dfd, "cmdline", "past %u MiB of command lines in all: "
+			     "the command line is unknown", OL_CMDLINE_TOTAL_MAX >> 20);
+		return 0;
+	}
+	if (rc <= 0)
+		return rc;
+	c->cmdline_bytes += c->buf.len;
+	p->cmdline = ol_cmdline_join(c->buf.data, c->buf.len);
+	if (!p->cmdline)
+		return -ENOMEM;
+	p->have |= OL_HAVE_CMDLINE;
+	return 0;
 }
 
 static int read_proc(struct scan_ctx *c, int dfd, unsigned int read,
@@ -203,9 +326,13 @@ static int read_proc(struct scan_ctx *c, int dfd, unsigned int read,
 		rc = read_one(c, dfd, "status");
 		if (rc < 0)
 			return rc;
+		if (rc == 0)
+			read |= OL_READ_STAT;	/* the name, parent and state from there */
 		if (rc > 0 && ol_parse_status_flags(c->buf.data, &st, read & OL_READ_CAPS ? 0 :
 						    OL_STATUS_STOP_AT_SWAP) == 0) {
-			apply_status(p, &st);
+			if (apply_status(p, &st))
+				ol_root_note(c->root, dfd, "status", "a size of more than %llu kB: "
+					     "left unknown", OL_KB_MAX);
 			/* kernels before Kthread: (6.x) say it only in stat's flags */
 			if (!(st.have & OL_ST_KTHREAD))
 				read |= OL_READ_STAT;
@@ -289,17 +416,8 @@ static int read_proc(struct scan_ctx *c, int dfd, unsigned int read,
 			ol_parse_cgroup_named(c->buf.data, "systemd", p->cgroup_systemd, n);
 		}
 	}
-	if (read & OL_READ_CMDLINE) {
-		rc = read_one(c, dfd, "cmdline");
-		if (rc < 0)
-			return rc;
-		if (rc > 0) {
-			p->cmdline = ol_cmdline_join(c->buf.data, c->buf.len);
-			if (!p->cmdline)
-				return -ENOMEM;
-			p->have |= OL_HAVE_CMDLINE;
-		}
-	}
+	if (read & OL_READ_CMDLINE)
+		return read_cmdline(c, dfd, p);
 	return 0;
 }
 
@@ -314,13 +432,13 @@ static int scan_one(struct scan_ctx *c, const struct ol_root *root,
 	if (c->nheld >= HELD_MAX)
 		release(c);
 	c->current = c->nheld;
-	dfd = openat(root->procfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0 && (errno == EMFILE || errno == ENFILE) && c->nheld) {
+	dfd = ol_root_openat(root, root->procfd, name, OL_OPEN_DIR, NULL);
+	if ((dfd == -EMFILE || dfd == -ENFILE) && c->nheld) {
 		release(c);
-		dfd = openat(root->procfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		dfd = ol_root_openat(root, root->procfd, name, OL_OPEN_DIR, NULL);
 	}
 	if (dfd < 0)
-		return is_vanished(-errno) ? -ESRCH : -errno;
+		return is_vanished(dfd) ? -ESRCH : dfd;
 	c->denied = 0;
 	hold(c, dfd);
 	rc = read_proc(c, dfd, read, p);
@@ -334,7 +452,7 @@ static int scan_one(struct scan_ctx *c, const struct ol_root *root,
 int ol_scan_pid(const struct ol_root *root, pid_t pid, unsigned int read,
 		struct ol_proc *out)
 {
-	struct scan_ctx c = { 0 };
+	struct scan_ctx c = { .root = root };
 	char name[32];
 	int rc;
 
@@ -342,8 +460,7 @@ int ol_scan_pid(const struct ol_root *root, pid_t pid, unsigned int read,
 		return -ESRCH;
 	snprintf(name, sizeof(name), "%d", (int)pid);
 	rc = scan_one(&c, root, name, pid, read, out);
-	release(&c);
-	ol_buf_free(&c.buf);
+	scan_ctx_free(&c);
 	return rc;
 }
 
@@ -379,9 +496,28 @@ static int parse_pid_name(const char *s, pid_t *pid)
 	return v > 0;
 }
 
+/*
+ * A PID entry of a sysroot that is no process directory: a file, a link
+ * that loops or leads nowhere.  Skipped with a note; the scan goes on.
+ * (ol_root_openat() noted every refusal but a missing target.)
+ */
+static int skip_entry(const struct ol_root *root, const char *name, int rc,
+		      int listed, struct ol_proclist *out)
+{
+	if (rc == -ENOMEM || (rc == -ESRCH && !listed))
+		return rc;
+	if (rc == -ESRCH)
+		ol_root_note(root, root->procfd, name, "a link to nothing: skipped");
+	else if (rc == -EMFILE || rc == -ENFILE)
+		ol_root_note(root, root->procfd, name, "cannot open: %s", strerror(-rc));
+	out->skipped++;
+	return 0;
+}
+
+/* @listed: @name came from reading ROOT/proc (not from a pid asked for) */
 static int scan_into(struct scan_ctx *c, const struct ol_root *root,
 		     const char *name, pid_t pid, unsigned int read,
-		     struct ol_proclist *out)
+		     int listed, struct ol_proclist *out)
 {
 	struct ol_proc *p;
 	int rc = list_add(out, &p);
@@ -389,6 +525,8 @@ static int scan_into(struct scan_ctx *c, const struct ol_root *root,
 	if (rc < 0)
 		return rc;
 	rc = scan_one(c, root, name, pid, read, p);
+	if (rc < 0 && !ol_root_is_live(root) && skip_entry(root, name, rc, listed, out) == 0)
+		return 0;
 	if (rc == -ESRCH) {
 		out->vanished++;
 		return 0;
@@ -404,7 +542,7 @@ static int scan_into(struct scan_ctx *c, const struct ol_root *root,
 int ol_scan(const struct ol_root *root, const struct ol_scan_opts *opts,
 	    struct ol_proclist *out)
 {
-	struct scan_ctx c = { 0 };
+	struct scan_ctx c = { .root = root };
 	struct dirent *de;
 	DIR *dir;
 	int fd, rc = 0;
@@ -417,7 +555,7 @@ int ol_scan(const struct ol_root *root, const struct ol_scan_opts *opts,
 			char name[32];
 
 			snprintf(name, sizeof(name), "%d", (int)opts->pids[i]);
-			rc = scan_into(&c, root, name, opts->pids[i], opts->read, out);
+			rc = scan_into(&c, root, name, opts->pids[i], opts->read, 0, out);
 		}
 		goto done;
 	}
@@ -443,14 +581,13 @@ int ol_scan(const struct ol_root *root, const struct ol_scan_opts *opts,
 		}
 		if (!parse_pid_name(de->d_name, &pid))
 			continue;
-		rc = scan_into(&c, root, de->d_name, pid, opts->read, out);
+		rc = scan_into(&c, root, de->d_name, pid, opts->read, 1, out);
 		if (rc < 0)
 			break;
 	}
 	closedir(dir);
 done:
-	release(&c);
-	ol_buf_free(&c.buf);
+	scan_ctx_free(&c);
 	if (rc < 0)
 		ol_proclist_free(out);
 	return rc;

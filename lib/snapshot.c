@@ -38,7 +38,7 @@ void ol_sysctls_read(const struct ol_root *root, struct ol_sysctls *out)
 	memset(out, 0, sizeof(*out));
 	for (i = 0; i < NSYSCTL; i++) {
 		snprintf(path, sizeof(path), "sys/vm/%s", sysctl_names[i]);
-		if (ol_read_at(root->procfd, path, &b) == 0 &&
+		if (ol_root_read(root, root->procfd, path, &b) == 0 &&
 		    ol_parse_long(b.data, sysctl_field(out, i)) == 0)
 			out->have |= 1u << i;
 	}
@@ -87,8 +87,8 @@ int ol_snapshot_collect(const struct ol_root *root, struct ol_snapshot *s)
 	s->swap_total_kb = si.swap_total_kb;
 	s->totalpages = si.totalpages;
 	ol_sysctls_read(root, &s->sysctl);
-	if (ol_read_at(root->procfd, "sys/kernel/hostname", &b) == 0 ||
-	    ol_read_at(root->etcfd, "hostname", &b) == 0) {
+	if (ol_root_read(root, root->procfd, "sys/kernel/hostname", &b) == 0 ||
+	    ol_root_read(root, root->etcfd, "hostname", &b) == 0) {
 		b.data[strcspn(b.data, "\n")] = '\0';
 		snprintf(s->hostname, sizeof(s->hostname), "%s", b.data);
 	} else if (ol_root_is_live(root)) {

@@ -23,13 +23,13 @@ static long sysroot_page_size(const struct ol_root *root, struct ol_buf *b)
 	for (i = 0; i < sizeof(smaps) / sizeof(smaps[0]); i++) {
 		long ps;
 
-		if (ol_read_at(root->procfd, smaps[i], b) == 0 &&
+		if (ol_root_read(root, root->procfd, smaps[i], b) == 0 &&
 		    (ps = ol_parse_smaps_pagesize(b->data)) > 0)
 			return ps;
 	}
-	if (ol_read_at(root->procfd, "1/stat", b) == 0 &&
+	if (ol_root_read(root, root->procfd, "1/stat", b) == 0 &&
 	    ol_parse_stat(b->data, &sst) == 0 && sst.rss_pages > 0 &&
-	    ol_read_at(root->procfd, "1/status", b) == 0 &&
+	    ol_root_read(root, root->procfd, "1/status", b) == 0 &&
 	    ol_parse_status(b->data, &st) == 0 && (st.have & OL_ST_VMRSS)) {
 		/*
 		 * The two counters are read at different moments (and stat's
@@ -70,9 +70,15 @@ int ol_sysinfo_read(const struct ol_root *root, struct ol_sysinfo *si)
 	int rc;
 
 	memset(si, 0, sizeof(*si));
-	rc = ol_read_at(root->procfd, "meminfo", &b);
+	rc = ol_root_read(root, root->procfd, "meminfo", &b);
 	if (rc == 0)
 		rc = ol_parse_meminfo(b.data, &mi);
+	if (rc == 0 && (mi.mem_total_kb > OL_KB_MAX || mi.swap_total_kb > OL_KB_MAX ||
+			mi.mem_available_kb > OL_KB_MAX)) {
+		ol_root_note(root, root->procfd, "meminfo", "a size of more than %llu kB: not believed",
+			     OL_KB_MAX);
+		rc = -ERANGE;
+	}
 	if (rc < 0)
 		goto out;
 
@@ -93,7 +99,7 @@ int ol_sysinfo_read(const struct ol_root *root, struct ol_sysinfo *si)
 	si->total_swap_pages = (unsigned long)(mi.swap_total_kb / pgkb);
 	si->totalpages = si->totalram_pages + si->total_swap_pages;
 
-	if (ol_read_at(root->procfd, "sys/kernel/osrelease", &b) == 0) {
+	if (ol_root_read(root, root->procfd, "sys/kernel/osrelease", &b) == 0) {
 		b.data[strcspn(b.data, "\n")] = '\0';
 		snprintf(si->release, sizeof(si->release), "%s", b.data);
 	} else if (ol_root_is_live(root)) {

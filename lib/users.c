@@ -31,9 +31,15 @@ struct ol_users *ol_users_new(const struct ol_root *root)
 		return NULL;
 	u->live = ol_root_is_live(root);
 	if (!u->live) {
-		if (ol_read_at(root->etcfd, "passwd", &b) == 0) {
+		int rc = ol_root_read(root, root->etcfd, "passwd", &b);
+
+		if (rc == 0) {
 			u->passwd = b.data;
 		} else {
+			if (rc == -ENOENT)
+				ol_root_note(root, root->etcfd >= 0 ? root->etcfd : root->basefd,
+					     root->etcfd >= 0 ? "passwd" : "etc/passwd",
+					     "missing: users are shown by number");
 			ol_buf_free(&b);
 			u->passwd = strdup("");
 		}
@@ -156,8 +162,14 @@ const char *ol_users_name(struct ol_users *u, uid_t uid)
 int ol_users_lookup(struct ol_users *u, const char *name, uid_t *uid)
 {
 	unsigned long v;
+	int rc = ol_strtoul(name, &v);
 
-	if (ol_strtoul(name, &v) == 0) {
+	if (rc == -ERANGE)
+		return rc;
+	if (rc == 0) {
+		/* (uid_t)-1 is no uid; a larger number would wrap to another */
+		if (v >= (uid_t)-1)
+			return -ERANGE;
 		*uid = (uid_t)v;
 		return 0;
 	}

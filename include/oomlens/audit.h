@@ -97,6 +97,8 @@ struct ol_findings {
 	char note[256];		/* why not, when they could not */
 	int log_error;		/* -errno: opts.log_path could not be read (-EBADMSG: corrupt
 				 * compressed data); the run fails */
+	size_t unread;		/* unit files that exist but could not be read (the root's
+				 * notes say which): the audit is incomplete */
 };
 
 struct ol_audit_opts {

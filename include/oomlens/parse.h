@@ -13,6 +13,13 @@
 #include <sys/types.h>
 
 /* Bits of ol_status.have: which lines were present. */
+/*
+ * The largest size in kB believed from a /proc file: 1 EiB.  A count past it
+ * (a corrupt or hostile copy) is left unknown: times 1024 it would wrap, and
+ * a sum of a few such sizes stays inside 64 bits.
+ */
+#define OL_KB_MAX	(1ULL << 50)
+
 enum {
 	OL_ST_NAME	= 1u << 0,
 	OL_ST_PPID	= 1u << 1,

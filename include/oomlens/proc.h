@@ -76,7 +76,15 @@ struct ol_proclist {
 	size_t n, cap;
 	size_t vanished;	/* processes that exited mid-scan */
 	size_t denied;		/* processes with at least one unreadable file */
+	size_t skipped;		/* sysroot: PID entries that are no process directory */
 };
+
+/*
+ * The most command-line bytes one scan keeps: past it (or for a cmdline
+ * that is the same file as another's, a hard link in a copied tree) a
+ * cmdline is left unknown, with a note.  OL_READ_MAX bounds one file only.
+ */
+#define OL_CMDLINE_TOTAL_MAX	(256u << 20)
 
 struct ol_scan_opts {
 	unsigned int read;	/* OL_READ_* */
@@ -87,6 +95,9 @@ struct ol_scan_opts {
 /*
  * Walk ROOT/proc once through directory descriptors.  A process that
  * exits mid-scan is dropped; an unreadable file leaves its fields unknown.
+ * Under a sysroot nothing exits: a missing or refused file leaves its
+ * fields unknown and a PID entry that is no directory is skipped, each with
+ * a note (ol_root_note()).
  * Returns 0 or -errno (ROOT/proc unreadable, ENOMEM).
  */
 int ol_scan(const struct ol_root *root, const struct ol_scan_opts *opts,

@@ -14,7 +14,7 @@ struct ol_users;
 struct ol_users *ol_users_new(const struct ol_root *root);
 /* NULL when the uid has no name. */
 const char *ol_users_name(struct ol_users *u, uid_t uid);
-/* Name or number -> uid.  0 or -ENOENT. */
+/* Name or number -> uid.  0, -ENOENT, or -ERANGE for a number no uid is. */
 int ol_users_lookup(struct ol_users *u, const char *name, uid_t *uid);
 void ol_users_free(struct ol_users *u);
 
