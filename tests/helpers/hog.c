@@ -47,18 +47,20 @@ static void pgtables(size_t mib)
 		p[i * span] = 1;
 }
 
-/* @mib MiB written into an unmapped memfd, 1 MiB at a time */
+/* @mib MiB written into an unmapped memfd, 1 MiB a step (from a small
+ * buffer: the writer's own rss stays small) */
 static void write_grow(size_t mib, int delay)
 {
-	static char buf[1 << 20];
+	static char buf[64 << 10];
 	int fd = memfd_create("hog-w", 0);
 
 	if (fd < 0)
 		die("memfd");
 	memset(buf, 1, sizeof(buf));
 	for (size_t i = 0; i < mib; i++) {
-		if (write(fd, buf, sizeof(buf)) != (ssize_t)sizeof(buf))
-			die("write memfd");
+		for (size_t k = 0; k < (1 << 20) / sizeof(buf); k++)
+			if (write(fd, buf, sizeof(buf)) != (ssize_t)sizeof(buf))
+				die("write memfd");
 		usleep((useconds_t)delay * 1000);
 	}
 }
