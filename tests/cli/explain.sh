@@ -258,8 +258,10 @@ trap 'kill "${pids[@]}" 2>/dev/null; rm -rf "$TMP"' EXIT
 "$HOG" -s 16 -A 500 -n fid-shm16 > "$TMP/h3" & pids+=($!)
 "$HOG" -a 8 -A 1000 -n fid-adj1000 > "$TMP/h4" & pids+=($!)
 "$HOG" -a 1 -f 1 -s 1 -A 999 -n fid-mixed > "$TMP/h5" & pids+=($!)
+"$HOG" -p 8 -n fid-pgtab8 > "$TMP/h6" & pids+=($!)
+"$HOG" -w 8 -d 0 -n fid-write8 > "$TMP/h7" & pids+=($!)
 for i in $(seq 100); do
-	[ "$(cat "$TMP"/h? 2>/dev/null | grep -c ready)" -eq 5 ] && break
+	[ "$(cat "$TMP"/h? 2>/dev/null | grep -c ready)" -eq 7 ] && break
 	sleep 0.1
 done
 sleep 0.5
@@ -268,9 +270,14 @@ check "live: explain --all -J exits 0" eval '[ "$rc" -eq 0 ] && jq_true ".proces
 bad=$(jq -r --argjson me $$ '.processes[] | select(.computed_oom_score != null and .computed_oom_score != .oom_score) |
 	"\(.pid) \(.comm) kernel \(.oom_score) computed \(.computed_oom_score) (\(.agreement)) terms \(.terms)"' <<<"$out")
 ours=$(jq -r '[.processes[] | select(.comm | startswith("fid-")) | select(.agreement == "match")] | length' <<<"$out")
-check "live: all 5 test processes (anon, file, shmem, adj 250..1000) match the kernel exactly" test "$ours" = 5
+check "live: all 7 test processes (anon, file, shmem, page tables, adj 250..1000) match the kernel exactly" test "$ours" = 7
+check "live: hog -p 8 holds 8 MiB of page tables, which explain counts" test \
+	"$(jq '.processes[] | select(.comm == "fid-pgtab8") | .terms.pgtables_bytes >= 8388608' <<<"$out")" = true
+check "live: hog -w 8 wrote 8 MiB that no rss counts (an unmapped memfd)" eval \
+	'grep -q done "$TMP/h7" && jq_true ".processes[] | select(.comm == \"fid-write8\") |
+		.terms.shmem_pages == 0 and .terms.anon_pages + .terms.file_pages < 1024" <<<"$out"'
 computed=$(jq '[.processes[] | select(.computed_oom_score != null)] | length' <<<"$out")
-if [ -z "$bad" ] && [ "${computed:-0}" -ge 5 ]; then
+if [ -z "$bad" ] && [ "${computed:-0}" -ge 7 ]; then
 	ok "live: computed_oom_score == oom_score for all $computed processes whose score is computed"
 else
 	not_ok "live: computed_oom_score == oom_score for every process" "$bad"
