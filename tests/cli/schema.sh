@@ -112,15 +112,7 @@ check "audit: inherited-protection and memcg-oom-group fire" eval \
 valid "audit -J, inherited-protection and memcg-oom-group" audit.schema.json
 
 # --- diff: every change type, as snapshot.sh makes them
-jq '
-  (.processes[] | select(.pid == 5659)) |= (.oom_score_adj = -1000 | .oom_adj = -17 | .killable = false | .rank = null) |
-  (.processes[] | select(.pid == 5661)) |= (.oom_score_adj = 500 | .oom_score = 999) |
-  (.processes[] | select(.pid == 5660)) |= (.oom_score = 1400 | .rank = 2) |
-  (.processes[] | select(.pid == 5662)) |= (.rank = 3) |
-  .processes |= map(select(.pid != 5747)) |
-  .processes += [{"pid": 7777, "starttime": 123, "comm": "newcomer", "oom_score": 1900, "oom_score_adj": 900, "rank": 1}] |
-  .sysctl["vm.panic_on_oom"] = 1 | .total_pages += 1000
-' "$TMP/old.json" > "$TMP/new.json"
+jq -f "$TESTS_DIR/helpers/every-change.jq" "$TMP/old.json" > "$TMP/new.json"
 jq '(.processes[] | select(.pid == 5659)) |= (.oom_score_adj = 0 | .oom_adj = 0 | .killable = true)' "$TMP/new.json" > "$TMP/back.json"
 run "$OOMLENS" diff -J "$TMP/old.json" "$TMP/new.json"
 check "diff -J: nine change types" test "$(jq '[.changes[].type] | unique | length' <<<"$out")" -eq 9

@@ -70,15 +70,7 @@ run "$OOMLENS" --sysroot "$TMP/longcmd" diff "$TMP/longcmd.json"
 check "diff of that snapshot with its tree: exit 0" eval '[ "$rc" -eq 0 ] && [ -z "$err" ] && [[ "$out" == "0 changes;"* ]]'
 
 # every change type, by editing the old snapshot
-jq '
-  (.processes[] | select(.pid == 5659)) |= (.oom_score_adj = -1000 | .oom_adj = -17 | .killable = false | .rank = null) |
-  (.processes[] | select(.pid == 5661)) |= (.oom_score_adj = 500 | .oom_score = 999) |
-  (.processes[] | select(.pid == 5660)) |= (.oom_score = 1400 | .rank = 2) |
-  (.processes[] | select(.pid == 5662)) |= (.rank = 3) |
-  .processes |= map(select(.pid != 5747)) |
-  .processes += [{"pid": 7777, "starttime": 123, "comm": "newcomer", "oom_score": 1900, "oom_score_adj": 900, "rank": 1}] |
-  .sysctl["vm.panic_on_oom"] = 1 | .total_pages += 1000
-' "$TMP/old.json" > "$TMP/new.json"
+jq -f "$TESTS_DIR/helpers/every-change.jq" "$TMP/old.json" > "$TMP/new.json"
 run "$OOMLENS" diff -J "$TMP/old.json" "$TMP/new.json"
 check "diff -J: exit 1 when something changed" test "$rc" -eq 1
 types=$(jq -r '[.changes[].type] | unique | join(" ")' <<<"$out")

@@ -23,31 +23,15 @@
 /* ---- locating the fixtures from any cwd ---- */
 
 #include "fixtures.h"
+#include "fixture-load.h"
 
-/* Whole file + NUL; *len gets the size (files like cmdline hold NULs). */
+/* proc-files/@name, whole, + NUL; *len gets the size (files like cmdline hold NULs). */
 static char *load(const char *name, size_t *len)
 {
-	char path[PATH_MAX];
-	FILE *f;
-	char *buf;
-	long sz;
+	char rel[PATH_MAX];
 
-	pathf(path, sizeof(path), "%s/proc-files/%s", fixtures(), name);
-	f = fopen(path, "rb");
-	if (!f)
-		fail_msg("cannot open fixture '%s' (set OOMLENS_FIXTURES?)", path);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	sz = ftell(f);
-	assert_true(sz >= 0);
-	rewind(f);
-	buf = malloc((size_t)sz + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)sz, f), (size_t)sz);
-	buf[sz] = '\0';
-	fclose(f);
-	if (len)
-		*len = (size_t)sz;
-	return buf;
+	pathf(rel, sizeof(rel), "proc-files/%s", name);
+	return load_fixture(rel, len);
 }
 
 #define ALL_STATUS_BITS (OL_ST_NAME | OL_ST_PPID | OL_ST_UID | OL_ST_KTHREAD | \
