@@ -613,9 +613,10 @@ int ol_root_hidepid(const struct ol_root *root)
 	/*
 	 * The mount of the /proc we read, found in its own mountinfo by device
 	 * number: "36 25 0:5 / /proc rw,nosuid - proc proc rw,hidepid=2".
-	 * A copied tree has no mountinfo: 0.
+	 * A copied tree has no mountinfo: 0.  A sysroot whose proc is a real
+	 * proc mount (a private one, say) has, read inside the tree.
 	 */
-	if (!ol_root_is_live(root) || root->procfd < 0 || fstat(root->procfd, &st) < 0 ||
+	if (root->procfd < 0 || fstat(root->procfd, &st) < 0 ||
 	    ol_root_read(root, root->procfd, "self/mountinfo", &b) < 0) {
 		ol_buf_free(&b);
 		return 0;
