@@ -179,14 +179,17 @@ static long long kb_bytes(unsigned long long kb)
 	return (long long)((kb > max ? max : kb) * 1024);
 }
 
-char *ol_snapshot_to_json(const struct ol_snapshot *s)
+static json_object *snap_head(const struct ol_snapshot *s)
 {
-	json_object *root = ol_json_document(), *sys = json_object_new_object(), *arr;
-	char *text, key[64];
+	json_object *root = ol_json_document(), *sys = json_object_new_object();
+	char key[64];
 	size_t i;
 
-	if (!root || !sys)
+	if (!root || !sys) {
+		json_object_put(root);
+		json_object_put(sys);
 		return NULL;
+	}
 	json_object_object_add(root, "format", json_object_new_string(OL_SNAPSHOT_FORMAT));
 	json_object_object_add(root, "version", json_object_new_int(OL_SNAPSHOT_VERSION));
 	ol_json_add_time(root, "time", s->time);
@@ -202,36 +205,74 @@ char *ol_snapshot_to_json(const struct ol_snapshot *s)
 							 !!(s->sysctl.have & (1u << i))));
 	}
 	json_object_object_add(root, "sysctl", sys);
-	arr = json_object_new_array_ext((int)s->n);
-	for (i = 0; i < s->n; i++) {
-		const struct ol_snap_proc *p = &s->procs[i];
-		json_object *o = json_object_new_object();
+	return root;
+}
 
-		json_object_object_add(o, "pid", json_object_new_int64(p->pid));
-		json_object_object_add(o, "starttime", jnum_if(p->starttime, !!(p->have & OL_SNAP_START)));
-		json_object_object_add(o, "ppid", jnum_if(p->ppid, !!(p->have & OL_SNAP_PPID)));
-		json_object_object_add(o, "uid", jnum_if(p->uid, p->uid >= 0));
-		json_object_object_add(o, "comm", ol_json_string(p->comm));
-		json_object_object_add(o, "cmdline", ol_json_string(p->cmdline));
-		json_object_object_add(o, "cgroup", ol_json_string(p->cgroup));
-		json_object_object_add(o, "oom_score", jnum_if(p->oom_score, !!(p->have & OL_SNAP_SCORE)));
-		json_object_object_add(o, "oom_score_adj", jnum_if(p->oom_score_adj, !!(p->have & OL_SNAP_ADJ)));
-		json_object_object_add(o, "oom_adj", jnum_if(p->oom_adj, !!(p->have & OL_SNAP_OOMADJ)));
-		json_object_object_add(o, "rss", jnum_if(p->rss, p->rss >= 0));
-		json_object_object_add(o, "anon", jnum_if(p->anon, p->anon >= 0));
-		json_object_object_add(o, "file", jnum_if(p->file, p->file >= 0));
-		json_object_object_add(o, "shmem", jnum_if(p->shmem, p->shmem >= 0));
-		json_object_object_add(o, "swap", jnum_if(p->swap, p->swap >= 0));
-		json_object_object_add(o, "pgtables", jnum_if(p->pgtables, p->pgtables >= 0));
-		json_object_object_add(o, "badness", jnum_if(p->badness, !!(p->have & OL_SNAP_BADNESS)));
-		json_object_object_add(o, "killable", p->killable < 0 ? NULL : json_object_new_boolean(p->killable));
-		json_object_object_add(o, "rank", jnum_if(p->rank, p->rank > 0));
-		json_object_array_add(arr, o);
+static json_object *snap_proc(const struct ol_snap_proc *p)
+{
+	json_object *o = json_object_new_object();
+
+	if (!o)
+		return NULL;
+	json_object_object_add(o, "pid", json_object_new_int64(p->pid));
+	json_object_object_add(o, "starttime", jnum_if(p->starttime, !!(p->have & OL_SNAP_START)));
+	json_object_object_add(o, "ppid", jnum_if(p->ppid, !!(p->have & OL_SNAP_PPID)));
+	json_object_object_add(o, "uid", jnum_if(p->uid, p->uid >= 0));
+	json_object_object_add(o, "comm", ol_json_string(p->comm));
+	json_object_object_add(o, "cmdline", ol_json_string(p->cmdline));
+	json_object_object_add(o, "cgroup", ol_json_string(p->cgroup));
+	json_object_object_add(o, "oom_score", jnum_if(p->oom_score, !!(p->have & OL_SNAP_SCORE)));
+	json_object_object_add(o, "oom_score_adj", jnum_if(p->oom_score_adj, !!(p->have & OL_SNAP_ADJ)));
+	json_object_object_add(o, "oom_adj", jnum_if(p->oom_adj, !!(p->have & OL_SNAP_OOMADJ)));
+	json_object_object_add(o, "rss", jnum_if(p->rss, p->rss >= 0));
+	json_object_object_add(o, "anon", jnum_if(p->anon, p->anon >= 0));
+	json_object_object_add(o, "file", jnum_if(p->file, p->file >= 0));
+	json_object_object_add(o, "shmem", jnum_if(p->shmem, p->shmem >= 0));
+	json_object_object_add(o, "swap", jnum_if(p->swap, p->swap >= 0));
+	json_object_object_add(o, "pgtables", jnum_if(p->pgtables, p->pgtables >= 0));
+	json_object_object_add(o, "badness", jnum_if(p->badness, !!(p->have & OL_SNAP_BADNESS)));
+	json_object_object_add(o, "killable", p->killable < 0 ? NULL : json_object_new_boolean(p->killable));
+	json_object_object_add(o, "rank", jnum_if(p->rank, p->rank > 0));
+	return o;
+}
+
+#define SNAP_JSON	(JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE)
+
+/*
+ * The head's members, then the processes one at a time: each object is
+ * built, written and freed, so the text is all that grows.
+ */
+char *ol_snapshot_to_json(const struct ol_snapshot *s)
+{
+	json_object *head = snap_head(s), *o;
+	const char *h;
+	char *text = NULL;
+	size_t len = 0, i;
+	FILE *f;
+	int bad = !head;
+
+	f = open_memstream(&text, &len);
+	if (!f) {
+		json_object_put(head);
+		return NULL;
 	}
-	json_object_object_add(root, "processes", arr);
-	text = strdup(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
-						     JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(root);
+	/* the head without its closing brace, then "processes" */
+	h = bad ? "" : json_object_to_json_string_ext(head, SNAP_JSON);
+	if (!bad && fprintf(f, "%.*s,\n\"processes\":[", (int)(strrchr(h, '}') - h - 1), h) < 0)
+		bad = 1;
+	for (i = 0; !bad && i < s->n; i++) {
+		o = snap_proc(&s->procs[i]);
+		if (!o || fprintf(f, "%s\n%s", i ? "," : "", json_object_to_json_string_ext(o, SNAP_JSON)) < 0)
+			bad = 1;
+		json_object_put(o);
+	}
+	if (!bad && fputs("\n]\n}", f) < 0)
+		bad = 1;
+	json_object_put(head);
+	if (fclose(f) != 0 || bad) {
+		free(text);
+		return NULL;
+	}
 	return text;
 }
 
