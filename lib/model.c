@@ -210,6 +210,7 @@ struct member {
 struct ranking {
 	struct member *v;
 	size_t n;
+	long *pos;			/* by process index: its place in v, -1 if none */
 };
 
 struct domain {
@@ -262,6 +263,7 @@ static void free_rankings(struct ol_model *m)
 	for (i = 0; i < m->ndoms; i++)
 		free(m->doms[i].cgpath);
 	for (i = 0; i < m->nrankings; i++) {
+		free(m->rankings[i]->pos);
 		free(m->rankings[i]->v);
 		free(m->rankings[i]);
 		free(m->rank_paths[i]);
@@ -523,7 +525,10 @@ static struct ranking *build_ranking(struct ol_model *m, const struct ol_memcg *
 	if (!r)
 		return NULL;
 	r->v = calloc(m->n ? m->n : 1, sizeof(*r->v));
-	if (!r->v) {
+	r->pos = malloc((m->n ? m->n : 1) * sizeof(*r->pos));
+	if (!r->v || !r->pos) {
+		free(r->v);
+		free(r->pos);
 		free(r);
 		return NULL;
 	}
@@ -540,6 +545,10 @@ static struct ranking *build_ranking(struct ol_model *m, const struct ol_memcg *
 	}
 	sort_model = m;
 	qsort(r->v, r->n, sizeof(*r->v), member_cmp);
+	for (i = 0; i < m->n; i++)
+		r->pos[i] = -1;
+	for (i = 0; i < r->n; i++)
+		r->pos[r->v[i].i] = (long)i;
 	return r;
 }
 
@@ -567,8 +576,10 @@ static struct ranking *ranking_of(struct ol_model *m, const struct ol_memcg *mc)
 	r = build_ranking(m, mc);
 	np[m->nrankings] = strdup(mc->path);
 	if (!r || !np[m->nrankings]) {
-		if (r)
+		if (r) {
 			free(r->v);
+			free(r->pos);
+		}
 		free(r);
 		free(np[m->nrankings]);
 		return NULL;
@@ -582,18 +593,15 @@ static struct ranking *ranking_of(struct ol_model *m, const struct ol_memcg *mc)
 static void place_in(const struct ol_model *m, const struct ranking *r, size_t i,
 		     struct ol_rank *out)
 {
-	size_t k;
+	long k = r->pos[i];
 
 	out->candidates = (long)r->n;
-	for (k = 0; k < r->n; k++) {
-		if (r->v[k].i != i)
-			continue;
-		out->rank = (long)k + 1;
-		out->lead = k + 1 < r->n ? r->v[k].b.points - r->v[k + 1].b.points : -1;
-		out->near_tie = (k + 1 < r->n && out->lead < m->slack) ||
-				(k > 0 && r->v[k - 1].b.points - r->v[k].b.points < m->slack);
+	if (k < 0)
 		return;
-	}
+	out->rank = k + 1;
+	out->lead = (size_t)k + 1 < r->n ? r->v[k].b.points - r->v[k + 1].b.points : -1;
+	out->near_tie = ((size_t)k + 1 < r->n && out->lead < m->slack) ||
+			(k > 0 && r->v[k - 1].b.points - r->v[k].b.points < m->slack);
 }
 
 int ol_model_memcg(struct ol_model *m, size_t i, struct ol_memcg_rank *out)
