@@ -137,3 +137,34 @@ if [ "$rc" -eq 0 ]; then
 else
 	skip "log on the live ring buffer" "cannot read the kernel log here (exit $rc)"
 fi
+
+# --- contrib: the cron entries, run as cron runs them (sh, output = mail),
+# with oomlens on the fixture tree and the textfile directory in $TMP
+mkdir -p "$TMP/bin" "$TMP/textfile" "$TMP/r"
+cp -a "$ROOT/." "$TMP/r"
+printf '#!/bin/sh\nexec "%s" --sysroot "%s" "$@"\n' "$OOMLENS" "$TMP/r" > "$TMP/bin/oomlens"
+chmod +x "$TMP/bin/oomlens"
+cron_cmd() {	# the command of a cron.d file's job, the textfile dir in $TMP
+	grep -v '^#' "$REPO/contrib/$1" | grep -E '^[0-9*]' | cut -d' ' -f7- |
+		sed "s|/var/lib/prometheus/node-exporter|$TMP/textfile|g"
+}
+cron_run() { run env PATH="$TMP/bin:$PATH" sh -c "$(cron_cmd "$1")"; }
+cron_run oomlens-audit.cron
+check "audit cron, clean machine: no mail (no output), the textfile written" eval \
+	'[ -z "$out$err" ] && out=$(cat "$TMP/textfile/oomlens.prom") && grep -qx "oomlens_audit_success 1" <<<"$out"'
+metrics_ok "audit cron: the textfile passes promtool"
+# a warning: worker-anon (5658) made unkillable, as tests/cli/audit.sh does
+echo -1000 > "$TMP/r/proc/5658/oom_score_adj"; echo -17 > "$TMP/r/proc/5658/oom_adj"
+cron_run oomlens-audit.cron
+check "audit cron, a warning (unkillable-process): mailed, the report" eval \
+	'grep -q "unkillable-process.*worker-anon\[5658\]" <<<"$out$err" &&
+	 grep -qx "oomlens_audit_findings{rule=\"unkillable-process\",severity=\"warning\"} 1" "$TMP/textfile/oomlens.prom"'
+mkdir -p "$TMP/r/var/log" && cp "$LOGS/013.log" "$TMP/r/var/log/kern.log"
+cron_run oomlens-log.cron
+check "log cron: no mail, the textfile with the kernel log's two kills" eval \
+	'[ -z "$out$err" ] && out=$(cat "$TMP/textfile/oomlens-log.prom") && [ "$(sum oomlens_log_oom_kills_total)" -eq 2 ]'
+metrics_ok "log cron: the textfile passes promtool"
+for u in audit log; do
+	check "oomlens-$u.service writes the same file as its cron entry, quietly" eval \
+		'f=$(grep -o -- "-o [^ ;]*" "$REPO/contrib/oomlens-$u.cron") && grep -q -- "--quiet.*$f\$" "$REPO/contrib/oomlens-$u.service"'
+done
