@@ -11,6 +11,22 @@ RULES=$REPO/contrib/prometheus
 ROOT=$FIXTURES/root-6.18
 LOGS=$FIXTURES/oomlogs
 
+# --- log --format: the usage, which needs no promtool
+run "$OOMLENS" log --format html "$LOGS/013.log"
+check "log --format html: not yet, exit 2, one line and the hint" eval \
+	'[ "$rc" -eq 2 ] && [ -z "$out" ] && [[ "$err" == *"--format html is not implemented yet"* ]] && [ "$(grep -c "" <<<"$err")" -eq 2 ]'
+for bad in "-J --format prometheus" "--jsonl --format json" "--format prometheus --follow" \
+	   "--format prometheus --summary" "-o $TMP/x.prom" "--format prometheus --max-series 0" "--format xml"; do
+	run "$OOMLENS" log $bad "$LOGS/013.log"
+	check "log $bad: exit 2, nothing on stdout, no file" eval '[ "$rc" -eq 2 ] && [ -z "$out" ] && [ ! -e "$TMP/x.prom" ]'
+done
+run "$OOMLENS" log --format jsonl "$LOGS/013.log"
+jl=$out
+run "$OOMLENS" log --jsonl "$LOGS/013.log"
+check "log --format jsonl is --jsonl" eval '[ "$rc" -eq 0 ] && [ "$out" = "$jl" ] && [ "$(grep -c "" <<<"$out")" -eq 2 ]'
+run "$OOMLENS" log -J --format json "$LOGS/013.log"
+check "log -J --format json: the same format twice is fine" jq_true '.events | length == 2' <<<"$out"
+
 if ! command -v promtool >/dev/null; then
 	skip "promtool" "promtool is missing (Debian: apt-get install prometheus)"
 	exit 0
