@@ -219,8 +219,9 @@ void ol_prom_log_event(struct ol_prom_log *pl, const struct ol_oom_event *ev)
 }
 
 struct cg_total {
-	struct cg_id cg;
+	size_t first, nrows;	/* its rows, adjacent once sorted by cgroup */
 	unsigned long long n;
+	const struct cg_id *cg;
 };
 
 static int by_total(const void *x, const void *y)
@@ -229,6 +230,13 @@ static int by_total(const void *x, const void *y)
 
 	if (a->n != b->n)
 		return a->n > b->n ? -1 : 1;
+	return cg_cmp(a->cg, b->cg);
+}
+
+static int by_cg(const void *x, const void *y)
+{
+	const struct row *a = x, *b = y;
+
 	return cg_cmp(&a->cg, &b->cg);
 }
 
@@ -243,22 +251,17 @@ static int rows_cap(struct rows *r, size_t max)
 
 	if (!t)
 		return -1;
+	if (r->n)
+		qsort(r->v, r->n, sizeof(*r->v), by_cg);
 	for (size_t i = 0; i < r->n; i++) {
-		size_t j;
-
-		for (j = 0; j < nt && cg_cmp(&t[j].cg, &r->v[i].cg); j++)
-			;
-		if (j == nt)
-			t[nt++].cg = r->v[i].cg;
-		t[j].n += r->v[i].n;
+		if (!nt || cg_cmp(t[nt - 1].cg, &r->v[i].cg))
+			t[nt++] = (struct cg_total){ .first = i, .cg = &r->v[i].cg };
+		t[nt - 1].nrows++;
+		t[nt - 1].n += r->v[i].n;
 	}
 	qsort(t, nt, sizeof(*t), by_total);
-	for (size_t i = 0; i < r->n; i++) {
-		size_t j;
-
-		for (j = 0; j < nt && cg_cmp(&t[j].cg, &r->v[i].cg); j++)
-			;
-		if (j >= max) {
+	for (size_t j = max; j < nt; j++) {
+		for (size_t i = t[j].first; i < t[j].first + t[j].nrows; i++) {
 			memset(&r->v[i].cg, 0, sizeof(r->v[i].cg));
 			snprintf(r->v[i].cg.unit, sizeof(r->v[i].cg.unit), "other");
 		}
