@@ -343,7 +343,7 @@ static int put_log(FILE *out, struct ol_prom_log *pl, json_object *kc)
 		ol_prom_sample(out, "oomlens_log_oom_events_total", l, pl->outcome[i]);
 	}
 	ol_prom_family(out, "oomlens_log_oom_kill_predictions_total", "counter",
-		       "Kernel OOM kills by whether ranking the logged task table explains the victim: "
+		       "Kernel OOM kill events by whether ranking the logged task table explains the victim: "
 		       "explained, known_cause (a tie, the root bonus, ...), unexplained, no_task_table.");
 	for (int i = 0; i < PR_COUNT; i++) {
 		const char *l[] = { "result", pr_names[i], NULL };
