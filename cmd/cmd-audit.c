@@ -11,6 +11,7 @@
 
 #include "oomlens.h"
 #include "oomlens/jsonutil.h"
+#include "prom.h"
 
 static void usage(void)
 {
@@ -31,6 +32,7 @@ static void usage(void)
 	      "     --log <file>         the kernel log for the log rules (default: the ring buffer)\n"
 	      "     --no-log             skip the kernel-log rules\n"
 	      " -o, --output <file>      write the report to <file>, atomically\n"
+	      " -q, --quiet              no notes on stderr, for cron\n"
 	      " -h, --help               display this help\n"
 	      " -V, --version            display version\n"
 	      "\n"
@@ -126,8 +128,11 @@ static char *report_json(const struct ol_findings *f, const struct ol_audit_conf
 	return text;
 }
 
-/* node_exporter's textfile collector format */
-static char *report_prometheus(const struct ol_findings *f, int failed)
+/*
+ * node_exporter's textfile collector format.  @success 0: the audit could not
+ * run, or not all of it: only the run's metrics, for the staleness alert.
+ */
+static char *report_prometheus(const struct ol_findings *f, int failed, int success)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -135,33 +140,36 @@ static char *report_prometheus(const struct ol_findings *f, int failed)
 
 	if (!out)
 		return NULL;
-	fputs("# HELP oomlens_audit_findings Findings of the last oomlens audit, by rule and severity.\n"
-	      "# TYPE oomlens_audit_findings gauge\n", out);
-	for (int r = 0; r < OL_R_COUNT; r++) {
+	if (success)
+		ol_prom_family(out, "oomlens_audit_findings", "gauge",
+			       "Findings of the last oomlens audit, by rule and severity "
+			       "(sum by severity for the totals).");
+	for (int r = 0; r < OL_R_COUNT && success; r++) {
 		for (int s = OL_SEV_INFO; s <= OL_SEV_ERROR; s++) {
 			size_t n = 0;
 
 			for (size_t i = 0; i < f->n; i++)
 				n += f->v[i].rule == (enum ol_rule)r && f->v[i].sev == (enum ol_sev)s;
 			/* every rule at its severity, so that a 0 is a 0 and not an absence */
-			if (n || s == (int)ol_rules[r].sev)
-				fprintf(out, "oomlens_audit_findings{rule=\"%s\",severity=\"%s\"} %zu\n",
-					ol_rules[r].id, ol_sev_str((enum ol_sev)s), n);
+			if (n || s == (int)ol_rules[r].sev) {
+				const char *l[] = { "rule", ol_rules[r].id, "severity", ol_sev_str((enum ol_sev)s), NULL };
+
+				ol_prom_sample(out, "oomlens_audit_findings", l, n);
+			}
 		}
 	}
-	fputs("# HELP oomlens_audit_findings_total Findings of the last oomlens audit, by severity.\n"
-	      "# TYPE oomlens_audit_findings_total gauge\n", out);
-	for (int s = OL_SEV_INFO; s <= OL_SEV_ERROR; s++)
-		fprintf(out, "oomlens_audit_findings_total{severity=\"%s\"} %zu\n", ol_sev_str((enum ol_sev)s),
-			f->count[s]);
-	fprintf(out, "# HELP oomlens_audit_failed Whether the last audit reached its --fail-on severity.\n"
-		"# TYPE oomlens_audit_failed gauge\noomlens_audit_failed %d\n", failed);
-	fprintf(out, "# HELP oomlens_audit_log_read Whether the kernel-log rules could run.\n"
-		"# TYPE oomlens_audit_log_read gauge\noomlens_audit_log_read %d\n", f->log_read);
-	fprintf(out, "# HELP oomlens_audit_last_run_timestamp_seconds When the last audit ran.\n"
-		"# TYPE oomlens_audit_last_run_timestamp_seconds gauge\n"
-		"oomlens_audit_last_run_timestamp_seconds %lld\n", (long long)time(NULL));
-	fclose(out);
+	if (success) {
+		ol_prom_family(out, "oomlens_audit_failed", "gauge",
+			       "Whether the last audit reached its --fail-on severity.");
+		ol_prom_sample(out, "oomlens_audit_failed", NULL, (unsigned long long)!!failed);
+		ol_prom_family(out, "oomlens_audit_log_read", "gauge", "Whether the kernel-log rules could run.");
+		ol_prom_sample(out, "oomlens_audit_log_read", NULL, (unsigned long long)!!f->log_read);
+	}
+	ol_prom_run(out, "oomlens_audit", success);
+	if (fclose(out) != 0) {
+		free(buf);
+		return NULL;
+	}
 	return buf;
 }
 
@@ -209,6 +217,36 @@ static int load_config(struct ol_ctx *ctx, const char *path, struct ol_audit_con
 	return 0;
 }
 
+/* the report on stdout, or into @output atomically; 0 or -1 (said) */
+static int write_report(const char *output, const char *text)
+{
+	int e;
+
+	if (!output) {
+		fputs(text, stdout);
+		return 0;
+	}
+	e = ol_write_atomic(output, text);
+	if (e == -EINVAL)
+		ol_warn("cannot write '%s': not a regular file (left as it is)", output);
+	else if (e < 0)
+		ol_warnx_errno(e, "cannot write '%s'", output);
+	return e < 0 ? -1 : 0;
+}
+
+/* A textfile that says the audit failed, so that an alert sees it. */
+static void report_failure(const char *format, const char *output)
+{
+	char *text;
+
+	if (!output || strcmp(format, "prometheus"))
+		return;
+	text = report_prometheus(NULL, 0, 0);
+	if (text)
+		write_report(output, text);
+	free(text);
+}
+
 int cmd_audit(int argc, char **argv, struct ol_ctx *ctx)
 {
 	enum { OPT_FORMAT = 0x100, OPT_FAIL_ON, OPT_SHOW, OPT_LOG, OPT_NO_LOG };
@@ -221,6 +259,7 @@ int cmd_audit(int argc, char **argv, struct ol_ctx *ctx)
 		{ "log",         required_argument, NULL, OPT_LOG },
 		{ "no-log",      no_argument,       NULL, OPT_NO_LOG },
 		{ "output",      required_argument, NULL, 'o' },
+		{ "quiet",       no_argument,       NULL, 'q' },
 		{ "help",        no_argument,       NULL, 'h' },
 		{ "version",     no_argument,       NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -232,7 +271,7 @@ int cmd_audit(int argc, char **argv, struct ol_ctx *ctx)
 	char *text = NULL;
 	int c, show = 0, rc = OL_EXIT_USAGE, failed = 0, threshold = OL_SEV_WARNING;
 
-	while ((c = getopt_long(argc, argv, ":Jc:o:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":Jc:o:qhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'J': format = "json"; break;
 		case OPT_FORMAT:
@@ -255,6 +294,7 @@ int cmd_audit(int argc, char **argv, struct ol_ctx *ctx)
 		case OPT_LOG: ao.log_path = optarg; break;
 		case OPT_NO_LOG: ao.no_log = 1; break;
 		case 'o': output = optarg; break;
+		case 'q': ol_quiet = 1; break;
 		case 'h':
 			usage();
 			return OL_EXIT_OK;
@@ -288,6 +328,7 @@ int cmd_audit(int argc, char **argv, struct ol_ctx *ctx)
 			ol_warnx_errno(f.log_error, "cannot read '%s'", ao.log_path);
 		else
 			ol_warnx_errno(c, "cannot audit %s", ctx->sysroot ? ctx->sysroot : "the system");
+		report_failure(format, output);
 		goto out;
 	}
 	if (f.n)
@@ -299,25 +340,14 @@ int cmd_audit(int argc, char **argv, struct ol_ctx *ctx)
 		ol_note("%s", f.note);
 	ol_ctx_notes(ctx);
 	text = strcmp(format, "json") == 0 ? report_json(&f, &conf, fail_on, failed) :
-	       strcmp(format, "prometheus") == 0 ? report_prometheus(&f, failed) : report_text(&f, fail_on);
+	       strcmp(format, "prometheus") == 0 ? report_prometheus(&f, failed, !f.unread) :
+	       report_text(&f, fail_on);
 	if (!text) {
 		ol_warn("out of memory");
 		goto out;
 	}
-	if (output) {
-		int e = ol_write_atomic(output, text);
-
-		if (e == -EINVAL) {
-			ol_warn("cannot write '%s': not a regular file (left as it is)", output);
-			goto out;
-		}
-		if (e < 0) {
-			ol_warnx_errno(e, "cannot write '%s'", output);
-			goto out;
-		}
-	} else {
-		fputs(text, stdout);
-	}
+	if (write_report(output, text) < 0)
+		goto out;
 	rc = failed ? OL_EXIT_FAIL : OL_EXIT_OK;
 	if (f.unread) {
 		/* what was not read may hold a finding: never a clean "0 findings" */

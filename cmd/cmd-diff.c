@@ -31,6 +31,7 @@ static void usage(void)
 	      " -J, --json               use JSON output format\n"
 	      "     --threshold <n>      report oom_score changes of at least <n> points (default 50)\n"
 	      " -t, --top <n>            watch the first <n> ranks (default 10)\n"
+	      " -q, --quiet              no notes on stderr, for cron\n"
 	      " -h, --help               display this help\n"
 	      " -V, --version            display version\n"
 	      "\n"
@@ -270,6 +271,7 @@ int cmd_diff(int argc, char **argv, struct ol_ctx *ctx)
 		{ "json",      no_argument,       NULL, 'J' },
 		{ "threshold", required_argument, NULL, 'T' },
 		{ "top",       required_argument, NULL, 't' },
+		{ "quiet",     no_argument,       NULL, 'q' },
 		{ "help",      no_argument,       NULL, 'h' },
 		{ "version",   no_argument,       NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -280,7 +282,7 @@ int cmd_diff(int argc, char **argv, struct ol_ctx *ctx)
 	int c, json = 0, rc = DIFF_TROUBLE, err;
 	size_t i;
 
-	while ((c = getopt_long(argc, argv, ":Jt:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":Jt:qhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'J':
 			json = 1;
@@ -292,6 +294,9 @@ int cmd_diff(int argc, char **argv, struct ol_ctx *ctx)
 		case 't':
 			if (ol_strtoul(optarg, &top) < 0 || top > 1000000)
 				return ol_usage_error(ctx, "invalid number for --top: '%s'", optarg);
+			break;
+		case 'q':
+			ol_quiet = 1;
 			break;
 		case 'h':
 			usage();

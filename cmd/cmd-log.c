@@ -18,6 +18,7 @@
 
 #include "oomlens.h"
 #include "oomlens/jsonutil.h"
+#include "prom.h"
 
 struct summary_count {
 	char *key;
@@ -42,6 +43,7 @@ struct logrun {
 	struct summary by_memcg;	/* kernel kills per victim memcg path, for the counters */
 	time_t first, last;
 	int write_error;
+	struct ol_prom_log *prom;	/* --format prometheus */
 };
 
 static void usage(void)
@@ -55,6 +57,11 @@ static void usage(void)
 	      "Options:\n"
 	      " -J, --json               use JSON output format\n"
 	      "     --jsonl              one JSON event per line\n"
+	      "     --format <fmt>       text, json, jsonl or prometheus (node_exporter textfile)\n"
+	      "     --max-series <n>     prometheus: cgroups with their own series, the rest\n"
+	      "                            as unit=\"other\" (default 10)\n"
+	      " -o, --output <file>      prometheus: write the textfile to <file>, atomically\n"
+	      " -q, --quiet              no notes on stderr, for cron\n"
 	      " -s, --summary            counts per victim, cgroup and host\n"
 	      " -f, --follow             keep reading and print each event as it completes\n"
 	      "     --journal            read the kernel messages in the systemd journal\n"
@@ -583,6 +590,8 @@ static void on_event(struct ol_oom_event *ev, void *data)
 	if (!ev->userspace && ev->outcome == OL_OUTCOME_KILLED)
 		lr->kernel_kills += ev->nvictims;
 	lr->partial += ev->partial;
+	if (lr->prom)
+		ol_prom_log_event(lr->prom, ev);
 	if (ev->epoch) {
 		if (!lr->first || ev->epoch < lr->first)
 			lr->first = ev->epoch;
@@ -1260,12 +1269,67 @@ static void print_summary(struct logrun *lr, struct ol_ctx *ctx, int live)
 	}
 }
 
+/* -J, --jsonl and --format: one output format; html comes later.  0 or -1 (said) */
+static int set_format(struct ol_ctx *ctx, const char **format, const char *f)
+{
+	static const char *const known[] = { "text", "json", "jsonl", "prometheus" };
+	size_t i;
+
+	if (strcmp(f, "html") == 0) {
+		ol_usage_error(ctx, "--format html is not implemented yet (text, json, jsonl or prometheus)");
+		return -1;
+	}
+	for (i = 0; i < sizeof(known) / sizeof(known[0]) && strcmp(f, known[i]); i++)
+		;
+	if (i == sizeof(known) / sizeof(known[0])) {
+		ol_usage_error(ctx, "unknown format '%s' (text, json, jsonl or prometheus)", f);
+		return -1;
+	}
+	if (*format && strcmp(*format, known[i])) {
+		ol_usage_error(ctx, "conflicting output formats: %s and %s", *format, known[i]);
+		return -1;
+	}
+	*format = known[i];
+	return 0;
+}
+
+/*
+ * The textfile for node_exporter, on stdout or into @output atomically.
+ * The kernel's counters as the summary reads them: the live ring buffer,
+ * no time window.  @success 0: the run's metrics only.  0 or -1 (said).
+ */
+static int write_prom(struct logrun *lr, struct ol_ctx *ctx, int live, const char *output, int success)
+{
+	json_object *kc = success && live && !lr->since && !lr->until ? kernel_counters(lr, ctx) : NULL;
+	char *text = ol_prom_log_render(lr->prom, kc, success);
+	int e = 0;
+
+	json_object_put(kc);
+	if (!text) {
+		ol_warn("out of memory");
+		return -1;
+	}
+	if (!output)
+		fputs(text, stdout);
+	else if ((e = ol_write_atomic(output, text)) == -EINVAL)
+		ol_warn("cannot write '%s': not a regular file (left as it is)", output);
+	else if (e < 0)
+		ol_warnx_errno(e, "cannot write '%s'", output);
+	free(text);
+	return e < 0 ? -1 : 0;
+}
+
 int cmd_log(int argc, char **argv, struct ol_ctx *ctx)
 {
-	enum { OPT_JSONL = 0x100, OPT_JOURNAL, OPT_SINCE, OPT_UNTIL, OPT_KERNEL, OPT_FAIL };
+	enum { OPT_JSONL = 0x100, OPT_JOURNAL, OPT_SINCE, OPT_UNTIL, OPT_KERNEL, OPT_FAIL, OPT_FORMAT,
+	       OPT_MAX_SERIES };
 	static const struct option longopts[] = {
 		{ "json",          no_argument,       NULL, 'J' },
 		{ "jsonl",         no_argument,       NULL, OPT_JSONL },
+		{ "format",        required_argument, NULL, OPT_FORMAT },
+		{ "max-series",    required_argument, NULL, OPT_MAX_SERIES },
+		{ "output",        required_argument, NULL, 'o' },
+		{ "quiet",         no_argument,       NULL, 'q' },
 		{ "summary",       no_argument,       NULL, 's' },
 		{ "follow",        no_argument,       NULL, 'f' },
 		{ "journal",       no_argument,       NULL, OPT_JOURNAL },
@@ -1282,14 +1346,28 @@ int cmd_log(int argc, char **argv, struct ol_ctx *ctx)
 	struct logrun lr = { .ctx = ctx, .top = 5 };
 	struct ol_logparser_opts o = { .on_event = on_event, .data = &lr };
 	struct ol_logparser *p = NULL;
-	const char *boot = NULL;
+	const char *boot = NULL, *format = NULL, *output = NULL;
 	int c, follow = 0, journal = 0, rc = OL_EXIT_FAIL, err = 0, live = 0;
-	unsigned long top;
+	unsigned long top, max_series = OL_PROM_MAX_SERIES_DEFAULT;
 
-	while ((c = getopt_long(argc, argv, ":Jsfb:t:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":Jsfb:t:o:qhV", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'J': lr.json = 1; break;
-		case OPT_JSONL: lr.jsonl = 1; break;
+		case 'J':
+		case OPT_JSONL:
+		case OPT_FORMAT:
+			if (set_format(ctx, &format, c == 'J' ? "json" : c == OPT_JSONL ? "jsonl" : optarg) < 0) {
+				rc = OL_EXIT_USAGE;
+				goto out;
+			}
+			break;
+		case OPT_MAX_SERIES:
+			if (ol_strtoul(optarg, &max_series) < 0 || max_series == 0 || max_series > 100000) {
+				rc = ol_usage_error(ctx, "invalid number for --max-series: '%s'", optarg);
+				goto out;
+			}
+			break;
+		case 'o': output = optarg; break;
+		case 'q': ol_quiet = 1; break;
 		case 's': lr.summary = 1; break;
 		case 'f': follow = 1; break;
 		case OPT_JOURNAL: journal = 1; break;
@@ -1329,8 +1407,20 @@ int cmd_log(int argc, char **argv, struct ol_ctx *ctx)
 			goto out;
 		}
 	}
-	if (lr.json + lr.jsonl > 1) {
-		rc = ol_usage_error(ctx, "--json and --jsonl are mutually exclusive");
+	lr.json = format && strcmp(format, "json") == 0;
+	lr.jsonl = format && strcmp(format, "jsonl") == 0;
+	if (format && strcmp(format, "prometheus") == 0) {
+		if (follow || lr.summary) {
+			rc = ol_usage_error(ctx, "--format prometheus counts the whole log: not with --%s",
+					    follow ? "follow" : "summary");
+			goto out;
+		}
+		lr.prom = ol_prom_log_new(max_series);
+		if (!lr.prom)
+			goto out;
+		lr.summary = 1;	/* the per-memcg counts, for the kernel counters */
+	} else if (output) {
+		rc = ol_usage_error(ctx, "--output goes with --format prometheus");
 		goto out;
 	}
 	if (follow && (lr.json || lr.summary)) {
@@ -1411,6 +1501,8 @@ int cmd_log(int argc, char **argv, struct ol_ctx *ctx)
 		p = NULL;
 	}
 	if (err < 0) {
+		if (lr.prom && output)
+			write_prom(&lr, NULL, 0, output, 0);	/* success 0, for the alert */
 		rc = OL_EXIT_USAGE;	/* unreadable input */
 		goto out;
 	}
@@ -1418,7 +1510,10 @@ int cmd_log(int argc, char **argv, struct ol_ctx *ctx)
 		ol_note("%lu event%s without an absolute time (boot-relative stamps in a file) left out: "
 			"--since and --until cannot place %s", lr.undated, lr.undated == 1 ? "" : "s",
 			lr.undated == 1 ? "it" : "them");
-	if (lr.summary) {
+	if (lr.prom) {
+		if (write_prom(&lr, ctx, live, output, 1) < 0)
+			goto out;
+	} else if (lr.summary) {
 		print_summary(&lr, ctx, live);
 	} else if (lr.json) {
 		json_object *root = ol_json_document();
@@ -1439,5 +1534,6 @@ out:
 	summary_free(&lr.by_cgroup);
 	summary_free(&lr.by_memcg);
 	summary_free(&lr.by_host);
+	ol_prom_log_free(lr.prom);
 	return rc;
 }

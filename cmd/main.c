@@ -77,10 +77,14 @@ void ol_warnx_errno(int err, const char *fmt, ...)
 	fprintf(stderr, ": %s\n", strerror(err < 0 ? -err : err));
 }
 
+int ol_quiet;
+
 void ol_note(const char *fmt, ...)
 {
 	va_list ap;
 
+	if (ol_quiet)
+		return;
 	fputs("oomlens: note: ", stderr);
 	va_start(ap, fmt);
 	vput_message(fmt, ap);

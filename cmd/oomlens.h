@@ -47,6 +47,8 @@ int cmd_audit(int argc, char **argv, struct ol_ctx *ctx);
 void ol_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void ol_warnx_errno(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void ol_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* --quiet (audit, log, diff): ol_note() prints nothing, for cron */
+extern int ol_quiet;
 /* A usage error: the message, then the "Try ... --help" line.  Returns 2. */
 int ol_usage_error(const struct ol_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

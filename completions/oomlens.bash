@@ -181,13 +181,22 @@ _oomlens()
 			_oomlens_words 0 -1 -2
 			return
 			;;
-		--since | --until | -t | --top | --kernel)
+		--format)
+			_oomlens_words text json jsonl prometheus
+			return
+			;;
+		-o | --output)
+			_filedir
+			return
+			;;
+		--since | --until | -t | --top | --kernel | --max-series)
 			return
 			;;
 		esac
 		$split && return
 		if [[ $cur == -* ]]; then
-			_oomlens_words -J --json --jsonl -s --summary -f --follow \
+			_oomlens_words -J --json --jsonl --format --max-series \
+				-o --output -q --quiet -s --summary -f --follow \
 				--journal -b --boot --since --until -t --top \
 				--kernel --fail-if-found -h --help -V --version
 		else
@@ -214,8 +223,8 @@ _oomlens()
 		esac
 		$split && return
 		if [[ $cur == -* ]]; then
-			_oomlens_words -J --json --threshold -t --top -h --help \
-				-V --version
+			_oomlens_words -J --json --threshold -t --top -q --quiet \
+				-h --help -V --version
 		else
 			_filedir
 		fi
@@ -238,8 +247,8 @@ _oomlens()
 		esac
 		$split && return
 		_oomlens_words -J --json --format --fail-on -c --config \
-			--show-config --log --no-log -o --output -h --help \
-			-V --version
+			--show-config --log --no-log -o --output -q --quiet \
+			-h --help -V --version
 		return
 		;;
 	watch)

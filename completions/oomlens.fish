@@ -193,6 +193,10 @@ set c '__fish_oomlens_using log'
 complete -c oomlens -n $c -F
 complete -c oomlens -n $c -s J -l json -d 'use JSON output format'
 complete -c oomlens -n $c -l jsonl -d 'one JSON event per line'
+complete -c oomlens -n $c -l format -x -a 'text json jsonl prometheus' -d 'text, json, jsonl or prometheus (node_exporter textfile)'
+complete -c oomlens -n $c -l max-series -x -d 'prometheus: cgroups with their own series, the rest as unit="other" (default 10)'
+complete -c oomlens -n $c -s o -l output -r -F -d 'prometheus: write the textfile to <file>, atomically'
+complete -c oomlens -n $c -s q -l quiet -d 'no notes on stderr, for cron'
 complete -c oomlens -n $c -s s -l summary -d 'counts per victim, cgroup and host'
 complete -c oomlens -n $c -s f -l follow -d 'keep reading and print each event as it completes'
 complete -c oomlens -n $c -l journal -d 'read the kernel messages in the systemd journal'
@@ -217,6 +221,7 @@ complete -c oomlens -n $c -F
 complete -c oomlens -n $c -s J -l json -d 'use JSON output format'
 complete -c oomlens -n $c -l threshold -x -d 'report oom_score changes of at least <n> points (default 50)'
 complete -c oomlens -n $c -s t -l top -x -d 'watch the first <n> ranks (default 10)'
+complete -c oomlens -n $c -s q -l quiet -d 'no notes on stderr, for cron'
 complete -c oomlens -n $c -s h -l help -d 'display this help'
 complete -c oomlens -n $c -s V -l version -d 'display version'
 
@@ -230,6 +235,7 @@ complete -c oomlens -n $c -l show-config -d 'print the configuration in force an
 complete -c oomlens -n $c -l log -r -F -d 'the kernel log for the log rules (default: the ring buffer)'
 complete -c oomlens -n $c -l no-log -d 'skip the kernel-log rules'
 complete -c oomlens -n $c -s o -l output -r -F -d 'write the report to <file>, atomically'
+complete -c oomlens -n $c -s q -l quiet -d 'no notes on stderr, for cron'
 complete -c oomlens -n $c -s h -l help -d 'display this help'
 complete -c oomlens -n $c -s V -l version -d 'display version'
 
