@@ -109,12 +109,23 @@ void ol_bar_cells(const struct ol_seg *seg, size_t n, int width, int *cells)
 		rem[i] = exact - cells[i];
 		used += cells[i];
 	}
-	/* a visible share gets a cell, taken from the largest */
+	/* a share too small for a cell still gets one, taken from the largest */
 	for (i = 0; i < n; i++) {
 		if (seg[i].value > 0 && cells[i] == 0 && used < width) {
 			cells[i] = 1;
 			rem[i] = -1;
 			used++;
+		} else if (seg[i].value > 0 && cells[i] == 0) {
+			size_t big = 0, j;
+
+			for (j = 1; j < n; j++)
+				if (cells[j] > cells[big])
+					big = j;
+			if (cells[big] > 1) {
+				cells[big]--;
+				cells[i] = 1;
+				rem[i] = -1;
+			}
 		}
 	}
 	while (used < width) {
@@ -144,6 +155,8 @@ static void put_cells(FILE *f, const struct ol_seg *s, int k)
 {
 	int utf8 = ol_term_utf8();
 
+	if (k <= 0)
+		return;
 	fputs(ol_sgr(s->hue), f);
 	while (k-- > 0) {
 		if (utf8)
