@@ -325,7 +325,9 @@ static void eta_print(const struct trend *tr)
 		return;
 	fputs("  ", stdout);
 	fputs(ol_sgr(tr->eta < 60 ? OL_HUE_RED : OL_HUE_YELLOW), stdout);
-	if (tr->eta < 120)
+	if (tr->eta < 10)
+		printf("~%.1f s to %s", tr->eta, to);
+	else if (tr->eta < 120)
 		printf("~%.0f s to %s", tr->eta, to);
 	else if (tr->eta < 7200)
 		printf("~%.0f min to %s", tr->eta / 60, to);
