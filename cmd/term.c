@@ -201,7 +201,8 @@ void ol_hbar_print(FILE *f, double value, double max, int width, enum ol_hue hue
 			fputs("█", f);
 		fputs(eighth[e % 8], f);
 	} else {
-		for (i = 0; i < (e + 7) / 8; i++)
+		/* whole cells, rounded, but never none */
+		for (i = 0; i < (e + 4) / 8 || i == 0; i++)
 			fputc('#', f);
 	}
 	fputs(hue ? ol_sgr_reset() : "", f);
