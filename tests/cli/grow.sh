@@ -85,5 +85,23 @@ check "watch text: a sparkline of badness in block characters, no colour in a fi
 	'LC_ALL=C.UTF-8 grep -q "[▁▂▃▄▅▆▇█]\{4,\}" "$TMP/text" && ! grep -q $'"'"'\e'"'"' "$TMP/text"'
 check "watch text: the kill is reported" grep -q "grower *killed by the OOM killer (memory cgroup)" "$TMP/text"
 { head -n 1 "$TMP/text"; tail -n 5 "$TMP/text"; } | sed 's/^/# /'
+
+# Outside any limited cgroup the limit is MemAvailable (a global OOM): a hog
+# that grows by 20 MiB only, far from it, gets a time to MemAvailable
+"$HOG" -g 20 -d 100 -n grower-g >"$TMP/hog-g" &
+g=$!
+pids+=("$g")
+run "$OOMLENS" watch --jsonl -i 0.25 -c 8 "$g"
+kill "$g" 2>/dev/null
+gs=$(jq -c 'select(.event == null and .growth_bytes_per_second > 0)' <<<"$out")
+if [ -z "$gs" ] || jq_true -s 'any(.[]; .memcg != null)' <<<"$gs"; then
+	skip "watch: a time to MemAvailable outside a memcg" "the hog did not grow in sight, or this shell is in a limited memory cgroup"
+else
+	# eta_seconds = MemAvailable / rate: between the MemAvailable before and after, within the jitter
+	avail=$(awk '/^MemAvailable:/ {print $2 * 1024}' /proc/meminfo)
+	check "watch: outside a memcg, the time to MemAvailable (about MemAvailable / rate)" eval \
+		'jq_true -s --argjson a "$avail" "all(.[]; .eta_limit == \"mem_available\" and
+			(.eta_seconds * .growth_bytes_per_second) > \$a * 0.8 and (.eta_seconds * .growth_bytes_per_second) < \$a * 1.25)" <<<"$gs"'
+fi
 [ -n "$(cat "$TMP/jsonl.err" "$TMP/text.err")" ] && echo "# stderr: $(head -c 300 "$TMP/jsonl.err" "$TMP/text.err")"
 exit 0
