@@ -16,6 +16,7 @@
 #include "oomlens.h"
 #include "oomlens/jsonutil.h"
 #include "output.h"
+#include "term.h"
 
 /* Why the kernel's oom_score differs from ours (see classify()) */
 enum cause { MATCH, REREAD, PERCPU, NUMA_READER, NOT_COMPARED, UNEXPLAINED, NO_SCORE };
@@ -48,6 +49,15 @@ struct hint {
 	int have_adj;		/* the era moves by adj at all */
 };
 
+/* The badness terms as the bar draws them, in pages */
+enum bar_part { BAR_ANON, BAR_FILE, BAR_SHMEM, BAR_RSS, BAR_SWAP, BAR_PGTABLES, BAR_ADJ, BAR_OFF,
+		BAR_NPARTS };
+
+struct bar {
+	int have;
+	unsigned long pages[BAR_NPARTS];	/* BAR_OFF: what adj (and a root bonus) take off */
+};
+
 /* Everything explain says about one process. */
 struct expl {
 	const struct ol_proc *p;
@@ -63,6 +73,7 @@ struct expl {
 	int have_what;
 	struct ol_proc wp;		/* the what-if copy */
 	struct ol_rank wr;
+	struct bar bar;
 };
 
 static void usage(void)
@@ -263,6 +274,54 @@ static void what_if(const struct explain *e, struct expl *x)
 	x->have_what = x->wr.have;
 }
 
+/*
+ * The terms of the global badness as parts of one bar: rss split as
+ * status splits it (in proportion, where the kernel reads stat's rss), else
+ * rss whole; what
+ * oom_score_adj (and a root bonus) add, or take off the end.
+ */
+static void bar_of(const struct explain *e, struct expl *x)
+{
+	const struct ol_terms *t = &x->r->t;
+	const struct ol_badness *b = &x->r->b;
+	unsigned long *pg = x->bar.pages;
+	long delta;
+	unsigned long off, split;
+	int i;
+
+	if (!x->r->have || !b->killable)
+		return;
+	x->bar.have = 1;
+	split = t->anon_pages + t->file_pages + t->shmem_pages;
+	if (t->have_split && split) {
+		/* stat's rss (6.16+) is not status's sum: its share of each */
+		pg[BAR_ANON] = (unsigned long)((double)t->rss_pages * t->anon_pages / split);
+		pg[BAR_FILE] = (unsigned long)((double)t->rss_pages * t->file_pages / split);
+		pg[BAR_SHMEM] = t->rss_pages - pg[BAR_ANON] - pg[BAR_FILE];
+	} else {
+		pg[BAR_RSS] = t->rss_pages;
+	}
+	pg[BAR_SWAP] = t->swap_pages;
+	pg[BAR_PGTABLES] = t->pgtables_pages;
+	/* era B counts in per mille of totalpages: back to pages */
+	delta = e->k->era == OL_ERA_B ?
+		(long)((double)(b->raw - b->usage_scaled) * (double)e->si.totalpages / 1000.0) :
+		b->raw - b->usage;
+	if (delta >= 0) {
+		pg[BAR_ADJ] = (unsigned long)delta;
+		return;
+	}
+	/* taken off the end of the memory terms */
+	off = (unsigned long)-delta;
+	for (i = BAR_PGTABLES; i >= BAR_ANON && off; i--) {
+		unsigned long k = pg[i] < off ? pg[i] : off;
+
+		pg[i] -= k;
+		pg[BAR_OFF] += k;
+		off -= k;
+	}
+}
+
 /* Everything about process @i; 0 or -ENOMEM */
 static int compute(struct explain *e, size_t i, struct expl *x)
 {
@@ -286,6 +345,7 @@ static int compute(struct explain *e, size_t i, struct expl *x)
 	if (rc == -ENOMEM)
 		return rc;
 	x->have_mr = rc == 0;
+	bar_of(e, x);
 	return 0;
 }
 
@@ -351,6 +411,47 @@ static void text_arith(const struct explain *e, const struct ol_badness *b,
 		printf(" (%.1f%% of %lu)\n", (double)b->points * 100.0 / (double)(totalpages ? totalpages : 1),
 		       totalpages);
 	}
+}
+
+static const struct {
+	const char *glyph;
+	char ascii;
+	enum ol_hue hue;
+	const char *label;
+} bar_look[BAR_NPARTS] = {
+	[BAR_ANON]	= { "█", '#', OL_HUE_RED, "anon" },
+	[BAR_FILE]	= { "▓", '=', OL_HUE_BLUE, "file" },
+	[BAR_SHMEM]	= { "▒", '%', OL_HUE_MAGENTA, "shmem" },
+	[BAR_RSS]	= { "█", '#', OL_HUE_RED, "rss" },
+	[BAR_SWAP]	= { "░", '~', OL_HUE_YELLOW, "swap" },
+	[BAR_PGTABLES]	= { "▚", '^', OL_HUE_CYAN, "page tables" },
+	[BAR_ADJ]	= { "▞", '+', OL_HUE_GREEN, "oom_score_adj" },
+	[BAR_OFF]	= { "╌", '-', OL_HUE_GREY, "taken off by oom_score_adj" },
+};
+
+/* The terms as one bar, then a legend of the parts it has */
+static void text_bar(const struct expl *x)
+{
+	struct ol_seg seg[BAR_NPARTS];
+	int i, width = ol_term_width() - 16;
+
+	if (!x->bar.have)
+		return;
+	width = width < 20 ? 20 : width > 60 ? 60 : width;
+	for (i = 0; i < BAR_NPARTS; i++)
+		seg[i] = (struct ol_seg){ (double)x->bar.pages[i], bar_look[i].glyph,
+					  bar_look[i].ascii, bar_look[i].hue };
+	printf("  terms      [");
+	ol_bar_print(stdout, seg, BAR_NPARTS, width);
+	printf("]\n            ");
+	for (i = 0; i < BAR_NPARTS; i++) {
+		if (!x->bar.pages[i])
+			continue;
+		printf(" ");
+		ol_bar_key(stdout, &seg[i], bar_look[i].label);
+		printf(" %lu", x->bar.pages[i]);
+	}
+	printf(" (pages)\n");
 }
 
 static void text_score(const struct explain *e, const struct ol_badness *b)
@@ -572,6 +673,7 @@ static void text_one(const struct explain *e, const struct expl *x)
 		text_in_short(e, x);
 		text_memory(e, x);
 		text_arith(e, &r->b, e->si.totalpages, "  ");
+		text_bar(x);
 		text_score(e, &r->b);
 		if (e->era_is_running)
 			printf("  kernel says %ld: %s\n", p->oom_score, cause_str(x->cause));

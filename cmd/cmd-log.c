@@ -17,6 +17,7 @@
 #include <zlib.h>
 
 #include "oomlens.h"
+#include "timehist.h"
 #include "oomlens/jsonutil.h"
 #include "prom.h"
 
@@ -41,6 +42,7 @@ struct logrun {
 	json_object *jarr;
 	struct summary by_victim, by_cgroup, by_host;
 	struct summary by_memcg;	/* kernel kills per victim memcg path, for the counters */
+	struct ol_times kill_times;	/* dated kills, for the histogram */
 	time_t first, last;
 	int write_error;
 	struct ol_prom_log *prom;	/* --format prometheus */
@@ -612,6 +614,8 @@ static void on_event(struct ol_oom_event *ev, void *data)
 		count(&lr->by_host, ev->host[0] ? ev->host : "(this log)", ev);
 		if (!ev->userspace && ev->outcome == OL_OUTCOME_KILLED && ev->nvictims && ev->task_memcg)
 			count_n(&lr->by_memcg, ev->task_memcg, ev, ev->nvictims);
+		if (ev->outcome == OL_OUTCOME_KILLED && ev->nvictims && ev->epoch)
+			ol_times_add(&lr->kill_times, ev->epoch, ev->nvictims);
 	} else if (lr->json) {
 		json_object_array_add(lr->jarr, jevent(ev, 0));
 	} else if (lr->jsonl) {
@@ -1196,6 +1200,17 @@ static int by_count(const void *x, const void *y)
 	return strcmp(a->key, b->key);
 }
 
+/* The dated kills as a histogram over time */
+static void print_kill_histogram(const struct logrun *lr)
+{
+	struct ol_hist h;
+
+	if (ol_hist_of(&lr->kill_times, &h) != 0)
+		return;
+	ol_hist_print(stdout, &h, "kills");
+	ol_hist_free(&h);
+}
+
 static void print_summary(struct logrun *lr, struct ol_ctx *ctx, int live)
 {
 	struct summary *groups[] = { &lr->by_victim, &lr->by_cgroup, &lr->by_host };
@@ -1241,6 +1256,7 @@ static void print_summary(struct logrun *lr, struct ol_ctx *ctx, int live)
 		printf(", from %s to %s", a, b);
 	}
 	printf("\n");
+	print_kill_histogram(lr);
 	for (int g = 0; g < 3; g++) {
 		if (!groups[g]->n)
 			continue;
@@ -1535,5 +1551,6 @@ out:
 	summary_free(&lr.by_memcg);
 	summary_free(&lr.by_host);
 	ol_prom_log_free(lr.prom);
+	ol_times_free(&lr.kill_times);
 	return rc;
 }

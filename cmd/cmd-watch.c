@@ -11,12 +11,41 @@
 
 #include "oomlens.h"
 #include "oomlens/jsonutil.h"
+#include "term.h"
+
+/* Samples kept per process for its trend: the sparkline's length */
+#define TREND_N		16
+/* The growth rate is measured over the last few intervals, not one */
+#define RATE_SPAN	4
+
+struct point {
+	double t;			/* CLOCK_MONOTONIC, seconds */
+	unsigned long long bytes;	/* rss + swap */
+	long badness;
+};
 
 struct watched {
 	pid_t pid;
 	unsigned long long starttime;	/* the process we watch, not a pid reuse */
 	char comm[64];
 	int alive;
+	struct point hist[TREND_N];	/* a ring, the newest at (next - 1) */
+	size_t next, n;
+};
+
+/* The limit a growing process will hit: its memcg's, or MemAvailable */
+enum limit { LIMIT_NONE, LIMIT_MEMCG, LIMIT_AVAILABLE };
+
+/* What a sample says about where the process is going */
+struct trend {
+	int have_rate;
+	double rate;			/* bytes of rss + swap per second */
+	enum limit limit;
+	unsigned long long headroom;	/* bytes left before it */
+	int have_eta;
+	double eta;			/* seconds to it at this rate */
+	double spark[TREND_N];		/* badness, oldest first */
+	size_t nspark;
 };
 
 static void usage(void)
@@ -155,6 +184,70 @@ static void report_death(struct watched *w, const struct log_start *since, int j
 	fflush(stdout);
 }
 
+static double mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static const struct point *hist_at(const struct watched *w, size_t back)
+{
+	return &w->hist[(w->next + TREND_N - 1 - back) % TREND_N];
+}
+
+static void hist_add(struct watched *w, double t, const struct ol_proc *p, const struct ol_rank *r)
+{
+	struct point *pt = &w->hist[w->next];
+
+	pt->t = t;
+	pt->bytes = p->rss + p->swap;
+	pt->badness = r->have && r->b.killable ? r->b.points : 0;
+	w->next = (w->next + 1) % TREND_N;
+	if (w->n < TREND_N)
+		w->n++;
+}
+
+/*
+ * The trend of @w after its newest sample: the badness of the last samples,
+ * the growth of rss + swap over the last RATE_SPAN intervals, and, when it
+ * grows, the time left before the limit it will hit: the tightest memcg
+ * limit up to the root (@mr, NULL for none), else MemAvailable for a global
+ * OOM (@avail_kb, 0 unknown).
+ */
+static void trend_of(const struct watched *w, const struct ol_memcg_rank *mr,
+		     unsigned long long avail_kb, struct trend *tr)
+{
+	const struct point *now, *old;
+	size_t i, span;
+
+	memset(tr, 0, sizeof(*tr));
+	for (i = 0; i < w->n; i++)
+		tr->spark[tr->nspark++] = (double)hist_at(w, w->n - 1 - i)->badness;
+	if (mr) {
+		tr->limit = LIMIT_MEMCG;
+		tr->headroom = mr->m.limit_bytes > mr->m.usage_bytes ?
+			mr->m.limit_bytes - mr->m.usage_bytes : 0;
+	} else if (avail_kb) {
+		tr->limit = LIMIT_AVAILABLE;
+		tr->headroom = avail_kb * 1024;
+	}
+	if (w->n < 2)
+		return;
+	span = w->n - 1 < RATE_SPAN ? w->n - 1 : RATE_SPAN;
+	now = hist_at(w, 0);
+	old = hist_at(w, span);
+	if (now->t <= old->t)
+		return;
+	tr->have_rate = 1;
+	tr->rate = ((double)now->bytes - (double)old->bytes) / (now->t - old->t);
+	if (tr->limit != LIMIT_NONE && tr->rate > 0) {
+		tr->have_eta = 1;
+		tr->eta = (double)tr->headroom / tr->rate;
+	}
+}
+
 static json_object *jint(long long v)
 {
 	return json_object_new_int64(v);
@@ -173,7 +266,7 @@ static void json_view(json_object *o, const struct ol_rank *r)
 }
 
 static void sample_json(time_t now, const struct ol_proc *p, const struct ol_rank *r,
-			const struct ol_memcg_rank *mr)
+			const struct ol_memcg_rank *mr, const struct trend *tr)
 {
 	json_object *o = ol_json_document(), *m = NULL;
 
@@ -193,30 +286,82 @@ static void sample_json(time_t now, const struct ol_proc *p, const struct ol_ran
 		json_view(m, &mr->r);
 	}
 	json_object_object_add(o, "memcg", m);
+	json_object_object_add(o, "growth_bytes_per_second",
+			       tr->have_rate ? json_object_new_double(round(tr->rate)) : NULL);
+	json_object_object_add(o, "eta_seconds",
+			       tr->have_eta ? json_object_new_double(round(tr->eta * 10) / 10) : NULL);
+	json_object_object_add(o, "eta_limit", !tr->have_eta ? NULL :
+			       json_object_new_string(tr->limit == LIMIT_MEMCG ? "memcg" : "mem_available"));
 	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
 }
 
-static void sample_text(const char *t, const struct ol_proc *p, const struct ol_rank *r,
-			const struct ol_memcg_rank *mr)
+/* The header of the text columns, once */
+static void text_header(void)
 {
-	char rss[32], swp[32], lim[32], *e = ol_escape(p->comm);
+	printf("%s%-12s %7s %-15s %7s %7s %9s %5s %7s %6s %-12s %-*s %9s  %s%s\n",
+	       ol_sgr(OL_HUE_BOLD), "TIME", "PID", "COMM", "RSS", "SWAP", "BADNESS", "SCORE", "RANK",
+	       "SHARE", "MEMCG-RANK", TREND_N, "TREND", "GROWTH", "ETA", ol_sgr_reset());
+}
+
+/* "+1.5M/s" */
+static void rate_str(const struct trend *tr, char *buf, size_t sz)
+{
+	char h[32];
+
+	if (!tr->have_rate) {
+		snprintf(buf, sz, "-");
+		return;
+	}
+	ol_size_human((unsigned long long)fabs(tr->rate), h, sizeof(h));
+	snprintf(buf, sz, "%s%s/s", tr->rate < 0 ? "-" : tr->rate > 0 ? "+" : "", h);
+}
+
+static void eta_print(const struct trend *tr)
+{
+	const char *to = tr->limit == LIMIT_MEMCG ? "the memcg limit" : "MemAvailable";
+
+	if (!tr->have_eta)
+		return;
+	fputs("  ", stdout);
+	fputs(ol_sgr(tr->eta < 60 ? OL_HUE_RED : OL_HUE_YELLOW), stdout);
+	if (tr->eta < 10)
+		printf("~%.1f s to %s", tr->eta, to);
+	else if (tr->eta < 120)
+		printf("~%.0f s to %s", tr->eta, to);
+	else if (tr->eta < 7200)
+		printf("~%.0f min to %s", tr->eta / 60, to);
+	else
+		printf("~%.1f h to %s", tr->eta / 3600, to);
+	fputs(ol_sgr_reset(), stdout);
+}
+
+static void sample_text(const char *t, const struct ol_proc *p, const struct ol_rank *r,
+			const struct ol_memcg_rank *mr, const struct trend *tr)
+{
+	char rss[32], swp[32], lim[32], rank[32], mrank[48], rate[40], *e = ol_escape(p->comm);
 
 	ol_size_human(p->rss, rss, sizeof(rss));
 	ol_size_human(p->swap, swp, sizeof(swp));
-	printf("%s %7d %-15s rss %7s swap %7s ", t, (int)p->pid, e ? e : "?", rss, swp);
+	printf("%-12s %7d %-15s %7s %7s ", t, (int)p->pid, e ? e : "?", rss, swp);
 	free(e);
 	if (!r->have || !r->b.killable) {
 		printf("not killable: %s\n", ol_unkillable_str(r->why));
 		return;
 	}
-	printf("badness %9ld oom_score %4ld rank %ld/%ld%s share %.1f%%", r->b.points, p->oom_score,
-	       r->rank, r->candidates, r->near_tie ? " (near tie)" : "", r->share);
+	/* '~': a near tie, the kernel may order them either way */
+	snprintf(rank, sizeof(rank), "%ld/%ld%s", r->rank, r->candidates, r->near_tie ? "~" : "");
+	snprintf(mrank, sizeof(mrank), "-");
 	if (mr && mr->r.have && mr->r.b.killable) {
 		ol_size_human(mr->m.limit_bytes, lim, sizeof(lim));
-		printf("; memcg limit %s: rank %ld/%ld%s share %.1f%%", lim, mr->r.rank,
-		       mr->r.candidates, mr->r.near_tie ? " (near tie)" : "", mr->r.share);
+		snprintf(mrank, sizeof(mrank), "%ld/%ld%s<%s", mr->r.rank, mr->r.candidates,
+			 mr->r.near_tie ? "~" : "", lim);
 	}
+	rate_str(tr, rate, sizeof(rate));
+	printf("%9ld %5ld %7s %5.1f%% %-12s ", r->b.points, p->oom_score, rank, r->share, mrank);
+	ol_spark_print(stdout, tr->spark, tr->nspark);
+	printf("%*s %9s", (int)(TREND_N - tr->nspark), "", rate);
+	eta_print(tr);
 	printf("\n");
 }
 
@@ -236,6 +381,9 @@ static long find_watched(const struct ol_proclist *pl, const struct watched *w)
 static void sample(struct ol_ctx *ctx, struct ol_model *model, struct watched *w, size_t nw,
 		   const struct log_start *since, int jsonl)
 {
+	struct ol_sysinfo si;
+	unsigned long long avail_kb = 0;
+	double mono;
 	struct ol_scan_opts so = { .read = OL_READ_STATUS | OL_READ_STAT | OL_READ_OOM_SCORE |
 					   OL_READ_OOM_SCORE_ADJ | OL_READ_CGROUP };
 	struct ol_proclist pl;
@@ -252,8 +400,13 @@ static void sample(struct ol_ctx *ctx, struct ol_model *model, struct watched *w
 	}
 	now_str(t, sizeof(t));
 	now = time(NULL);
+	mono = mono_now();
+	/* what a global OOM leaves: MemAvailable, read with the sample */
+	if (ol_sysinfo_read(&ctx->root, &si) == 0)
+		avail_kb = si.mem_available_kb;
 	for (k = 0; k < nw; k++) {
 		struct ol_memcg_rank mr;
+		struct trend tr;
 		const struct ol_proc *p;
 		long i;
 		int in_memcg;
@@ -272,10 +425,12 @@ static void sample(struct ol_ctx *ctx, struct ol_model *model, struct watched *w
 		if (p->have & OL_HAVE_COMM)
 			memcpy(w[k].comm, p->comm, sizeof(w[k].comm));
 		in_memcg = ol_model_memcg(model, (size_t)i, &mr) == 0 && mr.limited;
+		hist_add(&w[k], mono, p, ol_model_get(model, (size_t)i));
+		trend_of(&w[k], in_memcg ? &mr : NULL, avail_kb, &tr);
 		if (jsonl)
-			sample_json(now, p, ol_model_get(model, (size_t)i), in_memcg ? &mr : NULL);
+			sample_json(now, p, ol_model_get(model, (size_t)i), in_memcg ? &mr : NULL, &tr);
 		else
-			sample_text(t, p, ol_model_get(model, (size_t)i), in_memcg ? &mr : NULL);
+			sample_text(t, p, ol_model_get(model, (size_t)i), in_memcg ? &mr : NULL, &tr);
 	}
 	fflush(stdout);
 	ol_model_rank(model, NULL, 0);
@@ -384,6 +539,8 @@ int cmd_watch(int argc, char **argv, struct ol_ctx *ctx)
 		ol_proc_free(&p);
 	}
 	ol_catch_stop();
+	if (!jsonl)
+		text_header();
 
 	while (!ol_stop) {
 		int alive = 0;

@@ -11,6 +11,7 @@
 
 #include "oomlens.h"
 #include "oomlens/strutil.h"
+#include "term.h"
 
 #ifndef OOMLENS_VERSION
 #define OOMLENS_VERSION "unknown"
@@ -203,7 +204,7 @@ static void usage(void)
 	size_t i;
 
 	fputs("Usage:\n"
-	      " oomlens [--sysroot <dir>] <command> [<args>]\n"
+	      " oomlens [--sysroot <dir>] [--color[=<when>]] <command> [<args>]\n"
 	      "\n"
 	      "Make the Linux OOM killer legible.\n"
 	      "\n"
@@ -215,6 +216,7 @@ static void usage(void)
 	      "Options:\n"
 	      "     --sysroot <dir>  read <dir>/proc, <dir>/sys, <dir>/etc and <dir>/var/log\n"
 	      "                        instead of the live system\n"
+	      "     --color[=<when>] colorize the output (auto, always or never)\n"
 	      " -h, --help           display this help\n"
 	      " -V, --version        display version\n"
 	      "\n"
@@ -253,6 +255,7 @@ int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "sysroot", required_argument, NULL, 'S' },
+		{ "color",   optional_argument, NULL, 'C' },
 		{ "help",    no_argument,       NULL, 'h' },
 		{ "version", no_argument,       NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -272,6 +275,10 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 'S':
 			ctx.sysroot = optarg;
+			break;
+		case 'C':
+			if (ol_term_set_color(optarg) < 0)
+				return ol_usage_error(NULL, "unsupported color mode: '%s'", optarg);
 			break;
 		case 'h':
 			usage();

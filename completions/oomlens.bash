@@ -96,6 +96,7 @@ _oomlens()
 		--sysroot=*)
 			sysroot=${words[i]#--sysroot=}
 			;;
+		--color=*) ;;
 		-*) ;;
 		*)
 			cmd=${words[i]}
@@ -112,10 +113,14 @@ _oomlens()
 			_filedir -d
 			return
 			;;
+		--color)
+			$split && _oomlens_words auto always never
+			$split && return
+			;;
 		esac
 		$split && return
 		if [[ $cur == -* ]]; then
-			_oomlens_words --sysroot -h --help -V --version
+			_oomlens_words --sysroot --color -h --help -V --version
 		else
 			_oomlens_words $_oomlens_commands
 		fi

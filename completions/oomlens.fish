@@ -137,6 +137,7 @@ complete -c oomlens -f
 
 # global options and the commands
 complete -c oomlens -n __fish_oomlens_needs_command -l sysroot -x -a '(__fish_complete_directories)' -d 'read <dir>/proc, <dir>/sys, <dir>/etc and <dir>/var/log instead of the live system'
+complete -c oomlens -n __fish_oomlens_needs_command -l color -f -a 'auto always never' -d 'colorize the output (auto, always or never)'
 complete -c oomlens -n __fish_oomlens_needs_command -s h -l help -d 'display this help'
 complete -c oomlens -n __fish_oomlens_needs_command -s V -l version -d 'display version'
 complete -c oomlens -n __fish_oomlens_needs_command -a list -d 'rank processes by how likely the OOM killer is to kill them'

@@ -109,6 +109,53 @@ check "text: init is never killed" eval 'grep -q "never killed by the OOM killer
 run E 5661
 check "text: a hostile name is escaped" eval '! grep -q "$(printf "\033")" <<<"$out" && grep -qF "ev\\x1b[31mil\\x09tab" <<<"$out"'
 
+# --- the terms as one bar under the arithmetic
+# bar_of TEXT: the cells between the brackets of the "terms" line
+bar_of() { sed -n 's/^  terms      \[\(.*\)\]$/\1/p' <<<"$1"; }
+# key_of TEXT LABEL: the pages the legend gives LABEL
+key_of() { awk -v l="$2" 'p { n = index($0, " " l " "); if (n) { s = substr($0, n + length(l) + 2); split(s, a, " "); print a[1] } exit } /^  terms / { p = 1 }' <<<"$1"; }
+j=$("$OOMLENS" --sysroot "$ROOT" explain -J 5660)
+usage=$(jq '.processes[0].base_badness' <<<"$j")
+adjp=$(( $(jq '.processes[0].badness' <<<"$j") - usage ))
+run env LC_ALL=C COLUMNS=80 "$OOMLENS" --sysroot "$ROOT" explain 5660
+bar=$(bar_of "$out")
+check "C locale: the bar is 60 ASCII cells on 80 columns, no escape in a pipe" eval \
+	'[ "${#bar}" -eq 60 ] && [[ $bar =~ ^[#=%^+]+$ ]] && ! grep -q $'"'"'\e'"'"' <<<"$out"'
+want=$(( (adjp * 60 + (usage + adjp) / 2) / (usage + adjp) ))
+plus=$(tr -cd + <<<"$bar" | wc -c)
+# each of the four small memory parts keeps a cell of its own
+check "C locale: oom_score_adj's cells are its share of the bar ($adjp of $((usage + adjp)) pages: $want of 60 less up to 4, got $plus)" \
+	eval '[ "$plus" -ge $((want - 4)) ] && [ "$plus" -le "$want" ]'
+j=$("$OOMLENS" --sysroot "$ROOT" explain -J 5659)
+fpages=$(( $(jq '.processes[0].terms.file_bytes' <<<"$j") / 4096 ))
+u59=$(jq '.processes[0].badness' <<<"$j")
+want=$(( (fpages * 60 + u59 / 2) / u59 ))
+run env LC_ALL=C COLUMNS=80 "$OOMLENS" --sysroot "$ROOT" explain 5659
+got=$(bar_of "$out" | tr -cd = | wc -c)
+check "C locale: file's cells are its share of 5659's bar ($fpages of $u59 pages: $want of 60, got $got)" \
+	eval '[ "$got" -ge $((want - 3)) ] && [ "$got" -le $((want + 1)) ]'
+run env LC_ALL=C COLUMNS=80 "$OOMLENS" --sysroot "$ROOT" explain 5660
+sum=$(( $(key_of "$out" anon) + $(key_of "$out" file) + $(key_of "$out" shmem) + $(key_of "$out" tables) ))
+check "the legend's oom_score_adj is badness - usage ($adjp pages), anon + file + shmem + page tables the usage ($usage)" eval \
+	'[ "$(key_of "$out" oom_score_adj)" = "$adjp" ] && [ "$sum" -eq "$usage" ]'
+run env LC_ALL=C.UTF-8 COLUMNS=80 "$OOMLENS" --sysroot "$ROOT" explain 5660
+ubar=$(bar_of "$out")
+check "UTF-8: the same bar in block characters" eval \
+	'[ "$(sed "s/#/█/g; s/=/▓/g; s/%/▒/g; s/+/▞/g; s/\\^/▚/g" <<<"$bar")" = "$ubar" ] && ! grep -q $'"'"'\e'"'"' <<<"$out"'
+run env LC_ALL=C.UTF-8 COLUMNS=80 NO_COLOR=1 "$OOMLENS" --sysroot "$ROOT" --color=always explain 5660
+check "--color=always: SGR escapes in a pipe, even with NO_COLOR" grep -q $'\e\\[3[0-9]m█' <<<"$out"
+run env LC_ALL=C "$OOMLENS" --sysroot "$ROOT" --color=always explain -J 5660
+check "--color=always: JSON stays plain" eval '[ "$rc" -eq 0 ] && ! grep -q $'"'"'\e'"'"' <<<"$out"'
+# a negative oom_score_adj takes pages off the end of the bar
+NEG=$TMP/neg-root
+cp -a "$ROOT" "$NEG"
+echo -1 > "$NEG/proc/5660/oom_score_adj"
+off=$(( totalpages / 1000 ))
+run env LC_ALL=C COLUMNS=80 "$OOMLENS" --sysroot "$NEG" explain 5660
+bar=$(bar_of "$out")
+check "oom_score_adj -1: the legend says it takes $off pages off, the bar ends in '-'" eval \
+	'[ "$(key_of "$out" oom_score_adj)" = "$off" ] && [[ $bar =~ ^[#=%]+-+$ ]]'
+
 # --- what-if
 run E -J 5658 --adj 0
 check "--adj 0: what-if badness is the base badness" test "$(jq '.processes[0] | .what_if.badness == .base_badness and .base_badness > 0' <<<"$out")" = true

@@ -168,6 +168,36 @@ check "--jsonl: one event per line" eval '[ "$(grep -c "" <<<"$out")" -eq 3 ] &&
 run "$OOMLENS" log -s -J "$LOGS/014.log"
 check "--summary -J: counts per victim" test "$(jq '.summary.victims[] | select(.name == "diff") | .count' <<<"$out")" = \
 	"$(grep -c 'Killed process [0-9]* (diff)' "$LOGS/014.log")"
+# --summary: kills over time as a histogram, counted here from the log's own dates
+# hist_rows TEXT: "MM-DD COUNT" per non-empty bucket of the histogram (day buckets)
+hist_rows() { awk '/^kills per / {h = 1; next} h && /^$/ {exit} h && $3 > 0 {print substr($1, 6), $3}' <<<"$1"; }
+want=$(grep 'Killed process' "$LOGS/014.log" | awk '{printf "%s %02d\n", $1, $2}' | uniq -c |
+	awk 'BEGIN {split("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec", m); for (i = 1; i <= 12; i++) n[m[i]] = i}
+	     {printf "%02d-%s %d\n", n[$2], $3, $1}')
+run env TZ=UTC LC_ALL=C.UTF-8 "$OOMLENS" log -s "$LOGS/014.log"
+u=$out
+check "--summary: 014.log's 156 kills per day, as grep counts them by date" eval \
+	'grep -qx "kills per day" <<<"$u" && [ "$(hist_rows "$u")" = "$want" ]'
+check "--summary: a bucket for every day of the span, the empty ones too (13 from Mar 10 to 22)" test \
+	"$(awk '/^kills per / {h = 1; next} h && /^$/ {exit} h' <<<"$u" | grep -c '')" -eq 13
+max=$(awk '{print $2}' <<<"$want" | sort -n | tail -n 1)
+check "UTF-8: block bars, the busiest day ($max kills) the longest, no escape in a pipe" eval \
+	'[ "$(grep -E " $max █+\$" <<<"$u" | grep -c "")" -eq 1 ] && ! grep -q $'"'"'\e'"'"' <<<"$u"'
+run env TZ=UTC LC_ALL=C COLUMNS=92 "$OOMLENS" log -s "$LOGS/014.log"
+c=$out
+check "C locale: the same counts, '#' bars of 60 cells for the busiest day" eval \
+	'[ "$(hist_rows "$c")" = "$want" ] && grep -Eq " $max #{60}\$" <<<"$c" && ! LC_ALL=C grep -q "[^ -~]" <<<"$c"'
+# a bar's length is its share of the busiest: 26 of 42 kills is 37 cells of 60
+check "C locale: bars in proportion (Mar 11: 26 of 42 kills, 37 of 60 cells)" \
+	grep -Eq "^  2026-03-11 Wed +26 #{37}\$" <<<"$c"
+run env TZ=UTC LC_ALL=C.UTF-8 "$OOMLENS" --color=always log -s "$LOGS/014.log"
+check "--color=always: the bars in SGR colour" grep -q $'\e\\[36m█' <<<"$out"
+grep '^Mar 12 ' "$LOGS/014.log" > "$TMP/one-day"
+wanth=$(grep 'Killed process' "$TMP/one-day" | cut -c8-9 | uniq -c | awk '{printf "%s %d\n", $2, $1}')
+run env TZ=UTC LC_ALL=C "$OOMLENS" log -s "$TMP/one-day"
+goth=$(awk '/^kills per / {h = 1; next} h && /^$/ {exit} h && $4 > 0 {print substr($3, 1, 2), $4}' <<<"$out")
+check "--summary: a day of kills goes by hour, as grep counts them" eval \
+	'grep -qx "kills per hour" <<<"$out" && [ "$goth" = "$wanth" ]'
 run "$OOMLENS" log --fail-if-found "$LOGS/043.log"
 check "--fail-if-found: exit 1 when an event is found" test "$rc" -eq 1
 : > "$TMP/empty"

@@ -18,7 +18,9 @@ sleep 30 &
 s=$!
 run "$OOMLENS" watch -c 2 -i 0.1 "$s"
 kill $s
-check "watch -c 2: two text samples then exit 0" eval '[ "$rc" -eq 0 ] && [ "$(grep -c "oom_score" <<<"$out")" -eq 2 ]'
+check "watch -c 2: a header, two text samples then exit 0" eval '[ "$rc" -eq 0 ] &&
+	[ "$(head -n 1 <<<"$out" | awk "{print \$1, \$2, \$3}")" = "TIME PID COMM" ] &&
+	[ "$(tail -n +2 <<<"$out" | awk -v p="$s" "\$2 == p" | grep -c "")" -eq 2 ]'
 run "$OOMLENS" watch
 check "watch without a pid: exit 2" test "$rc" -eq 2
 run "$OOMLENS" watch -i 0 $$
