@@ -1262,7 +1262,7 @@ int ol_logparser_line(struct ol_logparser *p, const char *line, size_t len)
 	if ((l.wrap == OL_WRAP_KMSG || l.wrap == OL_WRAP_BARE) && memchr(l.body, '\\', l.bodylen) &&
 	    mem_find(l.body, l.bodylen, "\\x0a"))
 		return split_message(p, &l);
-	if (l.tag && memchr(l.body, '#', l.bodylen) && mem_find(l.body, l.bodylen, "#012"))
+	if (memchr(l.body, '#', l.bodylen) && mem_find(l.body, l.bodylen, "#012"))
 		return split_message(p, &l);
 	return one_message(p, &l, l.body, l.bodylen);
 }
