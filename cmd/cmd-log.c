@@ -218,6 +218,7 @@ static json_object *jvictim(const struct ol_victim *v)
 	json_object_object_add(o, "pgtables", jkb(v->pgtables_kb, !!(v->have & OL_VIC_PGTABLES)));
 	json_object_object_add(o, "oom_score_adj", v->have & OL_VIC_ADJ ? jnum(v->oom_score_adj) : NULL);
 	json_object_object_add(o, "reaped", v->reaped ? json_object_new_boolean(v->reaped > 0) : NULL);
+	json_object_object_add(o, "seen", ol_json_string(ol_vic_seen_str(v->seen)));
 	return o;
 }
 
@@ -381,6 +382,50 @@ static void put_escaped(const char *s)
 	free(e);
 }
 
+static const char *const seen_text[] = {
+	[OL_SEEN_KILLED] = "",
+	[OL_SEEN_REAPED] = "; named only by the reaper's line, the kill lines suppressed",
+	[OL_SEEN_SUMMARY] = "; named only by the oom-kill: summary line",
+	[OL_SEEN_SELECTED] = "",
+};
+
+/* "the kernel killed x[1] (rss 9.9G: anon 367M, file 9.5G, shmem 40K, 61% of RAM, adj 0, uid 1000)" */
+static void text_victim(const struct ol_oom_event *ev, const struct ol_victim *v)
+{
+	unsigned long long rss = v->anon_rss_kb + v->file_rss_kb + v->shmem_rss_kb;
+	long pk = ev->page_size ? ev->page_size / 1024 : 4;
+	const char *sep = "";
+	char a[32];
+
+	printf(v->seen == OL_SEEN_SELECTED ? "  the kernel selected " : "  the kernel killed ");
+	put_escaped(v->comm);
+	printf("[%ld] (", v->pid);
+	if (v->have & (OL_VIC_ANON | OL_VIC_FILE)) {
+		kb_human(rss, a, sizeof(a));
+		printf("rss %s: ", a);
+		kb_human(v->anon_rss_kb, a, sizeof(a));
+		printf("anon %s", a);
+		kb_human(v->file_rss_kb, a, sizeof(a));
+		printf(", file %s", a);
+		if (v->have & OL_VIC_SHMEM) {
+			kb_human(v->shmem_rss_kb, a, sizeof(a));
+			printf(", shmem %s", a);
+		}
+		if ((ev->have_mem & OL_MEM_PAGES_RAM) && ev->pages_ram)
+			printf(", %.1f%% of RAM", (double)rss * 100.0 / ((double)ev->pages_ram * (double)pk));
+		sep = ", ";
+	}
+	if (v->have & OL_VIC_ADJ) {
+		printf("%sadj %ld", sep, v->oom_score_adj);
+		sep = ", ";
+	}
+	if (v->uid >= 0)
+		printf("%suid %ld", sep, v->uid);
+	printf(")%s", seen_text[v->seen]);
+	if (v->seen == OL_SEEN_SELECTED)
+		printf("; not seen killed: the log holds no kill line");
+}
+
 static void text_event(struct logrun *lr, const struct ol_oom_event *ev)
 {
 	const struct ol_prediction *pr = &ev->prediction;
@@ -474,22 +519,9 @@ static void text_event(struct logrun *lr, const struct ol_oom_event *ev)
 	default:
 		break;
 	}
+	if (v)
+		text_victim(ev, v);
 	if (v) {
-		unsigned long long rss = v->anon_rss_kb + v->file_rss_kb + v->shmem_rss_kb;
-
-		printf("  the kernel killed ");
-		put_escaped(v->comm);
-		printf("[%ld]", v->pid);
-		kb_human(rss, a, sizeof(a));
-		if (v->have & (OL_VIC_ANON | OL_VIC_FILE))
-			printf(" (%s rss", a);
-		else
-			printf(" (");
-		if (v->have & OL_VIC_ADJ)
-			printf("%sadj %ld", v->have & (OL_VIC_ANON | OL_VIC_FILE) ? ", " : "", v->oom_score_adj);
-		if (v->uid >= 0)
-			printf("%suid %ld", (v->have & (OL_VIC_ANON | OL_VIC_FILE | OL_VIC_ADJ)) ? ", " : "", v->uid);
-		printf(")");
 		if (ev->have_selected && ev->selected_pid != v->pid) {
 			printf(", having selected ");
 			put_escaped(ev->selected_comm);

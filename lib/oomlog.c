@@ -34,6 +34,8 @@ struct host_state {
 	long recent[16];		/* victims of earlier events, newest last */
 	int nrecent;
 	time_t last_seen;		/* wall clock of the last line, for follow */
+	long sum_pid, sum_uid;		/* the oom-kill: summary's task, 0 none */
+	char sum_comm[64];
 };
 
 struct ol_logparser {
@@ -303,6 +305,13 @@ const char *ol_outcome_str(enum ol_outcome o)
 	return s[o];
 }
 
+const char *ol_vic_seen_str(enum ol_vic_seen v)
+{
+	static const char *const s[] = { "killed", "reaped", "summary", "selected" };
+
+	return s[v];
+}
+
 static time_t tm_to_epoch(const struct ol_logline *l, time_t reference)
 {
 	struct tm tm = l->tm;
@@ -368,7 +377,34 @@ static struct ol_oom_event *new_event(struct ol_logparser *p, struct host_state 
 	h->have_victim = 0;
 	h->ncols = 0;
 	h->in_memcg_stats = 0;
+	h->sum_pid = 0;
 	return ev;
+}
+
+static struct ol_victim *add_victim(struct ol_oom_event *ev);
+
+/* no kill line: the summary's task, or the one selected (not seen killed) */
+static void victim_from_evidence(struct ol_oom_event *ev, const struct host_state *h)
+{
+	struct ol_victim *v;
+
+	if (h->sum_pid <= 0 && !ev->have_selected)
+		return;
+	v = add_victim(ev);
+	if (!v)
+		return;
+	if (h->sum_pid > 0) {
+		v->pid = h->sum_pid;
+		v->uid = h->sum_uid;
+		snprintf(v->comm, sizeof(v->comm), "%s", h->sum_comm);
+		v->seen = OL_SEEN_SUMMARY;
+	} else {
+		v->pid = ev->selected_pid;
+		snprintf(v->comm, sizeof(v->comm), "%s", ev->selected_comm);
+		v->seen = OL_SEEN_SELECTED;
+	}
+	v->memcg = ev->oom_memcg != NULL || ev->kind == OL_EV_MEMCG;
+	v->allocating_task = ev->have_selected == 2;
 }
 
 static void finish(struct ol_logparser *p, struct host_state *h)
@@ -380,7 +416,11 @@ static void finish(struct ol_logparser *p, struct host_state *h)
 	h->ev = NULL;
 	h->in_table = 0;
 	h->have_victim = 0;
-	if (ev->nvictims)
+	if (!ev->nvictims && !ev->userspace)
+		victim_from_evidence(ev, h);
+	if (ev->nvictims && ev->victims[0].seen == OL_SEEN_SELECTED)
+		ev->partial = 1;
+	else if (ev->nvictims)
 		ev->outcome = ev->outcome == OL_OUTCOME_UNKNOWN ? OL_OUTCOME_KILLED : ev->outcome;
 	if (!ev->have_trigger && !ev->userspace)
 		ev->partial = 1;
@@ -426,7 +466,25 @@ static struct host_state *host_of(struct ol_logparser *p, const struct ol_loglin
 		n = sizeof(p->hosts[0].host) - 1;
 	for (i = 0; i < (size_t)p->nhosts; i++)
 		if (strlen(p->hosts[i].host) == n && memcmp(p->hosts[i].host, name, n) == 0)
-			return &p->hosts[i];
+			break;
+	if (n && (i == (size_t)p->nhosts || !p->hosts[i].ev)) {
+		/* a paste whose first lines had no host: the event they opened is this host's */
+		for (size_t j = 0; j < (size_t)p->nhosts; j++)
+			if (!p->hosts[j].host[0] && p->hosts[j].ev) {
+				h = &p->hosts[j];
+				if (i < (size_t)p->nhosts) {
+					p->hosts[i] = *h;
+					memset(h, 0, sizeof(*h));
+					h = &p->hosts[i];
+				}
+				memcpy(h->host, name, n);
+				h->host[n] = '\0';
+				snprintf(h->ev->host, sizeof(h->ev->host), "%s", h->host);
+				return h;
+			}
+	}
+	if (i < (size_t)p->nhosts)
+		return &p->hosts[i];
 	if (p->nhosts == MAX_HOSTS) {
 		/* too many hosts at once: reuse the slot idle longest */
 		size_t lru = 0;
@@ -852,6 +910,34 @@ static int kernel_release(const char *s, size_t n, char *out, size_t sz)
 	return 0;
 }
 
+/*
+ * "CPU: 1 PID: 2 Comm: kthreadd Not tainted 4.9.0-gentoo #3": the trigger's
+ * pid and the release.  Another CPU's oops may print its own such line in
+ * the middle of the event: one whose Comm: is not the trigger's is not ours.
+ */
+static int cpu_line(struct ol_oom_event *ev, const char *s, size_t n)
+{
+	const char *c = mem_find(s, n, "omm: "), *end = s + n;
+	size_t tl = strlen(ev->trigger_comm);
+	char rel[96];
+	long v;
+
+	/* names hold spaces ("Web Content"): the trigger's, then a space */
+	if ((ev->have_trigger & OL_TRIG_COMM) && c &&
+	    ((size_t)(end - c - 5) < tl || memcmp(c + 5, ev->trigger_comm, tl) != 0 ||
+	     (c + 5 + tl < end && c[5 + tl] != ' ')))
+		return 0;
+	if (!kernel_release(s, n, rel, sizeof(rel)))
+		return 0;
+	if (!ev->kernel[0])
+		snprintf(ev->kernel, sizeof(ev->kernel), "%s", rel);
+	if (num_after(s, n, "PID: ", &v) || num_after(s, n, "Pid: ", &v)) {
+		ev->trigger_pid = v;
+		ev->have_trigger |= OL_TRIG_PID;
+	}
+	return 1;
+}
+
 /* "[Node 0 ]Normal: 58*4kB (UE) 7*8kB ..." */
 static int is_buddy(const char *s, size_t n)
 {
@@ -875,6 +961,41 @@ static void page_size_from_buddy(struct ol_oom_event *ev, const char *s, size_t 
 	if (num_after(star, (size_t)(s + n - star), "*", &kb) && kb >= 4 && kb <= 256 &&
 	    !(kb & (kb - 1)))
 		ev->page_size = kb * 1024;
+}
+
+/*
+ * "oom_reaper: reaped process N (name), now anon-rss:..": marks its victim;
+ * with the kill lines suppressed, it is the only line that names the victim.
+ */
+static int reaped(struct ol_oom_event *ev, struct host_state *h, const char *s, size_t n,
+		  long pid, const char *comm)
+{
+	struct ol_victim *v = NULL;
+
+	for (size_t i = 0; i < ev->nvictims; i++)
+		if (ev->victims[i].pid == pid)
+			v = &ev->victims[i];
+	if (!v && !ev->nvictims) {
+		v = add_victim(ev);
+		if (!v)
+			return -ENOMEM;
+		v->pid = pid;
+		snprintf(v->comm, sizeof(v->comm), "%s", comm);
+		v->seen = OL_SEEN_REAPED;
+		v->memcg = ev->oom_memcg != NULL || ev->kind == OL_EV_MEMCG;
+		if (h->sum_pid == pid && h->sum_uid >= 0)
+			v->uid = h->sum_uid;
+		ev->outcome = OL_OUTCOME_KILLED;
+		h->have_victim = 1;
+		h->in_table = 0;
+	}
+	if (!v)
+		return 0;
+	v->reaped = 1;
+	ull_after(s, n, "anon-rss:", &v->reaped_anon_kb);
+	ull_after(s, n, "file-rss:", &v->reaped_file_kb);
+	ull_after(s, n, "shmem-rss:", &v->reaped_shmem_kb);
+	return 0;
 }
 
 static int kernel_line(struct ol_logparser *p, struct host_state *h,
@@ -944,14 +1065,8 @@ static int kernel_line(struct ol_logparser *p, struct host_state *h,
 	}
 	ev->last_line = p->line_no;
 
-	if (!ev->kernel[0] && (starts(s, n, "CPU: ") || starts(s, n, "Pid: ")) &&
-	    kernel_release(s, n, ev->kernel, sizeof(ev->kernel))) {
-		if (num_after(s, n, "PID: ", &v) || num_after(s, n, "Pid: ", &v)) {
-			ev->trigger_pid = v;
-			ev->have_trigger |= OL_TRIG_PID;
-		}
-		return 1;
-	}
+	if (!(ev->have_trigger & OL_TRIG_PID) && (starts(s, n, "CPU: ") || starts(s, n, "Pid: ")))
+		return cpu_line(ev, s, n);
 	if ((k = mem_find(s, n, " cpuset=")) && mem_find(s, n, " mems_allowed=")) {
 		free(ev->cpuset);
 		ev->cpuset = dup_tok_after(s, n, " cpuset=", " ");
@@ -975,6 +1090,13 @@ static int kernel_line(struct ol_logparser *p, struct host_state *h,
 		if ((t = dup_tok_after(s, n, ",task_memcg=", ","))) {
 			free(ev->task_memcg);
 			ev->task_memcg = t;
+		}
+		if (tok_after(s, n, ",task=", ",", h->sum_comm, sizeof(h->sum_comm)) &&
+		    num_after(s, n, ",pid=", &h->sum_pid)) {
+			if (!num_after(s, n, ",uid=", &h->sum_uid))
+				h->sum_uid = -1;
+		} else {
+			h->sum_pid = 0;
 		}
 		return 1;
 	}
@@ -1034,13 +1156,7 @@ static int kernel_line(struct ol_logparser *p, struct host_state *h,
 
 		if ((k = mem_find(s, n, "reaped process "))) {
 			if (pid_name(k + 15, s + n, &pid, comm, sizeof(comm)))
-				for (size_t i = 0; i < ev->nvictims; i++)
-					if (ev->victims[i].pid == pid) {
-						ev->victims[i].reaped = 1;
-						ull_after(s, n, "anon-rss:", &ev->victims[i].reaped_anon_kb);
-						ull_after(s, n, "file-rss:", &ev->victims[i].reaped_file_kb);
-						ull_after(s, n, "shmem-rss:", &ev->victims[i].reaped_shmem_kb);
-					}
+				return reaped(ev, h, s, n, pid, comm) < 0 ? -ENOMEM : 1;
 		} else if (num_after(s, n, "pid:", &pid)) {
 			for (size_t i = 0; i < ev->nvictims; i++)
 				if (ev->victims[i].pid == pid)
@@ -1255,6 +1371,11 @@ int ol_logparser_line(struct ol_logparser *p, const char *line, size_t len)
 		l.taglen = 6;
 		break;
 	default:
+		/* a paste mixing wrappers: a line without a host continues the open event's */
+		if (!l.host && !l.tag && p->last_host && p->last_host->host[0] && p->last_host->ev) {
+			l.host = p->last_host->host;
+			l.hostlen = strlen(p->last_host->host);
+		}
 		break;
 	}
 	if (!l.bodylen)

@@ -79,6 +79,14 @@ struct ol_task_row {
 	int eligible;		/* not -1000 */
 };
 
+/*
+ * The line that names a victim: its kill line; or, when the log lacks that
+ * (oom_kill_process: N callbacks suppressed, a paste cut short), the reaper's
+ * line, the oom-kill: summary, or only the selection ("Kill process N"):
+ * a task selected but not seen killed.
+ */
+enum ol_vic_seen { OL_SEEN_KILLED, OL_SEEN_REAPED, OL_SEEN_SUMMARY, OL_SEEN_SELECTED };
+
 struct ol_victim {
 	long pid;
 	long uid;		/* -1 when not logged */
@@ -89,6 +97,7 @@ struct ol_victim {
 	int memcg;		/* "Memory cgroup out of memory" */
 	int allocating_task;	/* "(oom_kill_allocating_task)" */
 	int reaped;		/* 1 reaped, -1 unable to reap, 0 no reaper line */
+	enum ol_vic_seen seen;	/* which line names it */
 	unsigned long long reaped_anon_kb, reaped_file_kb, reaped_shmem_kb;
 };
 
@@ -233,5 +242,6 @@ void ol_oom_event_predict(struct ol_oom_event *ev, const char *kernel_override);
 
 const char *ol_ev_kind_str(enum ol_ev_kind k);
 const char *ol_outcome_str(enum ol_outcome o);
+const char *ol_vic_seen_str(enum ol_vic_seen s);
 
 #endif

@@ -548,43 +548,62 @@ static void assert_008(const struct ol_oom_event *ev, const char *fmt)
 	assert_false(ev->partial);
 }
 
+/* 008 with line i in the prefix @fmts[i % @nfmts]: its events in @l */
+static void parse_008(struct evlist *l, const char *const *fmts, size_t nfmts)
+{
+	size_t len, i = 0;
+	char *text = load_fixture("oomlogs/008.log", &len);
+	struct ol_logparser_opts o = { .on_event = evlist_keep, .data = l,
+				       .reference = EVLIST_REFERENCE };
+	struct ol_logparser *p = ol_logparser_new(&o);
+
+	for (const char *s = text, *end = text + len; s < end; i++) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		size_t n = nl ? (size_t)(nl - s) : (size_t)(end - s);
+		struct ol_logline w;
+		char boot[32], *line;
+
+		ol_log_unwrap(s, n, &w);
+		snprintf(boot, sizeof(boot), "%.6f", w.boot >= 0 ? w.boot : 0.0);
+		line = rewrap(fmts[i % nfmts], boot, w.body, w.bodylen);
+		/* the first line of a paste that lost its "[" */
+		if (!i && line[0] == '[' && isdigit((unsigned char)line[1]))
+			memmove(line, line + 1, strlen(line));
+		assert_int_equal(ol_logparser_line(p, line, strlen(line)), 0);
+		free(line);
+		s += n + 1;
+	}
+	ol_logparser_flush(p, 0);
+	ol_logparser_free(p);
+	free(text);
+}
+
 static void parse_prefixes(void **state)
 {
-	size_t len;
-	char *text = load_fixture("oomlogs/008.log", &len);
-
 	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
 		struct evlist l = { 0 };
-		struct ol_logparser_opts o = { .on_event = evlist_keep, .data = &l,
-					       .reference = EVLIST_REFERENCE };
-		struct ol_logparser *p = ol_logparser_new(&o);
-		int first = 1;
 
-		for (const char *s = text, *end = text + len; s < end; ) {
-			const char *nl = memchr(s, '\n', (size_t)(end - s));
-			size_t n = nl ? (size_t)(nl - s) : (size_t)(end - s);
-			struct ol_logline w;
-			char boot[32], *line;
-
-			ol_log_unwrap(s, n, &w);
-			snprintf(boot, sizeof(boot), "%.6f", w.boot >= 0 ? w.boot : 0.0);
-			line = rewrap(prefixes[i], boot, w.body, w.bodylen);
-			/* the first line of a paste that lost its "[" */
-			if (first && line[0] == '[' && isdigit((unsigned char)line[1]))
-				memmove(line, line + 1, strlen(line));
-			first = 0;
-			assert_int_equal(ol_logparser_line(p, line, strlen(line)), 0);
-			free(line);
-			s += n + 1;
-		}
-		ol_logparser_flush(p, 0);
-		ol_logparser_free(p);
+		parse_008(&l, &prefixes[i], 1);
 		if (l.n != 1)
 			fail_msg("%s: %zu events", prefixes[i], l.n);
 		assert_008(l.v[0], prefixes[i]);
 		evlist_free(&l);
 	}
-	free(text);
+}
+
+/* one paste, its lines in several wrappers (dmesg, dmesg -x, bare, kern.log) */
+static void parse_mixed_prefixes(void **state)
+{
+	static const char *const mixed[] = {
+		"[%b] %s", "kern  :warn  : [%b] %s", "%s", "Dec  8 01:56:31 scottubuntu kernel: [%b] %s",
+	};
+	struct evlist l = { 0 };
+
+	parse_008(&l, mixed, 4);
+	if (l.n != 1)
+		fail_msg("%zu events", l.n);
+	assert_008(l.v[0], "mixed");
+	evlist_free(&l);
 }
 
 /* rsyslog's "#012" is a newline whether or not the line has a tag */
@@ -660,6 +679,7 @@ int main(void)
 		cmocka_unit_test(parse_iso_rfc5424_mono),
 		cmocka_unit_test(parse_two_hosts),
 		cmocka_unit_test(parse_prefixes),
+		cmocka_unit_test(parse_mixed_prefixes),
 		cmocka_unit_test(parse_012_untagged),
 	};
 

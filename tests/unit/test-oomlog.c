@@ -964,6 +964,132 @@ static void log_035(void **state)
 	evlist_free(&l);
 }
 
+/* ---- logs as people paste them: 035 and 013 with lines taken out or put in ---- */
+
+/*
+ * @file's lines without those holding any of @drop (NULL-terminated), each
+ * followed by @after (NULL: nothing), through a fresh parser.
+ */
+static void parse_edited(struct evlist *l, const char *file, const char *const *drop,
+			 const char *after)
+{
+	char rel[64], *text, *out, *o;
+	size_t len;
+
+	snprintf(rel, sizeof(rel), "oomlogs/%s", file);
+	text = load_fixture(rel, &len);
+	out = malloc(len * 4 + 1);
+	assert_non_null(out);
+	o = out;
+	for (char *s = text, *end = text + len; s < end; ) {
+		char *nl = memchr(s, '\n', (size_t)(end - s));
+		size_t n = nl ? (size_t)(nl - s) : (size_t)(end - s);
+		int keep = 1;
+
+		for (size_t i = 0; drop && drop[i]; i++)
+			if (memmem(s, n, drop[i], strlen(drop[i])))
+				keep = 0;
+		if (keep) {
+			memcpy(o, s, n);
+			o += n;
+			*o++ = '\n';
+			if (after)
+				o = stpcpy(o, after);
+		}
+		s += n + 1;
+	}
+	evlist_parse(l, out, (size_t)(o - out), EVLIST_REFERENCE);
+	free(out);
+	free(text);
+}
+
+/* the kill lines suppressed: the reaper's line names the victim, or only the selection */
+static void victims_without_kill_lines(void **state)
+{
+	static const char *const drop[] = { "Killed process", NULL };
+	static const char *const drop_all[] = { "Killed process", "Kill process", NULL };
+	struct evlist l = { 0 };
+
+	parse_edited(&l, "035.log", drop, NULL);
+	assert_int_equal(l.n, 3);
+	assert_victim(&l.v[0]->victims[0], 12950, "firefox");
+	assert_int_equal(l.v[0]->victims[0].seen, OL_SEEN_REAPED);
+	assert_int_equal(l.v[0]->victims[0].reaped, 1);
+	assert_true(l.v[0]->victims[0].reaped_file_kb == 96);
+	assert_int_equal(l.v[0]->outcome, OL_OUTCOME_KILLED);
+	assert_false(l.v[0]->partial);
+	/* xz has no reaper line: selected, not seen killed */
+	assert_victim(&l.v[1]->victims[0], 13594, "xz");
+	assert_int_equal(l.v[1]->victims[0].seen, OL_SEEN_SELECTED);
+	assert_int_equal(l.v[1]->outcome, OL_OUTCOME_UNKNOWN);
+	assert_true(l.v[1]->partial);
+	assert_victim(&l.v[2]->victims[0], 13494, "python");
+	assert_int_equal(l.v[2]->victims[0].seen, OL_SEEN_REAPED);
+	for (size_t i = 0; i < 3; i++)
+		assert_int_equal(l.v[i]->nvictims, 1);
+	evlist_free(&l);
+
+	/* no selection either: the reaper alone */
+	parse_edited(&l, "035.log", drop_all, NULL);
+	assert_int_equal(l.n, 3);
+	assert_victim(&l.v[0]->victims[0], 12950, "firefox");
+	assert_int_equal(l.v[1]->nvictims, 0);
+	assert_victim(&l.v[2]->victims[0], 13494, "python");
+	evlist_free(&l);
+}
+
+/* 013 without its kill lines: the oom-kill: summary names the victim */
+static void victim_from_summary(void **state)
+{
+	static const char *const drop[] = { "Killed process", NULL };
+	struct evlist l = { 0 };
+	const struct ol_oom_event *ev;
+
+	parse_edited(&l, "013.log", drop, NULL);
+	assert_true(l.n >= 1);
+	ev = l.v[l.n - 1];
+	assert_int_equal(ev->nvictims, 1);
+	assert_victim(&ev->victims[0], 2205425, "wireplumber");
+	assert_int_equal(ev->victims[0].uid, 109);
+	assert_int_equal(ev->victims[0].seen, OL_SEEN_SUMMARY);
+	assert_int_equal(ev->outcome, OL_OUTCOME_KILLED);
+	evlist_free(&l);
+}
+
+/* a mail client's blank line between every record: the same three events */
+static void blank_line_between_records(void **state)
+{
+	struct evlist l = { 0 };
+
+	parse_edited(&l, "035.log", NULL, "\n");
+	assert_int_equal(l.n, 3);
+	assert_victim(&l.v[0]->victims[0], 12950, "firefox");
+	assert_int_equal(l.v[0]->ntasks, 60);
+	assert_int_equal(l.v[0]->trigger_pid, 2);
+	assert_victim(&l.v[2]->victims[0], 13494, "python");
+	assert_int_equal(l.v[2]->ntasks, 58);
+	evlist_free(&l);
+}
+
+/*
+ * Another CPU's warning, line by line between the event's own (the lines a
+ * WARN() prints, from the kernel's own format: "CPU: N PID: N Comm: ..."
+ * names a different task): the trigger keeps its own pid.
+ */
+static void oops_interleaved(void **state)
+{
+	struct evlist l = { 0 };
+
+	parse_edited(&l, "035.log", NULL,
+		     "Dec 16 18:56:29 boerne.fritz.box kernel: CPU: 3 PID: 4242 Comm: kworker/3:1 Tainted: G        W       4.9.0-gentoo #3\n");
+	assert_int_equal(l.n, 3);
+	assert_int_equal(l.v[0]->trigger_pid, 2);
+	assert_int_equal(l.v[1]->trigger_pid, 5825);
+	assert_int_equal(l.v[0]->ntasks, 60);
+	assert_victim(&l.v[1]->victims[0], 13594, "xz");
+	evlist_free(&l);
+}
+
 /* before 2.6.36: "kill process N (x) score S or a child", "vsz:" */
 static void log_039(void **state)
 {
@@ -1028,6 +1154,10 @@ int main(void)
 		cmocka_unit_test(log_035),
 		cmocka_unit_test(log_039),
 		cmocka_unit_test(log_043),
+		cmocka_unit_test(victims_without_kill_lines),
+		cmocka_unit_test(victim_from_summary),
+		cmocka_unit_test(blank_line_between_records),
+		cmocka_unit_test(oops_interleaved),
 	};
 
 	/* year-less syslog dates and dmesg -T stamps are local time */
