@@ -354,6 +354,9 @@ static json_object *jevent(const struct ol_oom_event *ev, int line)
 		json_object_object_add(t, "era", ol_json_string(ol_era_range((enum ol_era)pr->era)));
 		json_object_object_add(t, "total_pages", jnum((long long)pr->totalpages));
 		json_object_object_add(t, "total_pages_estimated", json_object_new_boolean(pr->totalpages_estimated));
+		json_object_object_add(t, "total_pages_note", ol_json_string(pr->totalpages_note));
+		json_object_object_add(t, "score", pr->score >= 0 ? jnum(pr->score) : NULL);
+		json_object_object_add(t, "score_note", ol_json_string(pr->score_note));
 		json_object_object_add(t, "tie", json_object_new_boolean(pr->tie));
 		json_object_object_add(t, "root_bonus_changes", json_object_new_boolean(pr->root_bonus_changes));
 		json_object_object_add(o, "prediction", t);
@@ -424,6 +427,19 @@ static void text_victim(const struct ol_oom_event *ev, const struct ol_victim *v
 	printf(")%s", seen_text[v->seen]);
 	if (v->seen == OL_SEEN_SELECTED)
 		printf("; not seen killed: the log holds no kill line");
+}
+
+/* "  score: the kernel logged 1046, oomlens computes 1046" */
+static void text_score(const struct ol_oom_event *ev, const struct ol_prediction *pr)
+{
+	printf("  score: the kernel logged %ld, oomlens ", ev->selected_score);
+	if (pr->score >= 0)
+		printf("computes %ld", pr->score);
+	else
+		printf("cannot compute it");
+	if (pr->score_note)
+		printf(" (%s)", pr->score_note);
+	putchar('\n');
 }
 
 static void text_event(struct logrun *lr, const struct ol_oom_event *ev)
@@ -561,6 +577,10 @@ static void text_event(struct logrun *lr, const struct ol_oom_event *ev)
 				printf("; the victim ranks %ld of %d", pr->victim_rank, pr->ranked);
 			printf(": %s\n", pr->cause ? pr->cause : "unexplained");
 		}
+		if (ev->selected_scored && ev->have_selected == 1)
+			text_score(ev, pr);
+		if (pr->totalpages_note)
+			printf("  totalpages: %s\n", pr->totalpages_note);
 		if (pr->root_bonus_changes)
 			printf("  note: with the root bonus for uid 0 (kernels before 4.17), the top would differ\n");
 		printf("  candidates (badness in pages of %lu%s):\n", pr->totalpages,

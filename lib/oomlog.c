@@ -439,6 +439,9 @@ static void finish(struct ol_logparser *p, struct host_state *h)
 			 (!ev->constraint[0] && (ev->nvictims || ev->have_trigger)))
 			ev->kind = OL_EV_GLOBAL;
 	}
+	/* the cgroup the kernel's memcg OOM acted on */
+	if (ev->kind == OL_EV_MEMCG && !ev->target_cgroup && ev->oom_memcg)
+		ev->target_cgroup = strdup(ev->oom_memcg);
 	if (!ev->kernel[0] && p->o.kernel)
 		snprintf(ev->kernel, sizeof(ev->kernel), "%s", p->o.kernel);
 	if (!ev->userspace) {
@@ -1130,7 +1133,7 @@ static int kernel_line(struct ol_logparser *p, struct host_state *h,
 		if (pid_name(k + 15, s + n, &ev->selected_pid, ev->selected_comm,
 			     sizeof(ev->selected_comm))) {
 			ev->have_selected = mem_find(s, (size_t)(k - s), "oom_kill_allocating_task") ? 2 : 1;
-			num_after(s, n, " score ", &ev->selected_score);
+			ev->selected_scored = num_after(s, n, " score ", &ev->selected_score);
 			if (mem_find(s, (size_t)(k - s), "Memory cgroup"))
 				ev->kind = OL_EV_MEMCG;
 		}

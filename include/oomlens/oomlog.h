@@ -116,6 +116,9 @@ struct ol_prediction {
 	int ranked;		/* eligible rows */
 	unsigned long totalpages;
 	int totalpages_estimated;
+	const char *totalpages_note;	/* what the log does not give for totalpages, NULL all */
+	long score;		/* the selected task's score as its kernel logs it, -1 none */
+	const char *score_note;	/* why score is not the logged one; NULL when it is */
 	int era;		/* enum ol_era used */
 	int root_bonus_changes;	/* the <= 4.16 root bonus would change the top */
 	int tie;		/* the top shares its badness with others */
@@ -166,6 +169,7 @@ struct ol_oom_event {
 	long selected_pid;
 	char selected_comm[64];
 	long selected_score;
+	int selected_scored;		/* the selection line gives a score (kernels up to 5.0) */
 	struct ol_victim *victims;
 	size_t nvictims;
 	char *group_kill;		/* memory.oom.group: the cgroup killed whole */

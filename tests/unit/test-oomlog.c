@@ -131,6 +131,9 @@ static void check_reproduced(const char *file, const struct ol_oom_event *ev)
 	if (s != ev->selected_score && !(r->uid == 0 && s_root == ev->selected_score))
 		fail_msg("%s: %s[%ld] logged score %ld, re-ranked %ld (with the root bonus %ld), totalpages %lu",
 			 file, ev->selected_comm, ev->selected_pid, ev->selected_score, s, s_root, pr->totalpages);
+	/* ... and the prediction says so itself */
+	assert_int_equal(pr->score, ev->selected_score);
+	assert_null(pr->score_note);
 }
 
 /*
@@ -199,17 +202,19 @@ static void logged_scores(void **state)
 			} else if (why == NO_TASK_TABLE) {
 				assert_int_equal(ev->ntasks, 0);
 				assert_false(ev->prediction.valid);
+				assert_string_equal(ev->prediction.score_note, "no task table for this event in the log");
 				skipped++;
 			} else {
 				check_bounds_003(ev);
+				assert_non_null(strstr(ev->prediction.score_note, "lacks swapents and nr_ptes"));
 				skipped++;
 			}
 		}
 		evlist_free(&l);
 	}
 	free(index);
-	/* 002, 004, 009, 032, 035 (three); 030; 003, 019, 039 */
-	assert_int_equal(reproduced, 7);
+	/* 002, 004, 009, 032, 035 (three), 044 (two); 030; 003, 019, 039 */
+	assert_int_equal(reproduced, 9);
 	assert_int_equal(allocating, 1);
 	assert_int_equal(skipped, 3);
 	assert_int_equal(kill_lines, reproduced + allocating + skipped);
@@ -352,7 +357,7 @@ static void index_victims(void **state)
 		files++;
 	}
 	free(index);
-	assert_int_equal(files, 20);
+	assert_int_equal(files, 21);
 }
 
 /* dmesg (Ubuntu 12.04, 3.2): "Pid: N, comm: X" header; 2.6.36 .. 3.5 columns */
@@ -964,6 +969,43 @@ static void log_035(void **state)
 	evlist_free(&l);
 }
 
+/* cgroup v1 with memory+swap limits (cadvisor's docker memhogs, 4.8): totalpages from the limits */
+static void log_044(void **state)
+{
+	static const char *const cg[] = {
+		"/docker/2e088fe462e25e60be1dafafe2c05c47bda1a97978648d10ad2b7484fc0b8f50",
+		"/docker/6c6fcab8562fd3150854986b78552c732f234fd405b624207b8843528a145e70",
+	};
+	static const long pid[] = { 1381, 1667 }, score[] = { 1046, 1003 };
+	/* limit + min(memsw limit - limit, total swap), in 4 KiB pages */
+	static const unsigned long total[] = { 5120 + 5120, 76800 + 76800 };
+	struct evlist l = { 0 };
+
+	evlist_parse_fixture(&l, "044.log");
+	assert_int_equal(l.n, 2);
+	for (size_t i = 0; i < 2; i++) {
+		const struct ol_oom_event *ev = l.v[i];
+		const struct ol_prediction *pr = &ev->prediction;
+
+		assert_int_equal(ev->kind, OL_EV_MEMCG);
+		assert_string_equal(ev->oom_memcg, cg[i]);
+		assert_non_null(ev->target_cgroup);
+		assert_string_equal(ev->target_cgroup, cg[i]);
+		assert_victim(&ev->victims[0], pid[i], "gunpowder-memho");
+		assert_int_equal(ev->page_size, 4096);	/* from the victim's total-vm */
+		assert_int_equal(pr->totalpages, total[i]);
+		assert_int_equal(pr->score, score[i]);
+		assert_int_equal(ev->selected_score, score[i]);
+	}
+	/* the first group swapped 20460kB of its 20480kB headroom: the total swap is not known to hold it */
+	assert_true(l.v[0]->prediction.totalpages_estimated);
+	assert_non_null(strstr(l.v[0]->prediction.totalpages_note, "total swap"));
+	/* the second swapped more than its headroom: the total swap held it */
+	assert_false(l.v[1]->prediction.totalpages_estimated);
+	assert_null(l.v[1]->prediction.totalpages_note);
+	evlist_free(&l);
+}
+
 /* ---- logs as people paste them: 035 and 013 with lines taken out or put in ---- */
 
 /*
@@ -1154,6 +1196,7 @@ int main(void)
 		cmocka_unit_test(log_035),
 		cmocka_unit_test(log_039),
 		cmocka_unit_test(log_043),
+		cmocka_unit_test(log_044),
 		cmocka_unit_test(victims_without_kill_lines),
 		cmocka_unit_test(victim_from_summary),
 		cmocka_unit_test(blank_line_between_records),
