@@ -243,6 +243,77 @@ static json_object *jcgroup(const char *path)
 	return o;
 }
 
+/* the flags: as the kernel printed them in parentheses, or decoded from the hex of older kernels */
+static json_object *jgfp_flags(const struct ol_oom_event *ev)
+{
+	const char *o = strchr(ev->gfp_mask, '('), *c = o ? strrchr(o, ')') : NULL;
+	char buf[512];
+
+	if (!(ev->have_trigger & OL_TRIG_GFP))
+		return NULL;
+	if (o && c)
+		return json_object_new_string_len(o + 1, (int)(c - o - 1));
+	return ol_gfp_decode(ev->gfp_mask, buf, sizeof(buf)) ? ol_json_string(buf) : NULL;
+}
+
+/* Mem-Info's counters by the kernel's names, in pages; null when the log has none */
+static json_object *jmeminfo(const struct ol_oom_event *ev)
+{
+	json_object *o;
+
+	if (!ev->meminfo_have)
+		return NULL;
+	o = json_object_new_object();
+	for (int i = 0; i < OL_MI_N; i++)
+		json_object_object_add(o, ol_meminfo_key(i), ev->meminfo_have & (1u << i) ?
+				       jnum((long long)ev->meminfo[i]) : NULL);
+	return o;
+}
+
+static json_object *jzone(const struct ol_oom_event *ev, const struct ol_zone *z)
+{
+	json_object *o = json_object_new_object(), *a;
+	int w = z->have_watermarks;
+	long blocks = ol_zone_blocks_at(z, ev->have_trigger & OL_TRIG_ORDER ? ev->order : 0);
+
+	json_object_object_add(o, "node", z->node >= 0 ? jnum(z->node) : NULL);
+	json_object_object_add(o, "zone", ol_json_string(z->name));
+	json_object_object_add(o, "free_bytes", jkb(z->free_kb, w));
+	json_object_object_add(o, "min_bytes", jkb(z->min_kb, w));
+	json_object_object_add(o, "low_bytes", jkb(z->low_kb, w));
+	json_object_object_add(o, "high_bytes", jkb(z->high_kb, w));
+	json_object_object_add(o, "managed_bytes", jkb(z->managed_kb, w && z->managed_kb));
+	a = NULL;
+	if (z->nreserve) {
+		a = json_object_new_array();
+		for (int i = 0; i < z->nreserve; i++)
+			json_object_array_add(a, jnum(z->reserve[i]));
+	}
+	json_object_object_add(o, "lowmem_reserve_pages", a);
+	a = NULL;
+	if (z->norders) {
+		a = json_object_new_array();
+		for (int i = 0; i < z->norders; i++)
+			json_object_array_add(a, jnum(z->blocks[i]));
+	}
+	json_object_object_add(o, "free_blocks", a);
+	json_object_object_add(o, "under_min", w ? json_object_new_boolean(ol_zone_is_under_min(z)) : NULL);
+	json_object_object_add(o, "blocks_at_order", blocks >= 0 ? jnum(blocks) : NULL);
+	return o;
+}
+
+static json_object *jzones(const struct ol_oom_event *ev)
+{
+	json_object *a;
+
+	if (!ev->nzones)
+		return NULL;
+	a = json_object_new_array();
+	for (int i = 0; i < ev->nzones; i++)
+		json_object_array_add(a, jzone(ev, &ev->zones[i]));
+	return a;
+}
+
 /*
  * @line: a --jsonl line, a document of its own (with "schema_version").
  * "time" only when the log shows it: a stamp without a year or a zone stays
@@ -270,6 +341,9 @@ static json_object *jevent(const struct ol_oom_event *ev, int line)
 		json_object_object_add(t, "gfp_mask", ev->have_trigger & OL_TRIG_GFP ? ol_json_string(ev->gfp_mask) : NULL);
 		json_object_object_add(t, "order", ev->have_trigger & OL_TRIG_ORDER ? jnum(ev->order) : NULL);
 		json_object_object_add(t, "oom_score_adj", ev->have_trigger & OL_TRIG_ADJ ? jnum(ev->trigger_adj) : NULL);
+		json_object_object_add(t, "uid", ev->have_trigger & OL_TRIG_UID ? jnum(ev->trigger_uid) : NULL);
+		json_object_object_add(t, "gfp_flags", jgfp_flags(ev));
+		json_object_object_add(t, "manual", json_object_new_boolean(ol_oom_event_is_manual(ev)));
 		json_object_object_add(o, "trigger", t);
 	} else {
 		json_object_object_add(o, "trigger", NULL);
@@ -300,6 +374,9 @@ static json_object *jevent(const struct ol_oom_event *ev, int line)
 	json_object_object_add(t, "total_swap_bytes", jkb(ev->total_swap_kb, !!(ev->have_mem & OL_MEM_TOTAL_SWAP)));
 	json_object_object_add(t, "page_size", ev->page_size ? jnum(ev->page_size) : NULL);
 	json_object_object_add(o, "memory", t);
+	json_object_object_add(o, "hardware", ev->hardware[0] ? ol_json_string(ev->hardware) : NULL);
+	json_object_object_add(o, "mem_info", jmeminfo(ev));
+	json_object_object_add(o, "zones", jzones(ev));
 
 	json_object_object_add(o, "victim", ev->nvictims ? jvictim(&ev->victims[0]) : NULL);
 	a = json_object_new_array();
@@ -442,6 +519,49 @@ static void text_score(const struct ol_oom_event *ev, const struct ol_prediction
 	putchar('\n');
 }
 
+/* "  memory: RAM 31.9G, 154.3M free; swap 8G, 0B free" and why the allocation failed */
+static void text_memory(const struct ol_oom_event *ev)
+{
+	unsigned long long pk = (unsigned long long)(ev->page_size ? ev->page_size / 1024 : 4);
+	char a[32], b[32];
+	long at = 0;
+	int under = 0, blocks_known = 0;
+
+	if (ev->have_mem & OL_MEM_PAGES_RAM) {
+		kb_human(ev->pages_ram * pk, a, sizeof(a));
+		kb_human(ev->free_pages * pk, b, sizeof(b));
+		printf("  memory: RAM %s%s%s", a, ev->have_mem & OL_MEM_FREE ? ", free " : "",
+		       ev->have_mem & OL_MEM_FREE ? b : "");
+		if (ev->have_mem & OL_MEM_TOTAL_SWAP) {
+			kb_human(ev->total_swap_kb, a, sizeof(a));
+			kb_human(ev->free_swap_kb, b, sizeof(b));
+			printf("; swap %s%s%s", a, ev->have_mem & OL_MEM_FREE_SWAP ? ", free " : "",
+			       ev->have_mem & OL_MEM_FREE_SWAP ? b : "");
+		}
+		putchar('\n');
+	}
+	for (int i = 0; i < ev->nzones; i++) {
+		const struct ol_zone *z = &ev->zones[i];
+		long n = ol_zone_blocks_at(z, ev->order);
+
+		if (ol_zone_is_under_min(z)) {
+			printf("%s", under++ ? ", " : "  under the min watermark: ");
+			if (z->node >= 0)
+				printf("node %d ", z->node);
+			put_escaped(z->name);
+		}
+		if (n >= 0) {
+			blocks_known = 1;
+			at += n;
+		}
+	}
+	if (under)
+		putchar('\n');
+	if (ev->order > 0 && blocks_known && !ol_oom_event_is_manual(ev))
+		printf("  free blocks of order %d or more: %ld%s\n", ev->order, at,
+		       at ? "" : " (fragmentation: the free memory was in smaller blocks)");
+}
+
 static void text_event(struct logrun *lr, const struct ol_oom_event *ev)
 {
 	const struct ol_prediction *pr = &ev->prediction;
@@ -491,17 +611,25 @@ static void text_event(struct logrun *lr, const struct ol_oom_event *ev)
 		kb_human(ev->memcg_usage_kb, b, sizeof(b));
 		printf(" (limit %s, usage %s)", ol_memcg_kb_is_max(ev->memcg_limit_kb) ? "none" : a, b);
 	}
-	if (ev->have_trigger & OL_TRIG_COMM) {
+	if (ol_oom_event_is_manual(ev)) {
+		printf(": a manual OOM (sysrq-f, order=-1), no allocation failed");
+	} else if (ev->have_trigger & OL_TRIG_COMM) {
 		printf(": ");
 		put_escaped(ev->trigger_comm);
 		if (ev->have_trigger & OL_TRIG_PID)
 			printf("[%ld]", ev->trigger_pid);
+		if (ev->have_trigger & OL_TRIG_UID)
+			printf(" (uid %ld)", ev->trigger_uid);
 		printf(" asked for memory");
 		if (ev->have_trigger & OL_TRIG_ORDER)
 			printf(" (order %d%s", ev->order, ev->have_trigger & OL_TRIG_GFP ? ", " : ")");
 		if (ev->have_trigger & OL_TRIG_GFP) {
+			char flags[512];
+
 			printf("%s", ev->have_trigger & OL_TRIG_ORDER ? "" : " (");
 			put_escaped(ev->gfp_mask);
+			if (ol_gfp_decode(ev->gfp_mask, flags, sizeof(flags)))
+				printf(" = %s", flags);
 			putchar(')');
 		}
 	}
@@ -511,6 +639,7 @@ static void text_event(struct logrun *lr, const struct ol_oom_event *ev)
 		put_escaped(ev->kernel);
 		putchar('\n');
 	}
+	text_memory(ev);
 	if (ev->constraint[0] && ev->kind != OL_EV_GLOBAL && ev->kind != OL_EV_MEMCG) {
 		printf("  constraint ");
 		put_escaped(ev->constraint);

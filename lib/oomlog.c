@@ -938,7 +938,145 @@ static int cpu_line(struct ol_oom_event *ev, const char *s, size_t n)
 		ev->trigger_pid = v;
 		ev->have_trigger |= OL_TRIG_PID;
 	}
+	if (num_after(s, n, " UID: ", &v)) {	/* 6.11+ */
+		ev->trigger_uid = v;
+		ev->have_trigger |= OL_TRIG_UID;
+	}
 	return 1;
+}
+
+/* ---- the memory dump ---- */
+
+/* "active_anon:1740512 inactive_anon:219486 isolated_anon:0": Mem-Info's counters (pages) */
+static int meminfo_line(struct ol_oom_event *ev, const char *s, size_t n)
+{
+	const char *p = s, *end = s + n;
+	int any = 0;
+
+	while (p < end && *p == ' ')
+		p++;
+	while (p < end) {
+		const char *k = p, *c;
+		unsigned long long v = 0;
+		int i, digits = 0;
+
+		while (p < end && *p != ' ')
+			p++;
+		c = memchr(k, ':', (size_t)(p - k));
+		if (c) {
+			const char *d = c + 1;
+
+			for (; d < p && isdigit((unsigned char)*d); d++, digits++)
+				v = v * 10 + (unsigned long long)(*d - '0');
+			for (i = 0; i < OL_MI_N && digits && d == p; i++)
+				if (strlen(ol_meminfo_key(i)) == (size_t)(c - k) &&
+				    memcmp(k, ol_meminfo_key(i), (size_t)(c - k)) == 0) {
+					ev->meminfo[i] = v;
+					ev->meminfo_have |= 1u << i;
+					any = 1;
+				}
+		}
+		while (p < end && *p == ' ')
+			p++;
+	}
+	if (ev->meminfo_have & (1u << OL_MI_FREE)) {
+		ev->free_pages = ev->meminfo[OL_MI_FREE];
+		ev->have_mem |= OL_MEM_FREE;
+	}
+	return any;
+}
+
+/* "Node 0 Normal" or "Normal" at s (up to @e): the zone, found or added */
+static struct ol_zone *zone_of(struct ol_oom_event *ev, const char *s, const char *e)
+{
+	long node = -1;
+	const char *p = s;
+	char name[16];
+
+	if (starts(s, (size_t)(e - s), "Node ")) {
+		p = s + 5;
+		if (!dec_long(&p, e, &node))
+			return NULL;
+		while (p < e && *p == ' ')
+			p++;
+	}
+	if (p >= e || (size_t)(e - p) >= sizeof(name))
+		return NULL;
+	copy_n(name, sizeof(name), p, (size_t)(e - p));
+	for (int i = 0; i < ev->nzones; i++)
+		if (ev->zones[i].node == node && strcmp(ev->zones[i].name, name) == 0)
+			return &ev->zones[i];
+	if (ev->nzones == OL_LOG_MAX_ZONES)
+		return NULL;
+	ev->zones[ev->nzones].node = (int)node;
+	snprintf(ev->zones[ev->nzones].name, sizeof(name), "%s", name);
+	return &ev->zones[ev->nzones++];
+}
+
+static void reserve_of(struct ol_zone *z, const char *s, size_t n)
+{
+	const char *p = mem_find(s, n, "lowmem_reserve[]:"), *end = s + n;
+	long v;
+
+	if (!p || !z)
+		return;
+	p += strlen("lowmem_reserve[]:");
+	z->nreserve = 0;
+	while (z->nreserve < 8) {
+		while (p < end && *p == ' ')
+			p++;
+		if (!dec_long(&p, end, &v))
+			break;
+		z->reserve[z->nreserve++] = v;
+	}
+}
+
+/* "Node 0 Normal free:54712kB min:54332kB low:67912kB high:81492kB ... managed:15442508kB" */
+static int zone_line(struct ol_oom_event *ev, const char *s, size_t n)
+{
+	const char *f = mem_find(s, n, " free:");
+	struct ol_zone *z;
+
+	if (!f || !mem_find(s, n, " min:") || !mem_find(s, n, " high:") || !isalpha((unsigned char)s[0]))
+		return 0;
+	z = zone_of(ev, s, f);
+	if (!z)
+		return 1;
+	ull_after(s, n, " free:", &z->free_kb);
+	ull_after(s, n, " min:", &z->min_kb);
+	ull_after(s, n, " low:", &z->low_kb);
+	ull_after(s, n, " high:", &z->high_kb);
+	ull_after(s, n, " managed:", &z->managed_kb);
+	z->have_watermarks = 1;
+	reserve_of(z, s, n);	/* 002: the reserve line merged onto the zone's */
+	return 1;
+}
+
+/* "Node 0 Normal: 41*4kB (UEH) 13*8kB (UE) ... = 53852kB": free blocks by order */
+static void buddy_line(struct ol_oom_event *ev, const char *s, size_t n)
+{
+	const char *c = memchr(s, ':', n), *p, *end = s + n;
+	struct ol_zone *z = c ? zone_of(ev, s, c) : NULL;
+
+	if (!z)
+		return;
+	z->norders = 0;
+	for (p = c + 1; p < end && z->norders < OL_ZONE_ORDERS; ) {
+		long cnt;
+
+		while (p < end && *p == ' ')
+			p++;
+		if (p < end && *p == '(') {	/* "(UEH)" */
+			while (p < end && *p != ' ')
+				p++;
+			continue;
+		}
+		if (!dec_long(&p, end, &cnt) || p >= end || *p != '*')
+			break;
+		z->blocks[z->norders++] = cnt;
+		while (p < end && *p != ' ')
+			p++;
+	}
 }
 
 /* "[Node 0 ]Normal: 58*4kB (UE) 7*8kB ..." */
@@ -1236,11 +1374,9 @@ static int kernel_line(struct ol_logparser *p, struct host_state *h,
 			f++;
 			m--;
 		}
-		if (starts(f, m, "free:") && m > 5 && isdigit((unsigned char)f[5])) {
-			if (ull_after(f, m, "free:", &ev->free_pages))
-				ev->have_mem |= OL_MEM_FREE;
+		if (m && islower((unsigned char)f[0]) && !starts(f, m, "lowmem_reserve") &&
+		    meminfo_line(ev, f, m))
 			return 1;
-		}
 	}
 	if (starts(s, n, "Free swap")) {
 		if (ull_after(s, n, "= ", &ev->free_swap_kb))
@@ -1254,6 +1390,25 @@ static int kernel_line(struct ol_logparser *p, struct host_state *h,
 	}
 	if (is_buddy(s, n)) {
 		page_size_from_buddy(ev, s, n);
+		buddy_line(ev, s, n);
+		return 1;
+	}
+	if (starts(s, n, "lowmem_reserve[]:")) {
+		reserve_of(ev->nzones ? &ev->zones[ev->nzones - 1] : NULL, s, n);
+		return 1;
+	}
+	if (zone_line(ev, s, n))
+		return 1;
+	if (starts(s, n, "Hardware name: ")) {
+		copy_n(ev->hardware, sizeof(ev->hardware), s + 15, n - 15);
+		return 1;
+	}
+	if (mem_find(s, n, " pages in swap cache") && isdigit((unsigned char)s[0])) {
+		k = s;
+		if (dec_long(&k, s + n, &v)) {
+			ev->meminfo[OL_MI_SWAPCACHE] = (unsigned long long)v;
+			ev->meminfo_have |= 1u << OL_MI_SWAPCACHE;
+		}
 		return 1;
 	}
 	if (starts(s, n, "Tasks state")) {

@@ -125,6 +125,50 @@ struct ol_prediction {
 	int *order;		/* row indices, best first (ranked of them) */
 };
 
+/* Mem-Info's counters (show_free_areas()), in pages, by the kernel's names */
+enum ol_mi {
+	OL_MI_ACTIVE_ANON, OL_MI_INACTIVE_ANON, OL_MI_ISOLATED_ANON,
+	OL_MI_ACTIVE_FILE, OL_MI_INACTIVE_FILE, OL_MI_ISOLATED_FILE,
+	OL_MI_UNEVICTABLE, OL_MI_DIRTY, OL_MI_WRITEBACK,
+	OL_MI_SLAB_RECLAIMABLE, OL_MI_SLAB_UNRECLAIMABLE, OL_MI_MAPPED, OL_MI_SHMEM,
+	OL_MI_PAGETABLES, OL_MI_BOUNCE, OL_MI_FREE, OL_MI_FREE_PCP, OL_MI_FREE_CMA,
+	OL_MI_SWAPCACHE,	/* "N pages in swap cache" */
+	OL_MI_N
+};
+/* "active_anon", ...: the key as the kernel prints it */
+const char *ol_meminfo_key(enum ol_mi i);
+
+#define OL_ZONE_ORDERS	16
+#define OL_LOG_MAX_ZONES 16
+
+/* One zone's line, its lowmem_reserve[] and its buddy line */
+struct ol_zone {
+	int node;			/* -1 when the log names none (non-NUMA i386) */
+	char name[16];			/* "DMA", "DMA32", "Normal", "HighMem", "Movable" */
+	unsigned long long free_kb, min_kb, low_kb, high_kb, managed_kb;
+	int have_watermarks;		/* the zone's line was read */
+	long reserve[8];		/* lowmem_reserve[], pages */
+	int nreserve;
+	long blocks[OL_ZONE_ORDERS];	/* free blocks by order, from the buddy line */
+	int norders;			/* 0: no buddy line */
+};
+
+/* The zone's free memory is below its min watermark. */
+int ol_zone_is_under_min(const struct ol_zone *z);
+/* Free blocks of @order or larger; -1 without a buddy line. */
+long ol_zone_blocks_at(const struct ol_zone *z, int order);
+
+/*
+ * The gfp mask's flags by name, for kernels that print only the hex
+ * (before 4.5: "gfp_mask=0x201da"), with that era's bit values; 0 and ""
+ * when @mask already holds names or is not hex.
+ */
+int ol_gfp_decode(const char *mask, char *out, size_t sz);
+
+struct ol_oom_event;
+/* A manual OOM: sysrq-f (order=-1), not an allocation that failed. */
+int ol_oom_event_is_manual(const struct ol_oom_event *ev);
+
 struct ol_oom_event {
 	char host[64];
 	char time[64];			/* the first line's stamp as logged */
@@ -133,6 +177,7 @@ struct ol_oom_event {
 	long epoch_usec;
 	unsigned int epoch_assumed;	/* OL_TIME_*: what epoch took from outside the log */
 	char kernel[96];		/* release, from the "CPU: ... Comm:" line */
+	char hardware[128];		/* the "Hardware name:" line */
 	enum ol_ev_kind kind;
 	char constraint[48];		/* as logged, "" when not */
 	char killer[24];		/* "kernel", or a userspace killer's name */
@@ -143,6 +188,7 @@ struct ol_oom_event {
 	char gfp_mask[160];
 	int order;
 	long trigger_adj;
+	long trigger_uid;		/* "CPU: N UID: N PID: N" (6.11+) */
 	unsigned int have_trigger;	/* OL_TRIG_* */
 	char nodemask[64];
 	char *cpuset;
@@ -156,6 +202,10 @@ struct ol_oom_event {
 	unsigned long long pages_ram, pages_reserved, free_pages, free_swap_kb, total_swap_kb;
 	unsigned int have_mem;		/* OL_MEM_* */
 	long page_size;			/* from the buddy lines, 0 unknown */
+	unsigned long long meminfo[OL_MI_N];	/* pages */
+	unsigned int meminfo_have;	/* 1u << enum ol_mi */
+	struct ol_zone zones[OL_LOG_MAX_ZONES];
+	int nzones;
 
 	/* the task table */
 	struct ol_task_row *tasks;
@@ -194,7 +244,7 @@ enum { OL_TIME_YEAR_ASSUMED = 1u << 0, OL_TIME_ZONE_ASSUMED = 1u << 1 };
 
 enum {
 	OL_TRIG_GFP = 1u << 0, OL_TRIG_ORDER = 1u << 1, OL_TRIG_ADJ = 1u << 2,
-	OL_TRIG_PID = 1u << 3, OL_TRIG_COMM = 1u << 4,
+	OL_TRIG_PID = 1u << 3, OL_TRIG_COMM = 1u << 4, OL_TRIG_UID = 1u << 5,
 };
 
 enum {

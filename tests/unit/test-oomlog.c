@@ -1006,6 +1006,102 @@ static void log_044(void **state)
 	evlist_free(&l);
 }
 
+/* ---- everything the kernel printed ---- */
+
+/* 002 (RHEL 7, 3.10): Mem-Info in full, the zones, the hardware, the hex gfp mask decoded */
+static void mem_dump_002(void **state)
+{
+	struct evlist l = { 0 };
+	const struct ol_oom_event *ev;
+	const struct ol_zone *z;
+	char flags[256];
+
+	evlist_parse_fixture(&l, "002.log");
+	ev = only_event(&l);
+	/* " active_anon:7355653 inactive_anon:660960 isolated_anon:0" ... " free:39513 free_pcp:2958 free_cma:0" */
+	assert_int_equal(ev->meminfo_have, (1u << OL_MI_N) - 1);
+	assert_true(ev->meminfo[OL_MI_ACTIVE_ANON] == 7355653);
+	assert_true(ev->meminfo[OL_MI_INACTIVE_ANON] == 660960);
+	assert_true(ev->meminfo[OL_MI_ISOLATED_FILE] == 32);
+	assert_true(ev->meminfo[OL_MI_SLAB_RECLAIMABLE] == 27412);
+	assert_true(ev->meminfo[OL_MI_SHMEM] == 87896);
+	assert_true(ev->meminfo[OL_MI_FREE] == 39513);
+	assert_true(ev->meminfo[OL_MI_FREE_PCP] == 2958);
+	assert_true(ev->meminfo[OL_MI_SWAPCACHE] == 11342);	/* "11342 pages in swap cache" */
+	assert_string_equal(ev->hardware, "HP ProLiant DL385 G7, BIOS A18 12/08/2012");
+	assert_int_equal(ev->nzones, 4);
+	/* "Node 0 Normal free:36692kB min:36784kB low:45980kB high:55176kB ... managed:13368348kB" */
+	z = &ev->zones[2];
+	assert_int_equal(z->node, 0);
+	assert_string_equal(z->name, "Normal");
+	assert_true(z->free_kb == 36692 && z->min_kb == 36784 && z->low_kb == 45980 && z->high_kb == 55176);
+	assert_true(z->managed_kb == 13368348);
+	assert_true(ol_zone_is_under_min(z));
+	/* the reserve merged onto the zone's line (as posted): "lowmem_reserve[]: 0 2780 15835 15835" */
+	assert_int_equal(ev->zones[0].nreserve, 4);
+	assert_int_equal(ev->zones[0].reserve[2], 15835);
+	/* "Node 0 Normal: 1231*4kB (UEM) 391*8kB (UEM) 456*16kB ..." */
+	assert_int_equal(z->norders, 11);
+	assert_int_equal(z->blocks[0], 1231);
+	assert_int_equal(z->blocks[2], 456);
+	assert_int_equal(ol_zone_blocks_at(z, 5), 23);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(ol_zone_is_under_min(&ev->zones[i]), i == 2);
+	/* "gfp_mask=0x201da": GFP_HIGHUSER_MOVABLE (0x200da) and __GFP_COLD (0x100) */
+	assert_true(ol_gfp_decode(ev->gfp_mask, flags, sizeof(flags)));
+	assert_string_equal(flags, "GFP_HIGHUSER_MOVABLE|__GFP_COLD");
+	assert_false(ol_oom_event_is_manual(ev));
+	evlist_free(&l);
+	/* a mask the kernel printed with its names is not decoded again */
+	assert_false(ol_gfp_decode("0x100cca(GFP_HIGHUSER_MOVABLE)", flags, sizeof(flags)));
+}
+
+/* 035's first event: order 1, and how many free blocks of order 1 or more each zone had */
+static void mem_dump_order(void **state)
+{
+	struct evlist l = { 0 };
+	const struct ol_oom_event *ev;
+
+	evlist_parse_fixture(&l, "035.log");
+	ev = l.v[0];
+	assert_int_equal(ev->order, 1);
+	assert_int_equal(ev->nzones, 3);
+	assert_int_equal(ev->zones[0].node, -1);	/* "DMA free:..." names no node */
+	/* "DMA: 2*4kB (U) 2*8kB ..." order 1 and up */
+	assert_int_equal(ol_zone_blocks_at(&ev->zones[0], 1), 9);
+	assert_string_equal(ev->zones[1].name, "Normal");
+	assert_true(ol_zone_is_under_min(&ev->zones[1]));
+	evlist_free(&l);
+}
+
+/*
+ * 025 (6.16): "CPU: 1 UID: 0 PID: 74 Comm: kworker/u17:0"; and a manual OOM
+ * (sysrq-f), lines from OOMAnalyser's example_ubuntu2110 (5.13).
+ */
+static void trigger_uid_and_manual(void **state)
+{
+	static const char manual[] =
+		"kworker/0:2 invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=-1, oom_score_adj=0\n"
+		"CPU: 0 PID: 735 Comm: kworker/0:2 Not tainted 5.13.0-19-generic #19-Ubuntu\n"
+		"Hardware name: QEMU Standard PC (i440FX + PIIX, 1996), BIOS ArchLinux 1.14.0-1 04/01/2014\n";
+	struct evlist l = { 0 };
+	const struct ol_oom_event *ev;
+
+	evlist_parse_fixture(&l, "025.log");
+	ev = only_event(&l);
+	assert_true(ev->have_trigger & OL_TRIG_UID);
+	assert_int_equal(ev->trigger_uid, 0);
+	assert_int_equal(ev->trigger_pid, 74);
+	evlist_free(&l);
+
+	evlist_parse(&l, manual, strlen(manual), EVLIST_REFERENCE);
+	ev = only_event(&l);
+	assert_true(ol_oom_event_is_manual(ev));
+	assert_false(ev->have_trigger & OL_TRIG_UID);
+	assert_string_equal(ev->hardware, "QEMU Standard PC (i440FX + PIIX, 1996), BIOS ArchLinux 1.14.0-1 04/01/2014");
+	evlist_free(&l);
+}
+
 /* ---- logs as people paste them: 035 and 013 with lines taken out or put in ---- */
 
 /*
@@ -1197,6 +1293,9 @@ int main(void)
 		cmocka_unit_test(log_039),
 		cmocka_unit_test(log_043),
 		cmocka_unit_test(log_044),
+		cmocka_unit_test(mem_dump_002),
+		cmocka_unit_test(mem_dump_order),
+		cmocka_unit_test(trigger_uid_and_manual),
 		cmocka_unit_test(victims_without_kill_lines),
 		cmocka_unit_test(victim_from_summary),
 		cmocka_unit_test(blank_line_between_records),
