@@ -358,7 +358,10 @@ static struct ol_oom_event *new_event(struct ol_logparser *p, struct host_state 
 	ev->kind = OL_EV_UNKNOWN;
 	ev->trigger_pid = -1;
 	snprintf(ev->killer, sizeof(ev->killer), "kernel");
-	if (l->stamp)
+	/* a kmsg record's prefix ("4,24451,2816260437,-") is no time: its clock as dmesg shows it */
+	if (l->wrap == OL_WRAP_KMSG && l->boot >= 0)
+		snprintf(ev->time, sizeof(ev->time), "[%.6f]", l->boot);
+	else if (l->stamp)
 		copy_n(ev->time, sizeof(ev->time), l->stamp, l->stamplen);
 	if (l->have_tm) {
 		ev->epoch = tm_to_epoch(l, p->o.reference);

@@ -392,6 +392,8 @@ static void parse_kmsg(void **state)
 	assert_int_equal(ev->victims[0].pid, 13935);
 	assert_int_equal(ev->victims[0].reaped, 1);
 	assert_true(ev->boot > 22664.88299 && ev->boot < 22664.88300);
+	/* not the record's prefix "4,1530,22664882991,-" */
+	assert_string_equal(ev->time, "[22664.882991]");
 	evlist_free(&l);
 }
 
