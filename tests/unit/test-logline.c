@@ -352,6 +352,52 @@ static void exact_size_lines(void **state)
 	assert_int_equal(lines, 1949);
 }
 
+/* the pasted prefixes' parts, one by one */
+static void prefix_parts(void **state)
+{
+	struct ol_logline l;
+
+	l = unwrap("Apr 01 14:13:32 mysrv: sed invoked oom-killer: gfp_mask=0x0");
+	assert_int_equal(l.wrap, OL_WRAP_SYSLOG);
+	assert_span(l.host, l.hostlen, "mysrv");
+	assert_null(l.tag);
+	assert_body(l, "sed invoked oom-killer: gfp_mask=0x0");
+	l = unwrap("Apr 01 14:13:32 mysrv <kern.warning> kernel: sed invoked");
+	assert_span(l.host, l.hostlen, "mysrv");
+	assert_span(l.tag, l.taglen, "kernel");
+	assert_body(l, "sed invoked");
+	l = unwrap("Apr 01 14:13:32 mysrv kernel:sed invoked");
+	assert_span(l.tag, l.taglen, "kernel");
+	assert_body(l, "sed invoked");
+	l = unwrap("Apr 01 14:13:32 kernel: sed invoked");
+	assert_null(l.host);
+	assert_span(l.tag, l.taglen, "kernel");
+	l = unwrap("Apr 01 14:13:32 ** kernel: sed invoked");
+	assert_span(l.host, l.hostlen, "**");
+	l = unwrap("kern  :warn  : [  139.201482] sed invoked");
+	assert_int_equal(l.wrap, OL_WRAP_DMESG);
+	assert_boot(&l, 139.201482);
+	assert_body(l, "sed invoked");
+	l = unwrap("[  139.201482][T10521] sed invoked");
+	assert_body(l, "sed invoked");
+	l = unwrap("[  139.201482] [    C1] sed invoked");
+	assert_body(l, "sed invoked");
+	l = unwrap(" 139.201482] sed invoked");	/* the "[" lost */
+	assert_int_equal(l.wrap, OL_WRAP_DMESG);
+	assert_boot(&l, 139.201482);
+	assert_body(l, "sed invoked");
+	l = unwrap("[\xe5\x9b\x9b 4\xe6\x9c\x88 17 22:43:41 2025] sed invoked");
+	assert_int_equal(l.wrap, OL_WRAP_DMESG_T);
+	assert_int_equal(l.tm.tm_mon, 3);
+	assert_int_equal(l.tm.tm_mday, 17);
+	l = unwrap("[\xd0\xa7\xd1\x82 \xd0\x90\xd0\xbf\xd1\x80 17 22:43:41 2025] sed invoked");	/* "Апр" */
+	assert_int_equal(l.wrap, OL_WRAP_DMESG_T);
+	assert_int_equal(l.tm.tm_mon, 3);
+	/* not a decoded prefix: an unknown level */
+	l = unwrap("kern  :loud  : sed invoked");
+	assert_int_equal(l.wrap, OL_WRAP_BARE);
+}
+
 /* ---- the same wrappers through the parser: the event comes out whole ---- */
 
 static const struct ol_oom_event *parse_one(struct evlist *l, const char *text)
@@ -674,6 +720,7 @@ int main(void)
 		cmocka_unit_test(continuation),
 		cmocka_unit_test(not_wrappers),
 		cmocka_unit_test(exact_size_lines),
+		cmocka_unit_test(prefix_parts),
 		cmocka_unit_test(parse_kmsg),
 		cmocka_unit_test(parse_rsyslog_012),
 		cmocka_unit_test(parse_journal_continuation),
