@@ -227,6 +227,7 @@ static json_object *jvictim(const struct ol_victim *v)
 	json_object_object_add(o, "pgtables", jkb(v->pgtables_kb, !!(v->have & OL_VIC_PGTABLES)));
 	json_object_object_add(o, "oom_score_adj", v->have & OL_VIC_ADJ ? jnum(v->oom_score_adj) : NULL);
 	json_object_object_add(o, "reaped", v->reaped ? json_object_new_boolean(v->reaped > 0) : NULL);
+	json_object_object_add(o, "seen", ol_json_string(ol_vic_seen_str(v->seen)));
 	return o;
 }
 
@@ -249,6 +250,77 @@ static json_object *jcgroup(const char *path)
 	json_object_object_add(o, "pod_uid", d.pod_uid[0] ? ol_json_string(d.pod_uid) : NULL);
 	json_object_object_add(o, "qos", d.qos[0] ? ol_json_string(d.qos) : NULL);
 	return o;
+}
+
+/* the flags: as the kernel printed them in parentheses, or decoded from the hex of older kernels */
+static json_object *jgfp_flags(const struct ol_oom_event *ev)
+{
+	const char *o = strchr(ev->gfp_mask, '('), *c = o ? strrchr(o, ')') : NULL;
+	char buf[512];
+
+	if (!(ev->have_trigger & OL_TRIG_GFP))
+		return NULL;
+	if (o && c)
+		return json_object_new_string_len(o + 1, (int)(c - o - 1));
+	return ol_gfp_decode(ev->gfp_mask, buf, sizeof(buf)) ? ol_json_string(buf) : NULL;
+}
+
+/* Mem-Info's counters by the kernel's names, in pages; null when the log has none */
+static json_object *jmeminfo(const struct ol_oom_event *ev)
+{
+	json_object *o;
+
+	if (!ev->meminfo_have)
+		return NULL;
+	o = json_object_new_object();
+	for (int i = 0; i < OL_MI_N; i++)
+		json_object_object_add(o, ol_meminfo_key(i), ev->meminfo_have & (1u << i) ?
+				       jnum((long long)ev->meminfo[i]) : NULL);
+	return o;
+}
+
+static json_object *jzone(const struct ol_oom_event *ev, const struct ol_zone *z)
+{
+	json_object *o = json_object_new_object(), *a;
+	int w = z->have_watermarks;
+	long blocks = ol_zone_blocks_at(z, ev->have_trigger & OL_TRIG_ORDER ? ev->order : 0);
+
+	json_object_object_add(o, "node", z->node >= 0 ? jnum(z->node) : NULL);
+	json_object_object_add(o, "zone", ol_json_string(z->name));
+	json_object_object_add(o, "free_bytes", jkb(z->free_kb, w));
+	json_object_object_add(o, "min_bytes", jkb(z->min_kb, w));
+	json_object_object_add(o, "low_bytes", jkb(z->low_kb, w));
+	json_object_object_add(o, "high_bytes", jkb(z->high_kb, w));
+	json_object_object_add(o, "managed_bytes", jkb(z->managed_kb, w && z->managed_kb));
+	a = NULL;
+	if (z->nreserve) {
+		a = json_object_new_array();
+		for (int i = 0; i < z->nreserve; i++)
+			json_object_array_add(a, jnum(z->reserve[i]));
+	}
+	json_object_object_add(o, "lowmem_reserve_pages", a);
+	a = NULL;
+	if (z->norders) {
+		a = json_object_new_array();
+		for (int i = 0; i < z->norders; i++)
+			json_object_array_add(a, jnum(z->blocks[i]));
+	}
+	json_object_object_add(o, "free_blocks", a);
+	json_object_object_add(o, "under_min", w ? json_object_new_boolean(ol_zone_is_under_min(z)) : NULL);
+	json_object_object_add(o, "blocks_at_order", blocks >= 0 ? jnum(blocks) : NULL);
+	return o;
+}
+
+static json_object *jzones(const struct ol_oom_event *ev)
+{
+	json_object *a;
+
+	if (!ev->nzones)
+		return NULL;
+	a = json_object_new_array();
+	for (int i = 0; i < ev->nzones; i++)
+		json_object_array_add(a, jzone(ev, &ev->zones[i]));
+	return a;
 }
 
 /*
@@ -278,6 +350,9 @@ static json_object *jevent(const struct ol_oom_event *ev, int line)
 		json_object_object_add(t, "gfp_mask", ev->have_trigger & OL_TRIG_GFP ? ol_json_string(ev->gfp_mask) : NULL);
 		json_object_object_add(t, "order", ev->have_trigger & OL_TRIG_ORDER ? jnum(ev->order) : NULL);
 		json_object_object_add(t, "oom_score_adj", ev->have_trigger & OL_TRIG_ADJ ? jnum(ev->trigger_adj) : NULL);
+		json_object_object_add(t, "uid", ev->have_trigger & OL_TRIG_UID ? jnum(ev->trigger_uid) : NULL);
+		json_object_object_add(t, "gfp_flags", jgfp_flags(ev));
+		json_object_object_add(t, "manual", json_object_new_boolean(ol_oom_event_is_manual(ev)));
 		json_object_object_add(o, "trigger", t);
 	} else {
 		json_object_object_add(o, "trigger", NULL);
@@ -308,6 +383,9 @@ static json_object *jevent(const struct ol_oom_event *ev, int line)
 	json_object_object_add(t, "total_swap_bytes", jkb(ev->total_swap_kb, !!(ev->have_mem & OL_MEM_TOTAL_SWAP)));
 	json_object_object_add(t, "page_size", ev->page_size ? jnum(ev->page_size) : NULL);
 	json_object_object_add(o, "memory", t);
+	json_object_object_add(o, "hardware", ev->hardware[0] ? ol_json_string(ev->hardware) : NULL);
+	json_object_object_add(o, "mem_info", jmeminfo(ev));
+	json_object_object_add(o, "zones", jzones(ev));
 
 	json_object_object_add(o, "victim", ev->nvictims ? jvictim(&ev->victims[0]) : NULL);
 	a = json_object_new_array();
@@ -362,6 +440,9 @@ static json_object *jevent(const struct ol_oom_event *ev, int line)
 		json_object_object_add(t, "era", ol_json_string(ol_era_range((enum ol_era)pr->era)));
 		json_object_object_add(t, "total_pages", jnum((long long)pr->totalpages));
 		json_object_object_add(t, "total_pages_estimated", json_object_new_boolean(pr->totalpages_estimated));
+		json_object_object_add(t, "total_pages_note", ol_json_string(pr->totalpages_note));
+		json_object_object_add(t, "score", pr->score >= 0 ? jnum(pr->score) : NULL);
+		json_object_object_add(t, "score_note", ol_json_string(pr->score_note));
 		json_object_object_add(t, "tie", json_object_new_boolean(pr->tie));
 		json_object_object_add(t, "root_bonus_changes", json_object_new_boolean(pr->root_bonus_changes));
 		json_object_object_add(o, "prediction", t);
@@ -388,6 +469,106 @@ static void put_escaped(const char *s)
 
 	fputs(e ? e : "?", stdout);
 	free(e);
+}
+
+static const char *const seen_text[] = {
+	[OL_SEEN_KILLED] = "",
+	[OL_SEEN_REAPED] = "; named only by the reaper's line, the kill lines suppressed",
+	[OL_SEEN_SUMMARY] = "; named only by the oom-kill: summary line",
+	[OL_SEEN_SELECTED] = "",
+};
+
+/* "the kernel killed x[1] (rss 9.9G: anon 367M, file 9.5G, shmem 40K, 61% of RAM, adj 0, uid 1000)" */
+static void text_victim(const struct ol_oom_event *ev, const struct ol_victim *v)
+{
+	unsigned long long rss = v->anon_rss_kb + v->file_rss_kb + v->shmem_rss_kb;
+	long pk = ev->page_size ? ev->page_size / 1024 : 4;
+	const char *sep = "";
+	char a[32];
+
+	printf(v->seen == OL_SEEN_SELECTED ? "  the kernel selected " : "  the kernel killed ");
+	put_escaped(v->comm);
+	printf("[%ld] (", v->pid);
+	if (v->have & (OL_VIC_ANON | OL_VIC_FILE)) {
+		kb_human(rss, a, sizeof(a));
+		printf("rss %s: ", a);
+		kb_human(v->anon_rss_kb, a, sizeof(a));
+		printf("anon %s", a);
+		kb_human(v->file_rss_kb, a, sizeof(a));
+		printf(", file %s", a);
+		if (v->have & OL_VIC_SHMEM) {
+			kb_human(v->shmem_rss_kb, a, sizeof(a));
+			printf(", shmem %s", a);
+		}
+		if ((ev->have_mem & OL_MEM_PAGES_RAM) && ev->pages_ram)
+			printf(", %.1f%% of RAM", (double)rss * 100.0 / ((double)ev->pages_ram * (double)pk));
+		sep = ", ";
+	}
+	if (v->have & OL_VIC_ADJ) {
+		printf("%sadj %ld", sep, v->oom_score_adj);
+		sep = ", ";
+	}
+	if (v->uid >= 0)
+		printf("%suid %ld", sep, v->uid);
+	printf(")%s", seen_text[v->seen]);
+	if (v->seen == OL_SEEN_SELECTED)
+		printf("; not seen killed: the log holds no kill line");
+}
+
+/* "  score: the kernel logged 1046, oomlens computes 1046" */
+static void text_score(const struct ol_oom_event *ev, const struct ol_prediction *pr)
+{
+	printf("  score: the kernel logged %ld, oomlens ", ev->selected_score);
+	if (pr->score >= 0)
+		printf("computes %ld", pr->score);
+	else
+		printf("cannot compute it");
+	if (pr->score_note)
+		printf(" (%s)", pr->score_note);
+	putchar('\n');
+}
+
+/* "  memory: RAM 31.9G, 154.3M free; swap 8G, 0B free" and why the allocation failed */
+static void text_memory(const struct ol_oom_event *ev)
+{
+	unsigned long long pk = (unsigned long long)(ev->page_size ? ev->page_size / 1024 : 4);
+	char a[32], b[32];
+	long at = 0;
+	int under = 0, blocks_known = 0;
+
+	if (ev->have_mem & OL_MEM_PAGES_RAM) {
+		kb_human(ev->pages_ram * pk, a, sizeof(a));
+		kb_human(ev->free_pages * pk, b, sizeof(b));
+		printf("  memory: RAM %s%s%s", a, ev->have_mem & OL_MEM_FREE ? ", free " : "",
+		       ev->have_mem & OL_MEM_FREE ? b : "");
+		if (ev->have_mem & OL_MEM_TOTAL_SWAP) {
+			kb_human(ev->total_swap_kb, a, sizeof(a));
+			kb_human(ev->free_swap_kb, b, sizeof(b));
+			printf("; swap %s%s%s", a, ev->have_mem & OL_MEM_FREE_SWAP ? ", free " : "",
+			       ev->have_mem & OL_MEM_FREE_SWAP ? b : "");
+		}
+		putchar('\n');
+	}
+	for (int i = 0; i < ev->nzones; i++) {
+		const struct ol_zone *z = &ev->zones[i];
+		long n = ol_zone_blocks_at(z, ev->order);
+
+		if (ol_zone_is_under_min(z)) {
+			printf("%s", under++ ? ", " : "  under the min watermark: ");
+			if (z->node >= 0)
+				printf("node %d ", z->node);
+			put_escaped(z->name);
+		}
+		if (n >= 0) {
+			blocks_known = 1;
+			at += n;
+		}
+	}
+	if (under)
+		putchar('\n');
+	if (ev->order > 0 && blocks_known && !ol_oom_event_is_manual(ev))
+		printf("  free blocks of order %d or more: %ld%s\n", ev->order, at,
+		       at ? "" : " (fragmentation: the free memory was in smaller blocks)");
 }
 
 static void text_event(struct logrun *lr, const struct ol_oom_event *ev)
@@ -439,17 +620,25 @@ static void text_event(struct logrun *lr, const struct ol_oom_event *ev)
 		kb_human(ev->memcg_usage_kb, b, sizeof(b));
 		printf(" (limit %s, usage %s)", ol_memcg_kb_is_max(ev->memcg_limit_kb) ? "none" : a, b);
 	}
-	if (ev->have_trigger & OL_TRIG_COMM) {
+	if (ol_oom_event_is_manual(ev)) {
+		printf(": a manual OOM (sysrq-f, order=-1), no allocation failed");
+	} else if (ev->have_trigger & OL_TRIG_COMM) {
 		printf(": ");
 		put_escaped(ev->trigger_comm);
 		if (ev->have_trigger & OL_TRIG_PID)
 			printf("[%ld]", ev->trigger_pid);
+		if (ev->have_trigger & OL_TRIG_UID)
+			printf(" (uid %ld)", ev->trigger_uid);
 		printf(" asked for memory");
 		if (ev->have_trigger & OL_TRIG_ORDER)
 			printf(" (order %d%s", ev->order, ev->have_trigger & OL_TRIG_GFP ? ", " : ")");
 		if (ev->have_trigger & OL_TRIG_GFP) {
+			char flags[512];
+
 			printf("%s", ev->have_trigger & OL_TRIG_ORDER ? "" : " (");
 			put_escaped(ev->gfp_mask);
+			if (ol_gfp_decode(ev->gfp_mask, flags, sizeof(flags)))
+				printf(" = %s", flags);
 			putchar(')');
 		}
 	}
@@ -459,6 +648,7 @@ static void text_event(struct logrun *lr, const struct ol_oom_event *ev)
 		put_escaped(ev->kernel);
 		putchar('\n');
 	}
+	text_memory(ev);
 	if (ev->constraint[0] && ev->kind != OL_EV_GLOBAL && ev->kind != OL_EV_MEMCG) {
 		printf("  constraint ");
 		put_escaped(ev->constraint);
@@ -483,22 +673,9 @@ static void text_event(struct logrun *lr, const struct ol_oom_event *ev)
 	default:
 		break;
 	}
+	if (v)
+		text_victim(ev, v);
 	if (v) {
-		unsigned long long rss = v->anon_rss_kb + v->file_rss_kb + v->shmem_rss_kb;
-
-		printf("  the kernel killed ");
-		put_escaped(v->comm);
-		printf("[%ld]", v->pid);
-		kb_human(rss, a, sizeof(a));
-		if (v->have & (OL_VIC_ANON | OL_VIC_FILE))
-			printf(" (%s rss", a);
-		else
-			printf(" (");
-		if (v->have & OL_VIC_ADJ)
-			printf("%sadj %ld", v->have & (OL_VIC_ANON | OL_VIC_FILE) ? ", " : "", v->oom_score_adj);
-		if (v->uid >= 0)
-			printf("%suid %ld", (v->have & (OL_VIC_ANON | OL_VIC_FILE | OL_VIC_ADJ)) ? ", " : "", v->uid);
-		printf(")");
 		if (ev->have_selected && ev->selected_pid != v->pid) {
 			printf(", having selected ");
 			put_escaped(ev->selected_comm);
@@ -538,6 +715,10 @@ static void text_event(struct logrun *lr, const struct ol_oom_event *ev)
 				printf("; the victim ranks %ld of %d", pr->victim_rank, pr->ranked);
 			printf(": %s\n", pr->cause ? pr->cause : "unexplained");
 		}
+		if (ev->selected_scored && ev->have_selected == 1)
+			text_score(ev, pr);
+		if (pr->totalpages_note)
+			printf("  totalpages: %s\n", pr->totalpages_note);
 		if (pr->root_bonus_changes)
 			printf("  note: with the root bonus for uid 0 (kernels before 4.17), the top would differ\n");
 		printf("  candidates (badness in pages of %lu%s):\n", pr->totalpages,

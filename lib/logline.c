@@ -25,18 +25,60 @@ static const struct {
 	{ "ene", 0 }, { "abr", 3 }, { "ago", 7 }, { "dic", 11 },
 	{ "gen", 0 }, { "mag", 4 }, { "giu", 5 }, { "lug", 6 }, { "set", 8 }, { "ott", 9 },
 	{ "fev", 1 }, { "out", 9 }, { "dez", 11 },
+	/* Russian (glibc ru_RU abmon, nominative and genitive) */
+	{ "янв", 0 }, { "фев", 1 }, { "мар", 2 }, { "апр", 3 }, { "май", 4 }, { "мая", 4 },
+	{ "июн", 5 }, { "июл", 6 }, { "авг", 7 }, { "сен", 8 }, { "окт", 9 }, { "ноя", 10 },
+	{ "дек", 11 },
 };
+
+/* lowercase ASCII and Cyrillic А-Я (UTF-8), byte by byte; other bytes as they are */
+static size_t lower_utf8(const char *s, size_t n, char *out, size_t sz)
+{
+	size_t i = 0, o = 0;
+
+	while (i < n && o + 2 < sz) {
+		unsigned char c = (unsigned char)s[i], d = i + 1 < n ? (unsigned char)s[i + 1] : 0;
+
+		if (c == 0xd0 && d >= 0x90 && d <= 0x9f) {		/* А-П -> а-п */
+			out[o++] = (char)0xd0;
+			out[o++] = (char)(d + 0x20);
+			i += 2;
+		} else if (c == 0xd0 && d >= 0xa0 && d <= 0xaf) {	/* Р-Я -> р-я */
+			out[o++] = (char)0xd1;
+			out[o++] = (char)(d - 0x20);
+			i += 2;
+		} else {
+			out[o++] = (char)tolower(c);
+			i++;
+		}
+	}
+	out[o] = '\0';
+	return o;
+}
+
+/* "4月" (Chinese, Japanese) or "4월" (Korean): a month by its number */
+static int month_numbered(const char *s, size_t n)
+{
+	int v = 0;
+	size_t i = 0;
+
+	while (i < n && i < 2 && isdigit((unsigned char)s[i]))
+		v = v * 10 + (s[i++] - '0');
+	if (!i || v < 1 || v > 12 || n - i != 3)
+		return -1;
+	if (memcmp(s + i, "\xe6\x9c\x88", 3) == 0 || memcmp(s + i, "\xec\x9b\x94", 3) == 0)
+		return v - 1;
+	return -1;
+}
 
 static int month_of(const char *s, size_t n, int english_only)
 {
-	char low[8];
+	char low[16];
 	size_t i;
 
 	if (n < 3)
 		return -1;
-	for (i = 0; i < n && i < sizeof(low) - 1; i++)
-		low[i] = (char)tolower((unsigned char)s[i]);
-	low[i] = '\0';
+	lower_utf8(s, n, low, sizeof(low));
 	for (i = 0; i < 12; i++)
 		if (strncmp(low, months_en[i], 3) == 0 && (english_only ? n == 3 : 1))
 			return (int)i;
@@ -99,14 +141,17 @@ static const char *parse_frac(const char *s, const char *end, long *usec)
 	return s;
 }
 
-/* "[   123.456789]" at s: returns the end (after "]" and one space) or NULL */
-static const char *parse_boot_stamp(const char *s, const char *end, double *boot)
+/*
+ * "[   123.456789]" at s: returns the end (after "]" and one space) or NULL.
+ * With @lost, the "[" is missing (the first line of a paste cut short).
+ */
+static const char *parse_boot_stamp(const char *s, const char *end, double *boot, int lost)
 {
-	const char *p = s + 1;
+	const char *p = lost ? s : s + 1;
 	double v = 0, scale = 0.1;
 	int any = 0;
 
-	if (s >= end || *s != '[')
+	if (s >= end || (!lost && *s != '['))
 		return NULL;
 	while (p < end && *p == ' ')
 		p++;
@@ -130,15 +175,115 @@ static const char *parse_boot_stamp(const char *s, const char *end, double *boot
 	return p;
 }
 
-/* "host tag: " (or "host tag[pid]: ") at s; fills host/tag, returns the body */
+/* CONFIG_PRINTK_CALLER's "[T10521]" or "[    C1]" after a stamp: skipped */
+static const char *skip_caller(const char *p, const char *end)
+{
+	const char *q = p;
+
+	if (q < end && *q == ' ')
+		q++;
+	if (q >= end || *q++ != '[')
+		return p;
+	while (q < end && *q == ' ')
+		q++;
+	if (q >= end || (*q != 'T' && *q != 'C') || q + 1 >= end || !isdigit((unsigned char)q[1]))
+		return p;
+	for (q++; q < end && isdigit((unsigned char)*q); q++)
+		;
+	if (q >= end || *q != ']')
+		return p;
+	q++;
+	if (q < end && *q == ' ')
+		q++;
+	return q;
+}
+
+/* dmesg -x: "kern  :warn  : " (facility, level), returns what follows or NULL */
+static const char *skip_decoded(const char *s, const char *end)
+{
+	static const char *const levels[] = {
+		"emerg", "alert", "crit", "err", "warn", "notice", "info", "debug",
+	};
+	const char *p = s, *w;
+	size_t i, n;
+
+	while (p < end && (isalnum((unsigned char)*p)))
+		p++;
+	if (p == s || p - s > 8)
+		return NULL;
+	while (p < end && *p == ' ')
+		p++;
+	if (p >= end || *p++ != ':')
+		return NULL;
+	for (w = p; p < end && isalpha((unsigned char)*p); p++)
+		;
+	n = (size_t)(p - w);
+	for (i = 0; i < sizeof(levels) / sizeof(levels[0]); i++)
+		if (n == strlen(levels[i]) && memcmp(w, levels[i], n) == 0)
+			break;
+	if (i == sizeof(levels) / sizeof(levels[0]))
+		return NULL;
+	while (p < end && *p == ' ')
+		p++;
+	if (p >= end || *p++ != ':')
+		return NULL;
+	if (p < end && *p == ' ')
+		p++;
+	return p;
+}
+
+/* a word before ':' that names a program, not a host: "kernel", "systemd[1]" */
+static int is_tag_word(const char *w, size_t n)
+{
+	return (n == 6 && memcmp(w, "kernel", 6) == 0) || memchr(w, '[', n) != NULL;
+}
+
+static void set_tag(struct ol_logline *l, const char *t, size_t n)
+{
+	/* "systemd[1]" -> "systemd" */
+	const char *b = memchr(t, '[', n);
+
+	l->tag = t;
+	l->taglen = b ? (size_t)(b - t) : n;
+}
+
+/*
+ * "host tag: " (or "host tag[pid]: ") at s; fills host/tag, returns the body.
+ * Also "host <kern.warning> tag: " (a priority in the template), "host: "
+ * (a template with no tag), "kernel: " (no host) and "tag:" with no space.
+ */
 static const char *parse_host_tag(const char *s, const char *end, struct ol_logline *l)
 {
-	const char *h = s, *he, *t, *te;
+	const char *h = s, *he, *t, *te, *c;
 
-	he = memchr(h, ' ', (size_t)(end - h));
-	if (!he || he == h)
+	for (he = h; he < end && *he != ' '; he++)
+		;
+	if (he == h)
+		return NULL;
+	c = memchr(h, ':', (size_t)(he - h));
+	if (c && c > h && (c + 1 == he || is_tag_word(h, (size_t)(c - h)))) {
+		/* one word, then ':': a tag without a host, or a host without a tag */
+		if (is_tag_word(h, (size_t)(c - h))) {
+			set_tag(l, h, (size_t)(c - h));
+		} else {
+			l->host = h;
+			l->hostlen = (size_t)(c - h);
+		}
+		te = c + 1;
+		goto body;
+	}
+	if (he >= end)
 		return NULL;
 	t = he + 1;
+	/* a priority written by the template: "<kern.warning>" */
+	if (t < end && *t == '<') {
+		const char *q = t + 1;
+
+		while (q < end && (isalnum((unsigned char)*q) || *q == '.'))
+			q++;
+		if (q < end && *q == '>' && q + 1 < end && q[1] == ' ')
+			t = q + 2;
+	}
 	/* the tag: up to ':' with no space in it ("kernel", "systemd[1]") */
 	for (te = t; te < end && *te != ':' && *te != ' '; te++)
 		;
@@ -146,16 +291,9 @@ static const char *parse_host_tag(const char *s, const char *end, struct ol_logl
 		return NULL;
 	l->host = h;
 	l->hostlen = (size_t)(he - h);
-	l->tag = t;
-	l->taglen = (size_t)(te - t);
-	/* "systemd[1]" -> "systemd" */
-	{
-		const char *b = memchr(t, '[', (size_t)(te - t));
-
-		if (b)
-			l->taglen = (size_t)(b - t);
-	}
+	set_tag(l, t, (size_t)(te - t));
 	te++;
+body:
 	if (te < end && *te == ' ')
 		te++;
 	return te;
@@ -330,6 +468,8 @@ static int try_dmesg_t(const char *s, const char *end, struct ol_logline *l)
 			p++;
 		if (p - w == 8 && parse_hms(w, close, &l->tm)) {
 			have_time = 1;
+		} else if (mon < 0 && isdigit((unsigned char)*w) && month_numbered(w, (size_t)(p - w)) >= 0) {
+			mon = month_numbered(w, (size_t)(p - w));
 		} else if ((p - w == 4) && digits(w, p, 4, &v)) {
 			year = v;
 		} else if ((p - w <= 2) && p > w && digits(w, p, (int)(p - w), &v)) {
@@ -424,10 +564,16 @@ void ol_log_unwrap(const char *line, size_t len, struct ol_logline *l)
 				goto inner;
 		}
 	}
+	/* dmesg -x: "kern  :warn  : " before the stamp */
+	if (len && isalpha((unsigned char)*s) && (p = skip_decoded(s, end))) {
+		s = p;
+		len = (size_t)(end - s);
+		l->body = s;
+	}
 	if (len && *s == '[') {
 		double boot;
 
-		p = parse_boot_stamp(s, end, &boot);
+		p = parse_boot_stamp(s, end, &boot, 0);
 		if (p) {
 			struct ol_logline j = *l;
 
@@ -440,7 +586,7 @@ void ol_log_unwrap(const char *line, size_t len, struct ol_logline *l)
 				l->body = b;
 			} else {
 				l->wrap = OL_WRAP_DMESG;
-				l->body = p;
+				l->body = skip_caller(p, end);
 			}
 			l->boot = boot;
 			l->stamp = s;
@@ -450,6 +596,21 @@ void ol_log_unwrap(const char *line, size_t len, struct ol_logline *l)
 		}
 		if (try_dmesg_t(s, end, l))
 			goto inner;
+	}
+	/* the first line of a paste that lost its "[": "  123.456789] text" */
+	if (len && (isdigit((unsigned char)*s) || *s == ' ')) {
+		double boot;
+
+		p = parse_boot_stamp(s, end, &boot, 1);
+		if (p) {
+			l->wrap = OL_WRAP_DMESG;
+			l->boot = boot;
+			l->stamp = s;
+			l->stamplen = (size_t)(memchr(s, ']', (size_t)(end - s)) ?
+				(const char *)memchr(s, ']', (size_t)(end - s)) + 1 - s : 0);
+			l->body = skip_caller(p, end);
+			goto out;
+		}
 	}
 	if (len && isalpha((unsigned char)*s) && try_syslog(s, end, l))
 		goto inner;
@@ -473,10 +634,10 @@ inner:
 	if (l->body < end && *l->body == '[') {
 		double boot;
 
-		p = parse_boot_stamp(l->body, end, &boot);
+		p = parse_boot_stamp(l->body, end, &boot, 0);
 		if (p) {
 			l->boot = boot;
-			l->body = p;
+			l->body = skip_caller(p, end);
 		}
 	}
 out:

@@ -34,6 +34,8 @@ struct host_state {
 	long recent[16];		/* victims of earlier events, newest last */
 	int nrecent;
 	time_t last_seen;		/* wall clock of the last line, for follow */
+	long sum_pid, sum_uid;		/* the oom-kill: summary's task, 0 none */
+	char sum_comm[64];
 };
 
 struct ol_logparser {
@@ -303,6 +305,13 @@ const char *ol_outcome_str(enum ol_outcome o)
 	return s[o];
 }
 
+const char *ol_vic_seen_str(enum ol_vic_seen v)
+{
+	static const char *const s[] = { "killed", "reaped", "summary", "selected" };
+
+	return s[v];
+}
+
 static time_t tm_to_epoch(const struct ol_logline *l, time_t reference)
 {
 	struct tm tm = l->tm;
@@ -349,7 +358,10 @@ static struct ol_oom_event *new_event(struct ol_logparser *p, struct host_state 
 	ev->kind = OL_EV_UNKNOWN;
 	ev->trigger_pid = -1;
 	snprintf(ev->killer, sizeof(ev->killer), "kernel");
-	if (l->stamp)
+	/* a kmsg record's prefix ("4,24451,2816260437,-") is no time: its clock as dmesg shows it */
+	if (l->wrap == OL_WRAP_KMSG && l->boot >= 0)
+		snprintf(ev->time, sizeof(ev->time), "[%.6f]", l->boot);
+	else if (l->stamp)
 		copy_n(ev->time, sizeof(ev->time), l->stamp, l->stamplen);
 	if (l->have_tm) {
 		ev->epoch = tm_to_epoch(l, p->o.reference);
@@ -368,7 +380,34 @@ static struct ol_oom_event *new_event(struct ol_logparser *p, struct host_state 
 	h->have_victim = 0;
 	h->ncols = 0;
 	h->in_memcg_stats = 0;
+	h->sum_pid = 0;
 	return ev;
+}
+
+static struct ol_victim *add_victim(struct ol_oom_event *ev);
+
+/* no kill line: the summary's task, or the one selected (not seen killed) */
+static void victim_from_evidence(struct ol_oom_event *ev, const struct host_state *h)
+{
+	struct ol_victim *v;
+
+	if (h->sum_pid <= 0 && !ev->have_selected)
+		return;
+	v = add_victim(ev);
+	if (!v)
+		return;
+	if (h->sum_pid > 0) {
+		v->pid = h->sum_pid;
+		v->uid = h->sum_uid;
+		snprintf(v->comm, sizeof(v->comm), "%s", h->sum_comm);
+		v->seen = OL_SEEN_SUMMARY;
+	} else {
+		v->pid = ev->selected_pid;
+		snprintf(v->comm, sizeof(v->comm), "%s", ev->selected_comm);
+		v->seen = OL_SEEN_SELECTED;
+	}
+	v->memcg = ev->oom_memcg != NULL || ev->kind == OL_EV_MEMCG;
+	v->allocating_task = ev->have_selected == 2;
 }
 
 static void finish(struct ol_logparser *p, struct host_state *h)
@@ -380,7 +419,11 @@ static void finish(struct ol_logparser *p, struct host_state *h)
 	h->ev = NULL;
 	h->in_table = 0;
 	h->have_victim = 0;
-	if (ev->nvictims)
+	if (!ev->nvictims && !ev->userspace)
+		victim_from_evidence(ev, h);
+	if (ev->nvictims && ev->victims[0].seen == OL_SEEN_SELECTED)
+		ev->partial = 1;
+	else if (ev->nvictims)
 		ev->outcome = ev->outcome == OL_OUTCOME_UNKNOWN ? OL_OUTCOME_KILLED : ev->outcome;
 	if (!ev->have_trigger && !ev->userspace)
 		ev->partial = 1;
@@ -399,6 +442,9 @@ static void finish(struct ol_logparser *p, struct host_state *h)
 			 (!ev->constraint[0] && (ev->nvictims || ev->have_trigger)))
 			ev->kind = OL_EV_GLOBAL;
 	}
+	/* the cgroup the kernel's memcg OOM acted on */
+	if (ev->kind == OL_EV_MEMCG && !ev->target_cgroup && ev->oom_memcg)
+		ev->target_cgroup = strdup(ev->oom_memcg);
 	if (!ev->kernel[0] && p->o.kernel)
 		snprintf(ev->kernel, sizeof(ev->kernel), "%s", p->o.kernel);
 	if (!ev->userspace) {
@@ -426,7 +472,25 @@ static struct host_state *host_of(struct ol_logparser *p, const struct ol_loglin
 		n = sizeof(p->hosts[0].host) - 1;
 	for (i = 0; i < (size_t)p->nhosts; i++)
 		if (strlen(p->hosts[i].host) == n && memcmp(p->hosts[i].host, name, n) == 0)
-			return &p->hosts[i];
+			break;
+	if (n && (i == (size_t)p->nhosts || !p->hosts[i].ev)) {
+		/* a paste whose first lines had no host: the event they opened is this host's */
+		for (size_t j = 0; j < (size_t)p->nhosts; j++)
+			if (!p->hosts[j].host[0] && p->hosts[j].ev) {
+				h = &p->hosts[j];
+				if (i < (size_t)p->nhosts) {
+					p->hosts[i] = *h;
+					memset(h, 0, sizeof(*h));
+					h = &p->hosts[i];
+				}
+				memcpy(h->host, name, n);
+				h->host[n] = '\0';
+				snprintf(h->ev->host, sizeof(h->ev->host), "%s", h->host);
+				return h;
+			}
+	}
+	if (i < (size_t)p->nhosts)
+		return &p->hosts[i];
 	if (p->nhosts == MAX_HOSTS) {
 		/* too many hosts at once: reuse the slot idle longest */
 		size_t lru = 0;
@@ -852,6 +916,172 @@ static int kernel_release(const char *s, size_t n, char *out, size_t sz)
 	return 0;
 }
 
+/*
+ * "CPU: 1 PID: 2 Comm: kthreadd Not tainted 4.9.0-gentoo #3": the trigger's
+ * pid and the release.  Another CPU's oops may print its own such line in
+ * the middle of the event: one whose Comm: is not the trigger's is not ours.
+ */
+static int cpu_line(struct ol_oom_event *ev, const char *s, size_t n)
+{
+	const char *c = mem_find(s, n, "omm: "), *end = s + n;
+	size_t tl = strlen(ev->trigger_comm);
+	char rel[96];
+	long v;
+
+	/* names hold spaces ("Web Content"): the trigger's, then a space */
+	if ((ev->have_trigger & OL_TRIG_COMM) && c &&
+	    ((size_t)(end - c - 5) < tl || memcmp(c + 5, ev->trigger_comm, tl) != 0 ||
+	     (c + 5 + tl < end && c[5 + tl] != ' ')))
+		return 0;
+	if (!kernel_release(s, n, rel, sizeof(rel)))
+		return 0;
+	if (!ev->kernel[0])
+		snprintf(ev->kernel, sizeof(ev->kernel), "%s", rel);
+	if (num_after(s, n, "PID: ", &v) || num_after(s, n, "Pid: ", &v)) {
+		ev->trigger_pid = v;
+		ev->have_trigger |= OL_TRIG_PID;
+	}
+	if (num_after(s, n, " UID: ", &v)) {	/* 6.11+ */
+		ev->trigger_uid = v;
+		ev->have_trigger |= OL_TRIG_UID;
+	}
+	return 1;
+}
+
+/* ---- the memory dump ---- */
+
+/* "active_anon:1740512 inactive_anon:219486 isolated_anon:0": Mem-Info's counters (pages) */
+static int meminfo_line(struct ol_oom_event *ev, const char *s, size_t n)
+{
+	const char *p = s, *end = s + n;
+	int any = 0;
+
+	while (p < end && *p == ' ')
+		p++;
+	while (p < end) {
+		const char *k = p, *c;
+		unsigned long long v = 0;
+		int i, digits = 0;
+
+		while (p < end && *p != ' ')
+			p++;
+		c = memchr(k, ':', (size_t)(p - k));
+		if (c) {
+			const char *d = c + 1;
+
+			for (; d < p && isdigit((unsigned char)*d); d++, digits++)
+				v = v * 10 + (unsigned long long)(*d - '0');
+			for (i = 0; i < OL_MI_N && digits && d == p; i++)
+				if (strlen(ol_meminfo_key(i)) == (size_t)(c - k) &&
+				    memcmp(k, ol_meminfo_key(i), (size_t)(c - k)) == 0) {
+					ev->meminfo[i] = v;
+					ev->meminfo_have |= 1u << i;
+					any = 1;
+				}
+		}
+		while (p < end && *p == ' ')
+			p++;
+	}
+	if (ev->meminfo_have & (1u << OL_MI_FREE)) {
+		ev->free_pages = ev->meminfo[OL_MI_FREE];
+		ev->have_mem |= OL_MEM_FREE;
+	}
+	return any;
+}
+
+/* "Node 0 Normal" or "Normal" at s (up to @e): the zone, found or added */
+static struct ol_zone *zone_of(struct ol_oom_event *ev, const char *s, const char *e)
+{
+	long node = -1;
+	const char *p = s;
+	char name[16];
+
+	if (starts(s, (size_t)(e - s), "Node ")) {
+		p = s + 5;
+		if (!dec_long(&p, e, &node))
+			return NULL;
+		while (p < e && *p == ' ')
+			p++;
+	}
+	if (p >= e || (size_t)(e - p) >= sizeof(name))
+		return NULL;
+	copy_n(name, sizeof(name), p, (size_t)(e - p));
+	for (int i = 0; i < ev->nzones; i++)
+		if (ev->zones[i].node == node && strcmp(ev->zones[i].name, name) == 0)
+			return &ev->zones[i];
+	if (ev->nzones == OL_LOG_MAX_ZONES)
+		return NULL;
+	ev->zones[ev->nzones].node = (int)node;
+	snprintf(ev->zones[ev->nzones].name, sizeof(name), "%s", name);
+	return &ev->zones[ev->nzones++];
+}
+
+static void reserve_of(struct ol_zone *z, const char *s, size_t n)
+{
+	const char *p = mem_find(s, n, "lowmem_reserve[]:"), *end = s + n;
+	long v;
+
+	if (!p || !z)
+		return;
+	p += strlen("lowmem_reserve[]:");
+	z->nreserve = 0;
+	while (z->nreserve < 8) {
+		while (p < end && *p == ' ')
+			p++;
+		if (!dec_long(&p, end, &v))
+			break;
+		z->reserve[z->nreserve++] = v;
+	}
+}
+
+/* "Node 0 Normal free:54712kB min:54332kB low:67912kB high:81492kB ... managed:15442508kB" */
+static int zone_line(struct ol_oom_event *ev, const char *s, size_t n)
+{
+	const char *f = mem_find(s, n, " free:");
+	struct ol_zone *z;
+
+	if (!f || !mem_find(s, n, " min:") || !mem_find(s, n, " high:") || !isalpha((unsigned char)s[0]))
+		return 0;
+	z = zone_of(ev, s, f);
+	if (!z)
+		return 1;
+	ull_after(s, n, " free:", &z->free_kb);
+	ull_after(s, n, " min:", &z->min_kb);
+	ull_after(s, n, " low:", &z->low_kb);
+	ull_after(s, n, " high:", &z->high_kb);
+	ull_after(s, n, " managed:", &z->managed_kb);
+	z->have_watermarks = 1;
+	reserve_of(z, s, n);	/* 002: the reserve line merged onto the zone's */
+	return 1;
+}
+
+/* "Node 0 Normal: 41*4kB (UEH) 13*8kB (UE) ... = 53852kB": free blocks by order */
+static void buddy_line(struct ol_oom_event *ev, const char *s, size_t n)
+{
+	const char *c = memchr(s, ':', n), *p, *end = s + n;
+	struct ol_zone *z = c ? zone_of(ev, s, c) : NULL;
+
+	if (!z)
+		return;
+	z->norders = 0;
+	for (p = c + 1; p < end && z->norders < OL_ZONE_ORDERS; ) {
+		long cnt;
+
+		while (p < end && *p == ' ')
+			p++;
+		if (p < end && *p == '(') {	/* "(UEH)" */
+			while (p < end && *p != ' ')
+				p++;
+			continue;
+		}
+		if (!dec_long(&p, end, &cnt) || p >= end || *p != '*')
+			break;
+		z->blocks[z->norders++] = cnt;
+		while (p < end && *p != ' ')
+			p++;
+	}
+}
+
 /* "[Node 0 ]Normal: 58*4kB (UE) 7*8kB ..." */
 static int is_buddy(const char *s, size_t n)
 {
@@ -875,6 +1105,41 @@ static void page_size_from_buddy(struct ol_oom_event *ev, const char *s, size_t 
 	if (num_after(star, (size_t)(s + n - star), "*", &kb) && kb >= 4 && kb <= 256 &&
 	    !(kb & (kb - 1)))
 		ev->page_size = kb * 1024;
+}
+
+/*
+ * "oom_reaper: reaped process N (name), now anon-rss:..": marks its victim;
+ * with the kill lines suppressed, it is the only line that names the victim.
+ */
+static int reaped(struct ol_oom_event *ev, struct host_state *h, const char *s, size_t n,
+		  long pid, const char *comm)
+{
+	struct ol_victim *v = NULL;
+
+	for (size_t i = 0; i < ev->nvictims; i++)
+		if (ev->victims[i].pid == pid)
+			v = &ev->victims[i];
+	if (!v && !ev->nvictims) {
+		v = add_victim(ev);
+		if (!v)
+			return -ENOMEM;
+		v->pid = pid;
+		snprintf(v->comm, sizeof(v->comm), "%s", comm);
+		v->seen = OL_SEEN_REAPED;
+		v->memcg = ev->oom_memcg != NULL || ev->kind == OL_EV_MEMCG;
+		if (h->sum_pid == pid && h->sum_uid >= 0)
+			v->uid = h->sum_uid;
+		ev->outcome = OL_OUTCOME_KILLED;
+		h->have_victim = 1;
+		h->in_table = 0;
+	}
+	if (!v)
+		return 0;
+	v->reaped = 1;
+	ull_after(s, n, "anon-rss:", &v->reaped_anon_kb);
+	ull_after(s, n, "file-rss:", &v->reaped_file_kb);
+	ull_after(s, n, "shmem-rss:", &v->reaped_shmem_kb);
+	return 0;
 }
 
 static int kernel_line(struct ol_logparser *p, struct host_state *h,
@@ -944,14 +1209,8 @@ static int kernel_line(struct ol_logparser *p, struct host_state *h,
 	}
 	ev->last_line = p->line_no;
 
-	if (!ev->kernel[0] && (starts(s, n, "CPU: ") || starts(s, n, "Pid: ")) &&
-	    kernel_release(s, n, ev->kernel, sizeof(ev->kernel))) {
-		if (num_after(s, n, "PID: ", &v) || num_after(s, n, "Pid: ", &v)) {
-			ev->trigger_pid = v;
-			ev->have_trigger |= OL_TRIG_PID;
-		}
-		return 1;
-	}
+	if (!(ev->have_trigger & OL_TRIG_PID) && (starts(s, n, "CPU: ") || starts(s, n, "Pid: ")))
+		return cpu_line(ev, s, n);
 	if ((k = mem_find(s, n, " cpuset=")) && mem_find(s, n, " mems_allowed=")) {
 		free(ev->cpuset);
 		ev->cpuset = dup_tok_after(s, n, " cpuset=", " ");
@@ -975,6 +1234,13 @@ static int kernel_line(struct ol_logparser *p, struct host_state *h,
 		if ((t = dup_tok_after(s, n, ",task_memcg=", ","))) {
 			free(ev->task_memcg);
 			ev->task_memcg = t;
+		}
+		if (tok_after(s, n, ",task=", ",", h->sum_comm, sizeof(h->sum_comm)) &&
+		    num_after(s, n, ",pid=", &h->sum_pid)) {
+			if (!num_after(s, n, ",uid=", &h->sum_uid))
+				h->sum_uid = -1;
+		} else {
+			h->sum_pid = 0;
 		}
 		return 1;
 	}
@@ -1008,7 +1274,7 @@ static int kernel_line(struct ol_logparser *p, struct host_state *h,
 		if (pid_name(k + 15, s + n, &ev->selected_pid, ev->selected_comm,
 			     sizeof(ev->selected_comm))) {
 			ev->have_selected = mem_find(s, (size_t)(k - s), "oom_kill_allocating_task") ? 2 : 1;
-			num_after(s, n, " score ", &ev->selected_score);
+			ev->selected_scored = num_after(s, n, " score ", &ev->selected_score);
 			if (mem_find(s, (size_t)(k - s), "Memory cgroup"))
 				ev->kind = OL_EV_MEMCG;
 		}
@@ -1034,13 +1300,7 @@ static int kernel_line(struct ol_logparser *p, struct host_state *h,
 
 		if ((k = mem_find(s, n, "reaped process "))) {
 			if (pid_name(k + 15, s + n, &pid, comm, sizeof(comm)))
-				for (size_t i = 0; i < ev->nvictims; i++)
-					if (ev->victims[i].pid == pid) {
-						ev->victims[i].reaped = 1;
-						ull_after(s, n, "anon-rss:", &ev->victims[i].reaped_anon_kb);
-						ull_after(s, n, "file-rss:", &ev->victims[i].reaped_file_kb);
-						ull_after(s, n, "shmem-rss:", &ev->victims[i].reaped_shmem_kb);
-					}
+				return reaped(ev, h, s, n, pid, comm) < 0 ? -ENOMEM : 1;
 		} else if (num_after(s, n, "pid:", &pid)) {
 			for (size_t i = 0; i < ev->nvictims; i++)
 				if (ev->victims[i].pid == pid)
@@ -1117,11 +1377,9 @@ static int kernel_line(struct ol_logparser *p, struct host_state *h,
 			f++;
 			m--;
 		}
-		if (starts(f, m, "free:") && m > 5 && isdigit((unsigned char)f[5])) {
-			if (ull_after(f, m, "free:", &ev->free_pages))
-				ev->have_mem |= OL_MEM_FREE;
+		if (m && islower((unsigned char)f[0]) && !starts(f, m, "lowmem_reserve") &&
+		    meminfo_line(ev, f, m))
 			return 1;
-		}
 	}
 	if (starts(s, n, "Free swap")) {
 		if (ull_after(s, n, "= ", &ev->free_swap_kb))
@@ -1135,6 +1393,25 @@ static int kernel_line(struct ol_logparser *p, struct host_state *h,
 	}
 	if (is_buddy(s, n)) {
 		page_size_from_buddy(ev, s, n);
+		buddy_line(ev, s, n);
+		return 1;
+	}
+	if (starts(s, n, "lowmem_reserve[]:")) {
+		reserve_of(ev->nzones ? &ev->zones[ev->nzones - 1] : NULL, s, n);
+		return 1;
+	}
+	if (zone_line(ev, s, n))
+		return 1;
+	if (starts(s, n, "Hardware name: ")) {
+		copy_n(ev->hardware, sizeof(ev->hardware), s + 15, n - 15);
+		return 1;
+	}
+	if (mem_find(s, n, " pages in swap cache") && isdigit((unsigned char)s[0])) {
+		k = s;
+		if (dec_long(&k, s + n, &v)) {
+			ev->meminfo[OL_MI_SWAPCACHE] = (unsigned long long)v;
+			ev->meminfo_have |= 1u << OL_MI_SWAPCACHE;
+		}
 		return 1;
 	}
 	if (starts(s, n, "Tasks state")) {
@@ -1255,6 +1532,11 @@ int ol_logparser_line(struct ol_logparser *p, const char *line, size_t len)
 		l.taglen = 6;
 		break;
 	default:
+		/* a paste mixing wrappers: a line without a host continues the open event's */
+		if (!l.host && !l.tag && p->last_host && p->last_host->host[0] && p->last_host->ev) {
+			l.host = p->last_host->host;
+			l.hostlen = strlen(p->last_host->host);
+		}
 		break;
 	}
 	if (!l.bodylen)
@@ -1262,7 +1544,7 @@ int ol_logparser_line(struct ol_logparser *p, const char *line, size_t len)
 	if ((l.wrap == OL_WRAP_KMSG || l.wrap == OL_WRAP_BARE) && memchr(l.body, '\\', l.bodylen) &&
 	    mem_find(l.body, l.bodylen, "\\x0a"))
 		return split_message(p, &l);
-	if (l.tag && memchr(l.body, '#', l.bodylen) && mem_find(l.body, l.bodylen, "#012"))
+	if (memchr(l.body, '#', l.bodylen) && mem_find(l.body, l.bodylen, "#012"))
 		return split_message(p, &l);
 	return one_message(p, &l, l.body, l.bodylen);
 }

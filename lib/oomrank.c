@@ -63,36 +63,90 @@ static long page_kb(const struct ol_oom_event *ev)
 	return ev->page_size ? ev->page_size / 1024 : 4;
 }
 
-static unsigned long event_totalpages(const struct ol_oom_event *ev, int *estimated)
+/*
+ * The swap a memory cgroup may add to its limit, as mem_cgroup_get_max()
+ * (mem_cgroup_get_limit() before 4.19) counts it: v1, the memsw limit's
+ * headroom over the memory limit; v2, swap.max; either at most the total
+ * swap.  A memcg OOM prints no Mem-Info, so the total swap is known only
+ * when the group itself used at least its headroom (memsw usage - usage)
+ * or may use none; otherwise the headroom is taken, and it is an estimate.
+ */
+static unsigned long long memcg_swap(const struct ol_oom_event *ev, unsigned long long pk,
+				     const char **note)
+{
+	unsigned long long room, used = 0;
+
+	if (ev->have_mem & OL_MEM_MEMSW) {
+		if (ol_memcg_kb_is_max(ev->memsw_limit_kb))
+			room = ~0ULL;
+		else
+			room = ev->memsw_limit_kb > ev->memcg_limit_kb ?
+			       (ev->memsw_limit_kb - ev->memcg_limit_kb) / pk : 0;
+		if (ev->memsw_usage_kb > ev->memcg_usage_kb)
+			used = (ev->memsw_usage_kb - ev->memcg_usage_kb) / pk;
+	} else if (ev->have_mem & OL_MEM_SWAP) {
+		room = ol_memcg_kb_is_max(ev->swap_limit_kb) ? ~0ULL : ev->swap_limit_kb / pk;
+		used = ev->swap_usage_kb / pk;
+	} else {
+		*note = "the log gives no swap limit of the memory cgroup: its swap is not counted";
+		return 0;
+	}
+	if (!room)
+		return 0;
+	if (ev->have_mem & OL_MEM_TOTAL_SWAP)
+		return room < ev->total_swap_kb / pk ? room : ev->total_swap_kb / pk;
+	if (used >= room && room != ~0ULL)
+		return room;	/* the swap held at least the headroom */
+	if (room == ~0ULL) {
+		*note = "the memory cgroup's swap is unlimited and a memcg OOM does not log the total "
+			"swap: the swap it used is taken for it";
+		return used;
+	}
+	*note = "a memcg OOM does not log the total swap: the memory cgroup's swap headroom is "
+		"taken, as if the total swap held it";
+	return room;
+}
+
+/*
+ * totalpages as the constraint's kernel computed it, in pages.  *@note
+ * says what the log does not give (NULL when it gives it all); 0 when it
+ * gives nothing to start from.
+ */
+static unsigned long event_totalpages(const struct ol_oom_event *ev, const char **note)
 {
 	unsigned long long pk = (unsigned long long)page_kb(ev), total_swap = 0;
 
-	*estimated = !ev->page_size;
+	*note = NULL;
 	if (ev->have_mem & OL_MEM_TOTAL_SWAP)
 		total_swap = ev->total_swap_kb / pk;
-	if (ev->kind == OL_EV_MEMCG && (ev->have_mem & OL_MEM_MEMCG)) {
-		/* mem_cgroup_get_max(): the limit plus the swap the group may use */
-		unsigned long long max = ev->memcg_limit_kb / pk, swap = 0;
+	if (ev->kind == OL_EV_MEMCG && (ev->have_mem & OL_MEM_MEMCG) &&
+	    !ol_memcg_kb_is_max(ev->memcg_limit_kb)) {
+		unsigned long long max = ev->memcg_limit_kb / pk;
 
-		if (ev->have_mem & OL_MEM_MEMSW)
-			swap = ev->memsw_limit_kb / pk - max;
-		else if (ev->have_mem & OL_MEM_SWAP)
-			swap = ev->swap_limit_kb / pk;
-		if (!(ev->have_mem & OL_MEM_TOTAL_SWAP))
-			*estimated = 1;
-		if (swap > total_swap)
-			swap = total_swap;
-		return max + swap ? (unsigned long)(max + swap) : 1;
+		max += memcg_swap(ev, pk, note);
+		if (!ev->page_size && !*note)
+			*note = "the page size is not in the log: 4 KiB assumed";
+		return max ? (unsigned long)max : 1;
 	}
+	if (ev->kind == OL_EV_CPUSET || ev->kind == OL_EV_MEMPOLICY)
+		*note = "the log does not give the pages of the allowed nodes: RAM + swap is used";
+	else if (ev->kind == OL_EV_MEMCG)
+		*note = "the memory cgroup's limit is not in the log: RAM + swap is used";
 	if (ev->have_mem & OL_MEM_PAGES_RAM) {
-		/* totalram_pages is about RAM less the reserved pages */
+		/* show_mem(): "reserved" is present - managed, so RAM - reserved is totalram_pages */
 		unsigned long long ram = ev->pages_ram - ((ev->have_mem & OL_MEM_RESERVED) ?
 							   ev->pages_reserved : 0);
 
-		*estimated = 1;
+		if (!*note && !(ev->have_mem & OL_MEM_RESERVED))
+			*note = "the log gives no \"pages reserved\": all RAM is counted";
+		else if (!*note && !(ev->have_mem & OL_MEM_TOTAL_SWAP))
+			*note = "the log gives no \"Total swap\": swap is not counted";
+		else if (!*note && !ev->page_size)
+			*note = "the page size is not in the log: 4 KiB assumed";
 		return (unsigned long)(ram + total_swap);
 	}
-	*estimated = 1;
+	if (!*note)
+		*note = "the log gives no Mem-Info: the task table's rss and swap are used";
 	return 0;
 }
 
@@ -181,6 +235,51 @@ static void page_size_from_victim(struct ol_oom_event *ev)
 	}
 }
 
+/* The score "Kill process N (x) score S" logs: 2.6.36 .. 3.4 the badness, later per mille. */
+static long score_of(enum ol_era era, long badness, unsigned long totalpages)
+{
+	if (era == OL_ERA_B)
+		return badness;
+	return badness > 0 ? (long)((unsigned long)badness * 1000 / totalpages) : 0;
+}
+
+/* The kernel's logged score against ours, and why they differ */
+static void predict_score(struct ol_oom_event *ev, enum ol_era era)
+{
+	struct ol_prediction *pr = &ev->prediction;
+	const struct ol_task_row *r = NULL;
+
+	if (!ev->selected_scored || ev->have_selected != 1)
+		return;
+	for (size_t i = 0; i < ev->ntasks && !r; i++)
+		if (row_matches(&ev->tasks[i], ev->selected_pid))
+			r = &ev->tasks[i];
+	/* a thread was selected, its process killed (009): the victim's row holds their mm */
+	for (size_t i = 0; i < ev->ntasks && !r && ev->nvictims; i++)
+		if (row_matches(&ev->tasks[i], ev->victims[0].pid))
+			r = &ev->tasks[i];
+	if (!r) {
+		pr->score_note = "the selected task is not in the logged task table";
+		return;
+	}
+	pr->score = score_of(era, r->badness, pr->totalpages);
+	/* root may or may not have had CAP_SYS_ADMIN (the bonus, up to 4.16): the log cannot say */
+	if (pr->score != ev->selected_score && r->uid == 0 && r->badness_root != r->badness &&
+	    score_of(era, r->badness_root, pr->totalpages) == ev->selected_score)
+		pr->score = ev->selected_score;
+	if (pr->score == ev->selected_score)
+		return;
+	if (era <= OL_ERA_A)
+		pr->score_note = "before 2.6.36 the score counts cpu time, run time and children, "
+				 "which the log does not show";
+	else if (era <= OL_ERA_C && !(ev->columns & (OL_COL_SWAPENTS | OL_COL_NR_PTES)))
+		pr->score_note = "the task table lacks swapents and nr_ptes, which the kernel's badness counts";
+	else if (pr->totalpages_note)
+		pr->score_note = pr->totalpages_note;
+	else
+		pr->score_note = "unexplained";
+}
+
 void ol_oom_event_predict(struct ol_oom_event *ev, const char *override)
 {
 	struct ol_prediction *pr = &ev->prediction;
@@ -194,11 +293,15 @@ void ol_oom_event_predict(struct ol_oom_event *ev, const char *override)
 	free(pr->order);
 	memset(pr, 0, sizeof(*pr));
 	pr->top = pr->victim_row = -1;
+	pr->score = -1;
 	page_size_from_victim(ev);
+	if (ev->selected_scored && ev->have_selected == 1 && !ev->ntasks)
+		pr->score_note = "no task table for this event in the log";
 	if (!ev->ntasks || ev->outcome == OL_OUTCOME_NO_VICTIM)
 		return;
 	era = event_era(ev, override);
-	totalpages = event_totalpages(ev, &pr->totalpages_estimated);
+	totalpages = event_totalpages(ev, &pr->totalpages_note);
+	pr->totalpages_estimated = pr->totalpages_note != NULL;
 	if (!totalpages) {
 		/* no Mem-Info: at least what the table itself holds */
 		for (i = 0; i < ev->ntasks; i++)
@@ -232,6 +335,7 @@ void ol_oom_event_predict(struct ol_oom_event *ev, const char *override)
 	if (!n)
 		return;
 	pr->top = order[0];
+	predict_score(ev, era);
 	pr->tie = n > 1 && ev->tasks[order[1]].badness == ev->tasks[order[0]].badness;
 	if (era <= OL_ERA_D) {
 		int *o2 = malloc((size_t)n * sizeof(*o2));

@@ -79,6 +79,14 @@ struct ol_task_row {
 	int eligible;		/* not -1000 */
 };
 
+/*
+ * The line that names a victim: its kill line; or, when the log lacks that
+ * (oom_kill_process: N callbacks suppressed, a paste cut short), the reaper's
+ * line, the oom-kill: summary, or only the selection ("Kill process N"):
+ * a task selected but not seen killed.
+ */
+enum ol_vic_seen { OL_SEEN_KILLED, OL_SEEN_REAPED, OL_SEEN_SUMMARY, OL_SEEN_SELECTED };
+
 struct ol_victim {
 	long pid;
 	long uid;		/* -1 when not logged */
@@ -89,6 +97,7 @@ struct ol_victim {
 	int memcg;		/* "Memory cgroup out of memory" */
 	int allocating_task;	/* "(oom_kill_allocating_task)" */
 	int reaped;		/* 1 reaped, -1 unable to reap, 0 no reaper line */
+	enum ol_vic_seen seen;	/* which line names it */
 	unsigned long long reaped_anon_kb, reaped_file_kb, reaped_shmem_kb;
 };
 
@@ -107,11 +116,58 @@ struct ol_prediction {
 	int ranked;		/* eligible rows */
 	unsigned long totalpages;
 	int totalpages_estimated;
+	const char *totalpages_note;	/* what the log does not give for totalpages, NULL all */
+	long score;		/* the selected task's score as its kernel logs it, -1 none */
+	const char *score_note;	/* why score is not the logged one; NULL when it is */
 	int era;		/* enum ol_era used */
 	int root_bonus_changes;	/* the <= 4.16 root bonus would change the top */
 	int tie;		/* the top shares its badness with others */
 	int *order;		/* row indices, best first (ranked of them) */
 };
+
+/* Mem-Info's counters (show_free_areas()), in pages, by the kernel's names */
+enum ol_mi {
+	OL_MI_ACTIVE_ANON, OL_MI_INACTIVE_ANON, OL_MI_ISOLATED_ANON,
+	OL_MI_ACTIVE_FILE, OL_MI_INACTIVE_FILE, OL_MI_ISOLATED_FILE,
+	OL_MI_UNEVICTABLE, OL_MI_DIRTY, OL_MI_WRITEBACK,
+	OL_MI_SLAB_RECLAIMABLE, OL_MI_SLAB_UNRECLAIMABLE, OL_MI_MAPPED, OL_MI_SHMEM,
+	OL_MI_PAGETABLES, OL_MI_BOUNCE, OL_MI_FREE, OL_MI_FREE_PCP, OL_MI_FREE_CMA,
+	OL_MI_SWAPCACHE,	/* "N pages in swap cache" */
+	OL_MI_N
+};
+/* "active_anon", ...: the key as the kernel prints it */
+const char *ol_meminfo_key(enum ol_mi i);
+
+#define OL_ZONE_ORDERS	16
+#define OL_LOG_MAX_ZONES 16
+
+/* One zone's line, its lowmem_reserve[] and its buddy line */
+struct ol_zone {
+	int node;			/* -1 when the log names none (non-NUMA i386) */
+	char name[16];			/* "DMA", "DMA32", "Normal", "HighMem", "Movable" */
+	unsigned long long free_kb, min_kb, low_kb, high_kb, managed_kb;
+	int have_watermarks;		/* the zone's line was read */
+	long reserve[8];		/* lowmem_reserve[], pages */
+	int nreserve;
+	long blocks[OL_ZONE_ORDERS];	/* free blocks by order, from the buddy line */
+	int norders;			/* 0: no buddy line */
+};
+
+/* The zone's free memory is below its min watermark. */
+int ol_zone_is_under_min(const struct ol_zone *z);
+/* Free blocks of @order or larger; -1 without a buddy line. */
+long ol_zone_blocks_at(const struct ol_zone *z, int order);
+
+/*
+ * The gfp mask's flags by name, for kernels that print only the hex
+ * (before 4.5: "gfp_mask=0x201da"), with that era's bit values; 0 and ""
+ * when @mask already holds names or is not hex.
+ */
+int ol_gfp_decode(const char *mask, char *out, size_t sz);
+
+struct ol_oom_event;
+/* A manual OOM: sysrq-f (order=-1), not an allocation that failed. */
+int ol_oom_event_is_manual(const struct ol_oom_event *ev);
 
 struct ol_oom_event {
 	char host[64];
@@ -121,6 +177,7 @@ struct ol_oom_event {
 	long epoch_usec;
 	unsigned int epoch_assumed;	/* OL_TIME_*: what epoch took from outside the log */
 	char kernel[96];		/* release, from the "CPU: ... Comm:" line */
+	char hardware[128];		/* the "Hardware name:" line */
 	enum ol_ev_kind kind;
 	char constraint[48];		/* as logged, "" when not */
 	char killer[24];		/* "kernel", or a userspace killer's name */
@@ -131,6 +188,7 @@ struct ol_oom_event {
 	char gfp_mask[160];
 	int order;
 	long trigger_adj;
+	long trigger_uid;		/* "CPU: N UID: N PID: N" (6.11+) */
 	unsigned int have_trigger;	/* OL_TRIG_* */
 	char nodemask[64];
 	char *cpuset;
@@ -144,6 +202,10 @@ struct ol_oom_event {
 	unsigned long long pages_ram, pages_reserved, free_pages, free_swap_kb, total_swap_kb;
 	unsigned int have_mem;		/* OL_MEM_* */
 	long page_size;			/* from the buddy lines, 0 unknown */
+	unsigned long long meminfo[OL_MI_N];	/* pages */
+	unsigned int meminfo_have;	/* 1u << enum ol_mi */
+	struct ol_zone zones[OL_LOG_MAX_ZONES];
+	int nzones;
 
 	/* the task table */
 	struct ol_task_row *tasks;
@@ -157,6 +219,7 @@ struct ol_oom_event {
 	long selected_pid;
 	char selected_comm[64];
 	long selected_score;
+	int selected_scored;		/* the selection line gives a score (kernels up to 5.0) */
 	struct ol_victim *victims;
 	size_t nvictims;
 	char *group_kill;		/* memory.oom.group: the cgroup killed whole */
@@ -181,7 +244,7 @@ enum { OL_TIME_YEAR_ASSUMED = 1u << 0, OL_TIME_ZONE_ASSUMED = 1u << 1 };
 
 enum {
 	OL_TRIG_GFP = 1u << 0, OL_TRIG_ORDER = 1u << 1, OL_TRIG_ADJ = 1u << 2,
-	OL_TRIG_PID = 1u << 3, OL_TRIG_COMM = 1u << 4,
+	OL_TRIG_PID = 1u << 3, OL_TRIG_COMM = 1u << 4, OL_TRIG_UID = 1u << 5,
 };
 
 enum {
@@ -233,5 +296,6 @@ void ol_oom_event_predict(struct ol_oom_event *ev, const char *kernel_override);
 
 const char *ol_ev_kind_str(enum ol_ev_kind k);
 const char *ol_outcome_str(enum ol_outcome o);
+const char *ol_vic_seen_str(enum ol_vic_seen s);
 
 #endif

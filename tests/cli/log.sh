@@ -86,6 +86,22 @@ check "019: the cut second event is reported, partial, with no victim" test "$(j
 run "$OOMLENS" log -J "$LOGS/039.log"
 check "039: pre-2.6.36 'kill process ... or a child' and vsz:" test "$(jq -c '.events[0] | [.selected.pid, .victim.pid, .victim.total_vm]' <<<"$out")" = "[20273,1917,$((467184 * 1024))]"
 
+# --- the summary a person reads first
+run "$OOMLENS" log "$LOGS/008.log"
+check "008: the victim's rss split: 9.5G of file pages, 366.7M anon, its share of RAM" eval \
+	'[[ "$out" == *"kwin_x11[18006] (rss 9.9G: anon 366.7M, file 9.5G, shmem 40K, 62.0% of RAM"* ]]'
+check "008: RAM and swap totals and what was free" eval '[[ "$out" == *"  memory: RAM "*"; swap 2G, free "* ]]'
+run "$OOMLENS" log "$LOGS/044.log"
+check "044: the kernel's score next to oomlens's (memory+swap headroom counted)" eval \
+	'[[ "$out" == *"score: the kernel logged 1003, oomlens computes 1003"* ]]'
+run "$OOMLENS" log -J "$LOGS/044.log"
+check "044: a memcg OOM's target_cgroup, total_pages with its note" test \
+	"$(jq -c '[.events[] | [.target_cgroup.path[0:15], .prediction.total_pages, .prediction.score, (.prediction.total_pages_note != null)]]' <<<"$out")" = \
+	'[["/docker/2e088fe",10240,1046,true],["/docker/6c6fcab",153600,1003,false]]'
+run "$OOMLENS" log "$LOGS/002.log"
+check "002: the hex gfp mask decoded, the zone under its min watermark" eval \
+	'[[ "$out" == *"0x201da = GFP_HIGHUSER_MOVABLE|__GFP_COLD"*"under the min watermark: node 0 Normal"* ]]'
+
 # --- one event in every wrapper
 body=$TMP/body
 sed -n 's/^.*kernel: \[ *[0-9.]*\] //p' "$LOGS/008.log" > "$body"

@@ -8,6 +8,7 @@
  * writes (dmesg -T, journalctl -o short-precise/short-iso/short-monotonic,
  * rsyslog's RFC 3339 and RFC 5424 templates, rsyslog's #012 escape).
  */
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <setjmp.h>
@@ -348,7 +349,53 @@ static void exact_size_lines(void **state)
 		free(text);
 	}
 	free(index);
-	assert_int_equal(lines, 1852);
+	assert_int_equal(lines, 1949);
+}
+
+/* the pasted prefixes' parts, one by one */
+static void prefix_parts(void **state)
+{
+	struct ol_logline l;
+
+	l = unwrap("Apr 01 14:13:32 mysrv: sed invoked oom-killer: gfp_mask=0x0");
+	assert_int_equal(l.wrap, OL_WRAP_SYSLOG);
+	assert_span(l.host, l.hostlen, "mysrv");
+	assert_null(l.tag);
+	assert_body(l, "sed invoked oom-killer: gfp_mask=0x0");
+	l = unwrap("Apr 01 14:13:32 mysrv <kern.warning> kernel: sed invoked");
+	assert_span(l.host, l.hostlen, "mysrv");
+	assert_span(l.tag, l.taglen, "kernel");
+	assert_body(l, "sed invoked");
+	l = unwrap("Apr 01 14:13:32 mysrv kernel:sed invoked");
+	assert_span(l.tag, l.taglen, "kernel");
+	assert_body(l, "sed invoked");
+	l = unwrap("Apr 01 14:13:32 kernel: sed invoked");
+	assert_null(l.host);
+	assert_span(l.tag, l.taglen, "kernel");
+	l = unwrap("Apr 01 14:13:32 ** kernel: sed invoked");
+	assert_span(l.host, l.hostlen, "**");
+	l = unwrap("kern  :warn  : [  139.201482] sed invoked");
+	assert_int_equal(l.wrap, OL_WRAP_DMESG);
+	assert_boot(&l, 139.201482);
+	assert_body(l, "sed invoked");
+	l = unwrap("[  139.201482][T10521] sed invoked");
+	assert_body(l, "sed invoked");
+	l = unwrap("[  139.201482] [    C1] sed invoked");
+	assert_body(l, "sed invoked");
+	l = unwrap(" 139.201482] sed invoked");	/* the "[" lost */
+	assert_int_equal(l.wrap, OL_WRAP_DMESG);
+	assert_boot(&l, 139.201482);
+	assert_body(l, "sed invoked");
+	l = unwrap("[\xe5\x9b\x9b 4\xe6\x9c\x88 17 22:43:41 2025] sed invoked");
+	assert_int_equal(l.wrap, OL_WRAP_DMESG_T);
+	assert_int_equal(l.tm.tm_mon, 3);
+	assert_int_equal(l.tm.tm_mday, 17);
+	l = unwrap("[\xd0\xa7\xd1\x82 \xd0\x90\xd0\xbf\xd1\x80 17 22:43:41 2025] sed invoked");	/* "Апр" */
+	assert_int_equal(l.wrap, OL_WRAP_DMESG_T);
+	assert_int_equal(l.tm.tm_mon, 3);
+	/* not a decoded prefix: an unknown level */
+	l = unwrap("kern  :loud  : sed invoked");
+	assert_int_equal(l.wrap, OL_WRAP_BARE);
 }
 
 /* ---- the same wrappers through the parser: the event comes out whole ---- */
@@ -391,6 +438,8 @@ static void parse_kmsg(void **state)
 	assert_int_equal(ev->victims[0].pid, 13935);
 	assert_int_equal(ev->victims[0].reaped, 1);
 	assert_true(ev->boot > 22664.88299 && ev->boot < 22664.88300);
+	/* not the record's prefix "4,1530,22664882991,-" */
+	assert_string_equal(ev->time, "[22664.882991]");
 	evlist_free(&l);
 }
 
@@ -489,6 +538,145 @@ static void parse_iso_rfc5424_mono(void **state)
 	}
 }
 
+/*
+ * The prefixes people paste, each around every line of 008 (kern.log, a 5.8
+ * kernel): the event must come out as it does from the bare kernel text,
+ * with a clean trigger comm, its pid, the release, the task table, swap and
+ * the page size.  "%s" is the kernel's text; "%b" the boot stamp's digits.
+ */
+static const char *const prefixes[] = {
+	"Apr 01 14:13:32 mysrv: %s",				/* rsyslog template with no tag */
+	"Apr 01 14:13:32 mysrv <kern.warning> kernel: %s",	/* a priority in the template */
+	"Apr 01 14:13:32 mysrv kernel:%s",			/* no space after "kernel:" */
+	"Apr 01 14:13:32 ** kernel: %s",			/* journal, host masked */
+	"Apr 01 14:13:32 kernel: %s",				/* journal, host missing */
+	"kern  :warn  : [%b] %s",				/* dmesg -x */
+	"kern  :warn  : %s",
+	"[%b] [T10521] %s",					/* CONFIG_PRINTK_CALLER, dmesg */
+	"[%b][    C1] %s",					/* ... console */
+	"[\xe5\x9b\x9b 4\xe6\x9c\x88 17 22:43:41 2025] %s",	/* dmesg -T, zh_CN */
+	"[\xd0\xa7\xd1\x82 \xd0\xb0\xd0\xbf\xd1\x80 17 22:43:41 2025] %s",	/* dmesg -T, ru_RU */
+	"Apr 01 14:13:32 mysrv: [%b] %s",
+};
+
+static char *rewrap(const char *fmt, const char *boot, const char *body, size_t n)
+{
+	char *out = malloc(strlen(fmt) + strlen(boot) + n + 1), *o = out;
+
+	assert_non_null(out);
+	for (const char *f = fmt; *f; f++) {
+		if (f[0] == '%' && f[1] == 's') {
+			memcpy(o, body, n);
+			o += n;
+			f++;
+		} else if (f[0] == '%' && f[1] == 'b') {
+			o = stpcpy(o, boot);
+			f++;
+		} else {
+			*o++ = *f;
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+static void assert_008(const struct ol_oom_event *ev, const char *fmt)
+{
+	if (strcmp(ev->trigger_comm, "mono") != 0)
+		fail_msg("%s: trigger comm '%s'", fmt, ev->trigger_comm);
+	assert_int_equal(ev->trigger_pid, 25017);
+	assert_string_equal(ev->kernel, "5.8.0-32-generic");
+	assert_int_equal(ev->ntasks, 162);	/* as from the file itself */
+	assert_true(ev->total_swap_kb == 2097148);
+	assert_int_equal(ev->page_size, 4096);
+	assert_true(ev->pages_ram > 0);
+	assert_int_equal(ev->nvictims, 1);
+	assert_int_equal(ev->victims[0].pid, 18006);
+	assert_string_equal(ev->victims[0].comm, "kwin_x11");
+	assert_false(ev->partial);
+}
+
+/* 008 with line i in the prefix @fmts[i % @nfmts]: its events in @l */
+static void parse_008(struct evlist *l, const char *const *fmts, size_t nfmts)
+{
+	size_t len, i = 0;
+	char *text = load_fixture("oomlogs/008.log", &len);
+	struct ol_logparser_opts o = { .on_event = evlist_keep, .data = l,
+				       .reference = EVLIST_REFERENCE };
+	struct ol_logparser *p = ol_logparser_new(&o);
+
+	for (const char *s = text, *end = text + len; s < end; i++) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		size_t n = nl ? (size_t)(nl - s) : (size_t)(end - s);
+		struct ol_logline w;
+		char boot[32], *line;
+
+		ol_log_unwrap(s, n, &w);
+		snprintf(boot, sizeof(boot), "%.6f", w.boot >= 0 ? w.boot : 0.0);
+		line = rewrap(fmts[i % nfmts], boot, w.body, w.bodylen);
+		/* the first line of a paste that lost its "[" */
+		if (!i && line[0] == '[' && isdigit((unsigned char)line[1]))
+			memmove(line, line + 1, strlen(line));
+		assert_int_equal(ol_logparser_line(p, line, strlen(line)), 0);
+		free(line);
+		s += n + 1;
+	}
+	ol_logparser_flush(p, 0);
+	ol_logparser_free(p);
+	free(text);
+}
+
+static void parse_prefixes(void **state)
+{
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+		struct evlist l = { 0 };
+
+		parse_008(&l, &prefixes[i], 1);
+		if (l.n != 1)
+			fail_msg("%s: %zu events", prefixes[i], l.n);
+		assert_008(l.v[0], prefixes[i]);
+		evlist_free(&l);
+	}
+}
+
+/* one paste, its lines in several wrappers (dmesg, dmesg -x, bare, kern.log) */
+static void parse_mixed_prefixes(void **state)
+{
+	static const char *const mixed[] = {
+		"[%b] %s", "kern  :warn  : [%b] %s", "%s", "Dec  8 01:56:31 scottubuntu kernel: [%b] %s",
+	};
+	struct evlist l = { 0 };
+
+	parse_008(&l, mixed, 4);
+	if (l.n != 1)
+		fail_msg("%zu events", l.n);
+	assert_008(l.v[0], "mixed");
+	evlist_free(&l);
+}
+
+/* rsyslog's "#012" is a newline whether or not the line has a tag */
+static void parse_012_untagged(void **state)
+{
+	static const char *const heads[] = { "Dec 16 18:56:29 boerne: ", "" };
+
+	for (size_t i = 0; i < 2; i++) {
+		char text[1024];
+		struct evlist l = { 0 };
+		const struct ol_oom_event *ev;
+
+		snprintf(text, sizeof(text),
+			 "%skthreadd invoked oom-killer: gfp_mask=0x27080c0(GFP_KERNEL_ACCOUNT|__GFP_ZERO|__GFP_NOTRACK), nodemask=0, order=1, oom_score_adj=0\n"
+			 "%sactive_anon:132176 inactive_anon:11640 isolated_anon:0#012 active_file:295257 inactive_file:389350 isolated_file:20#012 free:77600 free_pcp:327 free_cma:0\n"
+			 "%sKilled process 12950 (firefox) total-vm:788928kB, anon-rss:192656kB, file-rss:100548kB, shmem-rss:24kB\n",
+			 heads[i], heads[i], heads[i]);
+		ev = parse_one(&l, text);
+		assert_string_equal(ev->trigger_comm, "kthreadd");
+		assert_true(ev->have_mem & OL_MEM_FREE);
+		assert_true(ev->free_pages == 77600);
+		evlist_free(&l);
+	}
+}
+
 /* Two hosts in one syslog stream (013's and 035's lines): one open event each. */
 static void parse_two_hosts(void **state)
 {
@@ -532,12 +720,16 @@ int main(void)
 		cmocka_unit_test(continuation),
 		cmocka_unit_test(not_wrappers),
 		cmocka_unit_test(exact_size_lines),
+		cmocka_unit_test(prefix_parts),
 		cmocka_unit_test(parse_kmsg),
 		cmocka_unit_test(parse_rsyslog_012),
 		cmocka_unit_test(parse_journal_continuation),
 		cmocka_unit_test(parse_dmesg_t),
 		cmocka_unit_test(parse_iso_rfc5424_mono),
 		cmocka_unit_test(parse_two_hosts),
+		cmocka_unit_test(parse_prefixes),
+		cmocka_unit_test(parse_mixed_prefixes),
+		cmocka_unit_test(parse_012_untagged),
 	};
 
 	setenv("TZ", "UTC", 1);

@@ -131,6 +131,9 @@ static void check_reproduced(const char *file, const struct ol_oom_event *ev)
 	if (s != ev->selected_score && !(r->uid == 0 && s_root == ev->selected_score))
 		fail_msg("%s: %s[%ld] logged score %ld, re-ranked %ld (with the root bonus %ld), totalpages %lu",
 			 file, ev->selected_comm, ev->selected_pid, ev->selected_score, s, s_root, pr->totalpages);
+	/* ... and the prediction says so itself */
+	assert_int_equal(pr->score, ev->selected_score);
+	assert_null(pr->score_note);
 }
 
 /*
@@ -199,17 +202,19 @@ static void logged_scores(void **state)
 			} else if (why == NO_TASK_TABLE) {
 				assert_int_equal(ev->ntasks, 0);
 				assert_false(ev->prediction.valid);
+				assert_string_equal(ev->prediction.score_note, "no task table for this event in the log");
 				skipped++;
 			} else {
 				check_bounds_003(ev);
+				assert_non_null(strstr(ev->prediction.score_note, "lacks swapents and nr_ptes"));
 				skipped++;
 			}
 		}
 		evlist_free(&l);
 	}
 	free(index);
-	/* 002, 004, 009, 032, 035 (three); 030; 003, 019, 039 */
-	assert_int_equal(reproduced, 7);
+	/* 002, 004, 009, 032, 035 (three), 044 (two); 030; 003, 019, 039 */
+	assert_int_equal(reproduced, 9);
 	assert_int_equal(allocating, 1);
 	assert_int_equal(skipped, 3);
 	assert_int_equal(kill_lines, reproduced + allocating + skipped);
@@ -352,7 +357,7 @@ static void index_victims(void **state)
 		files++;
 	}
 	free(index);
-	assert_int_equal(files, 20);
+	assert_int_equal(files, 21);
 }
 
 /* dmesg (Ubuntu 12.04, 3.2): "Pid: N, comm: X" header; 2.6.36 .. 3.5 columns */
@@ -412,7 +417,8 @@ static void log_004(void **state)
 	assert_string_equal(ev->kernel, "4.8.0-gentoo");
 	assert_int_equal(ev->first_line, 91);		/* "4,1530,22664882991,-;i3bar invoked ..." */
 	assert_int_equal(ev->last_line, 227);		/* the oom_reaper record */
-	assert_string_equal(ev->time, "4,1530,22664882991,-");
+	/* the record's clock as dmesg shows it, not its prefix "4,1530,22664882991,-" */
+	assert_string_equal(ev->time, "[22664.882991]");
 	assert_true(ev->boot > 22664.882990 && ev->boot < 22664.882992);
 	assert_string_equal(ev->trigger_comm, "i3bar");
 	assert_int_equal(ev->trigger_pid, 6530);
@@ -964,6 +970,265 @@ static void log_035(void **state)
 	evlist_free(&l);
 }
 
+/* cgroup v1 with memory+swap limits (cadvisor's docker memhogs, 4.8): totalpages from the limits */
+static void log_044(void **state)
+{
+	static const char *const cg[] = {
+		"/docker/2e088fe462e25e60be1dafafe2c05c47bda1a97978648d10ad2b7484fc0b8f50",
+		"/docker/6c6fcab8562fd3150854986b78552c732f234fd405b624207b8843528a145e70",
+	};
+	static const long pid[] = { 1381, 1667 }, score[] = { 1046, 1003 };
+	/* limit + min(memsw limit - limit, total swap), in 4 KiB pages */
+	static const unsigned long total[] = { 5120 + 5120, 76800 + 76800 };
+	struct evlist l = { 0 };
+
+	evlist_parse_fixture(&l, "044.log");
+	assert_int_equal(l.n, 2);
+	for (size_t i = 0; i < 2; i++) {
+		const struct ol_oom_event *ev = l.v[i];
+		const struct ol_prediction *pr = &ev->prediction;
+
+		assert_int_equal(ev->kind, OL_EV_MEMCG);
+		assert_string_equal(ev->oom_memcg, cg[i]);
+		assert_non_null(ev->target_cgroup);
+		assert_string_equal(ev->target_cgroup, cg[i]);
+		assert_victim(&ev->victims[0], pid[i], "gunpowder-memho");
+		assert_int_equal(ev->page_size, 4096);	/* from the victim's total-vm */
+		assert_int_equal(pr->totalpages, total[i]);
+		assert_int_equal(pr->score, score[i]);
+		assert_int_equal(ev->selected_score, score[i]);
+	}
+	/* the first group swapped 20460kB of its 20480kB headroom: the total swap is not known to hold it */
+	assert_true(l.v[0]->prediction.totalpages_estimated);
+	assert_non_null(strstr(l.v[0]->prediction.totalpages_note, "total swap"));
+	/* the second swapped more than its headroom: the total swap held it */
+	assert_false(l.v[1]->prediction.totalpages_estimated);
+	assert_null(l.v[1]->prediction.totalpages_note);
+	evlist_free(&l);
+}
+
+/* ---- everything the kernel printed ---- */
+
+/* 002 (RHEL 7, 3.10): Mem-Info in full, the zones, the hardware, the hex gfp mask decoded */
+static void mem_dump_002(void **state)
+{
+	struct evlist l = { 0 };
+	const struct ol_oom_event *ev;
+	const struct ol_zone *z;
+	char flags[256];
+
+	evlist_parse_fixture(&l, "002.log");
+	ev = only_event(&l);
+	/* " active_anon:7355653 inactive_anon:660960 isolated_anon:0" ... " free:39513 free_pcp:2958 free_cma:0" */
+	assert_int_equal(ev->meminfo_have, (1u << OL_MI_N) - 1);
+	assert_true(ev->meminfo[OL_MI_ACTIVE_ANON] == 7355653);
+	assert_true(ev->meminfo[OL_MI_INACTIVE_ANON] == 660960);
+	assert_true(ev->meminfo[OL_MI_ISOLATED_FILE] == 32);
+	assert_true(ev->meminfo[OL_MI_SLAB_RECLAIMABLE] == 27412);
+	assert_true(ev->meminfo[OL_MI_SHMEM] == 87896);
+	assert_true(ev->meminfo[OL_MI_FREE] == 39513);
+	assert_true(ev->meminfo[OL_MI_FREE_PCP] == 2958);
+	assert_true(ev->meminfo[OL_MI_SWAPCACHE] == 11342);	/* "11342 pages in swap cache" */
+	assert_string_equal(ev->hardware, "HP ProLiant DL385 G7, BIOS A18 12/08/2012");
+	assert_int_equal(ev->nzones, 4);
+	/* "Node 0 Normal free:36692kB min:36784kB low:45980kB high:55176kB ... managed:13368348kB" */
+	z = &ev->zones[2];
+	assert_int_equal(z->node, 0);
+	assert_string_equal(z->name, "Normal");
+	assert_true(z->free_kb == 36692 && z->min_kb == 36784 && z->low_kb == 45980 && z->high_kb == 55176);
+	assert_true(z->managed_kb == 13368348);
+	assert_true(ol_zone_is_under_min(z));
+	/* the reserve merged onto the zone's line (as posted): "lowmem_reserve[]: 0 2780 15835 15835" */
+	assert_int_equal(ev->zones[0].nreserve, 4);
+	assert_int_equal(ev->zones[0].reserve[2], 15835);
+	/* "Node 0 Normal: 1231*4kB (UEM) 391*8kB (UEM) 456*16kB ..." */
+	assert_int_equal(z->norders, 11);
+	assert_int_equal(z->blocks[0], 1231);
+	assert_int_equal(z->blocks[2], 456);
+	assert_int_equal(ol_zone_blocks_at(z, 5), 23);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(ol_zone_is_under_min(&ev->zones[i]), i == 2);
+	/* "gfp_mask=0x201da": GFP_HIGHUSER_MOVABLE (0x200da) and __GFP_COLD (0x100) */
+	assert_true(ol_gfp_decode(ev->gfp_mask, flags, sizeof(flags)));
+	assert_string_equal(flags, "GFP_HIGHUSER_MOVABLE|__GFP_COLD");
+	assert_false(ol_oom_event_is_manual(ev));
+	evlist_free(&l);
+	/* a mask the kernel printed with its names is not decoded again */
+	assert_false(ol_gfp_decode("0x100cca(GFP_HIGHUSER_MOVABLE)", flags, sizeof(flags)));
+}
+
+/* 035's first event: order 1, and how many free blocks of order 1 or more each zone had */
+static void mem_dump_order(void **state)
+{
+	struct evlist l = { 0 };
+	const struct ol_oom_event *ev;
+
+	evlist_parse_fixture(&l, "035.log");
+	ev = l.v[0];
+	assert_int_equal(ev->order, 1);
+	assert_int_equal(ev->nzones, 3);
+	assert_int_equal(ev->zones[0].node, -1);	/* "DMA free:..." names no node */
+	/* "DMA: 2*4kB (U) 2*8kB ..." order 1 and up */
+	assert_int_equal(ol_zone_blocks_at(&ev->zones[0], 1), 9);
+	assert_string_equal(ev->zones[1].name, "Normal");
+	assert_true(ol_zone_is_under_min(&ev->zones[1]));
+	evlist_free(&l);
+}
+
+/*
+ * 025 (6.16): "CPU: 1 UID: 0 PID: 74 Comm: kworker/u17:0"; and a manual OOM
+ * (sysrq-f), lines from OOMAnalyser's example_ubuntu2110 (5.13).
+ */
+static void trigger_uid_and_manual(void **state)
+{
+	static const char manual[] =
+		"kworker/0:2 invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=-1, oom_score_adj=0\n"
+		"CPU: 0 PID: 735 Comm: kworker/0:2 Not tainted 5.13.0-19-generic #19-Ubuntu\n"
+		"Hardware name: QEMU Standard PC (i440FX + PIIX, 1996), BIOS ArchLinux 1.14.0-1 04/01/2014\n";
+	struct evlist l = { 0 };
+	const struct ol_oom_event *ev;
+
+	evlist_parse_fixture(&l, "025.log");
+	ev = only_event(&l);
+	assert_true(ev->have_trigger & OL_TRIG_UID);
+	assert_int_equal(ev->trigger_uid, 0);
+	assert_int_equal(ev->trigger_pid, 74);
+	evlist_free(&l);
+
+	evlist_parse(&l, manual, strlen(manual), EVLIST_REFERENCE);
+	ev = only_event(&l);
+	assert_true(ol_oom_event_is_manual(ev));
+	assert_false(ev->have_trigger & OL_TRIG_UID);
+	assert_string_equal(ev->hardware, "QEMU Standard PC (i440FX + PIIX, 1996), BIOS ArchLinux 1.14.0-1 04/01/2014");
+	evlist_free(&l);
+}
+
+/* ---- logs as people paste them: 035 and 013 with lines taken out or put in ---- */
+
+/*
+ * @file's lines without those holding any of @drop (NULL-terminated), each
+ * followed by @after (NULL: nothing), through a fresh parser.
+ */
+static void parse_edited(struct evlist *l, const char *file, const char *const *drop,
+			 const char *after)
+{
+	char rel[64], *text, *out, *o;
+	size_t len;
+
+	snprintf(rel, sizeof(rel), "oomlogs/%s", file);
+	text = load_fixture(rel, &len);
+	out = malloc(len * 4 + 1);
+	assert_non_null(out);
+	o = out;
+	for (char *s = text, *end = text + len; s < end; ) {
+		char *nl = memchr(s, '\n', (size_t)(end - s));
+		size_t n = nl ? (size_t)(nl - s) : (size_t)(end - s);
+		int keep = 1;
+
+		for (size_t i = 0; drop && drop[i]; i++)
+			if (memmem(s, n, drop[i], strlen(drop[i])))
+				keep = 0;
+		if (keep) {
+			memcpy(o, s, n);
+			o += n;
+			*o++ = '\n';
+			if (after)
+				o = stpcpy(o, after);
+		}
+		s += n + 1;
+	}
+	evlist_parse(l, out, (size_t)(o - out), EVLIST_REFERENCE);
+	free(out);
+	free(text);
+}
+
+/* the kill lines suppressed: the reaper's line names the victim, or only the selection */
+static void victims_without_kill_lines(void **state)
+{
+	static const char *const drop[] = { "Killed process", NULL };
+	static const char *const drop_all[] = { "Killed process", "Kill process", NULL };
+	struct evlist l = { 0 };
+
+	parse_edited(&l, "035.log", drop, NULL);
+	assert_int_equal(l.n, 3);
+	assert_victim(&l.v[0]->victims[0], 12950, "firefox");
+	assert_int_equal(l.v[0]->victims[0].seen, OL_SEEN_REAPED);
+	assert_int_equal(l.v[0]->victims[0].reaped, 1);
+	assert_true(l.v[0]->victims[0].reaped_file_kb == 96);
+	assert_int_equal(l.v[0]->outcome, OL_OUTCOME_KILLED);
+	assert_false(l.v[0]->partial);
+	/* xz has no reaper line: selected, not seen killed */
+	assert_victim(&l.v[1]->victims[0], 13594, "xz");
+	assert_int_equal(l.v[1]->victims[0].seen, OL_SEEN_SELECTED);
+	assert_int_equal(l.v[1]->outcome, OL_OUTCOME_UNKNOWN);
+	assert_true(l.v[1]->partial);
+	assert_victim(&l.v[2]->victims[0], 13494, "python");
+	assert_int_equal(l.v[2]->victims[0].seen, OL_SEEN_REAPED);
+	for (size_t i = 0; i < 3; i++)
+		assert_int_equal(l.v[i]->nvictims, 1);
+	evlist_free(&l);
+
+	/* no selection either: the reaper alone */
+	parse_edited(&l, "035.log", drop_all, NULL);
+	assert_int_equal(l.n, 3);
+	assert_victim(&l.v[0]->victims[0], 12950, "firefox");
+	assert_int_equal(l.v[1]->nvictims, 0);
+	assert_victim(&l.v[2]->victims[0], 13494, "python");
+	evlist_free(&l);
+}
+
+/* 013 without its kill lines: the oom-kill: summary names the victim */
+static void victim_from_summary(void **state)
+{
+	static const char *const drop[] = { "Killed process", NULL };
+	struct evlist l = { 0 };
+	const struct ol_oom_event *ev;
+
+	parse_edited(&l, "013.log", drop, NULL);
+	assert_true(l.n >= 1);
+	ev = l.v[l.n - 1];
+	assert_int_equal(ev->nvictims, 1);
+	assert_victim(&ev->victims[0], 2205425, "wireplumber");
+	assert_int_equal(ev->victims[0].uid, 109);
+	assert_int_equal(ev->victims[0].seen, OL_SEEN_SUMMARY);
+	assert_int_equal(ev->outcome, OL_OUTCOME_KILLED);
+	evlist_free(&l);
+}
+
+/* a mail client's blank line between every record: the same three events */
+static void blank_line_between_records(void **state)
+{
+	struct evlist l = { 0 };
+
+	parse_edited(&l, "035.log", NULL, "\n");
+	assert_int_equal(l.n, 3);
+	assert_victim(&l.v[0]->victims[0], 12950, "firefox");
+	assert_int_equal(l.v[0]->ntasks, 60);
+	assert_int_equal(l.v[0]->trigger_pid, 2);
+	assert_victim(&l.v[2]->victims[0], 13494, "python");
+	assert_int_equal(l.v[2]->ntasks, 58);
+	evlist_free(&l);
+}
+
+/*
+ * Another CPU's warning, line by line between the event's own (the lines a
+ * WARN() prints, from the kernel's own format: "CPU: N PID: N Comm: ..."
+ * names a different task): the trigger keeps its own pid.
+ */
+static void oops_interleaved(void **state)
+{
+	struct evlist l = { 0 };
+
+	parse_edited(&l, "035.log", NULL,
+		     "Dec 16 18:56:29 boerne.fritz.box kernel: CPU: 3 PID: 4242 Comm: kworker/3:1 Tainted: G        W       4.9.0-gentoo #3\n");
+	assert_int_equal(l.n, 3);
+	assert_int_equal(l.v[0]->trigger_pid, 2);
+	assert_int_equal(l.v[1]->trigger_pid, 5825);
+	assert_int_equal(l.v[0]->ntasks, 60);
+	assert_victim(&l.v[1]->victims[0], 13594, "xz");
+	evlist_free(&l);
+}
+
 /* before 2.6.36: "kill process N (x) score S or a child", "vsz:" */
 static void log_039(void **state)
 {
@@ -1028,6 +1293,14 @@ int main(void)
 		cmocka_unit_test(log_035),
 		cmocka_unit_test(log_039),
 		cmocka_unit_test(log_043),
+		cmocka_unit_test(log_044),
+		cmocka_unit_test(mem_dump_002),
+		cmocka_unit_test(mem_dump_order),
+		cmocka_unit_test(trigger_uid_and_manual),
+		cmocka_unit_test(victims_without_kill_lines),
+		cmocka_unit_test(victim_from_summary),
+		cmocka_unit_test(blank_line_between_records),
+		cmocka_unit_test(oops_interleaved),
 	};
 
 	/* year-less syslog dates and dmesg -T stamps are local time */
