@@ -56,3 +56,43 @@ else
 	check "... list gives it a share" \
 		jq_true '[.processes[] | select(.pid == 1) | .share_percent != null] == [true]' <<<"$out"
 fi
+
+# --- cgroups 4096 levels deep (v2): read to the bottom, or said to be cut
+# deep LEVELS [LEVEL:FILE=VALUE...]: a chain of directories "a" under $cg
+# (perl: a shell's cd slows down with the length of its $PWD)
+deep() {
+	perl -e 'my ($n, %w) = (shift, map { /^(\d+):(.*)$/ } @ARGV);
+		chdir $ENV{cg} or die;
+		for my $i (1 .. $n) {
+			mkdir "a"; chdir "a" or die "level $i: $!";
+			for (grep { $_ } split /;/, ($w{$i} // "")) {
+				my ($f, $v) = split /=/; open my $h, ">", $f or die; print $h "$v\n";
+			}
+		}' "$@"
+}
+fresh
+export cg=$TMP/t/sys/fs/cgroup
+mkdir -p "$cg"
+echo memory > "$cg/cgroup.controllers"
+deep 4096 '1:memory.max=1073741824' '2047:memory.max=104857600;memory.current=1000' \
+	'4096:memory.oom.group=1'
+p2047=$(printf '/a%.0s' $(seq 1 2047))	# 4094 bytes: the deepest the kernel shows
+p4096=$(printf '/a%.0s' $(seq 1 4096))	# 8192 bytes: no kernel shows it
+printf '0::%s\n' "$p2047" > "$TMP/t/proc/5658/cgroup"
+printf '0::%s\n' "$p4096" > "$TMP/t/proc/5659/cgroup"
+T -- --sysroot "$TMP/t" explain -J 5658
+check "a cgroup 2047 levels deep: explain finds the tighter limit at the bottom" \
+	jq_true --arg p "$p2047" '.processes[0].memcg | .path == $p and .limit_bytes == 104857600' <<<"$out"
+T -- --sysroot "$TMP/t" explain -J 5659
+check "a cgroup path of 8192 bytes: its memory cgroup unknown, with a note, not a wrong limit" eval \
+	'[ "$rc" -eq 0 ] && jq_true ".processes[0].memcg == null" <<<"$out" &&
+	 has_err "process 5659: a cgroup path of 8192 bytes, longer than the kernel shows (4095): its memory cgroup is unknown"'
+T -- --sysroot "$TMP/t" audit --no-log -J
+check "audit walks all 4096 levels: memory.oom.group at the bottom is a finding" \
+	jq_true --arg p "$p4096" '[.findings[] | select(.evidence.cgroup == $p) | .evidence.file] == ["memory.oom.group"]' <<<"$out"
+rm -rf "$cg/a"
+deep 8193 '8193:memory.oom.group=1'
+T -- --sysroot "$TMP/t" audit --no-log -J
+check "... 8193 levels, past the bound: the bottom not walked, and a note says so" eval \
+	'jq_true "[.findings[] | select(.evidence.file == \"memory.oom.group\")] == []" <<<"$out" &&
+	 has_err "memory cgroups deeper than 8192 levels: not audited"'
