@@ -1195,6 +1195,8 @@ int ol_audit_run(const struct ol_root *root, const struct ol_audit_opts *o,
 	int rc;
 
 	memset(f, 0, sizeof(*f));
+	if (geteuid() != 0)
+		f->hidepid = ol_root_hidepid(root);
 	rc = ol_sysinfo_read(root, &a.si);
 	if (rc < 0)
 		return rc;

@@ -96,3 +96,32 @@ T -- --sysroot "$TMP/t" audit --no-log -J
 check "... 8193 levels, past the bound: the bottom not walked, and a note says so" eval \
 	'jq_true "[.findings[] | select(.evidence.file == \"memory.oom.group\")] == []" <<<"$out" &&
 	 has_err "memory cgroups deeper than 8192 levels: not audited"'
+
+# --- watch with an empty /proc: one clear line, not a silent exit 1
+rm -rf "$TMP/e"; mkdir -p "$TMP/e/proc"
+T -- --sysroot "$TMP/e" watch -c 1 1
+check "watch on an empty proc: exit 1 and one line naming meminfo" eval \
+	'[ "$rc" -eq 1 ] && [ -z "$out" ] && [ "$err" = "oomlens: cannot read $TMP/e/proc/meminfo" ]'
+
+# --- audit unprivileged under hidepid=2: incomplete, said in the result and the status.
+# A proc of a new pid namespace is its own mount: remounting it hidepid=2
+# leaves the machine's /proc alone.
+if ! command -v setpriv >/dev/null || ! unshare -fp --mount-proc true 2>/dev/null; then
+	skip "audit as nobody under hidepid=2: incomplete, exit 2" "no setpriv, or unshare -p not permitted"
+else
+	cp "$OOMLENS" "$TMP/oomlens-bin"; chmod 755 "$TMP" "$TMP/oomlens-bin"
+	unshare -fp --mount-proc sh -c 'mount -o remount,hidepid=2 /proc || exit 9
+		setpriv --reuid=65534 --regid=65534 --clear-groups timeout 20 "$0" audit --no-log -J' \
+		"$TMP/oomlens-bin" >"$TMP/out" 2>"$TMP/err"
+	rc=$?; out=$(cat "$TMP/out"); err=$(cat "$TMP/err")
+	if [ "$rc" -eq 9 ]; then
+		skip "audit as nobody under hidepid=2: incomplete, exit 2" "cannot remount proc with hidepid=2"
+	else
+		check "audit as nobody under hidepid=2: exit 2, the JSON says processes were hidden" eval \
+			'[ "$rc" -eq 2 ] && jq_true ".summary.processes_hidden == true" <<<"$out"'
+		check "... and one line says the audit is incomplete" has_err \
+			"oomlens: the audit is incomplete: /proc is mounted with hidepid=2 and other users' processes are out of sight; run it as root"
+	fi
+fi
+T -- --sysroot "$ROOT" audit --no-log -J
+check "audit of a copied tree: processes_hidden false" jq_true '.summary.processes_hidden == false' <<<"$out"
