@@ -389,6 +389,54 @@ static int check_version(struct load *ld, json_object *root, int *version)
 	return 0;
 }
 
+struct key_at {
+	long pid;
+	long long start;
+	size_t i;
+};
+
+static int cmp_key_at(const void *x, const void *y)
+{
+	const struct key_at *a = x, *b = y;
+
+	if (a->pid != b->pid)
+		return a->pid < b->pid ? -1 : 1;
+	if (a->start != b->start)
+		return a->start < b->start ? -1 : 1;
+	return a->i < b->i ? -1 : a->i > b->i;
+}
+
+/*
+ * A process is (pid, start time): two rows with the same key are no
+ * snapshot oomlens wrote, and would make matching ambiguous.  Sorted, so
+ * O(n log n) whatever the input.  0, -EINVAL with @err, or -ENOMEM.
+ */
+static int check_unique(const struct ol_snapshot *s, char *err, size_t errsz)
+{
+	struct key_at *k;
+	size_t i;
+	int rc = 0;
+
+	if (s->n < 2)
+		return 0;
+	k = malloc(s->n * sizeof(*k));
+	if (!k)
+		return -ENOMEM;
+	for (i = 0; i < s->n; i++)
+		k[i] = (struct key_at){ s->procs[i].pid, (long long)s->procs[i].starttime, i };
+	qsort(k, s->n, sizeof(*k), cmp_key_at);
+	for (i = 1; i < s->n; i++) {
+		if (k[i].pid == k[i - 1].pid && k[i].start == k[i - 1].start) {
+			snprintf(err, errsz, "processes[%zu] and processes[%zu]: the same process twice "
+				 "(pid %ld, starttime %lld)", k[i - 1].i, k[i].i, k[i].pid, k[i].start);
+			rc = -EINVAL;
+			break;
+		}
+	}
+	free(k);
+	return rc;
+}
+
 int ol_snapshot_from_json(const char *text, size_t len, struct ol_snapshot *s,
 			  char *err, size_t errsz)
 {
@@ -499,7 +547,7 @@ int ol_snapshot_from_json(const char *text, size_t len, struct ol_snapshot *s,
 		if (rc < 0)
 			goto out;
 	}
-	rc = 0;
+	rc = check_unique(s, err, errsz);
 out:
 	json_tokener_free(tok);
 	json_object_put(root);

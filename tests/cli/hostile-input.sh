@@ -125,3 +125,22 @@ else
 fi
 T -- --sysroot "$ROOT" audit --no-log -J
 check "audit of a copied tree: processes_hidden false" jq_true '.summary.processes_hidden == false' <<<"$out"
+
+# --- diff: duplicate keys refused, many distinct processes matched in O(n log n)
+# snap_rows N AWK-ROW: the fixture's snapshot with N process rows
+"$OOMLENS" --sysroot "$ROOT" snapshot -o "$TMP/base.json" 2>/dev/null
+snap_rows() {
+	jq -c 'del(.processes)' "$TMP/base.json" | sed 's/}$/,"processes":[/'
+	awk -v n="$1" 'BEGIN { for (i = 0; i < n; i++) printf "%s{\"pid\":%d,\"starttime\":%d,\"ppid\":1,\"uid\":0,\"comm\":\"x\",\"oom_score\":0,\"oom_score_adj\":0,\"rss\":%d,\"swap\":0}", i ? "," : "", '"$2"' }'
+	echo ']}'
+}
+snap_rows 200000 '7, 9, 0' > "$TMP/dup.json"
+T -t 60 -- diff "$TMP/dup.json" "$TMP/dup.json"
+check "200000 rows of one (pid, starttime): refused with one line naming the duplicate" eval \
+	'[ "$rc" -eq 2 ] && [ -z "$out" ] &&
+	 [ "$err" = "oomlens: '"'"'$TMP/dup.json'"'"' is not a usable snapshot: processes[0] and processes[1]: the same process twice (pid 7, starttime 9)" ]'
+snap_rows 100000 'i + 2, i, i * 4096' > "$TMP/big1.json"
+snap_rows 100000 'i + 3, i + 1, i * 4096' > "$TMP/big2.json"	# one left (the first), one appeared
+T -t 120 -- diff -J "$TMP/big1.json" "$TMP/big2.json"
+check "100000 distinct processes on each side: diff completes" eval \
+	'[ "$rc" -le 1 ] && jq_true ".summary | .matched == 99999 and .appeared == 1 and .left == 1" <<<"$out"'
