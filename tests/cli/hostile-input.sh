@@ -144,3 +144,14 @@ snap_rows 100000 'i + 3, i + 1, i * 4096' > "$TMP/big2.json"	# one left (the fir
 T -t 120 -- diff -J "$TMP/big1.json" "$TMP/big2.json"
 check "100000 distinct processes on each side: diff completes" eval \
 	'[ "$rc" -le 1 ] && jq_true ".summary | .matched == 99999 and .appeared == 1 and .left == 1" <<<"$out"'
+
+# --- diff on nested JSON: refused from the text, before json-c builds it
+{ printf '{"format":"oomlens-snapshot","version":2,"processes":['
+  head -c 3300000 /dev/zero | tr '\0' x | sed 's/x/[],/g'; printf '[]]}'; } > "$TMP/nest.json"
+T -t 60 -- diff "$TMP/nest.json" "$TMP/nest.json"
+check "10 MB of [] as process rows: exit 2, one line, inside the address-space limit" eval \
+	'[ "$rc" -eq 2 ] && [ "$err" = "oomlens: '"'"'$TMP/nest.json'"'"' is not a usable snapshot: processes: an array out of place (byte 54)" ]'
+{ head -c 5000000 /dev/zero | tr '\0' '['; } > "$TMP/deep.json"
+T -t 60 -- diff "$TMP/deep.json" "$TMP/deep.json"
+check "5 MB of [ nested: exit 2, not an oomlens snapshot" eval \
+	'[ "$rc" -eq 2 ] && has_err "is not a usable snapshot: not an oomlens snapshot"'
