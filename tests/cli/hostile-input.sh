@@ -155,3 +155,16 @@ check "10 MB of [] as process rows: exit 2, one line, inside the address-space l
 T -t 60 -- diff "$TMP/deep.json" "$TMP/deep.json"
 check "5 MB of [ nested: exit 2, not an oomlens snapshot" eval \
 	'[ "$rc" -eq 2 ] && has_err "is not a usable snapshot: not an oomlens snapshot"'
+
+# --- snapshot -o onto a link: followed only when the caller owns link and target
+mkdir -p "$TMP/w"; chmod 1777 "$TMP/w"
+echo theirs > "$TMP/w/victim"; chown 65534:65534 "$TMP/w/victim"
+ln -s "$TMP/w/victim" "$TMP/w/mine"			# root's link to nobody's file
+T -- --sysroot "$ROOT" snapshot -o "$TMP/w/mine"
+check "snapshot -o onto root's link to nobody's file: refused, the file nobody's and unchanged" eval \
+	'[ "$rc" -eq 1 ] && [ "$(stat -c %U "$TMP/w/victim")" = nobody ] && [ "$(cat "$TMP/w/victim")" = theirs ] &&
+	 has_err "a symbolic link not yours, or to a file not yours (left as it is)"'
+echo ours > "$TMP/w/own"; ln -s "$TMP/w/own" "$TMP/w/ownlink"
+T -- --sysroot "$ROOT" snapshot -o "$TMP/w/ownlink"
+check "... onto root's link to root's file: followed, the link stays" eval \
+	'[ "$rc" -eq 0 ] && [ -L "$TMP/w/ownlink" ] && jq_true ".format == \"oomlens-snapshot\"" "$TMP/w/own"'
