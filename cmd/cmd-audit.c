@@ -121,6 +121,7 @@ static char *report_json(const struct ol_findings *f, const struct ol_audit_conf
 	json_object_object_add(sum, "log_read", json_object_new_boolean(f->log_read));
 	json_object_object_add(sum, "note", f->note[0] ? ol_json_string(f->note) : NULL);
 	json_object_object_add(sum, "config", ol_json_string(c->source));
+	json_object_object_add(sum, "processes_hidden", json_object_new_boolean(f->hidepid != 0));
 	json_object_object_add(root, "findings", arr);
 	json_object_object_add(root, "summary", sum);
 	text = strdup(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
@@ -353,6 +354,11 @@ int cmd_audit(int argc, char **argv, struct ol_ctx *ctx)
 		/* what was not read may hold a finding: never a clean "0 findings" */
 		ol_warn("the audit is incomplete: %zu unit file%s could not be read", f.unread,
 			f.unread == 1 ? "" : "s");
+		rc = OL_EXIT_USAGE;
+	}
+	if (f.hidepid) {
+		ol_warn("the audit is incomplete: /proc is mounted with hidepid=%d and other users' "
+			"processes are out of sight; run it as root", f.hidepid);
 		rc = OL_EXIT_USAGE;
 	}
 out:

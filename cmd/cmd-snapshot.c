@@ -74,6 +74,11 @@ int cmd_snapshot(int argc, char **argv, struct ol_ctx *ctx)
 			ol_warn("cannot write '%s': not a regular file (left as it is)", out);
 			goto done;
 		}
+		if (err == -EPERM) {
+			ol_warn("cannot write '%s': a symbolic link not yours, or to a file not yours "
+				"(left as it is)", out);
+			goto done;
+		}
 		if (err < 0) {
 			ol_warnx_errno(err, "cannot write '%s' (any previous file is unchanged)", out);
 			goto done;

@@ -511,8 +511,12 @@ int cmd_watch(int argc, char **argv, struct ol_ctx *ctx)
 		}
 		w[nw++].pid = v;
 	}
-	if (ol_ctx_root(ctx) < 0 || ol_sysinfo_read(&ctx->root, &si) < 0)
+	if (ol_ctx_root(ctx) < 0)
 		goto out;
+	if (ol_sysinfo_read(&ctx->root, &si) < 0) {
+		ol_warn("cannot read %s/proc/meminfo", ctx->sysroot ? ctx->sysroot : "");
+		goto out;
+	}
 	model = ol_model_new(&ctx->root, &si, NULL);
 	if (!model)
 		goto out;

@@ -79,6 +79,9 @@ static void restore_stop_signals(const struct sigaction *saved)
  * regular file, the target of a symbolic link to a regular file.  Anything
  * else (a directory, a device, a fifo) is -EINVAL: renaming over it would
  * replace it, and a device (/dev/null) is no place for a snapshot.
+ * A link is followed only when the caller owns both it and its target:
+ * run as root, following another user's link (or a link to another user's
+ * file) would replace that file with one root owns.  Else -EPERM.
  */
 static int resolve(const char *path, char **target, struct stat *st)
 {
@@ -88,11 +91,15 @@ static int resolve(const char *path, char **target, struct stat *st)
 			return -errno;
 		memset(st, 0, sizeof(*st));
 	} else if (S_ISLNK(st->st_mode)) {
+		if (st->st_uid != geteuid())
+			return -EPERM;
 		/* stat(2) follows it as open(2) would, fs.protected_symlinks included */
 		if (stat(path, st) < 0)
 			return -errno;
 		if (!S_ISREG(st->st_mode))
 			return -EINVAL;
+		if (st->st_uid != geteuid())
+			return -EPERM;
 		*target = realpath(path, NULL);
 		return *target ? 0 : -errno;
 	} else if (!S_ISREG(st->st_mode)) {

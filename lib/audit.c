@@ -368,7 +368,46 @@ static int sysctl_rules(struct actx *a)
 	return rc;
 }
 
-/* Walk a cgroup hierarchy (bounded depth) for one file's value. */
+/*
+ * A memory cgroup hierarchy, walked for one file's value at every level.
+ * The kernel sets no depth limit (cgroup.max.depth is "max"); the walk goes
+ * CG_DEPTH_MAX levels down, twice what a path the kernel shows can hold, and
+ * says so past that.  Every CG_ANCHOR-th level keeps its directory open and
+ * the levels below are opened from it by their relative path, so any depth
+ * holds few descriptors and costs at most CG_ANCHOR components an open.
+ */
+#define CG_DEPTH_MAX	8192
+#define CG_ANCHOR	64
+
+struct cgwalk {
+	struct actx *a;
+	int v1;
+	char *path;		/* "/a/b", "" at the root */
+	size_t len, cap;
+	int anchor;		/* the nearest open ancestor (or this level) */
+	size_t aoff;		/* where its path ends in @path */
+	int deep_noted;
+};
+
+static int cg_push(struct cgwalk *w, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (w->len + n + 2 > w->cap) {
+		size_t ncap = (w->len + n + 2) * 2;
+		char *np = realloc(w->path, ncap);
+
+		if (!np)
+			return -ENOMEM;
+		w->path = np;
+		w->cap = ncap;
+	}
+	w->path[w->len++] = '/';
+	memcpy(w->path + w->len, name, n + 1);
+	w->len += n;
+	return 0;
+}
+
 /*
  * @sub of @dirfd as a DIR of its own, read from its start (a dup() would
  * share the position of every other reader of @dirfd); NULL if it cannot be.
@@ -386,73 +425,122 @@ static DIR *dir_at(const struct ol_root *root, int dirfd, const char *sub)
 	return d;
 }
 
-static int walk_cgroups(struct actx *a, int dirfd, char *path, size_t plen, size_t psz, int depth, int v1)
+/* The names of @dirfd's subdirectories, NULL-terminated; NULL on error. */
+static char **cg_children(const struct ol_root *root, int dirfd)
 {
-	struct ol_buf b = { 0 };
-	DIR *d;
+	DIR *d = dir_at(root, dirfd, ".");
+	char **v = NULL, **nv;
+	size_t n = 0;
 	struct dirent *de;
-	int rc = 0;
 
-	if (depth > 32)
-		return 0;
-	if (ol_root_read(a->root, dirfd, v1 ? "memory.oom_control" : "memory.oom.group", &b) == 0) {
-		const char *k = v1 ? strstr(b.data, "oom_kill_disable ") : b.data;
-
-		if (k && (v1 ? k[17] == '1' : k[0] == '1')) {
-			json_object *ev = json_object_new_object();
-
-			json_object_object_add(ev, "cgroup", ol_json_string(plen ? path : "/"));
-			json_object_object_add(ev, "file", json_object_new_string(v1 ? "memory.oom_control" :
-										  "memory.oom.group"));
-			rc = add_finding(a, v1 ? OL_R_MEMCG_OOM_DISABLED : OL_R_MEMCG_OOM_GROUP, NULL, ev,
-					 v1 ? "memory cgroup %s has oom_kill_disable 1: its tasks hang when it is full"
-					    : "memory cgroup %s has memory.oom.group 1: an OOM kills all of it",
-					 plen ? path : "/");
-		}
-	}
-	ol_buf_free(&b);
-	if (rc < 0)
-		return rc;
-	if (!(d = dir_at(a->root, dirfd, ".")))
-		return 0;
-	while (rc == 0 && (de = readdir(d))) {
-		int sub;
-		size_t n;
-
+	if (!d)
+		return NULL;
+	while ((de = readdir(d))) {
 		if (de->d_name[0] == '.' || (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN))
 			continue;
-		sub = ol_root_openat(a->root, dirfd, de->d_name, OL_OPEN_DIR, NULL);
-		if (sub < 0)
-			continue;
-		n = (size_t)snprintf(path + plen, psz - plen, "/%s", de->d_name);
-		if (plen + n < psz)
-			rc = walk_cgroups(a, sub, path, plen + n, psz, depth + 1, v1);
-		path[plen] = '\0';
-		close(sub);
+		if (!(nv = realloc(v, (n + 2) * sizeof(*v))) || !(nv[n] = strdup(de->d_name))) {
+			v = nv ? nv : v;
+			break;
+		}
+		v = nv;
+		v[++n] = NULL;
 	}
 	closedir(d);
+	if (!v)
+		v = calloc(1, sizeof(*v));
+	return v;
+}
+
+static int cg_check(struct cgwalk *w, int dirfd)
+{
+	const char *name = w->v1 ? "memory.oom_control" : "memory.oom.group";
+	const char *shown = w->len ? w->path : "/";
+	struct ol_buf b = { 0 };
+	json_object *ev;
+	const char *k;
+	int rc = 0;
+
+	if (ol_root_read(w->a->root, dirfd, name, &b) < 0)
+		goto out;
+	k = w->v1 ? strstr(b.data, "oom_kill_disable ") : b.data;
+	if (!k || !(w->v1 ? k[17] == '1' : k[0] == '1'))
+		goto out;
+	ev = json_object_new_object();
+	json_object_object_add(ev, "cgroup", ol_json_string(shown));
+	json_object_object_add(ev, "file", json_object_new_string(name));
+	rc = add_finding(w->a, w->v1 ? OL_R_MEMCG_OOM_DISABLED : OL_R_MEMCG_OOM_GROUP, NULL, ev,
+			 w->v1 ? "memory cgroup %s has oom_kill_disable 1: its tasks hang when it is full"
+			       : "memory cgroup %s has memory.oom.group 1: an OOM kills all of it", shown);
+out:
+	ol_buf_free(&b);
+	return rc;
+}
+
+/* Check the cgroup open at @dirfd (closed here) and everything below it. */
+static int walk_cgroups(struct cgwalk *w, int dirfd, int depth)
+{
+	int anchor = w->anchor, rc, i;
+	size_t aoff = w->aoff, len = w->len;
+	char **kids;
+
+	rc = cg_check(w, dirfd);
+	if (rc < 0 || !(kids = cg_children(w->a->root, dirfd))) {
+		close(dirfd);
+		return rc;
+	}
+	if (depth % CG_ANCHOR == 0) {
+		w->anchor = dirfd;
+		w->aoff = w->len;
+	} else {
+		close(dirfd);
+	}
+	if (kids[0] && depth >= CG_DEPTH_MAX && !w->deep_noted) {
+		w->deep_noted = 1;
+		ol_root_note(w->a->root, -1, w->path + 1, "memory cgroups deeper than %d levels: "
+			     "not audited", CG_DEPTH_MAX);
+	}
+	for (i = 0; rc == 0 && kids[i] && depth < CG_DEPTH_MAX; i++) {
+		int sub;
+
+		rc = cg_push(w, kids[i]);
+		if (rc < 0)
+			break;
+		sub = ol_root_openat(w->a->root, w->anchor, w->path + w->aoff + 1, OL_OPEN_DIR, NULL);
+		if (sub >= 0)
+			rc = walk_cgroups(w, sub, depth + 1);
+		w->len = len;
+		w->path[len] = '\0';
+	}
+	for (i = 0; kids[i]; i++)
+		free(kids[i]);
+	free(kids);
+	if (w->anchor != anchor) {
+		close(w->anchor);
+		w->anchor = anchor;
+		w->aoff = aoff;
+	}
 	return rc;
 }
 
 static int memcg_rules(struct actx *a)
 {
-	char path[4096] = "";
+	struct cgwalk w = { .a = a, .v1 = 1, .anchor = -1 };
 	int fd, rc = 0;
 
 	if (a->root->sysfd < 0)
 		return 0;
+	w.path = calloc(1, w.cap = 256);
+	if (!w.path)
+		return -ENOMEM;
 	fd = ol_root_openat(a->root, a->root->sysfd, "fs/cgroup/memory", OL_OPEN_DIR, NULL);
-	if (fd >= 0) {
-		rc = walk_cgroups(a, fd, path, 0, sizeof(path), 0, 1);
-		close(fd);
-		return rc;
+	if (fd < 0) {
+		/* cgroup v2: memory.oom.group */
+		w.v1 = 0;
+		fd = ol_root_openat(a->root, a->root->sysfd, "fs/cgroup", OL_OPEN_DIR, NULL);
 	}
-	/* cgroup v2: memory.oom.group */
-	fd = ol_root_openat(a->root, a->root->sysfd, "fs/cgroup", OL_OPEN_DIR, NULL);
-	if (fd >= 0) {
-		rc = walk_cgroups(a, fd, path, 0, sizeof(path), 0, 0);
-		close(fd);
-	}
+	if (fd >= 0)
+		rc = walk_cgroups(&w, fd, 0);
+	free(w.path);
 	return rc;
 }
 
@@ -1107,6 +1195,8 @@ int ol_audit_run(const struct ol_root *root, const struct ol_audit_opts *o,
 	int rc;
 
 	memset(f, 0, sizeof(*f));
+	if (geteuid() != 0)
+		f->hidepid = ol_root_hidepid(root);
 	rc = ol_sysinfo_read(root, &a.si);
 	if (rc < 0)
 		return rc;

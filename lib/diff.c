@@ -3,6 +3,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <sys/random.h>
+#include <sys/types.h>
 
 #include "oomlens/snapshot.h"
 
@@ -23,11 +26,27 @@ struct idx {
 	size_t mask;
 };
 
+/*
+ * Seeded once a run, so that no file can be made of keys that all land in
+ * one chain (the loader already refuses two rows with the same key).
+ */
+static uint64_t key_seed(void)
+{
+	static uint64_t seed;
+
+	if (!seed && getrandom(&seed, sizeof(seed), GRND_NONBLOCK) != (ssize_t)sizeof(seed))
+		seed = (uint64_t)(uintptr_t)&seed ^ (uint64_t)time(NULL) * 0xff51afd7ed558ccdULL;
+	return seed | 1;
+}
+
 static uint64_t key_hash(long pid, long long start)
 {
-	uint64_t h = (uint64_t)pid * 0x9e3779b97f4a7c15ULL ^ (uint64_t)start * 0xc2b2ae3d27d4eb4fULL;
+	uint64_t h = ((uint64_t)pid ^ key_seed()) * 0x9e3779b97f4a7c15ULL;
 
-	return h ^ (h >> 31);
+	h ^= (uint64_t)start * 0xc2b2ae3d27d4eb4fULL;
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	return h ^ (h >> 32);
 }
 
 static int idx_build(struct idx *x, const struct ol_snapshot *s)

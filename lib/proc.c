@@ -421,6 +421,27 @@ static int read_proc(struct scan_ctx *c, int dfd, unsigned int read,
 	return 0;
 }
 
+/*
+ * Whether pid 1 is a namespace's init rather than the global one: its
+ * ns/pid link names another namespace than the initial one.  The link is
+ * read, never followed, so a copied tree's (dangling) link works too; where
+ * it is missing or unreadable pid 1 stays the global init.
+ */
+static int is_ns_init(int dfd)
+{
+	char target[64];
+	unsigned long long ino;
+	ssize_t n = readlinkat(dfd, "ns/pid", target, sizeof(target) - 1);
+	char end;
+
+	if (n <= 0)
+		return 0;
+	target[n] = '\0';
+	if (sscanf(target, "pid:[%llu%c", &ino, &end) != 2 || end != ']')
+		return 0;
+	return ino != OL_PID_INIT_INO;
+}
+
 static int scan_one(struct scan_ctx *c, const struct ol_root *root,
 		    const char *name, pid_t pid, unsigned int read,
 		    struct ol_proc *p)
@@ -446,6 +467,8 @@ static int scan_one(struct scan_ctx *c, const struct ol_root *root,
 		ol_proc_free(p);
 		return is_vanished(rc) ? -ESRCH : rc;
 	}
+	if (pid == 1)
+		p->ns_init = is_ns_init(dfd);
 	return 0;
 }
 
@@ -595,7 +618,7 @@ done:
 
 enum ol_unkillable ol_proc_killable(const struct ol_proc *p)
 {
-	if (p->pid == 1)
+	if (p->pid == 1 && !p->ns_init)
 		return OL_UNKILLABLE_INIT;
 	if ((p->have & OL_HAVE_KTHREAD) && p->kthread)
 		return OL_UNKILLABLE_KTHREAD;

@@ -430,6 +430,127 @@ static int check_version(struct load *ld, json_object *root, int *version)
 	return 0;
 }
 
+/*
+ * The documented shape, checked on the text before json-c builds a tree of
+ * it (a 10 MB file of "[]" would take 500 MB): an object whose members are
+ * scalars, objects of scalars (sysctl) or arrays of objects of scalars with
+ * at least two members (processes).  Nothing nests deeper.  A lexer only:
+ * strings are skipped with their escapes, everything else up to a
+ * delimiter; json-c still judges the JSON itself.
+ */
+static int shape_check(const char *t, size_t len, char *err, size_t errsz)
+{
+	char stack[4];		/* 'o' or 'a' at each depth */
+	unsigned int members[4] = { 0 };
+	const char *key = "";
+	int depth = 0, klen = 0;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		char c = t[i];
+
+		switch (c) {
+		case '"':
+			key = t + i + 1;
+			for (i++; i < len && t[i] != '"'; i++)
+				if (t[i] == '\\')
+					i++;
+			klen = (int)(t + i - key < 64 ? t + i - key : 64);
+			break;
+		case '{': case '[':
+			if (depth == 0 && c != '{') {
+				snprintf(err, errsz, "not an oomlens snapshot (no \"format\": \"%s\")",
+					 OL_SNAPSHOT_FORMAT);
+				return -EINVAL;
+			}
+			if (depth == 0 ? 0 :
+			    depth >= 3 || (c == '[' && (depth != 1 || stack[0] != 'o')) ||
+			    (c == '{' && depth == 2 && stack[1] != 'a')) {
+				if (depth == 3)
+					snprintf(err, errsz, "processes[%u].%.*s: %s, not a number or string "
+						 "(byte %zu)", members[1], klen, key,
+						 c == '[' ? "an array" : "an object", i);
+				else
+					snprintf(err, errsz, "%.*s: %s out of place (byte %zu)", klen, key,
+						 c == '[' ? "an array" : "an object", i);
+				return -EINVAL;
+			}
+			members[depth] = 0;
+			stack[depth++] = c == '{' ? 'o' : 'a';
+			break;
+		case '}': case ']':
+			if (depth == 0)
+				return 0;	/* json-c says what is wrong */
+			depth--;
+			if (c == '}' && depth == 2 && members[2] < 1) {
+				snprintf(err, errsz, "processes[%u].pid, .starttime: not both there (byte %zu)",
+					 members[1], i);
+				return -EINVAL;
+			}
+			break;
+		case ',':
+			if (depth > 0)
+				members[depth - 1]++;
+			break;
+		default:
+			if (depth == 2 && stack[1] == 'a' && c != ' ' && c != '\n' && c != '\t' && c != '\r') {
+				snprintf(err, errsz, "processes[%u]: not an object (byte %zu)",
+					 members[1], i);
+				return -EINVAL;
+			}
+		}
+	}
+	return 0;
+}
+
+struct key_at {
+	long pid;
+	long long start;
+	size_t i;
+};
+
+static int cmp_key_at(const void *x, const void *y)
+{
+	const struct key_at *a = x, *b = y;
+
+	if (a->pid != b->pid)
+		return a->pid < b->pid ? -1 : 1;
+	if (a->start != b->start)
+		return a->start < b->start ? -1 : 1;
+	return a->i < b->i ? -1 : a->i > b->i;
+}
+
+/*
+ * A process is (pid, start time): two rows with the same key are no
+ * snapshot oomlens wrote, and would make matching ambiguous.  Sorted, so
+ * O(n log n) whatever the input.  0, -EINVAL with @err, or -ENOMEM.
+ */
+static int check_unique(const struct ol_snapshot *s, char *err, size_t errsz)
+{
+	struct key_at *k;
+	size_t i;
+	int rc = 0;
+
+	if (s->n < 2)
+		return 0;
+	k = malloc(s->n * sizeof(*k));
+	if (!k)
+		return -ENOMEM;
+	for (i = 0; i < s->n; i++)
+		k[i] = (struct key_at){ s->procs[i].pid, (long long)s->procs[i].starttime, i };
+	qsort(k, s->n, sizeof(*k), cmp_key_at);
+	for (i = 1; i < s->n; i++) {
+		if (k[i].pid == k[i - 1].pid && k[i].start == k[i - 1].start) {
+			snprintf(err, errsz, "processes[%zu] and processes[%zu]: the same process twice "
+				 "(pid %ld, starttime %lld)", k[i - 1].i, k[i].i, k[i].pid, k[i].start);
+			rc = -EINVAL;
+			break;
+		}
+	}
+	free(k);
+	return rc;
+}
+
 int ol_snapshot_from_json(const char *text, size_t len, struct ol_snapshot *s,
 			  char *err, size_t errsz)
 {
@@ -448,7 +569,9 @@ int ol_snapshot_from_json(const char *text, size_t len, struct ol_snapshot *s,
 		snprintf(err, errsz, "empty file");
 		return -EINVAL;
 	}
-	tok = json_tokener_new_ex(64);
+	if (shape_check(text, len, err, errsz) < 0)
+		return -EINVAL;
+	tok = json_tokener_new_ex(8);
 	if (!tok)
 		return -ENOMEM;
 	root = json_tokener_parse_ex(tok, text, (int)(len > INT32_MAX ? INT32_MAX : len));
@@ -540,7 +663,7 @@ int ol_snapshot_from_json(const char *text, size_t len, struct ol_snapshot *s,
 		if (rc < 0)
 			goto out;
 	}
-	rc = 0;
+	rc = check_unique(s, err, errsz);
 out:
 	json_tokener_free(tok);
 	json_object_put(root);

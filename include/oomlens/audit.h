@@ -99,6 +99,9 @@ struct ol_findings {
 				 * compressed data); the run fails */
 	size_t unread;		/* unit files that exist but could not be read (the root's
 				 * notes say which): the audit is incomplete */
+	int hidepid;		/* /proc's hidepid= level when it hides other users'
+				 * processes from this (unprivileged) run, else 0: the
+				 * process rules saw only the caller's, incomplete too */
 };
 
 struct ol_audit_opts {

@@ -12,9 +12,17 @@
  * totalpages = mem_cgroup_get_max(): the limit in pages plus the swap the
  * group may use (none when its swappiness is 0).
  */
+/*
+ * The longest cgroup path a kernel shows, plus one: proc_cgroup_show() fails
+ * with ENAMETOOLONG for a path of PATH_MAX bytes or more, so /proc/PID/cgroup
+ * never holds a longer one (about 2000 levels of one-letter names).  A copied
+ * tree that does is not a kernel's: that memory cgroup is left unknown.
+ */
+#define OL_MEMCG_PATH_MAX	4096
+
 struct ol_memcg {
 	int version;			/* 1 or 2; 0 when no memory cgroup is found */
-	char path[4096];		/* the limiting cgroup (relative to the hierarchy) */
+	char path[OL_MEMCG_PATH_MAX];		/* the limiting cgroup (relative to the hierarchy) */
 	int limited;			/* 0: no limit anywhere up to the root */
 	unsigned long long limit_bytes;	/* memory.limit_in_bytes / memory.max */
 	unsigned long long usage_bytes;	/* memory.usage_in_bytes / memory.current */
@@ -26,8 +34,10 @@ struct ol_memcg {
 
 /*
  * Find the limiting memory cgroup of @p under ROOT/sys/fs/cgroup.
- * Returns 0 (check ->version and ->limited), -ENODATA when @p's cgroup is
- * unknown, or -errno.
+ * Walks down from the hierarchy's root one directory at a time, so any depth
+ * the kernel can show is read whole.  Returns 0 (check ->version and
+ * ->limited), -ENODATA when @p's cgroup is unknown, -ENAMETOOLONG (with a
+ * note) for a path of OL_MEMCG_PATH_MAX bytes or more, or -errno.
  */
 int ol_memcg_domain(const struct ol_root *root, const struct ol_proc *p,
 		    const struct ol_sysinfo *si, struct ol_memcg *out);

@@ -52,6 +52,8 @@ struct ol_proc {
 	unsigned int have;
 	int kthread;
 	int has_mm;			/* status shows Vm* lines: not a zombie or kthread */
+	int ns_init;			/* pid 1 of a pid namespace that is not the
+					 * initial one (its ns/pid says so): killable */
 	char state;
 	char comm[64];			/* raw bytes: untrusted, escape before printing */
 	char *cmdline;			/* raw, arguments joined by spaces; "" for none */
@@ -102,6 +104,13 @@ struct ol_scan_opts {
  */
 int ol_scan(const struct ol_root *root, const struct ol_scan_opts *opts,
 	    struct ol_proclist *out);
+/*
+ * The initial pid namespace's inode (the kernel's PROC_PID_INIT_INO):
+ * /proc/1/ns/pid reads "pid:[4026531836]" only where pid 1 is the global
+ * init, the one task the OOM killer never picks (is_global_init()).
+ */
+#define OL_PID_INIT_INO		4026531836ull
+
 /* Read one process.  Returns 0, -ESRCH when it does not exist, or -errno. */
 int ol_scan_pid(const struct ol_root *root, pid_t pid, unsigned int read,
 		struct ol_proc *out);

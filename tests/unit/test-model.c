@@ -249,6 +249,21 @@ static void unkillable_last(void **state)
 	ol_model_free(m);
 }
 
+/* a pid namespace's init is ranked like any task: only the global init is exempt */
+static void namespace_init(void **state)
+{
+	struct ol_proc v[] = { mkproc(1, 50000, 0, 1), mkproc(402, 10, 0, 2) };
+	struct ol_model *m;
+
+	(void)state;
+	v[0].ns_init = 1;
+	m = ranked("6.1.0", 0, v, N(v));
+	assert_int_equal(ol_model_get(m, 0)->why, OL_KILLABLE);
+	assert_int_equal(rank_of(m, 1), 1);
+	assert_int_equal(rank_of(m, 402), 2);
+	ol_model_free(m);
+}
+
 static void near_ties(void **state)
 {
 	/* 2 CPUs on 6.18: 248 pages of slack */
@@ -443,6 +458,7 @@ int main(void)
 		cmocka_unit_test(what_if),
 		cmocka_unit_test(memcg_view),
 		cmocka_unit_test(kernel_oom_score),
+		cmocka_unit_test(namespace_init),
 	};
 
 	return cmocka_run_group_tests_name("model", tests, NULL, NULL);
