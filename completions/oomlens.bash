@@ -208,13 +208,13 @@ _oomlens()
 		;;
 	diff)
 		case $prev in
-		--threshold | -t | --top)
+		--threshold | -t | --top | --before)
 			return
 			;;
 		esac
 		$split && return
 		if [[ $cur == -* ]]; then
-			_oomlens_words -J --json --threshold -t --top -h --help \
+			_oomlens_words -J --json --threshold -t --top --before -h --help \
 				-V --version
 		else
 			_filedir
