@@ -39,6 +39,8 @@ for f in usr/bin/oomlens usr/share/man/man1/oomlens.1.gz usr/share/man/man1/ooml
 	 usr/share/bash-completion/completions/oomlens usr/share/zsh/vendor-completions/_oomlens \
 	 usr/share/fish/vendor_completions.d/oomlens.fish usr/share/oomlens/schema/list.schema.json \
 	 lib/systemd/system/oomlens-audit.service lib/systemd/system/oomlens-audit.timer \
+	 lib/systemd/system/oomlens-snapshot.service lib/systemd/system/oomlens-snapshot.timer \
+	 usr/share/doc/oomlens/examples/oomlens-snapshot.cron \
 	 usr/share/doc/oomlens/examples/audit.conf usr/share/doc/oomlens/copyright; do
 	check "installed: /$f" test -f "$root/$f"
 done
@@ -49,6 +51,9 @@ check "every JSON Schema installed" test \
 check "the units run /usr/bin/oomlens" eval \
 	'grep -q "^ExecStart=/usr/bin/oomlens " "$root"/lib/systemd/system/oomlens-audit.service &&
 	 ! grep -rq /usr/local "$root"/lib/systemd/system'
+check "the snapshot ring: installed executable, the unit runs it" eval \
+	'[ -x "$root/usr/libexec/oomlens/oomlens-snapshot-ring" ] &&
+	 grep -q "^ExecStart=/usr/libexec/oomlens/oomlens-snapshot-ring " "$root"/lib/systemd/system/oomlens-snapshot.service'
 check "nothing enabled: no unit linked into a .wants" test -z "$(find "$root" -name '*.wants')"
 
 run "$root/usr/bin/oomlens" --version
