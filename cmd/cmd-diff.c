@@ -36,6 +36,8 @@ static void usage(void)
 	      " -J, --json               use JSON output format\n"
 	      "     --threshold <n>      report oom_score changes of at least <n> points (default 50)\n"
 	      " -t, --top <n>            watch the first <n> ranks (default 10)\n"
+	      "     --fail-on <types>    exit 1 only for these change types (comma-separated;\n"
+	      "                            default: any change)\n"
 	      "     --before <time>      <old> is a directory of snapshots: take the last one\n"
 	      "                            written before <time> (RFC 3339 or @EPOCH)\n"
 	      " -h, --help               display this help\n"
@@ -280,6 +282,30 @@ static json_object *jchange(const struct ol_change *c)
 	return o;
 }
 
+/* "became_unkillable,first_in_line" -> a bit per type; 0 or -EINVAL */
+static int parse_types(const char *arg, unsigned int *mask)
+{
+	char *copy = strdup(arg), *tok, *save = NULL;
+	int rc = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	*mask = 0;
+	for (tok = strtok_r(copy, ",", &save); tok && rc == 0; tok = strtok_r(NULL, ",", &save)) {
+		int t;
+
+		for (t = 0; t < OL_CH_NTYPES; t++)
+			if (strcmp(tok, ol_change_type_str((enum ol_change_type)t)) == 0)
+				break;
+		if (t == OL_CH_NTYPES)
+			rc = -EINVAL;
+		else
+			*mask |= 1u << t;
+	}
+	free(copy);
+	return rc < 0 || !*mask ? -EINVAL : 0;
+}
+
 /* RFC 3339 as log -J writes "time" (2026-12-02T08:30:00Z, +HH:MM, a fraction) or @EPOCH. */
 static int parse_when(const char *s, time_t *t)
 {
@@ -377,6 +403,7 @@ int cmd_diff(int argc, char **argv, struct ol_ctx *ctx)
 		{ "threshold", required_argument, NULL, 'T' },
 		{ "top",       required_argument, NULL, 't' },
 		{ "before",    required_argument, NULL, 'B' },
+		{ "fail-on",   required_argument, NULL, 'F' },
 		{ "help",      no_argument,       NULL, 'h' },
 		{ "version",   no_argument,       NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -388,6 +415,7 @@ int cmd_diff(int argc, char **argv, struct ol_ctx *ctx)
 	char picked[PATH_MAX];
 	const char *oldpath;
 	time_t when = 0;
+	unsigned int fail_mask = ~0u;
 	size_t i;
 
 	while ((c = getopt_long(argc, argv, ":Jt:hV", longopts, NULL)) != -1) {
@@ -407,6 +435,10 @@ int cmd_diff(int argc, char **argv, struct ol_ctx *ctx)
 			if (parse_when(optarg, &when) < 0)
 				return ol_usage_error(ctx, "invalid time: '%s' (RFC 3339, as log -J writes it, or @EPOCH)", optarg);
 			before = 1;
+			break;
+		case 'F':
+			if (parse_types(optarg, &fail_mask) < 0)
+				return ol_usage_error(ctx, "invalid change types: '%s' (see CHANGES in oomlens-diff(1))", optarg);
 			break;
 		case 'h':
 			usage();
@@ -481,7 +513,10 @@ int cmd_diff(int argc, char **argv, struct ol_ctx *ctx)
 		printf("%s%zu change%s; %zu processes then, %zu now: %zu the same, %zu appeared, %zu left\n",
 		       d.n ? "\n" : "", d.n, d.n == 1 ? "" : "s", old.n, new.n, d.matched, d.appeared, d.left);
 	}
-	rc = d.n ? DIFF_DIFFERENT : DIFF_SAME;
+	rc = DIFF_SAME;
+	for (i = 0; i < OL_CH_NTYPES; i++)
+		if (d.count[i] && (fail_mask & (1u << i)))
+			rc = DIFF_DIFFERENT;
 out:
 	ol_diff_free(&d);
 	ol_snapshot_free(&old);

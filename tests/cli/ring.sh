@@ -50,3 +50,12 @@ check "ring: pruned to the 2 newest, the new one kept" eval \
 	'[ "$(ls "$N" | wc -l)" -eq 2 ] && [ -e "$N/snapshot-20261201T001000Z.json.gz" ] && ! ls -A "$N" | grep -q "^\."'
 new=$(ls "$N" | sort | tail -n 1)
 check "ring: the new snapshot is gzip'd JSON" eval 'gzip -dc "$N/$new" | jq_true ".processes | length > 0"'
+
+# --fail-on: only the chosen change types make the exit status 1
+run "$OOMLENS" --sysroot "$ROOT" diff --fail-on became_unkillable "$R/snapshot-20261202T080500Z.json.gz" "$TMP/s.json"
+check "--fail-on became_unkillable: an adj change alone exits 0, still reported" eval \
+	'[ "$rc" -eq 0 ] && grep -q "oom_score_adj" <<<"$out"'
+run "$OOMLENS" --sysroot "$ROOT" diff --fail-on became_unkillable,adj_changed "$R/snapshot-20261202T080500Z.json.gz" "$TMP/s.json"
+check "--fail-on with adj_changed: exit 1" test "$rc" -eq 1
+run "$OOMLENS" diff --fail-on nonsense "$TMP/s.json" "$TMP/s.json"
+check "--fail-on with an unknown type: usage error" eval '[ "$rc" -eq 2 ] && grep -q "invalid change types" <<<"$err"'
