@@ -39,7 +39,7 @@ endif
 
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS))
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS)) -lm
-ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE -Iinclude -Icmd $(WARNINGS) $(SANFLAGS) \
+ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE -Iinclude -Icmd $(WARNINGS) $(SANFLAGS) $(CPPFLAGS) \
               -DOOMLENS_VERSION='"$(VERSION)"' $(PKG_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS := $(SANFLAGS) $(LDFLAGS)
 

@@ -1,7 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <errno.h>
 #include <fcntl.h>
+#include <ctype.h>
+#include <dirent.h>
+#include <limits.h>
+#include <time.h>
 #include <getopt.h>
+#include <zlib.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -32,6 +37,10 @@ static void usage(void)
 	      "     --threshold <n>      report oom_score changes of at least <n> points (default 50)\n"
 	      " -t, --top <n>            watch the first <n> ranks (default 10)\n"
 	      " -q, --quiet              no notes on stderr, for cron\n"
+	      "     --fail-on <types>    exit 1 only for these change types (comma-separated;\n"
+	      "                            default: any change)\n"
+	      "     --before <time>      <old> is a directory of snapshots: take the last one\n"
+	      "                            written before <time> (RFC 3339 or @EPOCH)\n"
 	      " -h, --help               display this help\n"
 	      " -V, --version            display version\n"
 	      "\n"
@@ -43,6 +52,7 @@ static int load(const char *path, struct ol_snapshot *s)
 	char err[256], *buf = NULL;
 	size_t len = 0, cap = 0;
 	struct stat st;
+	gzFile gz;
 	int fd, rc;
 
 	fd = strcmp(path, "-") == 0 ? dup(STDIN_FILENO) : open(path, O_RDONLY | O_CLOEXEC);
@@ -57,12 +67,19 @@ static int load(const char *path, struct ol_snapshot *s)
 		close(fd);
 		return -EINVAL;
 	}
+	/* plain or gzip'd (the snapshot ring keeps them compressed) */
+	gz = gzdopen(fd, "rb");
+	if (!gz) {
+		close(fd);
+		return -ENOMEM;
+	}
+	gzbuffer(gz, 128 * 1024);
 	/* a regular file: its size at once, so the buffer is allocated once */
 	if (S_ISREG(st.st_mode) && st.st_size > 0 && (unsigned long long)st.st_size < MAX_SNAPSHOT) {
 		cap = (size_t)st.st_size + 2;
 		buf = malloc(cap);
 		if (!buf) {
-			close(fd);
+			gzclose(gz);
 			return -ENOMEM;
 		}
 	}
@@ -75,33 +92,34 @@ static int load(const char *path, struct ol_snapshot *s)
 			if (cap >= MAX_SNAPSHOT) {
 				ol_warn("'%s': larger than %u MiB, not a snapshot", path, MAX_SNAPSHOT >> 20);
 				free(buf);
-				close(fd);
+				gzclose(gz);
 				return -EFBIG;
 			}
 			cap = cap ? cap * 2 : 65536;
 			nb = realloc(buf, cap);
 			if (!nb) {
 				free(buf);
-				close(fd);
+				gzclose(gz);
 				return -ENOMEM;
 			}
 			buf = nb;
 		}
-		n = read(fd, buf + len, cap - len - 1);
+		n = gzread(gz, buf + len, (unsigned int)(cap - len - 1));
 		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			rc = -errno;
+			int zerr;
+
+			gzerror(gz, &zerr);
+			rc = zerr == Z_ERRNO ? -errno : -EINVAL;
 			ol_warnx_errno(rc, "cannot read '%s'", path);
 			free(buf);
-			close(fd);
+			gzclose(gz);
 			return rc;
 		}
 		if (n == 0)
 			break;
 		len += (size_t)n;
 	}
-	close(fd);
+	gzclose(gz);
 	buf[len] = '\0';
 	rc = ol_snapshot_from_json(buf, len, s, err, sizeof(err));
 	free(buf);
@@ -265,6 +283,120 @@ static json_object *jchange(const struct ol_change *c)
 	return o;
 }
 
+/* "became_unkillable,first_in_line" -> a bit per type; 0 or -EINVAL */
+static int parse_types(const char *arg, unsigned int *mask)
+{
+	char *copy = strdup(arg), *tok, *save = NULL;
+	int rc = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	*mask = 0;
+	for (tok = strtok_r(copy, ",", &save); tok && rc == 0; tok = strtok_r(NULL, ",", &save)) {
+		int t;
+
+		for (t = 0; t < OL_CH_NTYPES; t++)
+			if (strcmp(tok, ol_change_type_str((enum ol_change_type)t)) == 0)
+				break;
+		if (t == OL_CH_NTYPES)
+			rc = -EINVAL;
+		else
+			*mask |= 1u << t;
+	}
+	free(copy);
+	return rc < 0 || !*mask ? -EINVAL : 0;
+}
+
+/* RFC 3339 as log -J writes "time" (2026-12-02T08:30:00Z, +HH:MM, a fraction) or @EPOCH. */
+static int parse_when(const char *s, time_t *t)
+{
+	struct tm tm = { 0 };
+	const char *e;
+	long off = 0;
+
+	if (s[0] == '@') {
+		char *end;
+		long long v;
+
+		errno = 0;
+		v = strtoll(s + 1, &end, 10);
+		if (errno || end == s + 1 || *end)
+			return -EINVAL;
+		*t = (time_t)v;
+		return 0;
+	}
+	e = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (!e)
+		return -EINVAL;
+	if (*e == '.')
+		for (e++; isdigit((unsigned char)*e); e++)
+			;
+	if (*e == 'Z' && !e[1]) {
+		off = 0;
+	} else if ((*e == '+' || *e == '-') && isdigit((unsigned char)e[1]) && isdigit((unsigned char)e[2]) &&
+		   e[3] == ':' && isdigit((unsigned char)e[4]) && isdigit((unsigned char)e[5]) && !e[6]) {
+		off = ((e[1] - '0') * 10 + (e[2] - '0')) * 3600L + ((e[4] - '0') * 10 + (e[5] - '0')) * 60L;
+		if (*e == '-')
+			off = -off;
+	} else {
+		return -EINVAL;
+	}
+	*t = timegm(&tm) - off;
+	return 0;
+}
+
+/* The UTC stamp in a ring snapshot's name: "...-YYYYMMDDTHHMMSSZ.json[.gz]". */
+static int stamp_of(const char *name, time_t *t)
+{
+	size_t n = strlen(name);
+	struct tm tm = { 0 };
+	const char *p, *e;
+
+	if (n > 3 && strcmp(name + n - 3, ".gz") == 0)
+		n -= 3;
+	if (n < 5 + 16 + 1 || strncmp(name + n - 5, ".json", 5) != 0)
+		return -EINVAL;
+	p = name + n - 5 - 16;
+	if (p[-1] != '-')
+		return -EINVAL;
+	e = strptime(p, "%Y%m%dT%H%M%SZ", &tm);
+	if (e != name + n - 5)
+		return -EINVAL;
+	*t = timegm(&tm);
+	return 0;
+}
+
+/* DIR's newest snapshot (by the stamp in its name) written before @when, into @out. */
+static int pick_before(const char *dir, time_t when, char *out, size_t sz)
+{
+	char best[NAME_MAX + 1] = "";
+	time_t bt = 0, t;
+	struct dirent *de;
+	DIR *d = opendir(dir);
+
+	if (!d) {
+		int rc = -errno;
+
+		ol_warnx_errno(rc, "cannot open the snapshot directory '%s'", dir);
+		return rc;
+	}
+	while ((de = readdir(d)))
+		if (stamp_of(de->d_name, &t) == 0 && t < when && (!best[0] || t > bt)) {
+			bt = t;
+			snprintf(best, sizeof(best), "%s", de->d_name);
+		}
+	closedir(d);
+	if (!best[0]) {
+		char *e = ol_escape(dir);
+
+		ol_warn("no snapshot in '%s' was written before that time", e ? e : "?");
+		free(e);
+		return -ENOENT;
+	}
+	snprintf(out, sz, "%s/%s", dir, best);
+	return 0;
+}
+
 int cmd_diff(int argc, char **argv, struct ol_ctx *ctx)
 {
 	static const struct option longopts[] = {
@@ -272,6 +404,8 @@ int cmd_diff(int argc, char **argv, struct ol_ctx *ctx)
 		{ "threshold", required_argument, NULL, 'T' },
 		{ "top",       required_argument, NULL, 't' },
 		{ "quiet",     no_argument,       NULL, 'q' },
+		{ "before",    required_argument, NULL, 'B' },
+		{ "fail-on",   required_argument, NULL, 'F' },
 		{ "help",      no_argument,       NULL, 'h' },
 		{ "version",   no_argument,       NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -279,7 +413,11 @@ int cmd_diff(int argc, char **argv, struct ol_ctx *ctx)
 	struct ol_snapshot old = { 0 }, new = { 0 };
 	struct ol_diff d = { 0 };
 	unsigned long threshold = 50, top = 10;
-	int c, json = 0, rc = DIFF_TROUBLE, err;
+	int c, json = 0, rc = DIFF_TROUBLE, err, before = 0;
+	char picked[PATH_MAX];
+	const char *oldpath;
+	time_t when = 0;
+	unsigned int fail_mask = ~0u;
 	size_t i;
 
 	while ((c = getopt_long(argc, argv, ":Jt:qhV", longopts, NULL)) != -1) {
@@ -298,6 +436,15 @@ int cmd_diff(int argc, char **argv, struct ol_ctx *ctx)
 		case 'q':
 			ol_quiet = 1;
 			break;
+		case 'B':
+			if (parse_when(optarg, &when) < 0)
+				return ol_usage_error(ctx, "invalid time: '%s' (RFC 3339, as log -J writes it, or @EPOCH)", optarg);
+			before = 1;
+			break;
+		case 'F':
+			if (parse_types(optarg, &fail_mask) < 0)
+				return ol_usage_error(ctx, "invalid change types: '%s' (see CHANGES in oomlens-diff(1))", optarg);
+			break;
 		case 'h':
 			usage();
 			return OL_EXIT_OK;
@@ -312,7 +459,19 @@ int cmd_diff(int argc, char **argv, struct ol_ctx *ctx)
 		return ol_usage_error(ctx, "no snapshot given");
 	if (argc - optind > 2)
 		return ol_usage_error(ctx, "at most two snapshots");
-	if (load(argv[optind], &old) < 0)
+	oldpath = argv[optind];
+	if (before) {
+		if (pick_before(oldpath, when, picked, sizeof(picked)) < 0)
+			goto out;
+		oldpath = picked;
+		if (!json) {
+			char *e = ol_escape(oldpath);
+
+			printf("before: %s\n", e ? e : "?");
+			free(e);
+		}
+	}
+	if (load(oldpath, &old) < 0)
 		goto out;
 	if (optind + 1 < argc) {
 		if (load(argv[optind + 1], &new) < 0)
@@ -359,7 +518,10 @@ int cmd_diff(int argc, char **argv, struct ol_ctx *ctx)
 		printf("%s%zu change%s; %zu processes then, %zu now: %zu the same, %zu appeared, %zu left\n",
 		       d.n ? "\n" : "", d.n, d.n == 1 ? "" : "s", old.n, new.n, d.matched, d.appeared, d.left);
 	}
-	rc = d.n ? DIFF_DIFFERENT : DIFF_SAME;
+	rc = DIFF_SAME;
+	for (i = 0; i < OL_CH_NTYPES; i++)
+		if (d.count[i] && (fail_mask & (1u << i)))
+			rc = DIFF_DIFFERENT;
 out:
 	ol_diff_free(&d);
 	ol_snapshot_free(&old);

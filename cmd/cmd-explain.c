@@ -647,16 +647,36 @@ static void text_what_if(const struct explain *e, const struct expl *x)
 	printf("    oom_score %lu, rank %ld of %ld\n", score_of(e, &w->b), w->rank, w->candidates);
 }
 
+/* Its cgroup decoded: unit, container, or pod (by the kubelet's names on a node). */
+static void decode_of(const struct ol_proc *p, struct ol_cg_decoded *d)
+{
+	memset(d, 0, sizeof(*d));
+	if (!(p->have & OL_HAVE_CGROUP))
+		return;
+	ol_cgroup_decode(ol_proc_cgroup(p), d);
+	if (d->kind == OL_CG_NONE && p->cgroup_unified[0])
+		ol_cgroup_decode(p->cgroup_unified, d);
+}
+
 static void text_one(const struct explain *e, const struct expl *x)
 {
 	const struct ol_proc *p = x->p;
 	const struct ol_rank *r = x->r;
-	char nb[128];
+	struct ol_cg_decoded d;
+	char nb[128], unit[512];
 
 	name_of(p, nb, sizeof(nb));
 	printf("%s", nb);
 	if (p->have & OL_HAVE_UID)
 		printf(", uid %u", (unsigned int)p->uid);
+	decode_of(p, &d);
+	ol_ctx_cgroup_label(e->ctx, &d, unit, sizeof(unit));
+	if (unit[0]) {
+		char *esc = ol_escape(unit);
+
+		printf(", %s", esc ? esc : "?");
+		free(esc);
+	}
 	printf("\n");
 	if (r->why != OL_KILLABLE && r->why != OL_KILLABLE_UNKNOWN) {
 		printf("  never killed by the OOM killer: %s\n", ol_unkillable_str(r->why));
@@ -883,6 +903,30 @@ static json_object *jwhat_if(const struct explain *e, const struct expl *x)
 	return o;
 }
 
+/* "unit" and "kubernetes" (namespace, pod, container, qos; null off a pod) */
+static void json_unit(const struct explain *e, const struct ol_proc *p, json_object *o)
+{
+	struct ol_cg_decoded d;
+	struct ol_kube_names n;
+	json_object *k = NULL;
+	char unit[512];
+
+	decode_of(p, &d);
+	ol_ctx_cgroup_label(e->ctx, &d, unit, sizeof(unit));
+	json_object_object_add(o, "unit", unit[0] ? ol_json_string(unit) : NULL);
+	if (d.kind == OL_CG_POD) {
+		ol_kube_lookup(ol_ctx_kube(e->ctx), &d, &n);
+		k = json_object_new_object();
+		json_object_object_add(k, "namespace", n.ns ? ol_json_string(n.ns) : NULL);
+		json_object_object_add(k, "pod", n.pod ? ol_json_string(n.pod) : NULL);
+		json_object_object_add(k, "container", n.container ? ol_json_string(n.container) : NULL);
+		json_object_object_add(k, "pod_uid", d.pod_uid[0] ? ol_json_string(d.pod_uid) : NULL);
+		json_object_object_add(k, "container_id", d.container[0] ? ol_json_string(d.container) : NULL);
+		json_object_object_add(k, "qos", d.qos[0] ? ol_json_string(d.qos) : NULL);
+	}
+	json_object_object_add(o, "kubernetes", k);
+}
+
 static json_object *json_one(const struct explain *e, const struct expl *x)
 {
 	const struct ol_proc *p = x->p;
@@ -892,6 +936,7 @@ static json_object *json_one(const struct explain *e, const struct expl *x)
 
 	json_object_object_add(o, "pid", jint(p->pid));
 	json_object_object_add(o, "comm", ol_json_string(p->comm));
+	json_unit(e, p, o);
 	json_object_object_add(o, "oom_score", (p->have & OL_HAVE_SCORE) ? jint(p->oom_score) : NULL);
 	json_object_object_add(o, "computed_oom_score", r->have ? jint(r->oom_score) : NULL);
 	json_object_object_add(o, "agreement", json_object_new_string(cause_key(x->cause)));

@@ -722,7 +722,7 @@ int cmd_list(int argc, char **argv, struct ol_ctx *ctx)
 				ol_cgroup_decode(ol_proc_cgroup(p), &d);
 				if (d.kind == OL_CG_NONE && p->cgroup_unified[0])
 					ol_cgroup_decode(p->cgroup_unified, &d);
-				ol_cgroup_label(&d, last_label, sizeof(last_label));
+				ol_ctx_cgroup_label(ctx, &d, last_label, sizeof(last_label));
 				last_cg = ol_proc_cgroup(p);
 			}
 			r->unit = strdup(last_label);

@@ -177,13 +177,19 @@ static void summary_free(struct summary *s)
 	free(s->v);
 }
 
+/*
+ * The kubelet's names of the root's pods (NULL: not a node), set once the
+ * root is open: the printers of one event have no context to ask.
+ */
+static const struct ol_kube *log_kube;
+
 /* What users call a cgroup: the unit, container or pod, else the path. */
 static void cgroup_name(const char *path, char *buf, size_t sz)
 {
 	struct ol_cg_decoded d;
 
 	ol_cgroup_decode(path, &d);
-	ol_cgroup_label(&d, buf, sz);
+	ol_kube_label(log_kube, &d, buf, sz);
 	if (!buf[0])
 		snprintf(buf, sz, "%s", path);
 }
@@ -235,12 +241,14 @@ static json_object *jcgroup(const char *path)
 {
 	json_object *o;
 	struct ol_cg_decoded d;
+	struct ol_kube_names kn;
 	char label[512];
 
 	if (!path)
 		return NULL;
 	ol_cgroup_decode(path, &d);
-	ol_cgroup_label(&d, label, sizeof(label));
+	ol_kube_label(log_kube, &d, label, sizeof(label));
+	ol_kube_lookup(log_kube, &d, &kn);
 	o = json_object_new_object();
 	json_object_object_add(o, "path", ol_json_string(path));
 	json_object_object_add(o, "name", label[0] ? ol_json_string(label) : NULL);
@@ -248,6 +256,9 @@ static json_object *jcgroup(const char *path)
 	json_object_object_add(o, "runtime", d.runtime[0] ? ol_json_string(d.runtime) : NULL);
 	json_object_object_add(o, "container_id", d.container[0] ? ol_json_string(d.container) : NULL);
 	json_object_object_add(o, "pod_uid", d.pod_uid[0] ? ol_json_string(d.pod_uid) : NULL);
+	json_object_object_add(o, "namespace", kn.ns ? ol_json_string(kn.ns) : NULL);
+	json_object_object_add(o, "pod", kn.pod ? ol_json_string(kn.pod) : NULL);
+	json_object_object_add(o, "container", kn.container ? ol_json_string(kn.container) : NULL);
 	json_object_object_add(o, "qos", d.qos[0] ? ol_json_string(d.qos) : NULL);
 	return o;
 }
@@ -1640,6 +1651,7 @@ int cmd_log(int argc, char **argv, struct ol_ctx *ctx)
 		rc = OL_EXIT_USAGE;	/* unreadable input */
 		goto out;
 	}
+	log_kube = ol_ctx_kube(ctx);
 
 	if (lr.json && !lr.summary)
 		lr.jarr = json_object_new_array();

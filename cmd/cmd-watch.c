@@ -29,6 +29,7 @@ struct watched {
 	unsigned long long starttime;	/* the process we watch, not a pid reuse */
 	char comm[64];
 	int alive;
+	int oom_killed;			/* the kernel logged its OOM kill */
 	struct point hist[TREND_N];	/* a ring, the newest at (next - 1) */
 	size_t next, n;
 };
@@ -48,13 +49,16 @@ struct trend {
 	size_t nspark;
 };
 
+/* watch's status when the OOM killer took a watched process (EXIT STATUS) */
+#define WATCH_EXIT_OOM_KILLED	3
+
 static void usage(void)
 {
 	fputs("Usage:\n"
 	      " oomlens watch [options] <pid>...\n"
 	      "\n"
 	      "Sample processes' memory, badness, oom_score and rank until they are gone,\n"
-	      "and say whether the OOM killer took them.\n"
+	      "and say whether the OOM killer took them (then exit 3).\n"
 	      "\n"
 	      "Options:\n"
 	      " -i, --interval <secs>    time between samples (default 1)\n"
@@ -147,6 +151,7 @@ static void report_death(struct watched *w, const struct log_start *since, int j
 			break;
 		usleep(100000);
 	}
+	w->oom_killed = kf.kind != OL_KILL_NONE;
 	now_str(t, sizeof(t));
 	if (jsonl) {
 		json_object *o = ol_json_document();
@@ -561,6 +566,9 @@ int cmd_watch(int argc, char **argv, struct ol_ctx *ctx)
 		nanosleep(&ts, NULL);	/* EINTR on Ctrl-C: stop at once */
 	}
 	rc = OL_EXIT_OK;
+	for (i = 0; i < nw; i++)
+		if (w[i].oom_killed)
+			rc = WATCH_EXIT_OOM_KILLED;
 out:
 	ol_model_free(model);
 	free(w);

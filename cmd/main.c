@@ -134,6 +134,25 @@ int ol_bad_option(const struct ol_ctx *ctx, char **argv, int opt)
 	return ol_usage_error(ctx, "unrecognized option '%s'", arg);
 }
 
+const struct ol_kube *ol_ctx_kube(struct ol_ctx *ctx)
+{
+	if (!ctx->kube_loaded && ctx->root_open) {
+		ctx->kube_loaded = 1;
+		if (ol_kube_load(&ctx->root, &ctx->kube) < 0)
+			ol_warn("out of memory reading the kubelet's pod names");
+	}
+	return ctx->kube;
+}
+
+void ol_ctx_cgroup_label(struct ol_ctx *ctx, const struct ol_cg_decoded *d,
+			 char *buf, size_t sz)
+{
+	if (d->kind == OL_CG_POD)
+		ol_kube_label(ol_ctx_kube(ctx), d, buf, sz);
+	else
+		ol_cgroup_label(d, buf, sz);
+}
+
 int ol_ctx_root(struct ol_ctx *ctx)
 {
 	int rc;
@@ -327,6 +346,7 @@ int main(int argc, char **argv)
 		ol_ctx_notes(&ctx);
 		ol_root_close(&ctx.root);
 	}
+	ol_kube_free(ctx.kube);
 	if (close_stdout()) {
 		if (cmd->write_error_rc)
 			rc = cmd->write_error_rc;

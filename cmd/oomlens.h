@@ -19,6 +19,8 @@ struct ol_ctx {
 	int root_open;
 	size_t notes_shown;		/* ol_root notes printed so far */
 	size_t notes_dropped_shown;
+	struct ol_kube *kube;	/* the kubelet's names (ol_ctx_kube()) */
+	int kube_loaded;
 };
 
 struct ol_cmd {
@@ -72,6 +74,16 @@ int ol_ctx_root(struct ol_ctx *ctx);
  * it when a command returns; a command that runs on calls it as it goes.
  */
 void ol_ctx_notes(struct ol_ctx *ctx);
+
+/*
+ * The kubelet's pod and container names of the root (NULL: not a node, or
+ * out of memory), read once.  Needs ol_ctx_root() first.
+ */
+const struct ol_kube *ol_ctx_kube(struct ol_ctx *ctx);
+
+/* What users call a cgroup path: unit, container, or pod with its kubelet names. */
+void ol_ctx_cgroup_label(struct ol_ctx *ctx, const struct ol_cg_decoded *d,
+			 char *buf, size_t sz);
 
 void ol_print_version(void);
 

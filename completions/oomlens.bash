@@ -222,13 +222,18 @@ _oomlens()
 		;;
 	diff)
 		case $prev in
-		--threshold | -t | --top)
+		--threshold | -t | --top | --before)
+			return
+			;;
+		--fail-on)
+			_oomlens_words first_in_line became_unkillable became_killable adj_changed \
+				appeared left score_changed rank_changed sysctl_changed totalpages_changed
 			return
 			;;
 		esac
 		$split && return
 		if [[ $cur == -* ]]; then
-			_oomlens_words -J --json --threshold -t --top -q --quiet \
+			_oomlens_words -J --json --threshold -t --top -q --quiet --fail-on --before \
 				-h --help -V --version
 		else
 			_filedir

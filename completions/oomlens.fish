@@ -223,6 +223,8 @@ complete -c oomlens -n $c -s J -l json -d 'use JSON output format'
 complete -c oomlens -n $c -l threshold -x -d 'report oom_score changes of at least <n> points (default 50)'
 complete -c oomlens -n $c -s t -l top -x -d 'watch the first <n> ranks (default 10)'
 complete -c oomlens -n $c -s q -l quiet -d 'no notes on stderr, for cron'
+complete -c oomlens -n $c -l fail-on -x -a 'first_in_line became_unkillable became_killable adj_changed appeared left score_changed rank_changed sysctl_changed totalpages_changed' -d 'exit 1 only for these change types (comma-separated; default: any change)'
+complete -c oomlens -n $c -l before -x -d '<old> is a directory of snapshots: take the last one written before <time> (RFC 3339 or @EPOCH)'
 complete -c oomlens -n $c -s h -l help -d 'display this help'
 complete -c oomlens -n $c -s V -l version -d 'display version'
 

@@ -17,6 +17,7 @@
 #include "oomlens/audit.h"
 #include "oomlens/model.h"
 #include "oomlens/cgroup.h"
+#include "oomlens/kube.h"
 #include "oomlens/jsonutil.h"
 #include "oomlens/kmsg.h"
 #include "oomlens/oomlog.h"
@@ -1191,6 +1192,7 @@ int ol_audit_run(const struct ol_root *root, const struct ol_audit_opts *o,
 					   OL_READ_CGROUP };
 	struct ol_proclist pl = { 0 };
 	struct actx a = { .root = root, .o = o, .c = o->conf, .f = f };
+	struct ol_kube *kube = NULL;
 	size_t i;
 	int rc;
 
@@ -1208,7 +1210,8 @@ int ol_audit_run(const struct ol_root *root, const struct ol_audit_opts *o,
 	if (rc < 0)
 		goto out;
 	a.ap = calloc(pl.n ? pl.n : 1, sizeof(*a.ap));
-	if (!a.ap || ol_model_rank(a.model, pl.procs, pl.n) < 0) {
+	/* a pod by its names on a Kubernetes node: "pod:NAMESPACE/POD/CONTAINER" */
+	if (!a.ap || ol_kube_load(root, &kube) < 0 || ol_model_rank(a.model, pl.procs, pl.n) < 0) {
 		rc = -ENOMEM;
 		goto out;
 	}
@@ -1231,7 +1234,7 @@ int ol_audit_run(const struct ol_root *root, const struct ol_audit_opts *o,
 				ol_cgroup_decode(x->p->cgroup_unified, &d);
 			if (d.kind == OL_CG_NONE && x->p->cgroup_systemd && x->p->cgroup_systemd[0])
 				ol_cgroup_decode(x->p->cgroup_systemd, &d);
-			ol_cgroup_label(&d, x->unit, sizeof(x->unit));
+			ol_kube_label(kube, &d, x->unit, sizeof(x->unit));
 		}
 	}
 	if (a.n)
@@ -1244,6 +1247,7 @@ int ol_audit_run(const struct ol_root *root, const struct ol_audit_opts *o,
 	else
 		snprintf(f->note, sizeof(f->note), "log rules skipped (--no-log)");
 out:
+	ol_kube_free(kube);
 	free(a.ap);
 	ol_model_free(a.model);
 	ol_proclist_free(&pl);

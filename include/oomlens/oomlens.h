@@ -8,6 +8,7 @@
 #include "badness.h"
 #include "proc.h"
 #include "cgroup.h"
+#include "kube.h"
 #include "strutil.h"
 #include "users.h"
 #include "memcg.h"

@@ -110,7 +110,12 @@ fi
 kill -INT "$watcher" 2>/dev/null
 wait "$watcher" 2>/dev/null
 rc=$?
-check "watch stopped cleanly on SIGINT" test "$rc" -eq 0
+# exit 3 when the OOM killer took a watched process (oomlens-watch(1) EXIT STATUS)
+if [ -n "$killed" ]; then
+	check "watch stopped on SIGINT with status 3: the OOM killer took a watched process" test "$rc" -eq 3
+else
+	check "watch stopped cleanly on SIGINT" test "$rc" -eq 0
+fi
 for p in $killed; do
 	check "watch: $p was killed by the OOM killer in a memory cgroup" test \
 		"$(jq -c --argjson p "$p" 'select(.pid == $p and .event != null) | [.event, .constraint]' "$TMP/watch")" = '["oom_kill","memcg"]'

@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# Kubernetes names without an API: namespace, pod and container decoded from
+# the kubelet's log directories, under --sysroot, for the cgroupfs and the
+# systemd cgroup drivers and each QoS class.  The node trees are built here,
+# laid out as a kubelet lays them out (tests/fixtures/README.md says from where).
+. "$(dirname "$0")/lib.sh"
+
+# node DIR: a copy of root-6.18 with an empty kubelet log layout
+node() {
+	cp -a "$FIXTURES/root-6.18" "$1"
+	mkdir -p "$1/var/log/pods" "$1/var/log/containers"
+}
+
+# pod DIR NAMESPACE POD UID CONTAINER ID: what the kubelet leaves for one
+# container (kuberuntime BuildContainerLogsDirectory and logSymlink)
+pod() {
+	local d=$2_$3_$4
+	mkdir -p "$1/var/log/pods/$d/$5"
+	: >"$1/var/log/pods/$d/$5/0.log"
+	ln -s "/var/log/pods/$d/$5/0.log" "$1/var/log/containers/$3_$2_$5-$6.log"
+}
+
+# in_cgroup DIR PID V1-MEMORY-PATH SYSTEMD-PATH: move a process of the copy
+in_cgroup() {
+	sed -i -e "s|^4:memory:.*|4:memory:$3|" -e "s|^9:name=systemd:.*|9:name=systemd:$4|" \
+		-e "s|^0::.*|0::$4|" "$1/proc/$2/cgroup"
+}
+
+cid() { printf '%064x' "$1"; }
+U1=0f4b1f30-7c1d-4a6e-9a55-2b8e0c7d1a01	# burstable
+U2=5e2a8d44-1b0c-4d3f-8e6a-77c1d9e0b302	# besteffort
+U3=a1c3e5f7-0913-4b5d-8f21-3c4e5f6a7b03	# guaranteed
+
+# cgroupfs driver: /kubepods[/QOS]/pod<uid>/<id>
+C=$TMP/cgroupfs
+node "$C"
+pod "$C" shop web-7d4b9c5f-x2x8q $U1 nginx "$(cid 1)"
+pod "$C" batch report-28405 $U2 job "$(cid 2)"
+pod "$C" kube-system etcd-node1 $U3 etcd "$(cid 3)"
+in_cgroup "$C" 5658 "/kubepods/burstable/pod$U1/$(cid 1)" "/kubepods/burstable/pod$U1/$(cid 1)"
+in_cgroup "$C" 5659 "/kubepods/besteffort/pod$U2/$(cid 2)" "/kubepods/besteffort/pod$U2/$(cid 2)"
+in_cgroup "$C" 5660 "/kubepods/pod$U3/$(cid 3)" "/kubepods/pod$U3/$(cid 3)"
+
+# systemd driver: kubepods.slice/kubepods-QOS.slice/kubepods-QOS-pod<uid_>.slice/cri-containerd-<id>.scope
+S=$TMP/systemd
+node "$S"
+pod "$S" shop web-7d4b9c5f-x2x8q $U1 nginx "$(cid 1)"
+pod "$S" batch report-28405 $U2 job "$(cid 2)"
+pod "$S" kube-system etcd-node1 $U3 etcd "$(cid 3)"
+u() { printf '%s' "${1//-/_}"; }
+in_cgroup "$S" 5658 "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod$(u $U1).slice/cri-containerd-$(cid 1).scope" \
+	"/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod$(u $U1).slice/cri-containerd-$(cid 1).scope"
+in_cgroup "$S" 5659 "/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod$(u $U2).slice/crio-$(cid 2).scope" \
+	"/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod$(u $U2).slice/crio-$(cid 2).scope"
+in_cgroup "$S" 5660 "/kubepods.slice/kubepods-pod$(u $U3).slice/cri-containerd-$(cid 3).scope" \
+	"/kubepods.slice/kubepods-pod$(u $U3).slice/cri-containerd-$(cid 3).scope"
+# a sandbox (pause) container has no log link: its pod is still named
+in_cgroup "$S" 5661 "/kubepods.slice/kubepods-pod$(u $U3).slice/cri-containerd-$(cid 9).scope" \
+	"/kubepods.slice/kubepods-pod$(u $U3).slice/cri-containerd-$(cid 9).scope"
+
+for t in cgroupfs systemd; do
+	root=$TMP/$t
+	run "$OOMLENS" --sysroot "$root" list -o PID,UNIT -n
+	check "$t: list UNIT, burstable: namespace/pod/container" grep -Eq '^ *5658 +pod:shop/web-7d4b9c5f-x2x8q/nginx$' <<<"$out"
+	check "$t: list UNIT, besteffort" grep -Eq '^ *5659 +pod:batch/report-28405/job$' <<<"$out"
+	check "$t: list UNIT, guaranteed" grep -Eq '^ *5660 +pod:kube-system/etcd-node1/etcd$' <<<"$out"
+	run "$OOMLENS" --sysroot "$root" list -o PID,UNIT -J
+	check "$t: list -J unit" jq_true '[.processes[] | select(.pid == 5658) | .unit] == ["pod:shop/web-7d4b9c5f-x2x8q/nginx"]' <<<"$out"
+done
+run "$OOMLENS" --sysroot "$S" list -o PID,UNIT -n -p 5661
+check "systemd: a sandbox's pod named, no container" grep -Eq '^ *5661 +pod:kube-system/etcd-node1$' <<<"$out"
+
+# without the kubelet's directories: the uid and id, as before
+run "$OOMLENS" --sysroot "$FIXTURES/root-6.18" list -o PID,UNIT -n -p 1
+check "no kubelet directories: list still runs" test "$rc" -eq 0
+rm -rf "$C/var/log/containers"
+run "$OOMLENS" --sysroot "$C" list -o PID,UNIT -n -p 5658
+check "no /var/log/containers: the pod named, the container not" grep -Eq '^ *5658 +pod:shop/web-7d4b9c5f-x2x8q$' <<<"$out"
+
+# hostile names: not a kubelet's, ignored; a link leading out of the tree is never followed
+H=$TMP/hostile
+node "$H"
+mkdir -p "$H/var/log/pods/bad_name_with_under_$U1" "$H/var/log/pods/Upper_P_$U2" "$H/var/log/pods/x_y_short"
+ln -s /etc/shadow "$H/var/log/containers/web_shop_nginx-$(cid 1).log"
+in_cgroup "$H" 5658 "/kubepods/burstable/pod$U1/$(cid 1)" "/kubepods/burstable/pod$U1/$(cid 1)"
+in_cgroup "$H" 5659 "/kubepods/besteffort/pod$U2/$(cid 2)" "/kubepods/besteffort/pod$U2/$(cid 2)"
+run "$OOMLENS" --sysroot "$H" list -o PID,UNIT -n -p 5658,5659
+# 5658: its pod directory's name is not a kubelet's, but the container link
+# (whose target is never read) names pod, namespace and container
+check "hostile: names that are not a kubelet's are not used" eval \
+	'[ "$rc" -eq 0 ] && grep -Eq "^ *5658 +pod:shop/web/nginx$" <<<"$out" &&
+	 grep -Eq "^ *5659 +pod:besteffort/$U2/000000000000$" <<<"$out"'
+
+# log: a real AKS memcg kill (oomlogs/010.log, systemd driver, besteffort),
+# on a node tree holding its pod
+K=$TMP/aks
+node "$K"
+pod "$K" default oom-test a5d8fdd1-1369-469e-8a7d-2c1047529435 stress \
+	9192cb33411ff69d015a3577db136757f5b145064a1703efea3d0e12e8a64987
+run "$OOMLENS" --sysroot "$K" log -J "$FIXTURES/oomlogs/010.log"
+check "log -J: task_memcg carries namespace, pod, container, qos" jq_true \
+	'[.events[].task_memcg | select(. != null) | [.namespace, .pod, .container, .qos]] | first == ["default","oom-test","stress","besteffort"]' <<<"$out"
+PY=
+for p in /usr/bin/python3 python3; do
+	if command -v "$p" >/dev/null && "$p" -c 'import jsonschema' 2>/dev/null; then PY=$p; break; fi
+done
+if [ -n "$PY" ]; then
+	res=$(printf '%s\n' "$out" | "$PY" "$TESTS_DIR/helpers/validate-json" "$TESTS_DIR/../schema/log.schema.json" 2>&1)
+	st=$?
+	check "log -J with Kubernetes names: valid against log.schema.json" eval '[ "$st" -eq 0 ] || { echo "$res"; false; }'
+else
+	skip "log -J against its schema" "python3-jsonschema missing"
+fi
+run "$OOMLENS" --sysroot "$K" log "$FIXTURES/oomlogs/010.log"
+check "log text: the victim's cgroup by its names" grep -q 'pod:default/oom-test/stress' <<<"$out"
+
+# audit: an unkillable process in a pod is reported by its pod's names
+A=$TMP/audit
+node "$A"
+pod "$A" shop web-7d4b9c5f-x2x8q $U1 nginx "$(cid 1)"
+in_cgroup "$A" 5658 "/kubepods/burstable/pod$U1/$(cid 1)" "/kubepods/burstable/pod$U1/$(cid 1)"
+echo -1000 >"$A/proc/5658/oom_score_adj"
+sed -i 's/^oom_score_adj:.*/oom_score_adj:\t-1000/' "$A/proc/5658/status" 2>/dev/null
+run "$OOMLENS" --sysroot "$A" audit -J --no-log
+check "audit -J: the unkillable process's unit names its pod" jq_true \
+	'[.findings[] | .evidence | objects | select(.pid? == 5658) | .unit] | unique == ["pod:shop/web-7d4b9c5f-x2x8q/nginx"]' <<<"$out"
+run "$OOMLENS" --sysroot "$A" audit --no-log
+check "audit text: the pod's names" grep -q 'pod:shop/web-7d4b9c5f-x2x8q/nginx' <<<"$out"
+
+# explain: text and JSON
+run "$OOMLENS" --sysroot "$S" explain 5659
+check "explain text: the pod's names on its first line" grep -q '^5659 (.*), uid 0, pod:batch/report-28405/job$' <<<"$out"
+run "$OOMLENS" --sysroot "$S" explain -J 5659
+check "explain -J: unit and kubernetes" jq_true \
+	'.processes[0] | .unit == "pod:batch/report-28405/job" and .kubernetes == {"namespace":"batch","pod":"report-28405","container":"job","pod_uid":"'"$U2"'","container_id":"'"$(cid 2)"'","qos":"besteffort"}' <<<"$out"
+if [ -n "$PY" ]; then
+	res=$(printf '%s\n' "$out" | "$PY" "$TESTS_DIR/helpers/validate-json" "$TESTS_DIR/../schema/explain.schema.json" 2>&1)
+	st=$?
+	check "explain -J with Kubernetes names: valid against explain.schema.json" eval '[ "$st" -eq 0 ] || { echo "$res"; false; }'
+fi
