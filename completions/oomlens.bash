@@ -178,7 +178,15 @@ _oomlens()
 	log)
 		case $prev in
 		-b | --boot)
-			_oomlens_words 0 -1 -2
+			_oomlens_words 0 -1 -2 1
+			return
+			;;
+		--directory)
+			_filedir -d
+			return
+			;;
+		--file)
+			_filedir journal
 			return
 			;;
 		--since | --until | -t | --top | --kernel)
@@ -188,7 +196,7 @@ _oomlens()
 		$split && return
 		if [[ $cur == -* ]]; then
 			_oomlens_words -J --json --jsonl -s --summary -f --follow \
-				--journal -b --boot --since --until -t --top \
+				--journal -b --boot --directory --file --since --until -t --top \
 				--kernel --fail-if-found -h --help -V --version
 		else
 			_filedir

@@ -14,6 +14,7 @@
 #include "model.h"
 #include "kmsg.h"
 #include "oomlog.h"
+#include "logsrc.h"
 #include "snapshot.h"
 #include "audit.h"
 

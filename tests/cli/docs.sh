@@ -41,7 +41,7 @@ descriptions_of() {
 			match($0, /--[a-z0-9][a-z0-9-]*/)
 			opt = substr($0, RSTART, RLENGTH)
 			desc = $0
-			sub(/^ *(-[A-Za-z0-9], )?--[a-z0-9-]+( <[^>]*>)? +/, "", desc)
+			sub(/^ *(-[A-Za-z0-9], )?--[a-z0-9-]+( <[^>]*>|\[=<[^>]*>\])? +/, "", desc)
 			next
 		}
 		{ line = $0; sub(/^ +/, "", line); desc = desc " " line }
