@@ -293,3 +293,31 @@ for f in "$TESTS_DIR"/fuzz/regressions-log/*; do
 	run "$OOMLENS" log -J "$f"
 	check "fuzz regression $(basename "$f"): exit 0, valid JSON" eval '[ "$rc" -eq 0 ] && jq_true ".events | type == \"array\"" <<<"$out"'
 done
+
+# -f FILE follows the name across rotation, as tail -F: the event written
+# after mv kern.log kern.log.1, into a new kern.log, is read too
+wait_lines() {	# FILE N: up to 15 s for N lines
+	for _ in $(seq 150); do
+		[ "$(grep -c '' "$1" 2>/dev/null)" -ge "$2" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+: > "$TMP/rot.log"
+"$OOMLENS" log -f --jsonl "$TMP/rot.log" > "$TMP/rot.out" 2> "$TMP/rot.err" &
+follower=$!
+sleep 0.5
+cat "$LOGS/010.log" >> "$TMP/rot.log"
+check "-f FILE: an event appended is read" wait_lines "$TMP/rot.out" 1
+mv "$TMP/rot.log" "$TMP/rot.log.1"
+cat "$LOGS/021.log" > "$TMP/rot.log"
+check "-f FILE: after mv FILE FILE.1, the event in the new FILE is read" wait_lines "$TMP/rot.out" 2
+: > "$TMP/rot.log"
+sleep 1	# as for tail -F, a truncation is seen when the file is found shorter
+cat "$LOGS/010.log" >> "$TMP/rot.log"
+check "-f FILE: after FILE is truncated, the event written anew is read" wait_lines "$TMP/rot.out" 3
+kill "$follower" 2>/dev/null
+wait "$follower" 2>/dev/null
+check "-f FILE: the three victims in order" test \
+	"$(jq -r '.victims[0].comm' "$TMP/rot.out" | tr '\n' ' ')" = "$(
+	for f in 010 021 010; do "$OOMLENS" log --jsonl "$LOGS/$f.log" | jq -r '.victims[0].comm'; done | tr '\n' ' ')"
