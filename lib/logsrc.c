@@ -665,7 +665,8 @@ static int journal_open_tree(sd_journal **j, const struct ol_root *root)
 	if (!n)
 		return -ENOMEDIUM;
 	rc = sd_journal_open_files_fd(j, fds, (unsigned)n, 0);
-	for (size_t i = 0; i < n; i++)
+	/* once opened, sd_journal_close() closes them (systemd 252) */
+	for (size_t i = 0; rc < 0 && i < n; i++)
 		close(fds[i]);
 	return rc;
 }
@@ -705,7 +706,10 @@ int ol_logsrc_journal(const struct ol_logsink *s, const struct ol_journal_opts *
 			goto out;
 	}
 	journal_matches(j, jo->boot ? id : NULL);
-	rc = journal_read(s, j, o);
+	/* from the start: finding the boot moved the read position past entries */
+	rc = sd_journal_seek_head(j);
+	if (rc >= 0)
+		rc = journal_read(s, j, o);
 out:
 	sd_journal_close(j);
 	return rc;

@@ -321,3 +321,50 @@ wait "$follower" 2>/dev/null
 check "-f FILE: the three victims in order" test \
 	"$(jq -r '.victims[0].comm' "$TMP/rot.out" | tr '\n' ' ')" = "$(
 	for f in 010 021 010; do "$OOMLENS" log --jsonl "$LOGS/$f.log" | jq -r '.victims[0].comm'; done | tr '\n' ' ')"
+
+# the journal, in real journal files that systemd-journal-remote writes from
+# the export format of two real logs: boot 1 holds 003.log (3.2, 2013), boot 2
+# 009.log (2024), as a remote host's journal in a copied tree
+JREMOTE=/lib/systemd/systemd-journal-remote
+if [ -x "$JREMOTE" ]; then
+	J=$TMP/jroot/var/log/journal/remote
+	mkdir -p "$J" "$TMP/jroot/proc"
+	awk -v boot=0123456789abcdef0123456789abcdef -v host=db1 -v base=1364342400000000 \
+		-f "$TESTS_DIR/helpers/dmesg2export.awk" "$LOGS/003.log" > "$TMP/boot1.export"
+	awk -v boot=fedcba9876543210fedcba9876543210 -v host=db1 -v base=1704067200000000 \
+		-f "$TESTS_DIR/helpers/dmesg2export.awk" "$LOGS/009.log" > "$TMP/boot2.export"
+	"$JREMOTE" --output="$J/remote-db1.journal" "$TMP/boot1.export" "$TMP/boot2.export" 2>/dev/null
+	victim() { jq -r '.victims[0].pid' <<<"$out" | tr '\n' ' '; }
+	run "$OOMLENS" --sysroot "$TMP/jroot" log --journal -b 0 --jsonl
+	check "--sysroot --journal -b 0: the journal's own last boot (remote/ searched)" test "$(victim)" = "$(
+		"$OOMLENS" log --jsonl "$LOGS/009.log" | jq -r '.victims[0].pid' | tr '\n' ' ')"
+	last=$(victim)
+	run "$OOMLENS" --sysroot "$TMP/jroot" log --journal -b --jsonl
+	check "--journal -b without an argument: the last boot" test "$(victim)" = "$last"
+	run "$OOMLENS" --sysroot "$TMP/jroot" log --journal -b -1 --jsonl
+	check "--journal -b -1: the boot before" test "$(victim)" = "27085 "
+	run "$OOMLENS" --sysroot "$TMP/jroot" log --journal -b 1 --jsonl
+	check "--journal -b 1: the first boot" test "$(victim)" = "27085 "
+	run "$OOMLENS" --sysroot "$TMP/jroot" log --journal -b 2 --jsonl
+	check "--journal -b 2: the second boot" test "$(victim)" = "$last"
+	run "$OOMLENS" --sysroot "$TMP/jroot" log --journal -b 0123456789abcdef0123456789abcdef --jsonl
+	check "--journal -b ID: that boot" test "$(victim)" = "27085 "
+	run "$OOMLENS" --sysroot "$TMP/jroot" log --journal -b 3
+	check "--journal -b 3 of 2 boots: exit 2, one line" eval '[ "$rc" -eq 2 ] && [ "$(grep -c "" <<<"$err")" -eq 1 ] && [[ "$err" == *"no such boot"* ]]'
+	run "$OOMLENS" log --jsonl --file "$J/remote-db1.journal"
+	check "--file: both boots' events" test "$(victim)" = "27085 $last"
+	run "$OOMLENS" log --jsonl --directory "$J"
+	check "--directory: both boots' events" test "$(victim)" = "27085 $last"
+	run "$OOMLENS" log --jsonl --directory "$TMP/emptyroot"
+	check "--directory without journal files: exit 2, one line" eval '[ "$rc" -eq 2 ] && [ "$(grep -c "" <<<"$err")" -eq 1 ]'
+	# a whole 3.2 event read from the journal is whole, as the same text in a file
+	run "$OOMLENS" log -J --file "$J/remote-db1.journal" -b 1
+	from_journal=$(jq -c '.events[0] | [.partial, .trigger.pid, .kernel, (.tasks | length), .victims[0].pid]' <<<"$out")
+	run "$OOMLENS" log -J "$LOGS/003.log"
+	check "a 3.2 event from the journal: whole, as from the file" test \
+		"$from_journal" = "$(jq -c '.events[0] | [.partial, .trigger.pid, .kernel, (.tasks | length), .victims[0].pid]' <<<"$out")"
+	run "$OOMLENS" log -J --file "$J/remote-db1.journal" -b 1
+	check "... with the journal's time and host" jq_true '.events[0] | .time == "2013-05-16T16:33:16Z" and .host == "db1" and .partial == false' <<<"$out"
+else
+	skip "the journal tests" "no $JREMOTE (Debian package systemd-journal-remote)"
+fi
