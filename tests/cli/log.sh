@@ -368,3 +368,10 @@ if [ -x "$JREMOTE" ]; then
 else
 	skip "the journal tests" "no $JREMOTE (Debian package systemd-journal-remote)"
 fi
+
+# several files make one list: each event names its file
+run "$OOMLENS" log -J "$LOGS/003.log" "$LOGS/009.log"
+check "two files: each event's source is its file" test \
+	"$(jq -r '.events[].source' <<<"$out" | tr '\n' ' ')" = "$LOGS/003.log $LOGS/009.log "
+run "$OOMLENS" log --jsonl - < "$LOGS/003.log"
+check "standard input: source '-'" test "$(jq -r .source <<<"$out")" = "-"
