@@ -72,54 +72,6 @@ static void usage(void)
 	      "For more details see oomlens-log(1).\n", stdout);
 }
 
-/* "2026-11-28", "2026-11-28 10:00[:00]", "2026-11-28T10:00:00", "@EPOCH", "-2h", "-30m", "-1d" */
-static int parse_time(const char *s, time_t *t)
-{
-	struct tm tm = { 0 };
-	char *end;
-	long v;
-
-	if (*s == '@') {
-		errno = 0;
-		v = strtol(s + 1, &end, 10);
-		if (errno || *end || end == s + 1)
-			return -EINVAL;
-		*t = (time_t)v;
-		return 0;
-	}
-	if (*s == '-' && s[1] >= '0' && s[1] <= '9') {
-		long mult;
-
-		v = strtol(s + 1, &end, 10);
-		switch (*end) {
-		case 's': mult = 1; break;
-		case 'm': mult = 60; break;
-		case 'h': mult = 3600; break;
-		case 'd': mult = 86400; break;
-		default: return -EINVAL;
-		}
-		if (end[1])
-			return -EINVAL;
-		*t = time(NULL) - v * mult;
-		return 0;
-	}
-	end = strptime(s, "%Y-%m-%d", &tm);
-	if (!end)
-		return -EINVAL;
-	if (*end == ' ' || *end == 'T') {
-		char *e2 = strptime(end + 1, "%H:%M:%S", &tm);
-
-		if (!e2)
-			e2 = strptime(end + 1, "%H:%M", &tm);
-		end = e2;
-	}
-	if (!end || *end)
-		return -EINVAL;
-	tm.tm_isdst = -1;
-	*t = mktime(&tm);
-	return 0;
-}
-
 static void span(time_t *first, time_t *last, time_t when)
 {
 	if (when && (!*first || when < *first))
@@ -982,8 +934,10 @@ int cmd_log(int argc, char **argv, struct ol_ctx *ctx)
 		}
 		case OPT_SINCE:
 		case OPT_UNTIL:
-			if (parse_time(optarg, c == OPT_SINCE ? &lr.since : &lr.until) < 0) {
-				rc = ol_usage_error(ctx, "invalid time: '%s' (YYYY-MM-DD[ HH:MM[:SS]], @EPOCH or -N[smhd])", optarg);
+			if (ol_time_parse(optarg, time(NULL), c == OPT_SINCE ? &lr.since : &lr.until) < 0) {
+				rc = ol_usage_error(ctx, "invalid time: '%s' (RFC 3339, YYYY-MM-DD[ HH:MM[:SS]], "
+						    "now, today, yesterday, -2d, +1h, '1h ago' or @EPOCH: see oomlens-log(1))",
+						    optarg);
 				goto out;
 			}
 			break;

@@ -15,6 +15,7 @@
 #include "kmsg.h"
 #include "oomlog.h"
 #include "logsrc.h"
+#include "logtime.h"
 #include "snapshot.h"
 #include "audit.h"
 

@@ -202,7 +202,7 @@ run "$OOMLENS" log -b -1
 check "--boot without --journal: exit 2" test "$rc" -eq 2
 run "$OOMLENS" log -J --jsonl
 check "--json with --jsonl: exit 2" test "$rc" -eq 2
-run "$OOMLENS" log --since yesterday
+run "$OOMLENS" log --since "last tuesday"
 check "--since garbage: exit 2" test "$rc" -eq 2
 run "$OOMLENS" log -f -J
 check "--follow with --json: exit 2" test "$rc" -eq 2
@@ -375,3 +375,17 @@ check "two files: each event's source is its file" test \
 	"$(jq -r '.events[].source' <<<"$out" | tr '\n' ' ')" = "$LOGS/003.log $LOGS/009.log "
 run "$OOMLENS" log --jsonl - < "$LOGS/003.log"
 check "standard input: source '-'" test "$(jq -r .source <<<"$out")" = "-"
+
+# --since takes RFC 3339 with an offset and oomlens's own JSON times
+# (010.log's syslog stamps rewritten as rsyslog's RFC 3339 ones, at +01:00)
+sed -E 's/^May 19 ([0-9:]+) /2024-05-19T\1.000000+01:00 /' "$LOGS/010.log" > "$TMP/iso.log"
+run "$OOMLENS" log -J --since 2024-05-19T18:14:43+01:00 "$TMP/iso.log"
+check "--since RFC 3339 with an offset, the event's second: kept" jq_true '.events | length == 1' <<<"$out"
+run "$OOMLENS" log -J --since "$(jq -r '.events[0].time' <<<"$out")" --until "1h ago" "$TMP/iso.log"
+check "--since the event's own JSON time, --until '1h ago': kept" jq_true '.events | length == 1' <<<"$out"
+run "$OOMLENS" log -J --since 2024-05-19T17:14:44Z "$TMP/iso.log"
+check "--since a second after, in UTC: left out" jq_true '.events | length == 0' <<<"$out"
+run "$OOMLENS" log -J --until yesterday --since -36500d "$TMP/iso.log"
+check "--until yesterday --since -36500d: kept" jq_true '.events | length == 1' <<<"$out"
+run "$OOMLENS" log --since "1h since" "$TMP/iso.log"
+check "--since '1h since': exit 2" test "$rc" -eq 2
