@@ -389,3 +389,21 @@ run "$OOMLENS" log -J --until yesterday --since -36500d "$TMP/iso.log"
 check "--until yesterday --since -36500d: kept" jq_true '.events | length == 1' <<<"$out"
 run "$OOMLENS" log --since "1h since" "$TMP/iso.log"
 check "--since '1h since': exit 2" test "$rc" -eq 2
+
+# a kmsg event's time is the same on every run: the boot time is read once,
+# in nanoseconds, and the record's microseconds added to it exactly
+run "$OOMLENS" log --jsonl
+if [ "$rc" -eq 0 ] && [ -n "$out" ]; then
+	# (other kills may come meanwhile: each later run must hold the first's times)
+	first=$(jq -r '.time_epoch' <<<"$out" | tail -n 3)
+	same=1
+	for _ in 1 2 3 4 5; do
+		later=$("$OOMLENS" log --jsonl | jq -r '.time_epoch')
+		while read -r t; do
+			grep -qx -- "$t" <<<"$later" || same=0
+		done <<<"$first"
+	done
+	check "kmsg events: the same times on six runs" test "$same" -eq 1
+else
+	skip "kmsg events: the same times on six runs" "no OOM event in the ring buffer"
+fi
