@@ -67,7 +67,8 @@ static void usage(void)
 	      " -V, --version            display version\n"
 	      "\n"
 	      "Without a file, the kernel ring buffer (/dev/kmsg); '-' is standard input;\n"
-	      "gzip-compressed files are read as they are.\n"
+	      "gzip-compressed files and journalctl -o json or -o export output are read\n"
+	      "as they are.\n"
 	      "\n"
 	      "For more details see oomlens-log(1).\n", stdout);
 }

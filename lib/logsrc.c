@@ -14,6 +14,7 @@
 #include <dirent.h>
 #include <systemd/sd-id128.h>
 #include <systemd/sd-journal.h>
+#include <json.h>
 #include <zlib.h>
 
 #include "oomlens/logsrc.h"
@@ -194,6 +195,11 @@ int ol_logsrc_kmsg(const struct ol_logsink *s, const struct ol_logsrc_opts *o)
 
 #define BLOCK	(1u << 20)
 
+struct jconv;
+static const struct ol_logsink *jconv_sniff(struct jconv **jc, const struct ol_logsink *s,
+					     const char *buf, size_t len);
+static int jconv_end(struct jconv *jc);
+
 struct reader {
 	gzFile gz;
 	int fd;			/* under gz, for fstat() */
@@ -284,7 +290,8 @@ static int feed(const struct ol_logsink *s, struct reader *r, const struct ol_lo
 {
 	size_t cap = BLOCK + OL_LOG_MAX_LINE + 1, have = 0;
 	char *buf = malloc(cap);
-	int rc = 0, eof = 0, skipping = 0, follow = o && o->follow;
+	int rc = 0, eof = 0, skipping = 0, follow = o && o->follow, sniffed = 0;
+	struct jconv *jc = NULL;
 
 	if (!buf)
 		return -ENOMEM;
@@ -309,6 +316,15 @@ static int feed(const struct ol_logsink *s, struct reader *r, const struct ol_lo
 				eof = 1;
 			}
 			have += (size_t)n;
+		}
+		if (!sniffed && (have || eof)) {
+			/* journalctl -o json or -o export: entries, not lines */
+			sniffed = 1;
+			s = jconv_sniff(&jc, s, buf, have);
+			if (!s) {
+				rc = -ENOMEM;
+				break;
+			}
 		}
 		/* whole lines only, unless this is the end */
 		lim = memrchr(buf, '\n', have);
@@ -345,6 +361,10 @@ static int feed(const struct ol_logsink *s, struct reader *r, const struct ol_lo
 			eof = 0;
 		}
 	}
+	if (jc && rc == 0)
+		rc = jconv_end(jc);
+	else if (jc)
+		jconv_end(jc);
 	free(buf);
 	return rc < 0 ? rc : 0;
 }
@@ -535,14 +555,35 @@ static size_t journal_field(sd_journal *j, const char *name, const char **val)
 	return l - nl - 1;
 }
 
-/* The entry as lines "ISO-TIME HOST TAG: MESSAGE", as journalctl -o short-iso-precise prints it. */
+/*
+ * One entry as lines "ISO-TIME HOST TAG: [SECONDS] MESSAGE", as journalctl
+ * -o short-iso-precise prints it, with the kernel's boot-relative stamp
+ * (@mono, -1 unknown) in front of a kernel message, as syslog writes it.
+ */
+static int emit_entry(const struct ol_logsink *s, char *line, size_t sz, uint64_t usec, long long mono,
+		      const char *host, const char *tag, const char *msg, size_t ml)
+{
+	int rc = 0;
+
+	for (const char *p = msg, *e; rc == 0 && p < msg + ml; p = e + 1) {
+		size_t l;
+
+		e = memchr(p, '\n', (size_t)(msg + ml - p));
+		if (!e)
+			e = msg + ml;
+		l = ol_journal_line(line, sz, usec, mono, host, tag, p, (size_t)(e - p));
+		rc = s->line(line, l, s->data);
+	}
+	return rc;
+}
+
 static int journal_entry(const struct ol_logsink *s, sd_journal *j, char *line, size_t sz)
 {
 	const char *msg, *v;
 	char host[128] = "localhost", tag[64] = "kernel";
 	size_t ml, l;
 	uint64_t usec = 0;
-	int rc = 0;
+	long long mono = -1;
 
 	ml = journal_field(j, "MESSAGE", &msg);
 	if (!ml)
@@ -550,30 +591,34 @@ static int journal_entry(const struct ol_logsink *s, sd_journal *j, char *line, 
 	sd_journal_get_realtime_usec(j, &usec);
 	if ((l = journal_field(j, "_HOSTNAME", &v)))
 		snprintf(host, sizeof(host), "%.*s", (int)l, v);
-	if (!((l = journal_field(j, "_TRANSPORT", &v)) == 6 && memcmp(v, "kernel", 6) == 0) &&
-	    (l = journal_field(j, "SYSLOG_IDENTIFIER", &v)))
+	if ((l = journal_field(j, "_TRANSPORT", &v)) == 6 && memcmp(v, "kernel", 6) == 0) {
+		sd_id128_t boot;
+		uint64_t m;
+
+		if ((l = journal_field(j, "_SOURCE_MONOTONIC_TIMESTAMP", &v)) && l < 20)
+			mono = strtoll(v, NULL, 10);
+		else if (sd_journal_get_monotonic_usec(j, &m, &boot) >= 0)
+			mono = (long long)m;
+	} else if ((l = journal_field(j, "SYSLOG_IDENTIFIER", &v))) {
 		snprintf(tag, sizeof(tag), "%.*s", (int)l, v);
-	for (const char *p = msg, *e; rc == 0 && p < msg + ml; p = e + 1) {
-		e = memchr(p, '\n', (size_t)(msg + ml - p));
-		if (!e)
-			e = msg + ml;
-		l = ol_journal_line(line, sz, usec, host, tag, p, (size_t)(e - p));
-		rc = s->line(line, l, s->data);
 	}
-	return rc;
+	return emit_entry(s, line, sz, usec, mono, host, tag, msg, ml);
 }
 
-size_t ol_journal_line(char *buf, size_t sz, uint64_t usec, const char *host, const char *tag,
-		       const char *msg, size_t len)
+size_t ol_journal_line(char *buf, size_t sz, uint64_t usec, long long mono, const char *host,
+		       const char *tag, const char *msg, size_t len)
 {
 	time_t t = (time_t)(usec / 1000000);
+	char stamp[40] = "";
 	struct tm tm;
 	int n;
 
+	if (mono >= 0)
+		snprintf(stamp, sizeof(stamp), "[%5lld.%06lld] ", mono / 1000000, mono % 1000000);
 	gmtime_r(&t, &tm);
-	n = snprintf(buf, sz, "%04d-%02d-%02dT%02d:%02d:%02d.%06lluZ %s %s: %.*s",
+	n = snprintf(buf, sz, "%04d-%02d-%02dT%02d:%02d:%02d.%06lluZ %s %s: %s%.*s",
 		     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-		     (unsigned long long)(usec % 1000000), host, tag, (int)len, msg);
+		     (unsigned long long)(usec % 1000000), host, tag, stamp, (int)len, msg);
 	if (n < 0 || sz == 0)
 		return 0;
 	return (size_t)n < sz ? (size_t)n : sz - 1;
@@ -712,5 +757,225 @@ int ol_logsrc_journal(const struct ol_logsink *s, const struct ol_journal_opts *
 		rc = journal_read(s, j, o);
 out:
 	sd_journal_close(j);
+	return rc;
+}
+
+/* ---- journalctl -o json and -o export, read as text ---- */
+
+struct jconv {
+	struct ol_logsink sink;		/* what the reader feeds: this converter */
+	const struct ol_logsink *out;
+	int json;
+	/* the entry being read (export) */
+	uint64_t usec;
+	long long mono, src_mono;
+	int kernel;
+	char host[128], tag[64];
+	char *msg;
+	size_t msglen;
+	/* a binary field (export): NAME\n, then a 64-bit little-endian size and the data */
+	char bname[64];
+	int in_binary;
+	uint64_t bsize;
+	char *bdata;
+	size_t bhave;
+	char line[OL_LOG_MAX_LINE + 256];
+};
+
+static void entry_reset(struct jconv *jc)
+{
+	jc->usec = 0;
+	jc->mono = jc->src_mono = -1;
+	jc->kernel = 0;
+	snprintf(jc->host, sizeof(jc->host), "localhost");
+	snprintf(jc->tag, sizeof(jc->tag), "kernel");
+	free(jc->msg);
+	jc->msg = NULL;
+	jc->msglen = 0;
+}
+
+static int entry_emit(struct jconv *jc)
+{
+	int rc = 0;
+
+	if (jc->msg)
+		rc = emit_entry(jc->out, jc->line, sizeof(jc->line), jc->usec,
+				!jc->kernel ? -1 : jc->src_mono >= 0 ? jc->src_mono : jc->mono,
+				jc->host, jc->kernel ? "kernel" : jc->tag, jc->msg, jc->msglen);
+	entry_reset(jc);
+	return rc;
+}
+
+static int is_name(const char *n, size_t nl, const char *want)
+{
+	return strlen(want) == nl && memcmp(n, want, nl) == 0;
+}
+
+static void entry_field(struct jconv *jc, const char *n, size_t nl, const char *v, size_t vl)
+{
+	char num[24];
+
+	if (is_name(n, nl, "MESSAGE")) {
+		free(jc->msg);
+		jc->msg = malloc(vl + 1);
+		if (jc->msg) {
+			memcpy(jc->msg, v, vl);
+			jc->msglen = vl;
+		}
+		return;
+	}
+	if (is_name(n, nl, "_HOSTNAME")) {
+		snprintf(jc->host, sizeof(jc->host), "%.*s", (int)vl, v);
+	} else if (is_name(n, nl, "SYSLOG_IDENTIFIER")) {
+		snprintf(jc->tag, sizeof(jc->tag), "%.*s", (int)vl, v);
+	} else if (is_name(n, nl, "_TRANSPORT")) {
+		jc->kernel = vl == 6 && memcmp(v, "kernel", 6) == 0;
+	} else if (vl < sizeof(num) && (is_name(n, nl, "__REALTIME_TIMESTAMP") ||
+					 is_name(n, nl, "__MONOTONIC_TIMESTAMP") ||
+					 is_name(n, nl, "_SOURCE_MONOTONIC_TIMESTAMP"))) {
+		memcpy(num, v, vl);
+		num[vl] = '\0';
+		if (n[2] == 'R')
+			jc->usec = strtoull(num, NULL, 10);
+		else if (n[2] == 'M')
+			jc->mono = strtoll(num, NULL, 10);
+		else
+			jc->src_mono = strtoll(num, NULL, 10);
+	}
+}
+
+/* The data of a binary field, line by line: the newlines between the lines are its own. */
+static void export_binary(struct jconv *jc, const char *s, size_t len)
+{
+	if (!jc->bdata) {
+		if (len < 8) {
+			jc->in_binary = 0;
+			return;
+		}
+		memcpy(&jc->bsize, s, 8);	/* little-endian, as on the hosts we build for */
+		if (jc->bsize > OL_LOG_MAX_LINE * 16ULL || !(jc->bdata = malloc(jc->bsize + 1))) {
+			jc->in_binary = 0;
+			return;
+		}
+		s += 8;
+		len -= 8;
+	} else if (jc->bhave < jc->bsize) {
+		jc->bdata[jc->bhave++] = '\n';
+	}
+	if (len > jc->bsize - jc->bhave)
+		len = (size_t)(jc->bsize - jc->bhave);
+	memcpy(jc->bdata + jc->bhave, s, len);
+	jc->bhave += len;
+	if (jc->bhave >= jc->bsize) {
+		entry_field(jc, jc->bname, strlen(jc->bname), jc->bdata, jc->bhave);
+		free(jc->bdata);
+		jc->bdata = NULL;
+		jc->bhave = 0;
+		jc->in_binary = 0;
+	}
+}
+
+static int export_line(const char *s, size_t len, void *data)
+{
+	struct jconv *jc = data;
+	const char *eq;
+
+	if (jc->in_binary) {
+		export_binary(jc, s, len);
+		return 0;
+	}
+	if (!len)
+		return entry_emit(jc);
+	eq = memchr(s, '=', len);
+	if (!eq) {
+		snprintf(jc->bname, sizeof(jc->bname), "%.*s", (int)len, s);
+		jc->in_binary = 1;
+		return 0;
+	}
+	entry_field(jc, s, (size_t)(eq - s), eq + 1, (size_t)(s + len - eq - 1));
+	return 0;
+}
+
+/* A JSON field's value: a string, a number, or an array of bytes (binary data). */
+static void json_field(struct jconv *jc, const char *name, json_object *v)
+{
+	if (json_object_is_type(v, json_type_string)) {
+		entry_field(jc, name, strlen(name), json_object_get_string(v),
+			    (size_t)json_object_get_string_len(v));
+	} else if (json_object_is_type(v, json_type_array)) {
+		size_t n = json_object_array_length(v);
+		char *b = malloc(n + 1);
+
+		if (!b)
+			return;
+		for (size_t i = 0; i < n; i++)
+			b[i] = (char)json_object_get_int(json_object_array_get_idx(v, i));
+		entry_field(jc, name, strlen(name), b, n);
+		free(b);
+	}
+}
+
+static int json_line(const char *s, size_t len, void *data)
+{
+	struct jconv *jc = data;
+	json_tokener *tok = json_tokener_new();
+	json_object *o;
+
+	if (!tok)
+		return -ENOMEM;
+	o = json_tokener_parse_ex(tok, s, (int)len);
+	json_tokener_free(tok);
+	if (!o || !json_object_is_type(o, json_type_object)) {
+		json_object_put(o);
+		return 0;	/* not an entry: skipped */
+	}
+	json_object_object_foreach(o, key, val)
+		json_field(jc, key, val);
+	json_object_put(o);
+	return entry_emit(jc);
+}
+
+static void jconv_idle(void *data)
+{
+	struct jconv *jc = data;
+
+	if (jc->out->idle)
+		jc->out->idle(jc->out->data);
+}
+
+/* Is @buf journalctl's -o json or -o export?  Then a sink that converts its entries. */
+static const struct ol_logsink *jconv_sniff(struct jconv **out, const struct ol_logsink *s,
+					     const char *buf, size_t len)
+{
+	const char *nl = memchr(buf, '\n', len);
+	size_t l1 = nl ? (size_t)(nl - buf) : len;
+	int json = l1 > 1 && buf[0] == '{' && memmem(buf, l1, "\"__REALTIME_TIMESTAMP\"", 22);
+	int export = (l1 > 9 && memcmp(buf, "__CURSOR=", 9) == 0) ||
+		     (l1 > 21 && memcmp(buf, "__REALTIME_TIMESTAMP=", 21) == 0);
+	struct jconv *jc;
+
+	if (!json && !export)
+		return s;
+	jc = calloc(1, sizeof(*jc));
+	if (!jc)
+		return NULL;
+	jc->out = s;
+	jc->json = json;
+	entry_reset(jc);
+	jc->sink.line = json ? json_line : export_line;
+	jc->sink.idle = jconv_idle;
+	jc->sink.data = jc;
+	*out = jc;
+	return &jc->sink;
+}
+
+/* The last entry (an export stream may end without its blank line); frees @jc. */
+static int jconv_end(struct jconv *jc)
+{
+	int rc = jc->json ? 0 : entry_emit(jc);
+
+	entry_reset(jc);
+	free(jc->bdata);
+	free(jc);
 	return rc;
 }

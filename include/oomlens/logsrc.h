@@ -106,8 +106,12 @@ struct ol_journal_opts {
 int ol_logsrc_journal(const struct ol_logsink *s, const struct ol_journal_opts *j,
 		      const struct ol_logsrc_opts *o);
 
-/* One journal entry's message line as the journal source writes it (pure). */
-size_t ol_journal_line(char *buf, size_t sz, uint64_t usec, const char *host, const char *tag,
-		       const char *msg, size_t len);
+/*
+ * One line of a journal entry as the journal sources write it (pure):
+ * "ISO-TIME HOST TAG: [SECONDS] MESSAGE", the stamp only when @mono (the
+ * kernel's boot-relative microseconds) is >= 0.
+ */
+size_t ol_journal_line(char *buf, size_t sz, uint64_t usec, long long mono, const char *host,
+		       const char *tag, const char *msg, size_t len);
 
 #endif

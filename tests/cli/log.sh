@@ -365,6 +365,12 @@ if [ -x "$JREMOTE" ]; then
 		"$from_journal" = "$(jq -c '.events[0] | [.partial, .trigger.pid, .kernel, (.tasks | length), .victims[0].pid]' <<<"$out")"
 	run "$OOMLENS" log -J --file "$J/remote-db1.journal" -b 1
 	check "... with the journal's time and host" jq_true '.events[0] | .time == "2013-05-16T16:33:16Z" and .host == "db1" and .partial == false' <<<"$out"
+	# journalctl's own JSON and export formats, piped in: time, host and the boot's seconds
+	for fmt in json export; do
+		run sh -c 'journalctl --file "$1" -b 1 -o "$2" | "$3" log --jsonl -' sh "$J/remote-db1.journal" "$fmt" "$OOMLENS"
+		check "journalctl -o $fmt | oomlens log -: time, host, boot seconds, whole" jq_true \
+			'.time == "2013-05-16T16:33:16Z" and .host == "db1" and .boot_seconds == 4379596.347992 and .partial == false and .victims[0].pid == 27085' <<<"$out"
+	done
 else
 	skip "the journal tests" "no $JREMOTE (Debian package systemd-journal-remote)"
 fi
