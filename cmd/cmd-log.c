@@ -3,23 +3,19 @@
 #include <stdint.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/klog.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <json.h>
-#include <systemd/sd-id128.h>
-#include <systemd/sd-journal.h>
-#include <zlib.h>
 
 #include "oomlens.h"
 #include "timehist.h"
 #include "oomlens/jsonutil.h"
 #include "prom.h"
+#include "oomlens/logsrc.h"
 
 struct summary_count {
 	char *key;
@@ -46,6 +42,7 @@ struct logrun {
 	time_t first, last;
 	int write_error;
 	struct ol_prom_log *prom;	/* --format prometheus */
+	const char *source;		/* the file (or source) being read, for JSON */
 };
 
 static void usage(void)
@@ -67,7 +64,9 @@ static void usage(void)
 	      " -s, --summary            counts per victim, cgroup and host\n"
 	      " -f, --follow             keep reading and print each event as it completes\n"
 	      "     --journal            read the kernel messages in the systemd journal\n"
-	      " -b, --boot <id|-n>       with --journal: this boot (0 current, -1 previous)\n"
+	      " -b, --boot[=<id|n>]      with --journal: this boot (0 last, -1 previous, 1 first)\n"
+	      "     --directory <dir>    read the journal files in <dir>\n"
+	      "     --file <file>        read the journal file <file> (repeatable)\n"
 	      "     --since <time>       only events at or after <time>\n"
 	      "     --until <time>       only events before <time>\n"
 	      " -t, --top <n>            candidates to show per event (default 5)\n"
@@ -77,57 +76,10 @@ static void usage(void)
 	      " -V, --version            display version\n"
 	      "\n"
 	      "Without a file, the kernel ring buffer (/dev/kmsg); '-' is standard input;\n"
-	      "gzip-compressed files are read as they are.\n"
+	      "gzip-compressed files and journalctl -o json or -o export output are read\n"
+	      "as they are.\n"
 	      "\n"
 	      "For more details see oomlens-log(1).\n", stdout);
-}
-
-/* "2026-11-28", "2026-11-28 10:00[:00]", "2026-11-28T10:00:00", "@EPOCH", "-2h", "-30m", "-1d" */
-static int parse_time(const char *s, time_t *t)
-{
-	struct tm tm = { 0 };
-	char *end;
-	long v;
-
-	if (*s == '@') {
-		errno = 0;
-		v = strtol(s + 1, &end, 10);
-		if (errno || *end || end == s + 1)
-			return -EINVAL;
-		*t = (time_t)v;
-		return 0;
-	}
-	if (*s == '-' && s[1] >= '0' && s[1] <= '9') {
-		long mult;
-
-		v = strtol(s + 1, &end, 10);
-		switch (*end) {
-		case 's': mult = 1; break;
-		case 'm': mult = 60; break;
-		case 'h': mult = 3600; break;
-		case 'd': mult = 86400; break;
-		default: return -EINVAL;
-		}
-		if (end[1])
-			return -EINVAL;
-		*t = time(NULL) - v * mult;
-		return 0;
-	}
-	end = strptime(s, "%Y-%m-%d", &tm);
-	if (!end)
-		return -EINVAL;
-	if (*end == ' ' || *end == 'T') {
-		char *e2 = strptime(end + 1, "%H:%M:%S", &tm);
-
-		if (!e2)
-			e2 = strptime(end + 1, "%H:%M", &tm);
-		end = e2;
-	}
-	if (!end || *end)
-		return -EINVAL;
-	tm.tm_isdst = -1;
-	*t = mktime(&tm);
-	return 0;
 }
 
 static void span(time_t *first, time_t *last, time_t when)
@@ -768,6 +720,14 @@ static void text_event(struct logrun *lr, const struct ol_oom_event *ev)
 
 /* ---- events in ---- */
 
+/* Which file the event came from: several files make one list. */
+static json_object *with_source(const struct logrun *lr, json_object *o)
+{
+	if (lr->source)
+		json_object_object_add(o, "source", ol_json_string(lr->source));
+	return o;
+}
+
 static void on_event(struct ol_oom_event *ev, void *data)
 {
 	struct logrun *lr = data;
@@ -809,9 +769,9 @@ static void on_event(struct ol_oom_event *ev, void *data)
 		if (ev->outcome == OL_OUTCOME_KILLED && ev->nvictims && ev->epoch)
 			ol_times_add(&lr->kill_times, ev->epoch, ev->nvictims);
 	} else if (lr->json) {
-		json_object_array_add(lr->jarr, jevent(ev, 0));
+		json_object_array_add(lr->jarr, with_source(lr, jevent(ev, 0)));
 	} else if (lr->jsonl) {
-		json_object *o = jevent(ev, 1);
+		json_object *o = with_source(lr, jevent(ev, 1));
 
 		puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 		json_object_put(o);
@@ -825,473 +785,127 @@ static void on_event(struct ol_oom_event *ev, void *data)
 	ol_oom_event_free(ev);
 }
 
-/*
- * Read a (possibly gzip'd) file in large blocks and feed it line by line.
- * While no event is open, lines before the next anchor are skipped whole:
- * most of a large log never reaches the parser.  Lines are capped at
- * OL_LOG_MAX_LINE; memory stays at the block size.
- */
-#define BLOCK	(1u << 20)
+/* ---- sources ---- */
 
-static int feed_gz(struct ol_logparser *p, gzFile gz, int follow)
+static void source_error(const char *path, int err)
 {
-	size_t cap = BLOCK + OL_LOG_MAX_LINE + 1, have = 0;
-	char *buf = malloc(cap);
-	int rc = 0, eof = 0, skipping = 0;
-
-	if (!buf)
-		return -ENOMEM;
-	while (!ol_stop) {
-		int n = 0;
-		char *pos, *lim;
-
-		if (!eof) {
-			n = gzread(gz, buf + have, (unsigned)(cap - have - 1));
-			if (n < 0) {
-				rc = -EIO;
-				break;
-			}
-			if (n == 0) {
-				int err;
-
-				gzerror(gz, &err);
-				/* Z_BUF_ERROR: the compressed stream ends early (a
-				 * truncated file; only a growing one may be followed) */
-				if (err != Z_OK && (err != Z_BUF_ERROR || !follow)) {
-					rc = -EIO;
-					break;
-				}
-				eof = 1;
-			}
-			have += (size_t)n;
-		}
-		/* whole lines only, unless this is the end */
-		lim = memrchr(buf, '\n', have);
-		lim = lim ? lim + 1 : NULL;
-		if (!lim) {
-			if (have >= cap - 1 || (eof && have)) {
-				/* an endless line, or the last one: cut it */
-				lim = buf + have;
-			} else if (eof) {
-				if (!follow)
-					break;
-				ol_logparser_flush(p, 1.0);
-				gzclearerr(gz);
-				eof = 0;
-				usleep(250000);
-				continue;
-			} else {
-				continue;
-			}
-		}
-		for (pos = buf; pos < lim;) {
-			char *nl;
-			size_t len;
-
-			if (!ol_logparser_busy(p)) {
-				unsigned long skipped;
-				const char *a = ol_log_anchor(pos, lim, &skipped);
-
-				ol_logparser_skip(p, skipped);
-				if (!a) {
-					pos = lim;
-					break;
-				}
-				pos = (char *)a;
-			}
-			nl = memchr(pos, '\n', (size_t)(lim - pos));
-			len = (size_t)((nl ? nl : lim) - pos);
-			if (skipping) {
-				/* the tail of a line longer than the buffer */
-				skipping = 0;
-			} else if (ol_logparser_line(p, pos, len) < 0) {
-				rc = -ENOMEM;
-				break;
-			}
-			pos = nl ? nl + 1 : lim;
-		}
-		if (rc < 0)
-			break;
-		if (lim == buf + have && have && buf[have - 1] != '\n')
-			skipping = !eof;	/* cut mid-line: drop the rest of it */
-		memmove(buf, lim, have - (size_t)(lim - buf));
-		have -= (size_t)(lim - buf);
-		if (eof && !have) {
-			if (!follow)
-				break;
-			ol_logparser_flush(p, 1.0);
-			gzclearerr(gz);
-			eof = 0;
-			usleep(250000);
-		}
+	switch (err) {
+	case -EISDIR:
+		ol_warn("'%s' is a directory", path);
+		break;
+	case -ENODEV:
+		ol_warn("'%s' is a device, not a log file (without a file, oomlens log reads the kernel's)", path);
+		break;
+	case -EBADMSG:
+	case -EIO:
+		ol_warn("cannot read '%s': corrupt or truncated compressed data, or a read error", path);
+		break;
+	default:
+		ol_warnx_errno(err, "cannot open '%s'", path);
 	}
-	free(buf);
+}
+
+static int read_path(struct ol_logparser *p, const char *path, const struct ol_logsrc_opts *so)
+{
+	struct ol_logsink s;
+	int rc;
+
+	ol_logsink_parser(&s, p);
+	rc = ol_logsrc_path(&s, path, so);
+	if (rc < 0)
+		source_error(path, rc);
 	return rc;
 }
 
-/*
- * Year-less syslog dates take their year from here: a regular file's
- * modification time (a log is written up to its last line), else now (0).
- */
-static time_t file_mtime(const char *path)
+static int read_sysroot_log(struct ol_ctx *ctx, struct ol_logparser_opts *o, struct ol_logparser **pp,
+			    const struct ol_logsrc_opts *so, char *path, size_t sz)
 {
-	struct stat st;
+	struct ol_logsink s;
+	const char *name;
+	int rc, fd = ol_logsrc_sysroot_open(&ctx->root, &name, &o->reference);
 
-	if (strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISREG(st.st_mode))
-		return st.st_mtime;
-	return 0;
-}
-
-/* Read the log open as @fd (taken over), named @path in messages. */
-static int read_fd(struct ol_logparser *p, int fd, const char *path, int follow)
-{
-	struct stat st;
-	gzFile gz;
-	int rc;
-
-	if (fstat(fd, &st) == 0) {
-		if (S_ISDIR(st.st_mode)) {
-			ol_warn("'%s' is a directory", path);
-			close(fd);
-			return -EISDIR;
-		}
-		if (S_ISCHR(st.st_mode) && strcmp(path, "-") != 0) {
-			ol_warn("'%s' is a device, not a log file (without a file, oomlens log reads the kernel's)", path);
-			close(fd);
-			return -EINVAL;
-		}
+	if (fd < 0) {
+		ol_warn("no kernel log under '%s/var/log' (kern.log, messages, syslog): name a file", ctx->sysroot);
+		return fd;
 	}
-	gz = gzdopen(fd, "rb");
-	if (!gz) {
+	snprintf(path, sz, "%s/%s", ctx->sysroot, name);
+	*pp = ol_logparser_new(o);
+	if (!*pp) {
 		close(fd);
 		return -ENOMEM;
 	}
-	gzbuffer(gz, 128 * 1024);
-	rc = feed_gz(p, gz, follow);
-	if (rc == -EIO)
-		ol_warn("cannot read '%s': corrupt or truncated compressed data, or a read error", path);
-	gzclose(gz);
+	ol_logsink_parser(&s, *pp);
+	rc = ol_logsrc_fd(&s, fd, 0, so);
+	if (rc < 0)
+		source_error(path, rc);
 	return rc;
 }
 
-static int read_file(struct ol_logparser *p, const char *path, int follow)
+static int read_kmsg(struct ol_logparser *p, const struct ol_logsrc_opts *so)
 {
-	int fd;
-
-	if (strcmp(path, "-") == 0) {
-		fd = dup(STDIN_FILENO);
-	} else {
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-	}
-	if (fd < 0) {
-		ol_warnx_errno(errno, "cannot open '%s'", path);
-		return -errno;
-	}
-	return read_fd(p, fd, path, follow);
-}
-
-/*
- * The sysroot's kernel log: the first of DIR/var/log/kern.log, messages,
- * syslog that is a regular file inside the tree (a FIFO, a device or a link
- * out of it is skipped, with a note).  A descriptor or -ENOENT.
- */
-static int open_sysroot_log(struct ol_ctx *ctx, char *path, size_t sz, time_t *mtime)
-{
-	static const char *const logs[] = { "var/log/kern.log", "var/log/messages", "var/log/syslog" };
-	struct stat st;
-
-	for (size_t i = 0; i < sizeof(logs) / sizeof(logs[0]); i++) {
-		int fd = ol_root_openat(&ctx->root, ctx->root.basefd, logs[i], OL_OPEN_FILE, &st);
-
-		if (fd >= 0) {
-			snprintf(path, sz, "%s/%s", ctx->sysroot, logs[i]);
-			*mtime = st.st_mtime;
-			return fd;
-		}
-	}
-	return -ENOENT;
-}
-
-static time_t boot_time(void)
-{
-	struct timespec now, up;
-
-	if (clock_gettime(CLOCK_REALTIME, &now) < 0 || clock_gettime(CLOCK_BOOTTIME, &up) < 0)
-		return 0;
-	return now.tv_sec - up.tv_sec;
-}
-
-struct kmsg_feed {
-	struct ol_logparser *p;
-	char line[8300];
-};
-
-static int kmsg_record(const struct ol_kmsg_rec *rec, void *data)
-{
-	struct kmsg_feed *kf = data;
-
-	ol_logparser_line(kf->p, kf->line, ol_kmsg_line(rec, kf->line, sizeof(kf->line)));
-	return ol_stop;
-}
-
-static int read_kmsg(struct ol_logparser *p, int follow)
-{
-	struct kmsg_feed kf = { .p = p };
-	int rc = ol_kmsg_each(kmsg_record, &kf);
-
-	if (rc == -ENOENT) {
-		/* no /dev/kmsg: the older syslog(2) interface */
-		int len = klogctl(10, NULL, 0);	/* SYSLOG_ACTION_SIZE_BUFFER */
-		char *buf;
-
-		if (len <= 0)
-			return -errno ? -errno : -EIO;
-		buf = malloc((size_t)len + 1);
-		if (!buf)
-			return -ENOMEM;
-		len = klogctl(3, buf, len);	/* SYSLOG_ACTION_READ_ALL */
-		if (len < 0) {
-			rc = -errno;
-			free(buf);
-			return rc;
-		}
-		for (char *s = buf, *e; s < buf + len; s = e + 1) {
-			e = memchr(s, '\n', (size_t)(buf + len - s));
-			if (!e)
-				e = buf + len;
-			ol_logparser_line(p, s, (size_t)(e - s));
-		}
-		free(buf);
-		return 0;
-	}
-	if (rc < 0 || !follow)
-		return rc;
-
-	/* follow: block on new records, finish idle events every second */
-	int fd = open("/dev/kmsg", O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-
-	if (fd < 0)
-		return -errno;
-	lseek(fd, 0, SEEK_END);
-	while (!ol_stop) {
-		struct pollfd pfd = { .fd = fd, .events = POLLIN };
-		char buf[8192];
-		struct ol_kmsg_rec rec;
-		ssize_t n;
-
-		if (poll(&pfd, 1, 1000) <= 0) {
-			ol_logparser_flush(p, 1.0);
-			continue;
-		}
-		n = read(fd, buf, sizeof(buf) - 1);
-		if (n < 0) {
-			if (errno == EAGAIN || errno == EINTR || errno == EPIPE)
-				continue;
-			rc = -errno;
-			break;
-		}
-		buf[n] = '\0';
-		if (ol_kmsg_parse(buf, (size_t)n, &rec) == 0)
-			kmsg_record(&rec, &kf);
-	}
-	close(fd);
-	return rc;
-}
-
-/* The boot to read: "0"/"" current, "-N" N boots before, or a boot ID. */
-static int journal_boot(sd_journal *j, const char *spec, char *id, size_t sz)
-{
-	sd_id128_t cur;
-	const void *d;
-	size_t l;
-	struct { char id[33]; uint64_t first; } *boots = NULL;
-	size_t nb = 0;
-	long back;
-	char *end;
-
-	if (!spec || !*spec || strcmp(spec, "0") == 0) {
-		if (sd_id128_get_boot(&cur) < 0)
-			return -ENOENT;
-		sd_id128_to_string(cur, id);
-		return 0;
-	}
-	back = strtol(spec, &end, 10);
-	if (*end || back > 0) {
-		if (strlen(spec) != 32)
-			return -EINVAL;
-		snprintf(id, sz, "%s", spec);
-		return 0;
-	}
-	/* order the boots by their first entry, newest last */
-	if (sd_journal_query_unique(j, "_BOOT_ID") < 0)
-		return -EIO;
-	SD_JOURNAL_FOREACH_UNIQUE(j, d, l) {
-		char match[64];
-		uint64_t t = 0;
-		void *nbp;
-
-		if (l != 9 + 32)
-			continue;
-		nbp = realloc(boots, (nb + 1) * sizeof(*boots));
-		if (!nbp)
-			break;
-		boots = nbp;
-		memcpy(boots[nb].id, (const char *)d + 9, 32);
-		boots[nb].id[32] = '\0';
-		snprintf(match, sizeof(match), "_BOOT_ID=%s", boots[nb].id);
-		boots[nb].first = 0;
-		nb++;
-		(void)t;
-		(void)match;
-	}
-	for (size_t i = 0; i < nb; i++) {
-		char match[64];
-		uint64_t t = 0;
-
-		snprintf(match, sizeof(match), "_BOOT_ID=%s", boots[i].id);
-		sd_journal_flush_matches(j);
-		sd_journal_add_match(j, match, 0);
-		if (sd_journal_seek_head(j) >= 0 && sd_journal_next(j) > 0)
-			sd_journal_get_realtime_usec(j, &t);
-		boots[i].first = t;
-	}
-	sd_journal_flush_matches(j);
-	/* newest first */
-	for (size_t i = 0; i < nb; i++)
-		for (size_t k = i + 1; k < nb; k++)
-			if (boots[k].first > boots[i].first) {
-				char tmp[33];
-				uint64_t tf = boots[i].first;
-
-				memcpy(tmp, boots[i].id, 33);
-				memcpy(boots[i].id, boots[k].id, 33);
-				memcpy(boots[k].id, tmp, 33);
-				boots[i].first = boots[k].first;
-				boots[k].first = tf;
-			}
-	if ((size_t)-back >= nb) {
-		free(boots);
-		return -ENOENT;
-	}
-	snprintf(id, sz, "%s", boots[-back].id);
-	free(boots);
-	return 0;
-}
-
-static int journal_feed(struct ol_ctx *ctx, sd_journal *j, struct ol_logparser *p, const char *boot, int follow)
-{
-	char match[64], id[40];
+	struct ol_logsink s;
 	int rc;
 
-	{
-		/* sd_journal_open() succeeds with no journal files at all */
-		uint64_t bytes = 0;
+	ol_logsink_parser(&s, p);
+	rc = ol_logsrc_kmsg(&s, so);
+	if (rc == -EPERM || rc == -EACCES)
+		ol_warn("cannot read the kernel log: permission denied (kernel.dmesg_restrict is set: "
+			"run as root, or use --journal)");
+	else if (rc < 0)
+		ol_warnx_errno(rc, "cannot read the kernel log");
+	return rc;
+}
 
-		if (sd_journal_get_usage(j, &bytes) < 0 || bytes == 0) {
-			ol_warn("no journal files (in /var/log/journal or /run/log/journal): is "
-				"systemd-journald running? read the log files instead");
-			return -ENOENT;
-		}
-	}
-	if (boot) {
-		rc = journal_boot(j, boot, id, sizeof(id));
-		if (rc < 0) {
-			ol_warn("no such boot in the journal: %s", boot);
-			return rc;
-		}
-		snprintf(match, sizeof(match), "_BOOT_ID=%s", id);
-		sd_journal_add_match(j, match, 0);
-	}
-	sd_journal_add_match(j, "_TRANSPORT=kernel", 0);
-	/* userspace OOM killers log through syslog or the journal */
-	sd_journal_add_disjunction(j);
-	if (boot)
-		sd_journal_add_match(j, match, 0);
-	sd_journal_add_match(j, "SYSLOG_IDENTIFIER=earlyoom", 0);
-	sd_journal_add_match(j, "SYSLOG_IDENTIFIER=systemd-oomd", 0);
-	sd_journal_add_match(j, "SYSLOG_IDENTIFIER=oomd", 0);
-	sd_journal_add_match(j, "SYSLOG_IDENTIFIER=nohang", 0);
-	rc = 0;
-	for (;;) {
-		int r = sd_journal_next(j);
+static int read_journal(struct ol_ctx *ctx, struct ol_logparser *p, struct ol_journal_opts *jo,
+			const struct ol_logsrc_opts *so)
+{
+	struct ol_logsink s;
+	int rc;
 
-		if (ol_stop)
-			break;
-		if (r < 0) {
-			rc = r;
-			break;
-		}
-		if (r == 0) {
-			if (!follow)
-				break;
-			ol_logparser_flush(p, 1.0);
-			sd_journal_wait(j, 1000000);
-			continue;
-		}
-		{
-			const void *d;
-			size_t l;
-			uint64_t usec = 0;
-			char host[128] = "localhost", tag[64] = "kernel", line[OL_LOG_MAX_LINE + 256];
-			const char *msg;
-			size_t ml;
-			time_t t;
-			struct tm tm;
-			int n;
-
-			if (sd_journal_get_data(j, "MESSAGE", &d, &l) < 0)
-				continue;
-			msg = (const char *)d + 8;
-			ml = l - 8;
-			sd_journal_get_realtime_usec(j, &usec);
-			if (sd_journal_get_data(j, "_HOSTNAME", &d, &l) >= 0 && l > 10)
-				snprintf(host, sizeof(host), "%.*s", (int)(l - 10), (const char *)d + 10);
-			if (sd_journal_get_data(j, "_TRANSPORT", &d, &l) >= 0 &&
-			    !(l == 17 && memcmp(d, "_TRANSPORT=kernel", 17) == 0) &&
-			    sd_journal_get_data(j, "SYSLOG_IDENTIFIER", &d, &l) >= 0 && l > 18)
-				snprintf(tag, sizeof(tag), "%.*s", (int)(l - 18), (const char *)d + 18);
-			t = (time_t)(usec / 1000000);
-			gmtime_r(&t, &tm);
-			/* as journalctl -o short-iso-precise would print it */
-			for (const char *s = msg, *e; s < msg + ml; s = e + 1) {
-				e = memchr(s, '\n', (size_t)(msg + ml - s));
-				if (!e)
-					e = msg + ml;
-				n = snprintf(line, sizeof(line), "%04d-%02d-%02dT%02d:%02d:%02d.%06lluZ %s %s: %.*s",
-					     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
-					     tm.tm_sec, (unsigned long long)(usec % 1000000), host, tag,
-					     (int)(e - s), s);
-				if (n > 0)
-					ol_logparser_line(p, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
-			}
-		}
-	}
-	if (rc < 0)
+	ol_logsink_parser(&s, p);
+	jo->root = ctx->sysroot ? &ctx->root : NULL;
+	rc = ol_logsrc_journal(&s, jo, so);
+	if (rc == -ENOMEDIUM && jo->directory)
+		ol_warn("no journal files in '%s'", jo->directory);
+	else if (rc == -ENOMEDIUM && ctx->sysroot)
+		ol_warn("no journal files under '%s' (var/log/journal, run/log/journal)", ctx->sysroot);
+	else if (rc == -ENOMEDIUM)
+		ol_warn("no journal files (in /var/log/journal or /run/log/journal): is "
+			"systemd-journald running? read the log files instead");
+	else if (rc == -ENXIO)
+		ol_warn("no such boot in the journal: %s", *jo->boot ? jo->boot : "0");
+	else if (rc < 0)
 		ol_warnx_errno(rc, "cannot read the journal");
 	return rc;
 }
 
-static int read_journal(struct ol_ctx *ctx, struct ol_logparser *p, const char *boot, int follow)
+/*
+ * -b's optional argument, as journalctl takes it: "-b", "-bARG", "--boot=ARG",
+ * or "-b ARG" when the next word is a boot (a number or a boot ID).  "" for
+ * the last boot; NULL when invalid.
+ */
+static const char *boot_arg(int argc, char **argv)
 {
-	sd_journal *j;
-	int rc, dfd = -1;
+	const char *a = optarg;
+	char *end;
 
-	if (ctx->sysroot) {
-		/* the directory resolved inside the tree; libsystemd reads its files */
-		dfd = ol_root_openat(&ctx->root, ctx->root.basefd, "var/log/journal", OL_OPEN_DIR, NULL);
-		rc = dfd < 0 ? dfd : sd_journal_open_directory_fd(&j, dfd, 0);
-	} else {
-		rc = sd_journal_open(&j, SD_JOURNAL_LOCAL_ONLY);
+	if (!a && optind < argc && argv[optind][0]) {
+		const char *n = argv[optind];
+
+		errno = 0;
+		(void)strtol(n, &end, 10);
+		if ((!*end && !errno) || strspn(n, "0123456789abcdef") == 32) {
+			a = n;
+			optind++;
+		}
 	}
-	if (rc < 0) {
-		ol_warnx_errno(rc, "cannot open the journal");
-	} else {
-		rc = journal_feed(ctx, j, p, boot, follow);
-		sd_journal_close(j);
-	}
-	if (dfd >= 0)
-		close(dfd);
-	return rc;
+	if (!a)
+		return "";
+	errno = 0;
+	(void)strtol(a, &end, 10);
+	if (*a && !*end && !errno)
+		return a;
+	return strlen(a) == 32 && strspn(a, "0123456789abcdef") == 32 ? a : NULL;
 }
 
 static unsigned long long vmstat_oom_kill(struct ol_ctx *ctx, int *ok)
@@ -1530,7 +1144,7 @@ static int write_prom(struct logrun *lr, struct ol_ctx *ctx, int live, const cha
 int cmd_log(int argc, char **argv, struct ol_ctx *ctx)
 {
 	enum { OPT_JSONL = 0x100, OPT_JOURNAL, OPT_SINCE, OPT_UNTIL, OPT_KERNEL, OPT_FAIL, OPT_FORMAT,
-	       OPT_MAX_SERIES };
+	       OPT_MAX_SERIES, OPT_DIRECTORY, OPT_FILE };
 	static const struct option longopts[] = {
 		{ "json",          no_argument,       NULL, 'J' },
 		{ "jsonl",         no_argument,       NULL, OPT_JSONL },
@@ -1541,7 +1155,9 @@ int cmd_log(int argc, char **argv, struct ol_ctx *ctx)
 		{ "summary",       no_argument,       NULL, 's' },
 		{ "follow",        no_argument,       NULL, 'f' },
 		{ "journal",       no_argument,       NULL, OPT_JOURNAL },
-		{ "boot",          required_argument, NULL, 'b' },
+		{ "boot",          optional_argument, NULL, 'b' },
+		{ "directory",     required_argument, NULL, OPT_DIRECTORY },
+		{ "file",          required_argument, NULL, OPT_FILE },
 		{ "since",         required_argument, NULL, OPT_SINCE },
 		{ "until",         required_argument, NULL, OPT_UNTIL },
 		{ "top",           required_argument, NULL, 't' },
@@ -1554,11 +1170,15 @@ int cmd_log(int argc, char **argv, struct ol_ctx *ctx)
 	struct logrun lr = { .ctx = ctx, .top = 5 };
 	struct ol_logparser_opts o = { .on_event = on_event, .data = &lr };
 	struct ol_logparser *p = NULL;
-	const char *boot = NULL, *format = NULL, *output = NULL;
+	const char *format = NULL, *output = NULL;
+	struct ol_journal_opts jo = { 0 };
+	struct ol_logsrc_opts so = { .stop = &ol_stop };
+	const char **jfiles = NULL;
+	size_t njfiles = 0;
 	int c, follow = 0, journal = 0, rc = OL_EXIT_FAIL, err = 0, live = 0;
 	unsigned long top, max_series = OL_PROM_MAX_SERIES_DEFAULT;
 
-	while ((c = getopt_long(argc, argv, ":Jsfb:t:o:qhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":Jsfb::t:o:qhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'J':
 		case OPT_JSONL:
@@ -1579,11 +1199,32 @@ int cmd_log(int argc, char **argv, struct ol_ctx *ctx)
 		case 's': lr.summary = 1; break;
 		case 'f': follow = 1; break;
 		case OPT_JOURNAL: journal = 1; break;
-		case 'b': boot = optarg; break;
+		case 'b':
+			jo.boot = boot_arg(argc, argv);
+			if (!jo.boot) {
+				rc = ol_usage_error(ctx, "invalid boot: '%s' (a boot ID, 0, -N or N)", optarg);
+				goto out;
+			}
+			break;
+		case OPT_DIRECTORY: jo.directory = optarg; journal = 1; break;
+		case OPT_FILE: {
+			const char **v = realloc(jfiles, (njfiles + 2) * sizeof(*v));
+
+			if (!v)
+				goto out;
+			jfiles = v;
+			jfiles[njfiles++] = optarg;
+			jfiles[njfiles] = NULL;
+			jo.files = jfiles;
+			journal = 1;
+			break;
+		}
 		case OPT_SINCE:
 		case OPT_UNTIL:
-			if (parse_time(optarg, c == OPT_SINCE ? &lr.since : &lr.until) < 0) {
-				rc = ol_usage_error(ctx, "invalid time: '%s' (YYYY-MM-DD[ HH:MM[:SS]], @EPOCH or -N[smhd])", optarg);
+			if (ol_time_parse(optarg, time(NULL), c == OPT_SINCE ? &lr.since : &lr.until) < 0) {
+				rc = ol_usage_error(ctx, "invalid time: '%s' (RFC 3339, YYYY-MM-DD[ HH:MM[:SS]], "
+						    "now, today, yesterday, -2d, +1h, '1h ago' or @EPOCH: see oomlens-log(1))",
+						    optarg);
 				goto out;
 			}
 			break;
@@ -1635,7 +1276,11 @@ int cmd_log(int argc, char **argv, struct ol_ctx *ctx)
 		rc = ol_usage_error(ctx, "--follow prints events as they come: use it with text or --jsonl");
 		goto out;
 	}
-	if (boot && !journal) {
+	if (jo.directory && jo.files) {
+		rc = ol_usage_error(ctx, "--directory and --file are mutually exclusive");
+		goto out;
+	}
+	if (jo.boot && !journal) {
 		rc = ol_usage_error(ctx, "--boot goes with --journal");
 		goto out;
 	}
@@ -1657,18 +1302,20 @@ int cmd_log(int argc, char **argv, struct ol_ctx *ctx)
 		lr.jarr = json_object_new_array();
 	ol_catch_stop();
 
+	so.follow = follow;
 	if (journal) {
 		p = ol_logparser_new(&o);
 		if (!p)
 			goto out;
-		err = read_journal(ctx, p, boot, follow);
+		err = read_journal(ctx, p, &jo, &so);
 	} else if (optind < argc) {
 		for (; optind < argc && !ol_stop; optind++) {
-			o.reference = file_mtime(argv[optind]);
+			o.reference = ol_logsrc_mtime(argv[optind]);
+			lr.source = argv[optind];
 			p = ol_logparser_new(&o);
 			if (!p)
 				goto out;
-			err = read_file(p, argv[optind], follow);
+			err = read_path(p, argv[optind], &so);
 			if (err < 0)
 				break;
 			/* each file is its own log: no event spans two */
@@ -1678,31 +1325,20 @@ int cmd_log(int argc, char **argv, struct ol_ctx *ctx)
 		}
 	} else if (ctx->sysroot) {
 		char path[4096];
-		int fd = open_sysroot_log(ctx, path, sizeof(path), &o.reference);
 
-		if (fd < 0) {
-			ol_warn("no kernel log under '%s/var/log' (kern.log, messages, syslog): name a file", ctx->sysroot);
-			rc = OL_EXIT_USAGE;	/* unreadable input */
+		err = read_sysroot_log(ctx, &o, &p, &so, path, sizeof(path));
+		if (err == -ENOMEM)
 			goto out;
-		}
-		p = ol_logparser_new(&o);
-		if (!p) {
-			close(fd);
-			goto out;
-		}
-		err = read_fd(p, fd, path, follow);
 	} else {
+		long long bt = ol_boot_time_ns();
+
 		live = 1;
-		o.boot_time = boot_time();
+		o.boot_time = (time_t)(bt / 1000000000LL);
+		o.boot_time_nsec = (long)(bt % 1000000000LL);
 		p = ol_logparser_new(&o);
 		if (!p)
 			goto out;
-		err = read_kmsg(p, follow);
-		if (err == -EPERM || err == -EACCES)
-			ol_warn("cannot read the kernel log: permission denied (kernel.dmesg_restrict is set: "
-				"run as root, or use --journal)");
-		else if (err < 0)
-			ol_warnx_errno(err, "cannot read the kernel log");
+		err = read_kmsg(p, &so);
 	}
 	if (p) {
 		ol_logparser_flush(p, 0);
@@ -1736,6 +1372,7 @@ int cmd_log(int argc, char **argv, struct ol_ctx *ctx)
 	}
 	rc = lr.fail_if_found && lr.events ? OL_EXIT_FAIL : OL_EXIT_OK;
 out:
+	free(jfiles);
 	ol_logparser_free(p);
 	if (lr.jarr)
 		json_object_put(lr.jarr);

@@ -110,7 +110,7 @@ static void log_start_read(struct log_start *ls)
 	memset(ls, 0, sizeof(*ls));
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	ls->usec = (unsigned long long)ts.tv_sec * 1000000ULL + (unsigned long long)ts.tv_nsec / 1000;
-	if (ol_kmsg_each(last_seq, ls) < 0)
+	if (ol_logsrc_kmsg_records(last_seq, ls, NULL) < 0)
 		ls->have_seq = 0;
 }
 
@@ -146,7 +146,7 @@ static void report_death(struct watched *w, const struct log_start *since, int j
 
 	/* the kernel logs the kill as it sends SIGKILL: give the log a moment */
 	for (tries = 0; !since->off && tries < 5; tries++) {
-		rc = ol_kmsg_each(find_kill, &kf);
+		rc = ol_logsrc_kmsg_records(find_kill, &kf, NULL);
 		if (rc < 0 || kf.kind != OL_KILL_NONE)
 			break;
 		usleep(100000);

@@ -183,7 +183,15 @@ _oomlens()
 	log)
 		case $prev in
 		-b | --boot)
-			_oomlens_words 0 -1 -2
+			_oomlens_words 0 -1 -2 1
+			return
+			;;
+		--directory)
+			_filedir -d
+			return
+			;;
+		--file)
+			_filedir journal
 			return
 			;;
 		--format)
@@ -202,7 +210,7 @@ _oomlens()
 		if [[ $cur == -* ]]; then
 			_oomlens_words -J --json --jsonl --format --max-series \
 				-o --output -q --quiet -s --summary -f --follow \
-				--journal -b --boot --since --until -t --top \
+				--journal -b --boot --directory --file --since --until -t --top \
 				--kernel --fail-if-found -h --help -V --version
 		else
 			_filedir

@@ -12,7 +12,6 @@
 #include <sys/stat.h>
 
 #include <json.h>
-#include <zlib.h>
 
 #include "oomlens/audit.h"
 #include "oomlens/model.h"
@@ -20,6 +19,7 @@
 #include "oomlens/kube.h"
 #include "oomlens/jsonutil.h"
 #include "oomlens/kmsg.h"
+#include "oomlens/logsrc.h"
 #include "oomlens/oomlog.h"
 #include "oomlens/parse.h"
 #include "oomlens/proc.h"
@@ -1039,66 +1039,17 @@ static int kmsg_cb(const struct ol_kmsg_rec *rec, void *data)
 	return 0;
 }
 
-/* Feed a (possibly gzip'd) log line by line; lines are cut at OL_LOG_MAX_LINE. */
-static int read_log(struct logscan *ls, gzFile gz)
+static int log_line(const char *s, size_t len, void *data)
 {
-	int cap = OL_LOG_MAX_LINE + 2, skipping = 0, err;
-	char *line = malloc((size_t)cap);
-
-	if (!line)
-		return -ENOMEM;
-	while (gzgets(gz, line, cap)) {
-		size_t n = strlen(line);
-
-		if (!skipping)
-			scan_line(ls, line, n > OL_LOG_MAX_LINE ? OL_LOG_MAX_LINE : n);
-		skipping = !n || line[n - 1] != '\n';	/* the rest of a cut line is dropped */
-	}
-	free(line);
-	gzerror(gz, &err);
-	if (err == Z_ERRNO)
-		return errno ? -errno : -EIO;
-	/* Z_BUF_ERROR: a gzip stream cut short, an error as in oomlens log */
-	return err == Z_OK ? 0 : -EBADMSG;
-}
-
-/* The log file open as @fd (taken over), plain or gzip'd.  0 or -errno. */
-static int open_log_fd(int fd, gzFile *gz)
-{
-	struct stat st;
-
-	if (fd < 0)
-		return fd;
-	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-		close(fd);
-		return -EISDIR;
-	}
-	/* /dev/zero and the like: endless, and no log */
-	if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) {
-		close(fd);
-		return -ENODEV;
-	}
-	*gz = gzdopen(fd, "rb");
-	if (!*gz) {
-		close(fd);
-		return -ENOMEM;
-	}
-	gzbuffer(*gz, 128 * 1024);
+	scan_line(data, s, len);
 	return 0;
-}
-
-/* A log file the user named, plain or gzip'd.  Returns 0 or -errno. */
-static int open_log(const char *path, gzFile *gz)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	return open_log_fd(fd < 0 ? -errno : fd, gz);
 }
 
 static int log_rules(struct actx *a)
 {
 	struct ol_logparser_opts po = { .on_event = on_event };
 	struct logscan ls = { .a = a };
+	struct ol_logsink sink = { .line = log_line, .data = &ls };
 	const char *src = NULL;
 	char path[4096];
 	int rc = 0;
@@ -1108,37 +1059,25 @@ static int log_rules(struct actx *a)
 	if (!ls.p)
 		return -ENOMEM;
 	if (a->o->log_path) {
-		gzFile gz;
-
 		/* the user named it: a file that cannot be read fails the run */
 		snprintf(path, sizeof(path), "%s", a->o->log_path);
-		rc = open_log(path, &gz);
-		if (rc == 0) {
-			rc = read_log(&ls, gz);
-			gzclose(gz);
-		}
+		rc = ol_logsrc_path(&sink, path, NULL);
 		if (rc < 0) {
 			a->f->log_error = rc;
 			goto out;
 		}
 		src = path;
 	} else if (a->root->path) {
-		static const char *const logs[] = { "var/log/kern.log", "var/log/messages", "var/log/syslog" };
-		gzFile gz = NULL;
+		const char *name;
+		int fd = ol_logsrc_sysroot_open(a->root, &name, NULL);
 
-		for (size_t i = 0; i < 3 && !gz; i++) {
-			snprintf(path, sizeof(path), "%s/%s", a->root->path, logs[i]);
-			if (open_log_fd(ol_root_openat(a->root, a->root->basefd, logs[i], OL_OPEN_FILE, NULL),
-					&gz) < 0)
-				gz = NULL;
-		}
-		if (!gz) {
+		if (fd < 0) {
 			snprintf(a->f->note, sizeof(a->f->note),
 				 "no kernel log to read (DIR/var/log/kern.log, messages, syslog): log rules skipped");
 			goto out;
 		}
-		rc = read_log(&ls, gz);
-		gzclose(gz);
+		snprintf(path, sizeof(path), "%s/%s", a->root->path, name);
+		rc = ol_logsrc_fd(&sink, fd, 0, NULL);
 		if (rc < 0) {
 			snprintf(a->f->note, sizeof(a->f->note), "cannot read %.120s (%.60s): log rules skipped",
 				 path + strlen(a->root->path), rc == -EBADMSG ? "corrupt compressed data" : strerror(-rc));
@@ -1147,7 +1086,7 @@ static int log_rules(struct actx *a)
 		}
 		src = path;
 	} else {
-		rc = ol_kmsg_each(kmsg_cb, &ls);
+		rc = ol_logsrc_kmsg_records(kmsg_cb, &ls, NULL);
 		if (rc < 0) {
 			snprintf(a->f->note, sizeof(a->f->note), "the kernel log is not readable (%s): log rules skipped",
 				 strerror(-rc));

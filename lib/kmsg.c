@@ -38,35 +38,6 @@ int ol_kmsg_parse(const char *buf, size_t len, struct ol_kmsg_rec *rec)
 	return 0;
 }
 
-int ol_kmsg_each(int (*fn)(const struct ol_kmsg_rec *rec, void *data), void *data)
-{
-	char buf[8192];	/* a record is at most CONSOLE_EXT_LOG_MAX (8 KiB) */
-	int fd, rc = 0;
-
-	fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	for (;;) {
-		struct ol_kmsg_rec rec;
-		ssize_t n = read(fd, buf, sizeof(buf) - 1);
-
-		if (n < 0) {
-			if (errno == EINTR || errno == EPIPE)
-				continue;	/* EPIPE: records overwritten under us */
-			if (errno != EAGAIN)
-				rc = -errno;
-			break;
-		}
-		if (n == 0)
-			break;
-		buf[n] = '\0';
-		if (ol_kmsg_parse(buf, (size_t)n, &rec) == 0 && fn(&rec, data))
-			break;
-	}
-	close(fd);
-	return rc;
-}
-
 static const char *find(const char *s, size_t len, const char *needle)
 {
 	size_t n = strlen(needle);

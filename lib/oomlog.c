@@ -369,10 +369,11 @@ static struct ol_oom_event *new_event(struct ol_logparser *p, struct host_state 
 		ev->epoch_assumed = (l->have_year ? 0 : OL_TIME_YEAR_ASSUMED) |
 				    (l->have_zone ? 0 : OL_TIME_ZONE_ASSUMED);
 	} else if (l->boot >= 0 && l->boot < 1e12 && p->o.boot_time) {
-		double t = (double)p->o.boot_time + l->boot;
+		/* whole seconds apart from the fraction: exact to the microsecond */
+		long long us = (long long)(l->boot * 1e6 + 0.5) + p->o.boot_time_nsec / 1000;
 
-		ev->epoch = (time_t)t;
-		ev->epoch_usec = (long)((t - (double)ev->epoch) * 1e6);
+		ev->epoch = p->o.boot_time + (time_t)(us / 1000000);
+		ev->epoch_usec = (long)(us % 1000000);
 	}
 	ev->first_line = ev->last_line = p->line_no;
 	h->ev = ev;

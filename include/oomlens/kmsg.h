@@ -19,14 +19,6 @@ struct ol_kmsg_rec {
 int ol_kmsg_parse(const char *buf, size_t len, struct ol_kmsg_rec *rec);
 
 /*
- * Read every record now in the kernel ring buffer (non-blocking, one record
- * per read, EPIPE for records overwritten meanwhile skipped) and call @fn for
- * each; @fn returns non-zero to stop.  Returns 0, or -errno (-EPERM when
- * dmesg_restrict forbids it).
- */
-int ol_kmsg_each(int (*fn)(const struct ol_kmsg_rec *rec, void *data), void *data);
-
-/*
  * Write @rec back as the one line /dev/kmsg gave ("PRI,SEQ,USEC,-;MESSAGE",
  * the form the log parser reads), cut to fit @sz.  Returns its length.
  */

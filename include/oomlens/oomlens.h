@@ -15,6 +15,8 @@
 #include "model.h"
 #include "kmsg.h"
 #include "oomlog.h"
+#include "logsrc.h"
+#include "logtime.h"
 #include "snapshot.h"
 #include "audit.h"
 

@@ -264,6 +264,7 @@ struct ol_logparser_opts {
 	void *data;
 	time_t reference;	/* for year-less dates: the file's mtime or now */
 	time_t boot_time;	/* to turn boot-relative stamps absolute, 0 unknown */
+	long boot_time_nsec;	/* and its nanoseconds (ol_boot_time_ns()) */
 	const char *kernel;	/* --kernel: the release when the log does not say */
 };
 

@@ -248,7 +248,7 @@ run "$OOMLENS" log -b -1
 check "--boot without --journal: exit 2" test "$rc" -eq 2
 run "$OOMLENS" log -J --jsonl
 check "--json with --jsonl: exit 2" test "$rc" -eq 2
-run "$OOMLENS" log --since yesterday
+run "$OOMLENS" log --since "last tuesday"
 check "--since garbage: exit 2" test "$rc" -eq 2
 run "$OOMLENS" log -f -J
 check "--follow with --json: exit 2" test "$rc" -eq 2
@@ -339,3 +339,123 @@ for f in "$TESTS_DIR"/fuzz/regressions-log/*; do
 	run "$OOMLENS" log -J "$f"
 	check "fuzz regression $(basename "$f"): exit 0, valid JSON" eval '[ "$rc" -eq 0 ] && jq_true ".events | type == \"array\"" <<<"$out"'
 done
+
+# -f FILE follows the name across rotation, as tail -F: the event written
+# after mv kern.log kern.log.1, into a new kern.log, is read too
+wait_lines() {	# FILE N: up to 15 s for N lines
+	for _ in $(seq 150); do
+		[ "$(grep -c '' "$1" 2>/dev/null)" -ge "$2" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+: > "$TMP/rot.log"
+"$OOMLENS" log -f --jsonl "$TMP/rot.log" > "$TMP/rot.out" 2> "$TMP/rot.err" &
+follower=$!
+sleep 0.5
+cat "$LOGS/010.log" >> "$TMP/rot.log"
+check "-f FILE: an event appended is read" wait_lines "$TMP/rot.out" 1
+mv "$TMP/rot.log" "$TMP/rot.log.1"
+cat "$LOGS/021.log" > "$TMP/rot.log"
+check "-f FILE: after mv FILE FILE.1, the event in the new FILE is read" wait_lines "$TMP/rot.out" 2
+: > "$TMP/rot.log"
+sleep 1	# as for tail -F, a truncation is seen when the file is found shorter
+cat "$LOGS/010.log" >> "$TMP/rot.log"
+check "-f FILE: after FILE is truncated, the event written anew is read" wait_lines "$TMP/rot.out" 3
+kill "$follower" 2>/dev/null
+wait "$follower" 2>/dev/null
+check "-f FILE: the three victims in order" test \
+	"$(jq -r '.victims[0].comm' "$TMP/rot.out" | tr '\n' ' ')" = "$(
+	for f in 010 021 010; do "$OOMLENS" log --jsonl "$LOGS/$f.log" | jq -r '.victims[0].comm'; done | tr '\n' ' ')"
+
+# the journal, in real journal files that systemd-journal-remote writes from
+# the export format of two real logs: boot 1 holds 003.log (3.2, 2013), boot 2
+# 009.log (2024), as a remote host's journal in a copied tree
+JREMOTE=/lib/systemd/systemd-journal-remote
+if [ -x "$JREMOTE" ]; then
+	J=$TMP/jroot/var/log/journal/remote
+	mkdir -p "$J" "$TMP/jroot/proc"
+	awk -v boot=0123456789abcdef0123456789abcdef -v host=db1 -v base=1364342400000000 \
+		-f "$TESTS_DIR/helpers/dmesg2export.awk" "$LOGS/003.log" > "$TMP/boot1.export"
+	awk -v boot=fedcba9876543210fedcba9876543210 -v host=db1 -v base=1704067200000000 \
+		-f "$TESTS_DIR/helpers/dmesg2export.awk" "$LOGS/009.log" > "$TMP/boot2.export"
+	"$JREMOTE" --output="$J/remote-db1.journal" "$TMP/boot1.export" "$TMP/boot2.export" 2>/dev/null
+	victim() { jq -r '.victims[0].pid' <<<"$out" | tr '\n' ' '; }
+	run "$OOMLENS" --sysroot "$TMP/jroot" log --journal -b 0 --jsonl
+	check "--sysroot --journal -b 0: the journal's own last boot (remote/ searched)" test "$(victim)" = "$(
+		"$OOMLENS" log --jsonl "$LOGS/009.log" | jq -r '.victims[0].pid' | tr '\n' ' ')"
+	last=$(victim)
+	run "$OOMLENS" --sysroot "$TMP/jroot" log --journal -b --jsonl
+	check "--journal -b without an argument: the last boot" test "$(victim)" = "$last"
+	run "$OOMLENS" --sysroot "$TMP/jroot" log --journal -b -1 --jsonl
+	check "--journal -b -1: the boot before" test "$(victim)" = "27085 "
+	run "$OOMLENS" --sysroot "$TMP/jroot" log --journal -b 1 --jsonl
+	check "--journal -b 1: the first boot" test "$(victim)" = "27085 "
+	run "$OOMLENS" --sysroot "$TMP/jroot" log --journal -b 2 --jsonl
+	check "--journal -b 2: the second boot" test "$(victim)" = "$last"
+	run "$OOMLENS" --sysroot "$TMP/jroot" log --journal -b 0123456789abcdef0123456789abcdef --jsonl
+	check "--journal -b ID: that boot" test "$(victim)" = "27085 "
+	run "$OOMLENS" --sysroot "$TMP/jroot" log --journal -b 3
+	check "--journal -b 3 of 2 boots: exit 2, one line" eval '[ "$rc" -eq 2 ] && [ "$(grep -c "" <<<"$err")" -eq 1 ] && [[ "$err" == *"no such boot"* ]]'
+	run "$OOMLENS" log --jsonl --file "$J/remote-db1.journal"
+	check "--file: both boots' events" test "$(victim)" = "27085 $last"
+	run "$OOMLENS" log --jsonl --directory "$J"
+	check "--directory: both boots' events" test "$(victim)" = "27085 $last"
+	run "$OOMLENS" log --jsonl --directory "$TMP/emptyroot"
+	check "--directory without journal files: exit 2, one line" eval '[ "$rc" -eq 2 ] && [ "$(grep -c "" <<<"$err")" -eq 1 ]'
+	# a whole 3.2 event read from the journal is whole, as the same text in a file
+	run "$OOMLENS" log -J --file "$J/remote-db1.journal" -b 1
+	from_journal=$(jq -c '.events[0] | [.partial, .trigger.pid, .kernel, (.tasks | length), .victims[0].pid]' <<<"$out")
+	run "$OOMLENS" log -J "$LOGS/003.log"
+	check "a 3.2 event from the journal: whole, as from the file" test \
+		"$from_journal" = "$(jq -c '.events[0] | [.partial, .trigger.pid, .kernel, (.tasks | length), .victims[0].pid]' <<<"$out")"
+	run "$OOMLENS" log -J --file "$J/remote-db1.journal" -b 1
+	check "... with the journal's time and host" jq_true '.events[0] | .time == "2013-05-16T16:33:16Z" and .host == "db1" and .partial == false' <<<"$out"
+	# journalctl's own JSON and export formats, piped in: time, host and the boot's seconds
+	for fmt in json export; do
+		run sh -c 'journalctl --file "$1" -b 1 -o "$2" | "$3" log --jsonl -' sh "$J/remote-db1.journal" "$fmt" "$OOMLENS"
+		check "journalctl -o $fmt | oomlens log -: time, host, boot seconds, whole" jq_true \
+			'.time == "2013-05-16T16:33:16Z" and .host == "db1" and .boot_seconds == 4379596.347992 and .partial == false and .victims[0].pid == 27085' <<<"$out"
+	done
+else
+	skip "the journal tests" "no $JREMOTE (Debian package systemd-journal-remote)"
+fi
+
+# several files make one list: each event names its file
+run "$OOMLENS" log -J "$LOGS/003.log" "$LOGS/009.log"
+check "two files: each event's source is its file" test \
+	"$(jq -r '.events[].source' <<<"$out" | tr '\n' ' ')" = "$LOGS/003.log $LOGS/009.log "
+run "$OOMLENS" log --jsonl - < "$LOGS/003.log"
+check "standard input: source '-'" test "$(jq -r .source <<<"$out")" = "-"
+
+# --since takes RFC 3339 with an offset and oomlens's own JSON times
+# (010.log's syslog stamps rewritten as rsyslog's RFC 3339 ones, at +01:00)
+sed -E 's/^May 19 ([0-9:]+) /2024-05-19T\1.000000+01:00 /' "$LOGS/010.log" > "$TMP/iso.log"
+run "$OOMLENS" log -J --since 2024-05-19T18:14:43+01:00 "$TMP/iso.log"
+check "--since RFC 3339 with an offset, the event's second: kept" jq_true '.events | length == 1' <<<"$out"
+run "$OOMLENS" log -J --since "$(jq -r '.events[0].time' <<<"$out")" --until "1h ago" "$TMP/iso.log"
+check "--since the event's own JSON time, --until '1h ago': kept" jq_true '.events | length == 1' <<<"$out"
+run "$OOMLENS" log -J --since 2024-05-19T17:14:44Z "$TMP/iso.log"
+check "--since a second after, in UTC: left out" jq_true '.events | length == 0' <<<"$out"
+run "$OOMLENS" log -J --until yesterday --since -36500d "$TMP/iso.log"
+check "--until yesterday --since -36500d: kept" jq_true '.events | length == 1' <<<"$out"
+run "$OOMLENS" log --since "1h since" "$TMP/iso.log"
+check "--since '1h since': exit 2" test "$rc" -eq 2
+
+# a kmsg event's time is the same on every run: the boot time is read once,
+# in nanoseconds, and the record's microseconds added to it exactly
+run "$OOMLENS" log --jsonl
+if [ "$rc" -eq 0 ] && [ -n "$out" ]; then
+	# (other kills may come meanwhile: each later run must hold the first's times)
+	first=$(jq -r '.time_epoch' <<<"$out" | tail -n 3)
+	same=1
+	for _ in 1 2 3 4 5; do
+		later=$("$OOMLENS" log --jsonl | jq -r '.time_epoch')
+		while read -r t; do
+			grep -qx -- "$t" <<<"$later" || same=0
+		done <<<"$first"
+	done
+	check "kmsg events: the same times on six runs" test "$same" -eq 1
+else
+	skip "kmsg events: the same times on six runs" "no OOM event in the ring buffer"
+fi

@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "oomlens/logtime.h"
+
+static time_t local_midnight(time_t now, int days)
+{
+	struct tm tm;
+
+	localtime_r(&now, &tm);
+	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+	tm.tm_mday += days;
+	tm.tm_isdst = -1;
+	return mktime(&tm);
+}
+
+/* A unit's seconds ("h", "hours", ...), its length in *@len; 0 when none. */
+static long unit(const char *s, size_t *len)
+{
+	static const struct { const char *name; long sec; } units[] = {
+		{ "seconds", 1 }, { "second", 1 }, { "sec", 1 }, { "s", 1 },
+		{ "minutes", 60 }, { "minute", 60 }, { "min", 60 }, { "m", 60 },
+		{ "hours", 3600 }, { "hour", 3600 }, { "h", 3600 },
+		{ "days", 86400 }, { "day", 86400 }, { "d", 86400 },
+		{ "weeks", 604800 }, { "week", 604800 }, { "w", 604800 },
+	};
+
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		size_t n = strlen(units[i].name);
+
+		if (strncmp(s, units[i].name, n) == 0 && !isalpha((unsigned char)s[n])) {
+			*len = n;
+			return units[i].sec;
+		}
+	}
+	return 0;
+}
+
+/* "1h 30min" (@s after any sign): seconds, or -1. */
+static long long span(const char *s, const char *end)
+{
+	long long total = 0;
+	int any = 0;
+
+	while (s < end) {
+		char *e;
+		long long v;
+		long u;
+		size_t ul;
+
+		while (s < end && *s == ' ')
+			s++;
+		if (s == end)
+			break;
+		if (!isdigit((unsigned char)*s))
+			return -1;
+		errno = 0;
+		v = strtoll(s, &e, 10);
+		if (errno || v > 100LL * 365 * 86400)
+			return -1;
+		while (e < end && *e == ' ')
+			e++;
+		u = e < end ? unit(e, &ul) : 0;
+		if (!u) {
+			if (e != end)
+				return -1;
+			u = 1, ul = 0;	/* a bare number: seconds, as journalctl */
+		}
+		total += v * u;
+		s = e + ul;
+		any = 1;
+	}
+	return any ? total : -1;
+}
+
+static int relative(const char *s, time_t now, time_t *t)
+{
+	size_t n = strlen(s);
+	long long v;
+
+	if (n > 4 && strcmp(s + n - 4, " ago") == 0) {
+		v = span(s, s + n - 4);
+		if (v < 0)
+			return -EINVAL;
+		*t = now - (time_t)v;
+		return 0;
+	}
+	if (*s != '-' && *s != '+')
+		return -EINVAL;
+	v = span(s + 1, s + n);
+	if (v < 0)
+		return -EINVAL;
+	*t = *s == '-' ? now - (time_t)v : now + (time_t)v;
+	return 0;
+}
+
+/* "Z", "+HH:MM", "-HHMM", "+HH" after a time: the offset east of UTC in seconds, or -EINVAL. */
+static int zone(const char *s, long *off)
+{
+	int h, m = 0, sign;
+
+	if (!strcmp(s, "Z") || !strcmp(s, "z")) {
+		*off = 0;
+		return 0;
+	}
+	if ((*s != '+' && *s != '-') || !isdigit((unsigned char)s[1]) || !isdigit((unsigned char)s[2]))
+		return -EINVAL;
+	sign = *s == '-' ? -1 : 1;
+	h = (s[1] - '0') * 10 + (s[2] - '0');
+	s += 3;
+	if (*s == ':')
+		s++;
+	if (*s) {
+		if (!isdigit((unsigned char)s[0]) || !isdigit((unsigned char)s[1]) || s[2])
+			return -EINVAL;
+		m = (s[0] - '0') * 10 + (s[1] - '0');
+	}
+	if (h > 23 || m > 59)
+		return -EINVAL;
+	*off = sign * (h * 3600L + m * 60L);
+	return 0;
+}
+
+/* After "HH:MM[:SS]": ".frac" dropped, then the end or a zone. */
+static int finish(struct tm *tm, const char *end, int have_date, time_t now, time_t *t)
+{
+	long off;
+
+	if (*end == '.' || *end == ',') {
+		end++;
+		if (!isdigit((unsigned char)*end))
+			return -EINVAL;
+		while (isdigit((unsigned char)*end))
+			end++;
+	}
+	if (*end == ' ')
+		end++;
+	if (!have_date) {
+		struct tm today;
+
+		localtime_r(&now, &today);
+		tm->tm_year = today.tm_year;
+		tm->tm_mon = today.tm_mon;
+		tm->tm_mday = today.tm_mday;
+	}
+	if (!*end) {
+		tm->tm_isdst = -1;
+		*t = mktime(tm);
+		return 0;
+	}
+	if (zone(end, &off) < 0)
+		return -EINVAL;
+	*t = timegm(tm) - off;
+	return 0;
+}
+
+int ol_time_parse(const char *s, time_t now, time_t *t)
+{
+	struct tm tm = { 0 };
+	const char *end;
+	char *e;
+
+	if (!s || !*s)
+		return -EINVAL;
+	if (*s == '@') {
+		long long v;
+
+		errno = 0;
+		v = strtoll(s + 1, &e, 10);
+		if (errno || *e || e == s + 1)
+			return -EINVAL;
+		*t = (time_t)v;
+		return 0;
+	}
+	if (!strcmp(s, "now")) {
+		*t = now;
+		return 0;
+	}
+	if (!strcmp(s, "today") || !strcmp(s, "yesterday") || !strcmp(s, "tomorrow")) {
+		*t = local_midnight(now, !strcmp(s, "today") ? 0 : !strcmp(s, "yesterday") ? -1 : 1);
+		return 0;
+	}
+	if (relative(s, now, t) == 0)
+		return 0;
+	end = strptime(s, "%Y-%m-%d", &tm);
+	if (end && (!*end || (*end == ' ' && !end[1]))) {
+		tm.tm_isdst = -1;
+		*t = mktime(&tm);
+		return 0;
+	}
+	if (end && (*end == ' ' || *end == 'T' || *end == 't')) {
+		const char *e2 = strptime(end + 1, "%H:%M:%S", &tm);
+
+		if (!e2)
+			e2 = strptime(end + 1, "%H:%M", &tm);
+		return e2 ? finish(&tm, e2, 1, now, t) : -EINVAL;
+	}
+	if (end)
+		return -EINVAL;
+	end = strptime(s, "%H:%M:%S", &tm);
+	if (!end)
+		end = strptime(s, "%H:%M", &tm);
+	return end ? finish(&tm, end, 0, now, t) : -EINVAL;
+}

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * --since and --until (lib/logtime.c ol_time_parse): RFC 3339 with Z or an
+ * offset, oomlens's own output times (JSON's RFC 3339 in UTC, the text's
+ * local "YYYY-MM-DD HH:MM:SS"), and journalctl's forms.  Run in TZ=UTC and
+ * in a zone east of it, so that local and UTC times differ.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "oomlens/logtime.h"
+
+/* 2026-05-19T18:14:43Z */
+#define NOW	((time_t)1779214483)
+
+static time_t parse(const char *s)
+{
+	time_t t = -1;
+
+	assert_int_equal(ol_time_parse(s, NOW, &t), 0);
+	return t;
+}
+
+static void bad(const char *s)
+{
+	time_t t;
+
+	assert_int_equal(ol_time_parse(s, NOW, &t), -22);
+}
+
+static void rfc3339(void **state)
+{
+	setenv("TZ", "Asia/Kolkata", 1);	/* +05:30, no DST */
+	tzset();
+	assert_int_equal(parse("2026-05-19T18:14:43Z"), NOW);
+	assert_int_equal(parse("2026-05-19T18:14:43.123456Z"), NOW);
+	assert_int_equal(parse("2026-05-19T20:14:43+02:00"), NOW);
+	assert_int_equal(parse("2026-05-19T13:14:43-0500"), NOW);
+	assert_int_equal(parse("2026-05-19 18:14:43 +00:00"), NOW);
+	/* oomlens's text: local time */
+	assert_int_equal(parse("2026-05-19 23:44:43"), NOW);
+	assert_int_equal(parse("2026-05-19 23:44"), NOW - 43);
+	assert_int_equal(parse("2026-05-19"), NOW - (23 * 3600 + 44 * 60 + 43));
+	assert_int_equal(parse("@1779214483"), NOW);
+	bad("2026-05-19T18:14:43+25:00");
+	bad("2026-05-19T18:14:43 UTC+");
+	bad("2026-05-19x");
+	bad("2026-13-40");
+}
+
+static void journalctl_words(void **state)
+{
+	setenv("TZ", "UTC", 1);
+	tzset();
+	assert_int_equal(parse("now"), NOW);
+	assert_int_equal(parse("today"), NOW - (18 * 3600 + 14 * 60 + 43));
+	assert_int_equal(parse("yesterday"), NOW - (18 * 3600 + 14 * 60 + 43) - 86400);
+	assert_int_equal(parse("tomorrow"), NOW - (18 * 3600 + 14 * 60 + 43) + 86400);
+	assert_int_equal(parse("1h ago"), NOW - 3600);
+	assert_int_equal(parse("2 days ago"), NOW - 2 * 86400);
+	assert_int_equal(parse("-2d"), NOW - 2 * 86400);
+	assert_int_equal(parse("+1h"), NOW + 3600);
+	assert_int_equal(parse("-1h 30min"), NOW - 5400);
+	assert_int_equal(parse("-30m"), NOW - 1800);
+	assert_int_equal(parse("-90"), NOW - 90);
+	assert_int_equal(parse("18:00"), NOW - (14 * 60 + 43));
+	bad("");
+	bad("ago");
+	bad("-2x");
+	bad("1h since");
+	bad("@");
+	bad("@12x");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(rfc3339),
+		cmocka_unit_test(journalctl_words),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
