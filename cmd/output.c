@@ -292,8 +292,12 @@ void ol_jstream_begin(struct ol_jstream *s, FILE *f, json_object *head, const ch
 	if (fputs("{\n\"schema_version\":\"" OL_SCHEMA_VERSION "\",\n", f) < 0)
 		s->err = 1;
 	if (head) {
-		json_object_object_foreach(head, name, val) {
-			k = json_object_new_string(name);
+		struct json_object_iterator it = json_object_iter_begin(head), end = json_object_iter_end(head);
+
+		for (; !json_object_iter_equal(&it, &end); json_object_iter_next(&it)) {
+			json_object *val = json_object_iter_peek_value(&it);
+
+			k = json_object_new_string(json_object_iter_peek_name(&it));
 			if (fprintf(f, "%s:%s,\n", json_object_to_json_string_ext(k, JFLAGS),
 				    val ? json_object_to_json_string_ext(val, JFLAGS) : "null") < 0)
 				s->err = 1;

@@ -919,6 +919,7 @@ static int json_line(const char *s, size_t len, void *data)
 {
 	struct jconv *jc = data;
 	json_tokener *tok = json_tokener_new();
+	struct json_object_iterator it, end;
 	json_object *o;
 
 	if (!tok)
@@ -929,8 +930,9 @@ static int json_line(const char *s, size_t len, void *data)
 		json_object_put(o);
 		return 0;	/* not an entry: skipped */
 	}
-	json_object_object_foreach(o, key, val)
-		json_field(jc, key, val);
+	for (it = json_object_iter_begin(o), end = json_object_iter_end(o);
+	     !json_object_iter_equal(&it, &end); json_object_iter_next(&it))
+		json_field(jc, json_object_iter_peek_name(&it), json_object_iter_peek_value(&it));
 	json_object_put(o);
 	return entry_emit(jc);
 }
