@@ -57,17 +57,23 @@ int ol_term_utf8(void)
 	return cs && strcmp(cs, "UTF-8") == 0;
 }
 
+/* The width once per run: explain draws a bar for each of 10,000 processes */
 int ol_term_width(void)
 {
+	static int width;
 	struct winsize ws;
 	const char *c = getenv("COLUMNS");
 	long n;
 
+	if (width)
+		return width;
 	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col)
-		return ws.ws_col;
-	if (c && (n = strtol(c, NULL, 10)) >= 20 && n <= 1000)
-		return (int)n;
-	return 80;
+		width = ws.ws_col;
+	else if (c && (n = strtol(c, NULL, 10)) >= 20 && n <= 1000)
+		width = (int)n;
+	else
+		width = 80;
+	return width;
 }
 
 const char *ol_sgr(enum ol_hue h)

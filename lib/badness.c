@@ -138,18 +138,23 @@ unsigned long ol_oom_score(enum ol_era era, long points, int killable,
 	}
 }
 
-int ol_oom_adj_from_score_adj(int score_adj)
+int ol_oom_adj_read(int score_adj, int capped)
 {
 	int oom_adj;
 
 	/*
-	 * fs/proc/base.c oom_adj_read(); the clamp to 15 came later (kernels
-	 * without it read 16 for oom_score_adj 942..999).
+	 * fs/proc/base.c oom_adj_read() on 3.7+: 1000 reads 15; the clamp of
+	 * the rest to 15 came in 5.14 (before it, 942..999 read 16).
 	 */
 	if (score_adj == OL_OOM_SCORE_ADJ_MAX)
 		return OL_OOM_ADJUST_MAX;
 	oom_adj = score_adj * -OL_OOM_DISABLE / OL_OOM_SCORE_ADJ_MAX;
-	return oom_adj > OL_OOM_ADJUST_MAX ? OL_OOM_ADJUST_MAX : oom_adj;
+	return capped && oom_adj > OL_OOM_ADJUST_MAX ? OL_OOM_ADJUST_MAX : oom_adj;
+}
+
+int ol_oom_adj_from_score_adj(int score_adj)
+{
+	return ol_oom_adj_read(score_adj, 1);
 }
 
 int ol_score_adj_from_oom_adj(int oom_adj)

@@ -45,6 +45,18 @@ int ol_kernel_from_release(const char *release, struct ol_kernel *k)
 	 */
 	k->percpu_rss = ol_kernel_at_least(k, 6, 2) && !ol_kernel_at_least(k, 7, 0);
 	k->rss_from_stat = k->percpu_rss;
+	/* fs/proc/base.c: oom_adj stored apart until 3.7; read capped from 5.14 */
+	k->oom_adj_derived = ol_kernel_at_least(k, 3, 7);
+	k->oom_adj_capped = ol_kernel_at_least(k, 5, 14);
+	return 0;
+}
+
+int ol_kernel_oom_adj(const struct ol_kernel *k, long score_adj, long *oom_adj)
+{
+	if (!k->known || !k->oom_adj_derived ||
+	    score_adj < OL_OOM_SCORE_ADJ_MIN || score_adj > OL_OOM_SCORE_ADJ_MAX)
+		return -ENODATA;
+	*oom_adj = ol_oom_adj_read((int)score_adj, k->oom_adj_capped);
 	return 0;
 }
 

@@ -8,7 +8,9 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 
+#include "oomlens/model.h"
 #include "oomlens/parse.h"
 #include "oomlens/proc.h"
 
@@ -80,7 +82,26 @@ struct scan_ctx {
 	int held[HELD_MAX + 8];	/* a process's files (at most 8) fit after a flush */
 	size_t nheld;
 	size_t current;		/* held[current..] are the process being read */
+	int adj_derived;	/* live 3.7+: oom_adj computed as the kernel reads it */
+	struct ol_kernel k;	/* the running kernel, when adj_derived */
 };
+
+/*
+ * On the running kernel from 3.7, /proc/PID/oom_adj is oom_score_adj
+ * converted (oom_adj_read()), so it is computed rather than read: one
+ * file less per process.  A copied tree's own oom_adj file is read.
+ */
+static void scan_ctx_init(struct scan_ctx *c, const struct ol_root *root, unsigned int read)
+{
+	struct utsname u;
+
+	memset(c, 0, sizeof(*c));
+	c->root = root;
+	if ((read & OL_READ_OOM_ADJ) && (read & OL_READ_OOM_SCORE_ADJ) &&
+	    ol_root_is_live(root) && uname(&u) == 0 &&
+	    ol_kernel_from_release(u.release, &c->k) == 0)
+		c->adj_derived = c->k.oom_adj_derived;
+}
 
 static void release(struct scan_ctx *c)
 {
@@ -387,7 +408,11 @@ static int read_proc(struct scan_ctx *c, int dfd, unsigned int read,
 			p->have |= OL_HAVE_ADJ;
 		}
 	}
-	if (read & OL_READ_OOM_ADJ) {
+	if ((read & OL_READ_OOM_ADJ) && c->adj_derived && (p->have & OL_HAVE_ADJ) &&
+	    ol_kernel_oom_adj(&c->k, p->oom_score_adj, &v) == 0) {
+		p->oom_adj = v;
+		p->have |= OL_HAVE_OOMADJ;
+	} else if (read & OL_READ_OOM_ADJ) {
 		rc = read_long_file(c, dfd, "oom_adj", &v);
 		if (rc < 0)
 			return rc;
@@ -475,12 +500,13 @@ static int scan_one(struct scan_ctx *c, const struct ol_root *root,
 int ol_scan_pid(const struct ol_root *root, pid_t pid, unsigned int read,
 		struct ol_proc *out)
 {
-	struct scan_ctx c = { .root = root };
+	struct scan_ctx c;
 	char name[32];
 	int rc;
 
 	if (pid <= 0)
 		return -ESRCH;
+	scan_ctx_init(&c, root, read);
 	snprintf(name, sizeof(name), "%d", (int)pid);
 	rc = scan_one(&c, root, name, pid, read, out);
 	scan_ctx_free(&c);
@@ -565,12 +591,13 @@ static int scan_into(struct scan_ctx *c, const struct ol_root *root,
 int ol_scan(const struct ol_root *root, const struct ol_scan_opts *opts,
 	    struct ol_proclist *out)
 {
-	struct scan_ctx c = { .root = root };
+	struct scan_ctx c;
 	struct dirent *de;
 	DIR *dir;
 	int fd, rc = 0;
 
 	memset(out, 0, sizeof(*out));
+	scan_ctx_init(&c, root, opts->read);
 	if (opts->pids) {
 		size_t i;
 

@@ -79,7 +79,12 @@ int ol_badness(enum ol_era era, const struct ol_badness_in *in,
 unsigned long ol_oom_score(enum ol_era era, long points, int killable,
 			   unsigned long totalpages);
 
-/* Legacy /proc/PID/oom_adj <-> oom_score_adj, as the kernel converts them (3.7+). */
+/*
+ * Legacy /proc/PID/oom_adj <-> oom_score_adj, as the kernel converts them
+ * (3.7+).  ol_oom_adj_read() is the read side, @capped on 5.14+ (see
+ * ol_kernel.oom_adj_capped); ol_oom_adj_from_score_adj() is it capped.
+ */
+int ol_oom_adj_read(int score_adj, int capped);
 int ol_oom_adj_from_score_adj(int score_adj);
 int ol_score_adj_from_oom_adj(int oom_adj);
 

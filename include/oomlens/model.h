@@ -27,6 +27,8 @@ struct ol_kernel {
 	int count_pmd;		/* page tables count nr_pmds too (4.0 .. 4.14) */
 	int percpu_rss;		/* 6.2 .. 6.19: oom_badness() reads per-CPU counters' fast value */
 	int rss_from_stat;	/* the same: stat's rss is that read (status is precise from 6.16) */
+	int oom_adj_derived;	/* 3.7+: oom_adj is computed from oom_score_adj, not stored */
+	int oom_adj_capped;	/* 5.14+: that computation caps at 15 */
 };
 
 /*
@@ -42,6 +44,13 @@ int ol_kernel_from_release(const char *release, struct ol_kernel *k);
  * rule need under @k's rules.
  */
 unsigned int ol_kernel_needs(const struct ol_kernel *k);
+
+/*
+ * The legacy oom_adj that /proc/PID/oom_adj reads on @k for @score_adj.
+ * Returns 0, or -ENODATA where @k stores oom_adj apart (before 3.7) or
+ * the release is unknown: read the file there.
+ */
+int ol_kernel_oom_adj(const struct ol_kernel *k, long score_adj, long *oom_adj);
 
 /* Whether @k is at least MAJOR.MINOR (an unknown release is the newest). */
 int ol_kernel_at_least(const struct ol_kernel *k, unsigned int major, unsigned int minor);

@@ -74,3 +74,28 @@ if [ "$(id -u)" = 0 ] && [ "$(cat /proc/sys/kernel/dmesg_restrict 2>/dev/null)" 
 else
 	skip "log under dmesg_restrict" "needs root, runuser and kernel.dmesg_restrict=1"
 fi
+
+# The legacy oom_adj on the running kernel: computed from oom_score_adj as
+# oom_adj_read() does (oomlens-kernel(7), LEGACY oom_adj), checked against
+# the kernel's own /proc/PID/oom_adj.  Raising oom_score_adj needs no
+# privilege; 941/942 and 999 are where the 5.14 cap shows.
+pids=() adjs=(0 1 58 500 941 942 999 1000)
+for a in "${adjs[@]}"; do
+	sleep 60 &
+	pids+=($!)
+	echo "$a" >"/proc/$!/oom_score_adj"
+done
+plist=$(IFS=,; echo "${pids[*]}")
+run "$OOMLENS" list -r -n -p "$plist" -o PID,OOMADJ
+want=$(for p in "${pids[@]}"; do echo "$p $(tr -d ' \n' <"/proc/$p/oom_adj")"; done | sort -n)
+got=$(awk '{print $1, $2}' <<<"$out" | sort -n)
+check "list: OOMADJ equals the kernel's /proc/PID/oom_adj for oom_score_adj ${adjs[*]}" \
+	eval '[ "$rc" -eq 0 ] && [ -n "$got" ] && [ "$got" = "$want" ]'
+run "$OOMLENS" explain -J "${pids[@]}"
+got=$(jq -r '.processes[] | "\(.pid) \(.oom_adj)"' <<<"$out" | sort -n)
+check "explain -J: oom_adj equals the kernel's for the same processes" eval '[ "$got" = "$want" ]'
+run "$OOMLENS" snapshot
+got=$(jq -r --arg p " ${pids[*]} " '.processes[] | .pid as $x | select($p | contains(" \($x) ")) | "\(.pid) \(.oom_adj)"' <<<"$out" | sort -n)
+check "snapshot: oom_adj equals the kernel's for the same processes" eval '[ "$got" = "$want" ]'
+kill "${pids[@]}" 2>/dev/null
+wait "${pids[@]}" 2>/dev/null || :

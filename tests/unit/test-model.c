@@ -121,6 +121,40 @@ static void slack(void **state)
 	assert_int_equal(ol_kernel_slack(&k, 64), 0);
 }
 
+/* fs/proc/base.c oom_adj_read(), era by era (oomlens-kernel(7), LEGACY oom_adj) */
+static void legacy_oom_adj(void **state)
+{
+	struct ol_kernel k;
+	long v = 99;
+
+	(void)state;
+	/* 2.6.36 .. 3.6 store oom_adj apart: only the file knows it */
+	ol_kernel_from_release("3.6.11", &k);
+	assert_int_equal(ol_kernel_oom_adj(&k, 0, &v), -ENODATA);
+	assert_int_equal(v, 99);
+	/* 3.7 .. 5.13: computed, 942..999 read 16 */
+	ol_kernel_from_release("3.10.0-1160.el7.x86_64", &k);
+	assert_int_equal(ol_kernel_oom_adj(&k, 942, &v), 0);
+	assert_int_equal(v, 16);
+	assert_int_equal(ol_kernel_oom_adj(&k, 1000, &v), 0);
+	assert_int_equal(v, 15);
+	assert_int_equal(ol_kernel_oom_adj(&k, -1000, &v), 0);
+	assert_int_equal(v, -17);
+	ol_kernel_from_release("5.13.19", &k);
+	assert_int_equal(ol_kernel_oom_adj(&k, 999, &v), 0);
+	assert_int_equal(v, 16);
+	/* 5.14+: capped at 15 */
+	ol_kernel_from_release("5.14.0", &k);
+	assert_int_equal(ol_kernel_oom_adj(&k, 999, &v), 0);
+	assert_int_equal(v, 15);
+	assert_int_equal(ol_kernel_oom_adj(&k, -999, &v), 0);
+	assert_int_equal(v, -16);
+	/* out of range or unknown release: read the file */
+	assert_int_equal(ol_kernel_oom_adj(&k, 1001, &v), -ENODATA);
+	ol_kernel_from_release("", &k);
+	assert_int_equal(ol_kernel_oom_adj(&k, 0, &v), -ENODATA);
+}
+
 static void terms_rss_source(void **state)
 {
 	struct ol_proc p = mkproc(100, 1000, 0, 1);
@@ -449,6 +483,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(kernel_rules),
 		cmocka_unit_test(slack),
+		cmocka_unit_test(legacy_oom_adj),
 		cmocka_unit_test(terms_rss_source),
 		cmocka_unit_test(ties_follow_the_release),
 		cmocka_unit_test(root_bonus_by_era),
