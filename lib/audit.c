@@ -29,7 +29,8 @@
 struct aproc {
 	struct ol_proc *p;
 	const struct ol_rank *r;	/* the model's view of it */
-	char exe[512];		/* "" when unreadable */
+	char exe[512];		/* "" when unreadable; read on first use (exe_of()) */
+	int exe_read;
 	char unit[256];		/* decoded cgroup label */
 	int unkillable;		/* -1000 or oom_adj -17 */
 };
@@ -130,7 +131,25 @@ static int in_user_session(const struct ol_proc *p)
 	       cgroup_is_user(p->cgroup_systemd);
 }
 
-static const struct ol_allow *allowed(const struct actx *a, const struct aproc *x)
+/*
+ * The process's executable, read when a rule first asks: most processes
+ * have no finding, and a link read for each of 10,000 is a tenth of the run.
+ */
+static const char *exe_of(const struct actx *a, struct aproc *x)
+{
+	char link[32];
+	ssize_t n;
+
+	if (!x->exe_read) {
+		snprintf(link, sizeof(link), "%d/exe", (int)x->p->pid);
+		n = readlinkat(a->root->procfd, link, x->exe, sizeof(x->exe) - 1);
+		x->exe[n > 0 ? n : 0] = '\0';
+		x->exe_read = 1;
+	}
+	return x->exe;
+}
+
+static const struct ol_allow *allowed(const struct actx *a, struct aproc *x)
 {
 	for (size_t i = 0; i < a->c->nallow; i++) {
 		const struct ol_allow *al = &a->c->allow[i];
@@ -138,7 +157,7 @@ static const struct ol_allow *allowed(const struct actx *a, const struct aproc *
 
 		switch (al->kind) {
 		case OL_ALLOW_COMM:	subject = x->p->comm; break;
-		case OL_ALLOW_EXE:	subject = x->exe; break;
+		case OL_ALLOW_EXE:	subject = exe_of(a, x); break;
 		case OL_ALLOW_CGROUP:	subject = ol_proc_cgroup(x->p); break;
 		case OL_ALLOW_UNIT:	subject = x->unit; break;
 		}
@@ -169,9 +188,9 @@ static struct aproc *by_pid(struct actx *a, long pid)
 	return a->n ? bsearch(&key, a->ap, a->n, sizeof(*a->ap), cmp_pid) : NULL;
 }
 
-static int same_program(const struct aproc *x, const struct aproc *y)
+static int same_program(const struct actx *a, struct aproc *x, struct aproc *y)
 {
-	if (x->exe[0] && y->exe[0])
+	if (exe_of(a, x)[0] && exe_of(a, y)[0])
 		return strcmp(x->exe, y->exe) == 0;
 	return strcmp(x->p->comm, y->p->comm) == 0;
 }
@@ -210,14 +229,14 @@ static unsigned long long held(const struct actx *a, const struct aproc *x)
 }
 
 /* names, paths and units are the processes' own: through ol_json_string, as UTF-8 */
-static json_object *jproc(const struct actx *a, const struct aproc *x)
+static json_object *jproc(const struct actx *a, struct aproc *x)
 {
 	int k = x->r->have && x->r->b.killable;
 	json_object *o = json_object_new_object();
 
 	json_object_object_add(o, "pid", json_object_new_int64(x->p->pid));
 	json_object_object_add(o, "comm", ol_json_string(x->p->comm));
-	json_object_object_add(o, "exe", x->exe[0] ? ol_json_string(x->exe) : NULL);
+	json_object_object_add(o, "exe", exe_of(a, x)[0] ? ol_json_string(x->exe) : NULL);
 	json_object_object_add(o, "uid", x->p->have & OL_HAVE_UID ? json_object_new_int64(x->p->uid) : NULL);
 	json_object_object_add(o, "oom_score_adj", json_object_new_int64(x->p->oom_score_adj));
 	json_object_object_add(o, "cgroup", ol_json_string(ol_proc_cgroup(x->p)));
@@ -251,7 +270,7 @@ static int process_rules(struct actx *a)
 
 		/* protection inherited from a parent that runs another program */
 		if (par && x->p->oom_score_adj <= -900 && par->p->oom_score_adj == x->p->oom_score_adj &&
-		    !same_program(x, par) && !allowed(a, x)) {
+		    !same_program(a, x, par) && !allowed(a, x)) {
 			json_object *chain = json_object_new_array(), *ev = json_object_new_object();
 			unsigned long long mem = held(a, x);
 			char *e1, *e2;
@@ -274,7 +293,7 @@ static int process_rules(struct actx *a)
 			rc = add_finding(a, x->p->oom_score_adj == -1000 ? OL_R_INHERITED : OL_R_INHERITED_STRONG,
 					 x->p, ev, "oom_score_adj %ld inherited from %s[%d] (%s), set at %s[%d]",
 					 x->p->oom_score_adj, e1 ? e1 : "?", (int)par->p->pid,
-					 par->exe[0] ? par->exe : "?", e2 ? e2 : "?", (int)top->p->pid);
+					 exe_of(a, par)[0] ? par->exe : "?", e2 ? e2 : "?", (int)top->p->pid);
 			free(e1);
 			free(e2);
 			if (rc < 0)
@@ -1156,17 +1175,12 @@ int ol_audit_run(const struct ol_root *root, const struct ol_audit_opts *o,
 	}
 	for (i = 0; i < pl.n; i++) {
 		struct aproc *x = &a.ap[a.n++];
-		char link[32];
-		ssize_t n;
 		struct ol_cg_decoded d;
 
 		x->p = &pl.procs[i];
 		x->r = ol_model_get(a.model, i);
 		x->unkillable = ((x->p->have & OL_HAVE_ADJ) && x->p->oom_score_adj == -1000) ||
 				((x->p->have & OL_HAVE_OOMADJ) && x->p->oom_adj == -17);
-		snprintf(link, sizeof(link), "%d/exe", (int)x->p->pid);
-		n = readlinkat(root->procfd, link, x->exe, sizeof(x->exe) - 1);
-		x->exe[n > 0 ? n : 0] = '\0';
 		if (ol_proc_cgroup(x->p)) {
 			ol_cgroup_decode(ol_proc_cgroup(x->p), &d);
 			if (d.kind == OL_CG_NONE && x->p->cgroup_unified[0])

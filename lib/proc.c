@@ -42,9 +42,7 @@ unsigned int ol_read_for(unsigned int have)
 void ol_proc_free(struct ol_proc *p)
 {
 	free(p->cmdline);
-	free(p->cgroup);
-	free(p->cgroup_unified);
-	free(p->cgroup_systemd);
+	free(p->cgroup);	/* cgroup_unified and cgroup_systemd live in it */
 	p->cmdline = p->cgroup = p->cgroup_unified = p->cgroup_systemd = NULL;
 }
 
@@ -335,6 +333,31 @@ static int read_cmdline(struct scan_ctx *c, int dfd, struct ol_proc *p)
 	return 0;
 }
 
+/*
+ * The three paths a process's cgroup file gives, in one allocation (each
+ * is shorter than the file that holds it): the v1 memory controller's, the
+ * v2 one, and systemd's own v1 hierarchy, where sessions show on a hybrid
+ * system.
+ */
+static int read_cgroup(struct scan_ctx *c, int dfd, struct ol_proc *p)
+{
+	size_t n;
+	int rc = read_one(c, dfd, "cgroup");
+
+	if (rc <= 0)
+		return rc;
+	n = c->buf.len + 1;
+	p->cgroup = malloc(3 * n);
+	if (!p->cgroup)
+		return -ENOMEM;
+	p->cgroup_unified = p->cgroup + n;
+	p->cgroup_systemd = p->cgroup + 2 * n;
+	if (ol_parse_cgroup(c->buf.data, p->cgroup, n, p->cgroup_unified, n) == 0)
+		p->have |= OL_HAVE_CGROUP;
+	ol_parse_cgroup_named(c->buf.data, "systemd", p->cgroup_systemd, n);
+	return 0;
+}
+
 static int read_proc(struct scan_ctx *c, int dfd, unsigned int read,
 		     struct ol_proc *p)
 {
@@ -422,24 +445,9 @@ static int read_proc(struct scan_ctx *c, int dfd, unsigned int read,
 		}
 	}
 	if (read & OL_READ_CGROUP) {
-		rc = read_one(c, dfd, "cgroup");
+		rc = read_cgroup(c, dfd, p);
 		if (rc < 0)
 			return rc;
-		if (rc > 0) {
-			/* each path is shorter than the file that holds it */
-			size_t n = c->buf.len + 1;
-
-			p->cgroup = malloc(n);
-			p->cgroup_unified = malloc(n);
-			p->cgroup_systemd = malloc(n);
-			if (!p->cgroup || !p->cgroup_unified || !p->cgroup_systemd)
-				return -ENOMEM;
-			if (ol_parse_cgroup(c->buf.data, p->cgroup, n,
-					    p->cgroup_unified, n) == 0)
-				p->have |= OL_HAVE_CGROUP;
-			/* systemd's own v1 hierarchy: where sessions show on a hybrid system */
-			ol_parse_cgroup_named(c->buf.data, "systemd", p->cgroup_systemd, n);
-		}
 	}
 	if (read & OL_READ_CMDLINE)
 		return read_cmdline(c, dfd, p);

@@ -72,6 +72,7 @@ int ol_snapshot_collect(const struct ol_root *root, struct ol_snapshot *s)
 	struct ol_sysinfo si;
 	struct ol_model *model = NULL;
 	struct ol_buf b = { 0 };
+	pid_t self;
 	size_t i;
 	int rc;
 
@@ -104,8 +105,9 @@ int ol_snapshot_collect(const struct ol_root *root, struct ol_snapshot *s)
 	if (rc < 0)
 		goto out;
 	/* the live snapshot leaves out the process taking it */
+	self = getpid();
 	for (i = 0; ol_root_is_live(root) && i < pl.n; i++) {
-		if (pl.procs[i].pid == getpid()) {
+		if (pl.procs[i].pid == self) {
 			ol_proc_free(&pl.procs[i]);
 			pl.procs[i] = pl.procs[--pl.n];
 			break;

@@ -59,7 +59,8 @@ struct ol_proc {
 	char *cmdline;			/* raw, arguments joined by spaces; "" for none */
 	char *cgroup;			/* v1 memory controller's path, "" if none */
 	char *cgroup_unified;		/* the v2 ("0::") path, "" if none */
-	char *cgroup_systemd;		/* the v1 name=systemd path, "" if none */
+	char *cgroup_systemd;		/* the v1 name=systemd path, "" if none
+					 * (both of these live in cgroup's block) */
 	unsigned long long starttime;	/* clock ticks since boot */
 	long oom_score;
 	long oom_score_adj;
