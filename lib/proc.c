@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <sys/utsname.h>
 
+#include "oomlens/cgmap.h"
 #include "oomlens/model.h"
 #include "oomlens/parse.h"
 #include "oomlens/proc.h"
@@ -82,6 +83,7 @@ struct scan_ctx {
 	size_t current;		/* held[current..] are the process being read */
 	int adj_derived;	/* live 3.7+: oom_adj computed as the kernel reads it */
 	struct ol_kernel k;	/* the running kernel, when adj_derived */
+	struct ol_cgmap *cgmap;	/* live, every process: cgroups from cgroup.procs */
 };
 
 /*
@@ -139,6 +141,7 @@ static void hold(struct scan_ctx *c, int fd)
 
 static void scan_ctx_free(struct scan_ctx *c)
 {
+	ol_cgmap_free(c->cgmap);
 	release(c);
 	ol_buf_free(&c->buf);
 	free(c->big);
@@ -341,20 +344,26 @@ static int read_cmdline(struct scan_ctx *c, int dfd, struct ol_proc *p)
  */
 static int read_cgroup(struct scan_ctx *c, int dfd, struct ol_proc *p)
 {
+	char lines[3 * 4096 + 256];
+	const char *text = lines;
 	size_t n;
-	int rc = read_one(c, dfd, "cgroup");
+	int rc = c->cgmap ? ol_cgmap_lines(c->cgmap, p->pid, lines, sizeof(lines)) : -ENOENT;
 
-	if (rc <= 0)
-		return rc;
-	n = c->buf.len + 1;
+	if (rc < 0) {
+		rc = read_one(c, dfd, "cgroup");
+		if (rc <= 0)
+			return rc;
+		text = c->buf.data;
+	}
+	n = strlen(text) + 1;
 	p->cgroup = malloc(3 * n);
 	if (!p->cgroup)
 		return -ENOMEM;
 	p->cgroup_unified = p->cgroup + n;
 	p->cgroup_systemd = p->cgroup + 2 * n;
-	if (ol_parse_cgroup(c->buf.data, p->cgroup, n, p->cgroup_unified, n) == 0)
+	if (ol_parse_cgroup(text, p->cgroup, n, p->cgroup_unified, n) == 0)
 		p->have |= OL_HAVE_CGROUP;
-	ol_parse_cgroup_named(c->buf.data, "systemd", p->cgroup_systemd, n);
+	ol_parse_cgroup_named(text, "systemd", p->cgroup_systemd, n);
 	return 0;
 }
 
@@ -601,6 +610,7 @@ int ol_scan(const struct ol_root *root, const struct ol_scan_opts *opts,
 {
 	struct scan_ctx c;
 	struct dirent *de;
+	struct stat st;
 	DIR *dir;
 	int fd, rc = 0;
 
@@ -627,6 +637,9 @@ int ol_scan(const struct ol_root *root, const struct ol_scan_opts *opts,
 		close(fd);
 		return rc;
 	}
+	/* procfs counts its processes in its root's link count */
+	if ((opts->read & OL_READ_CGROUP) && ol_root_is_live(root) && fstat(fd, &st) == 0)
+		c.cgmap = ol_cgmap_new((size_t)st.st_nlink);
 	for (;;) {
 		pid_t pid;
 
