@@ -747,25 +747,25 @@ static json_object *json_history(void)
 	char *succ = strdup(history_successor), *nl;
 	size_t i;
 
-	json_object_object_add(h, "kernels", json_object_new_string(ol_era_range(OL_ERA_A)));
-	json_object_object_add(h, "historical", json_object_new_boolean(1));
+	ol_jadd(h, "kernels", json_object_new_string(ol_era_range(OL_ERA_A)));
+	ol_jadd(h, "historical", json_object_new_boolean(1));
 	for (i = 0; i < sizeof(history_steps) / sizeof(history_steps[0]); i++) {
 		json_object *st = json_object_new_object();
 		const char *r = history_steps[i].rule;
 
 		while (*r == ' ')
 			r++;
-		json_object_object_add(st, "term", json_object_new_string(history_steps[i].term));
-		json_object_object_add(st, "rule", json_object_new_string(r));
+		ol_jadd(st, "term", json_object_new_string(history_steps[i].term));
+		ol_jadd(st, "rule", json_object_new_string(r));
 		json_object_array_add(steps, st);
 	}
-	json_object_object_add(h, "steps", steps);
-	json_object_object_add(h, "effect", json_object_new_string(history_effect));
+	ol_jadd(h, "steps", steps);
+	ol_jadd(h, "effect", json_object_new_string(history_effect));
 	/* one sentence: the line break is the text's */
 	if (succ)
 		for (nl = strchr(succ, '\n'); nl; nl = strchr(nl, '\n'))
 			*nl = ' ';
-	json_object_object_add(h, "replaced_by", succ ? json_object_new_string(succ) : NULL);
+	ol_jadd(h, "replaced_by", succ ? json_object_new_string(succ) : NULL);
 	free(succ);
 	return h;
 }
@@ -786,8 +786,8 @@ static json_object *jterms(const struct explain *e, const struct ol_proc *p,
 	int mem = !!(p->have & OL_HAVE_MEM);
 
 #define ADD_MEM(key, bytes, known) do { \
-		json_object_object_add(t, key "_bytes", (known) ? jint((long long)(bytes)) : NULL); \
-		json_object_object_add(t, key "_pages", (known) ? jint((long long)((bytes) / ps)) : NULL); \
+		ol_jadd(t, key "_bytes", (known) ? jint((long long)(bytes)) : NULL); \
+		ol_jadd(t, key "_pages", (known) ? jint((long long)((bytes) / ps)) : NULL); \
 	} while (0)
 	ADD_MEM("anon", p->rss_anon, mem);
 	ADD_MEM("file", p->rss_file, mem);
@@ -796,17 +796,17 @@ static json_object *jterms(const struct explain *e, const struct ol_proc *p,
 	ADD_MEM("pgtables", p->pgtables, !!(p->have & OL_HAVE_PGTABLES));
 	ADD_MEM("pmd", p->pgtables_pmd, r->t.pmd_pages > 0);
 #undef ADD_MEM
-	json_object_object_add(t, "rss_pages", jint((long long)r->t.rss_pages));
-	json_object_object_add(t, "rss_source", json_object_new_string(ol_rss_source_str(r->t.rss_source)));
-	json_object_object_add(t, "usage_pages", jint(b->usage));
-	json_object_object_add(t, "total_pages", jint((long long)r->totalpages));
-	json_object_object_add(t, "oom_score_adj", jint(p->oom_score_adj));
-	json_object_object_add(t, "effective_adj", jint(b->adj_eff));
-	json_object_object_add(t, "adj_unit_pages", jint(b->adj_unit));
-	json_object_object_add(t, "adj_pages", jint(b->adj_pages));
-	json_object_object_add(t, "root_bonus_pages", jint(b->root_bonus));
-	json_object_object_add(t, "raw", b->killable ? jint(b->raw) : NULL);
-	json_object_object_add(t, "clamped", json_object_new_boolean(b->clamped_low || b->clamped_high));
+	ol_jadd(t, "rss_pages", jint((long long)r->t.rss_pages));
+	ol_jadd(t, "rss_source", json_object_new_string(ol_rss_source_str(r->t.rss_source)));
+	ol_jadd(t, "usage_pages", jint(b->usage));
+	ol_jadd(t, "total_pages", jint((long long)r->totalpages));
+	ol_jadd(t, "oom_score_adj", jint(p->oom_score_adj));
+	ol_jadd(t, "effective_adj", jint(b->adj_eff));
+	ol_jadd(t, "adj_unit_pages", jint(b->adj_unit));
+	ol_jadd(t, "adj_pages", jint(b->adj_pages));
+	ol_jadd(t, "root_bonus_pages", jint(b->root_bonus));
+	ol_jadd(t, "raw", b->killable ? jint(b->raw) : NULL);
+	ol_jadd(t, "clamped", json_object_new_boolean(b->clamped_low || b->clamped_high));
 	return t;
 }
 
@@ -819,9 +819,9 @@ static json_object *jproc_ref(const struct explain *e, long i)
 		return NULL;
 	p = ol_model_proc(e->model, (size_t)i);
 	o = json_object_new_object();
-	json_object_object_add(o, "pid", jint(p->pid));
-	json_object_object_add(o, "comm", ol_json_string(p->comm));
-	json_object_object_add(o, "badness", jint(ol_model_get(e->model, (size_t)i)->b.points));
+	ol_jadd(o, "pid", jint(p->pid));
+	ol_jadd(o, "comm", ol_json_string(p->comm));
+	ol_jadd(o, "badness", jint(ol_model_get(e->model, (size_t)i)->b.points));
 	return o;
 }
 
@@ -832,12 +832,12 @@ static json_object *jhint(const struct explain *e, const struct hint *h)
 	if (!h->valid)
 		return NULL;
 	o = json_object_new_object();
-	json_object_object_add(o, "target_badness", jint(h->target));
-	json_object_object_add(o, "possible", json_object_new_boolean(!h->impossible));
-	json_object_object_add(o, "memory_pages", !h->impossible && h->pages >= 0 ? jint(h->pages) : NULL);
-	json_object_object_add(o, "memory_bytes", !h->impossible && h->pages >= 0 ?
+	ol_jadd(o, "target_badness", jint(h->target));
+	ol_jadd(o, "possible", json_object_new_boolean(!h->impossible));
+	ol_jadd(o, "memory_pages", !h->impossible && h->pages >= 0 ? jint(h->pages) : NULL);
+	ol_jadd(o, "memory_bytes", !h->impossible && h->pages >= 0 ?
 			       jint((long long)h->pages * e->si.page_size) : NULL);
-	json_object_object_add(o, "oom_score_adj", !h->impossible && h->have_adj && h->adj_ok ?
+	ol_jadd(o, "oom_score_adj", !h->impossible && h->have_adj && h->adj_ok ?
 			       jint(h->adj) : NULL);
 	return o;
 }
@@ -847,11 +847,11 @@ static void jview(json_object *o, const struct ol_rank *r)
 {
 	int k = r->have && r->b.killable;
 
-	json_object_object_add(o, "badness", k ? jint(r->b.points) : NULL);
-	json_object_object_add(o, "rank", k && r->rank ? jint(r->rank) : NULL);
-	json_object_object_add(o, "killable_processes", jint(r->candidates));
-	json_object_object_add(o, "share_percent", k ? ol_json_percent(r->share) : NULL);
-	json_object_object_add(o, "near_tie", k && r->rank ? json_object_new_boolean(r->near_tie) : NULL);
+	ol_jadd(o, "badness", k ? jint(r->b.points) : NULL);
+	ol_jadd(o, "rank", k && r->rank ? jint(r->rank) : NULL);
+	ol_jadd(o, "killable_processes", jint(r->candidates));
+	ol_jadd(o, "share_percent", k ? ol_json_percent(r->share) : NULL);
+	ol_jadd(o, "near_tie", k && r->rank ? json_object_new_boolean(r->near_tie) : NULL);
 }
 
 static json_object *jmemcg(const struct expl *x)
@@ -863,23 +863,23 @@ static json_object *jmemcg(const struct expl *x)
 	if (!x->have_mr)
 		return NULL;
 	jm = json_object_new_object();
-	json_object_object_add(jm, "version", jint(m->version));
-	json_object_object_add(jm, "path", ol_json_string(m->path));
-	json_object_object_add(jm, "limited", json_object_new_boolean(lim));
-	json_object_object_add(jm, "limit_bytes", lim ? jint((long long)m->limit_bytes) : NULL);
-	json_object_object_add(jm, "usage_bytes", lim ? jint((long long)m->usage_bytes) : NULL);
-	json_object_object_add(jm, "swap_pages", lim ? jint((long long)m->swap_pages) : NULL);
-	json_object_object_add(jm, "total_pages", lim ? jint((long long)m->totalpages) : NULL);
-	json_object_object_add(jm, "oom_kill_disable", m->oom_kill_disable < 0 ? NULL :
+	ol_jadd(jm, "version", jint(m->version));
+	ol_jadd(jm, "path", ol_json_string(m->path));
+	ol_jadd(jm, "limited", json_object_new_boolean(lim));
+	ol_jadd(jm, "limit_bytes", lim ? jint((long long)m->limit_bytes) : NULL);
+	ol_jadd(jm, "usage_bytes", lim ? jint((long long)m->usage_bytes) : NULL);
+	ol_jadd(jm, "swap_pages", lim ? jint((long long)m->swap_pages) : NULL);
+	ol_jadd(jm, "total_pages", lim ? jint((long long)m->totalpages) : NULL);
+	ol_jadd(jm, "oom_kill_disable", m->oom_kill_disable < 0 ? NULL :
 			       json_object_new_boolean(m->oom_kill_disable));
 	if (lim) {
 		jview(jm, &x->mr.r);
 	} else {
-		json_object_object_add(jm, "badness", NULL);
-		json_object_object_add(jm, "rank", NULL);
-		json_object_object_add(jm, "killable_processes", NULL);
-		json_object_object_add(jm, "share_percent", NULL);
-		json_object_object_add(jm, "near_tie", NULL);
+		ol_jadd(jm, "badness", NULL);
+		ol_jadd(jm, "rank", NULL);
+		ol_jadd(jm, "killable_processes", NULL);
+		ol_jadd(jm, "share_percent", NULL);
+		ol_jadd(jm, "near_tie", NULL);
 	}
 	return jm;
 }
@@ -892,14 +892,14 @@ static json_object *jwhat_if(const struct explain *e, const struct expl *x)
 	if (!x->have_what)
 		return NULL;
 	o = json_object_new_object();
-	json_object_object_add(o, "oom_score_adj", jint(x->wp.oom_score_adj));
-	json_object_object_add(o, "rss", jint((long long)x->wp.rss));
-	json_object_object_add(o, "killable", json_object_new_boolean(w->b.killable));
-	json_object_object_add(o, "unkillable_reason", w->b.killable ? NULL :
+	ol_jadd(o, "oom_score_adj", jint(x->wp.oom_score_adj));
+	ol_jadd(o, "rss", jint((long long)x->wp.rss));
+	ol_jadd(o, "killable", json_object_new_boolean(w->b.killable));
+	ol_jadd(o, "unkillable_reason", w->b.killable ? NULL :
 			       json_object_new_string(ol_unkillable_str(w->why)));
-	json_object_object_add(o, "badness", w->b.killable ? jint(w->b.points) : NULL);
-	json_object_object_add(o, "oom_score", jint((long long)score_of(e, &w->b)));
-	json_object_object_add(o, "rank", w->b.killable ? jint(w->rank) : NULL);
+	ol_jadd(o, "badness", w->b.killable ? jint(w->b.points) : NULL);
+	ol_jadd(o, "oom_score", jint((long long)score_of(e, &w->b)));
+	ol_jadd(o, "rank", w->b.killable ? jint(w->rank) : NULL);
 	return o;
 }
 
@@ -913,18 +913,18 @@ static void json_unit(const struct explain *e, const struct ol_proc *p, json_obj
 
 	decode_of(p, &d);
 	ol_ctx_cgroup_label(e->ctx, &d, unit, sizeof(unit));
-	json_object_object_add(o, "unit", unit[0] ? ol_json_string(unit) : NULL);
+	ol_jadd(o, "unit", unit[0] ? ol_json_string(unit) : NULL);
 	if (d.kind == OL_CG_POD) {
 		ol_kube_lookup(ol_ctx_kube(e->ctx), &d, &n);
 		k = json_object_new_object();
-		json_object_object_add(k, "namespace", n.ns ? ol_json_string(n.ns) : NULL);
-		json_object_object_add(k, "pod", n.pod ? ol_json_string(n.pod) : NULL);
-		json_object_object_add(k, "container", n.container ? ol_json_string(n.container) : NULL);
-		json_object_object_add(k, "pod_uid", d.pod_uid[0] ? ol_json_string(d.pod_uid) : NULL);
-		json_object_object_add(k, "container_id", d.container[0] ? ol_json_string(d.container) : NULL);
-		json_object_object_add(k, "qos", d.qos[0] ? ol_json_string(d.qos) : NULL);
+		ol_jadd(k, "namespace", n.ns ? ol_json_string(n.ns) : NULL);
+		ol_jadd(k, "pod", n.pod ? ol_json_string(n.pod) : NULL);
+		ol_jadd(k, "container", n.container ? ol_json_string(n.container) : NULL);
+		ol_jadd(k, "pod_uid", d.pod_uid[0] ? ol_json_string(d.pod_uid) : NULL);
+		ol_jadd(k, "container_id", d.container[0] ? ol_json_string(d.container) : NULL);
+		ol_jadd(k, "qos", d.qos[0] ? ol_json_string(d.qos) : NULL);
 	}
-	json_object_object_add(o, "kubernetes", k);
+	ol_jadd(o, "kubernetes", k);
 }
 
 static json_object *json_one(const struct explain *e, const struct expl *x)
@@ -934,30 +934,30 @@ static json_object *json_one(const struct explain *e, const struct expl *x)
 	json_object *o = json_object_new_object();
 	int k = r->have && r->b.killable;
 
-	json_object_object_add(o, "pid", jint(p->pid));
-	json_object_object_add(o, "comm", ol_json_string(p->comm));
+	ol_jadd(o, "pid", jint(p->pid));
+	ol_jadd(o, "comm", ol_json_string(p->comm));
 	json_unit(e, p, o);
-	json_object_object_add(o, "oom_score", (p->have & OL_HAVE_SCORE) ? jint(p->oom_score) : NULL);
-	json_object_object_add(o, "computed_oom_score", r->have ? jint(r->oom_score) : NULL);
-	json_object_object_add(o, "agreement", json_object_new_string(cause_key(x->cause)));
-	json_object_object_add(o, "oom_score_adj", (p->have & OL_HAVE_ADJ) ? jint(p->oom_score_adj) : NULL);
-	json_object_object_add(o, "oom_adj", (p->have & OL_HAVE_OOMADJ) ? jint(p->oom_adj) : NULL);
-	json_object_object_add(o, "killable", json_object_new_boolean(r->why == OL_KILLABLE));
-	json_object_object_add(o, "unkillable_reason", r->why == OL_KILLABLE ? NULL :
+	ol_jadd(o, "oom_score", (p->have & OL_HAVE_SCORE) ? jint(p->oom_score) : NULL);
+	ol_jadd(o, "computed_oom_score", r->have ? jint(r->oom_score) : NULL);
+	ol_jadd(o, "agreement", json_object_new_string(cause_key(x->cause)));
+	ol_jadd(o, "oom_score_adj", (p->have & OL_HAVE_ADJ) ? jint(p->oom_score_adj) : NULL);
+	ol_jadd(o, "oom_adj", (p->have & OL_HAVE_OOMADJ) ? jint(p->oom_adj) : NULL);
+	ol_jadd(o, "killable", json_object_new_boolean(r->why == OL_KILLABLE));
+	ol_jadd(o, "unkillable_reason", r->why == OL_KILLABLE ? NULL :
 			       json_object_new_string(ol_unkillable_str(r->why)));
 	jview(o, r);
-	json_object_object_add(o, "base_badness", x->have_base ? jint(x->base.points) : NULL);
-	json_object_object_add(o, "base_oom_score", x->have_base ? jint((long long)score_of(e, &x->base)) : NULL);
-	json_object_object_add(o, "total_pages", jint((long long)e->si.totalpages));
-	json_object_object_add(o, "terms", r->have ? jterms(e, p, r) : NULL);
-	json_object_object_add(o, "first", k && x->top >= 0 && (size_t)x->top != x->idx ? jproc_ref(e, x->top) : NULL);
-	json_object_object_add(o, "ahead", jproc_ref(e, x->ahead));
-	json_object_object_add(o, "behind", jproc_ref(e, x->behind));
-	json_object_object_add(o, "to_pass_ahead", jhint(e, &x->pass));
-	json_object_object_add(o, "to_fall_behind", jhint(e, &x->fall));
-	json_object_object_add(o, "memcg", jmemcg(x));
+	ol_jadd(o, "base_badness", x->have_base ? jint(x->base.points) : NULL);
+	ol_jadd(o, "base_oom_score", x->have_base ? jint((long long)score_of(e, &x->base)) : NULL);
+	ol_jadd(o, "total_pages", jint((long long)e->si.totalpages));
+	ol_jadd(o, "terms", r->have ? jterms(e, p, r) : NULL);
+	ol_jadd(o, "first", k && x->top >= 0 && (size_t)x->top != x->idx ? jproc_ref(e, x->top) : NULL);
+	ol_jadd(o, "ahead", jproc_ref(e, x->ahead));
+	ol_jadd(o, "behind", jproc_ref(e, x->behind));
+	ol_jadd(o, "to_pass_ahead", jhint(e, &x->pass));
+	ol_jadd(o, "to_fall_behind", jhint(e, &x->fall));
+	ol_jadd(o, "memcg", jmemcg(x));
 	if (e->have_adj || e->have_rss)
-		json_object_object_add(o, "what_if", jwhat_if(e, x));
+		ol_jadd(o, "what_if", jwhat_if(e, x));
 	return o;
 }
 
@@ -1008,19 +1008,19 @@ static void json_start(struct explain *e, int history)
 	json_object *head = json_object_new_object(), *sys = json_object_new_object();
 	const struct ol_rank *first = e->pl.n ? ol_model_get(e->model, ol_model_order(e->model, 0)) : NULL;
 
-	json_object_object_add(sys, "kernel", json_object_new_string(e->si.release));
-	json_object_object_add(sys, "era", json_object_new_string(ol_era_range(e->k->era)));
-	json_object_object_add(sys, "page_size", jint(e->si.page_size));
-	json_object_object_add(sys, "mem_total_bytes", jint((long long)e->si.mem_total_kb * 1024));
-	json_object_object_add(sys, "swap_total_bytes", jint((long long)e->si.swap_total_kb * 1024));
-	json_object_object_add(sys, "total_pages", jint((long long)e->si.totalpages));
-	json_object_object_add(sys, "killable_processes", jint(first ? first->candidates : 0));
-	json_object_object_add(sys, "ties_go_to", json_object_new_string(e->k->ties_last ? "younger" : "older"));
-	json_object_object_add(sys, "cpus", e->si.ncpus ? jint(e->si.ncpus) : NULL);
-	json_object_object_add(sys, "counter_slack_pages", jint(ol_model_slack(e->model)));
+	ol_jadd(sys, "kernel", json_object_new_string(e->si.release));
+	ol_jadd(sys, "era", json_object_new_string(ol_era_range(e->k->era)));
+	ol_jadd(sys, "page_size", jint(e->si.page_size));
+	ol_jadd(sys, "mem_total_bytes", jint((long long)e->si.mem_total_kb * 1024));
+	ol_jadd(sys, "swap_total_bytes", jint((long long)e->si.swap_total_kb * 1024));
+	ol_jadd(sys, "total_pages", jint((long long)e->si.totalpages));
+	ol_jadd(sys, "killable_processes", jint(first ? first->candidates : 0));
+	ol_jadd(sys, "ties_go_to", json_object_new_string(e->k->ties_last ? "younger" : "older"));
+	ol_jadd(sys, "cpus", e->si.ncpus ? jint(e->si.ncpus) : NULL);
+	ol_jadd(sys, "counter_slack_pages", jint(ol_model_slack(e->model)));
 	if (history)
-		json_object_object_add(head, "history", json_history());
-	json_object_object_add(head, "system", sys);
+		ol_jadd(head, "history", json_history());
+	ol_jadd(head, "system", sys);
 	ol_jstream_begin(&e->js, stdout, head, "processes");
 }
 
@@ -1029,7 +1029,7 @@ static int history_only(int json)
 	if (json) {
 		json_object *root = ol_json_document();
 
-		json_object_object_add(root, "history", json_history());
+		ol_jadd(root, "history", json_history());
 		puts(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
 						    JSON_C_TO_STRING_NOSLASHESCAPE));
 		json_object_put(root);

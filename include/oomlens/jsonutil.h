@@ -42,4 +42,14 @@ void ol_json_add_time(json_object *o, const char *key, time_t t);
 /* A percentage: a number written with two decimals (12.34, never -0.00). */
 json_object *ol_json_percent(double v);
 
+/*
+ * Add @val under @key, a string literal new to @o: json-c neither copies
+ * the key nor looks it up first.  For the objects built once per process,
+ * ten thousand at a time.  Adding a key twice this way writes it twice: a
+ * test (tests/cli/schema.sh) parses every document refusing duplicates.
+ */
+#define ol_jadd(o, key, val) \
+	json_object_object_add_ex((o), "" key "", (val), \
+				  JSON_C_OBJECT_ADD_KEY_IS_NEW | JSON_C_OBJECT_ADD_CONSTANT_KEY)
+
 #endif
