@@ -126,6 +126,21 @@ fi
 T -- --sysroot "$ROOT" audit --no-log -J
 check "audit of a copied tree: processes_hidden false" jq_true '.summary.processes_hidden == false' <<<"$out"
 
+# --- snapshots load again: values no kernel writes are written as null, with a note
+# (oomlens-kernel(7): oom_score_adj -1000..1000, oom_adj -17..15; an oom_score
+# before 2.6.36 is an unbounded badness, so 200000 is kept)
+fresh
+echo -5000 > "$TMP/t/proc/5658/oom_score_adj"
+echo 99 > "$TMP/t/proc/5658/oom_adj"
+echo 200000 > "$TMP/t/proc/5658/oom_score"
+T -- --sysroot "$TMP/t" snapshot -o "$TMP/odd.json"
+check "snapshot of oom_score_adj -5000, oom_adj 99: both null, oom_score 200000 kept" eval \
+	'[ "$rc" -eq 0 ] && jq_true "[.processes[] | select(.pid == 5658) | [.oom_score_adj, .oom_adj, .oom_score]] == [[null, null, 200000]]" "$TMP/odd.json"'
+check "... with one note naming the first" has_err \
+	"oomlens: note: 2 values outside the range of its field written as null or at the nearest bound; the first: pid 5658: oom_score_adj -5000 is outside -1000..1000: written as null"
+T -- diff "$TMP/odd.json" "$TMP/odd.json"
+check "... and diff loads it" eval '[ "$rc" -eq 0 ] && [ -z "$err" ]'
+
 # --- diff: duplicate keys refused, many distinct processes matched in O(n log n)
 # snap_rows N AWK-ROW: the fixture's snapshot with N process rows
 "$OOMLENS" --sysroot "$ROOT" snapshot -o "$TMP/base.json" 2>/dev/null

@@ -14,7 +14,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char err[256];
 
 	if (ol_snapshot_from_json((const char *)data, size, &s, err, sizeof(err)) == 0) {
-		char *again = ol_snapshot_to_json(&s);
+		char *again = ol_snapshot_to_json(&s, NULL);
 
 		if (ol_snapshot_diff(&s, &s, 1, 10, &d) == 0)
 			ol_diff_free(&d);

@@ -239,12 +239,12 @@ static void round_trip_fixture(void **state)
 	char err[256] = "", *json, *json2;
 
 	collect_fixture(&s);
-	json = ol_snapshot_to_json(&s);
+	json = ol_snapshot_to_json(&s, NULL);
 	assert_non_null(json);
 	assert_int_equal(ol_snapshot_from_json(json, strlen(json), &back, err, sizeof(err)), 0);
 	assert_same_snapshot(&s, &back);
 	/* and the same text again */
-	json2 = ol_snapshot_to_json(&back);
+	json2 = ol_snapshot_to_json(&back, NULL);
 	assert_non_null(json2);
 	assert_string_equal(json, json2);
 	free(json);
@@ -307,7 +307,7 @@ static void edges_round_trip(void **state)
 	assert_int_equal(strlen(want), OL_SNAP_COMM_MAX);
 	for (size_t i = 0; i < 3; i++) {
 		struct ol_snapshot s = edge_snapshot(cases[i]), back;
-		char *json = ol_snapshot_to_json(&s);
+		char *json = ol_snapshot_to_json(&s, NULL);
 
 		assert_non_null(json);
 		err[0] = '\0';
@@ -322,6 +322,85 @@ static void edges_round_trip(void **state)
 		free(json);
 		ol_snapshot_free(&back);
 	}
+}
+
+/*
+ * The writer's side of the shared ranges: what a copied tree can hold and no
+ * kernel writes (oomlens-kernel(7): oom_score_adj -1000..1000, oom_adj
+ * -17..15) is written as null, the fields that cannot be null at the nearest
+ * bound, and rows the loader would refuse are left out; every one counted.
+ * What the writer writes, the loader loads.
+ */
+static void writer_keeps_in_range(void **state)
+{
+	const long long big = LLONG_MAX;
+	struct ol_snap_proc p[] = {
+		/* an oom_score before 2.6.36 is an unbounded badness: kept */
+		{ .pid = 10, .starttime = 5, .uid = 0, .oom_score = 200000, .oom_score_adj = -5000, .oom_adj = 16,
+		  .rss = big, .anon = 1, .file = 1, .shmem = 1, .swap = 1, .pgtables = 1, .badness = -big,
+		  .killable = 1, .rank = big,
+		  .have = OL_SNAP_SCORE | OL_SNAP_ADJ | OL_SNAP_OOMADJ | OL_SNAP_BADNESS | OL_SNAP_START },
+		{ .pid = 0, .uid = -1, .rss = -1, .anon = -1, .file = -1, .shmem = -1, .swap = -1, .pgtables = -1,
+		  .killable = -1 },
+		{ .pid = 0x80000000L, .uid = -1, .rss = -1, .anon = -1, .file = -1, .shmem = -1, .swap = -1,
+		  .pgtables = -1, .killable = -1 },
+		/* pid 10 again: its start time out of range reads back unknown, 0, so it is a process of its own */
+		{ .pid = 10, .starttime = -3, .uid = 0x100000000LL, .rss = -1, .anon = -1, .file = -1, .shmem = -1,
+		  .swap = -1, .pgtables = -1, .killable = -1, .have = OL_SNAP_START },
+		/* ... and this one is that process again */
+		{ .pid = 10, .uid = -1, .rss = -1, .anon = -1, .file = -1, .shmem = -1, .swap = -1, .pgtables = -1,
+		  .killable = -1 },
+	};
+	struct ol_snapshot s = { .version = OL_SNAPSHOT_VERSION, .time = -1, .page_size = 3,
+				 .mem_total_kb = ULLONG_MAX, .swap_total_kb = 1, .totalpages = ULONG_MAX,
+				 .procs = p, .n = 5 };
+	struct ol_snapshot back;
+	struct ol_snap_written w;
+	char err[256] = "", *json;
+
+	s.sysctl.panic_on_oom = (long)INT32_MAX + 1;
+	s.sysctl.oom_dump_tasks = INT32_MIN;
+	s.sysctl.have = 1u << 2 | 1u << 4;
+	json = ol_snapshot_to_json(&s, &w);
+	assert_non_null(json);
+	if (ol_snapshot_from_json(json, strlen(json), &back, err, sizeof(err)) != 0)
+		fail_msg("the writer's own output refused: %s", err);
+	/* time; panic_on_oom; oom_score_adj, oom_adj, rss, badness, rank; starttime, uid */
+	assert_int_equal(w.nulled, 9);
+	/* page_size, mem_total, total_pages */
+	assert_int_equal(w.clamped, 3);
+	/* pid 0, pid 2^31, the second pid 10 with no start time */
+	assert_int_equal(w.dropped, 3);
+	assert_string_equal(w.first, "time_epoch -1 is before 1970: written as null");
+	assert_int_equal(back.time, 0);
+	assert_int_equal(back.page_size, 512);
+	assert_true(back.mem_total_kb == (unsigned long long)INT64_MAX / 1024);
+	assert_true(back.swap_total_kb == 1);
+	assert_true(back.totalpages == 1UL << 62);
+	assert_int_equal(back.sysctl.have, 1u << 4);
+	assert_int_equal(back.sysctl.oom_dump_tasks, INT32_MIN);
+	assert_int_equal(back.n, 2);
+	assert_int_equal(back.procs[0].pid, 10);
+	assert_int_equal(back.procs[0].have, OL_SNAP_SCORE | OL_SNAP_START);
+	assert_int_equal(back.procs[0].oom_score, 200000);
+	assert_true(back.procs[0].rss == -1 && back.procs[0].anon == 1 && back.procs[0].rank == 0);
+	assert_int_equal(back.procs[1].pid, 10);
+	assert_int_equal(back.procs[1].have, 0);
+	assert_true(back.procs[1].uid == -1);
+	free(json);
+	ol_snapshot_free(&back);
+
+	/* a note names a process by pid */
+	s.time = 0;
+	s.page_size = 4096;
+	s.mem_total_kb = 1024;
+	s.totalpages = 256;
+	s.sysctl.have = 0;
+	s.n = 1;
+	json = ol_snapshot_to_json(&s, &w);
+	assert_non_null(json);
+	assert_string_equal(w.first, "pid 10: oom_score_adj -5000 is outside -1000..1000: written as null");
+	free(json);
 }
 
 /* ---- what the loader refuses ---- */
@@ -420,7 +499,7 @@ static void refuses_corrupt(void **state)
 	assert_non_null(strstr(err, "trailing"));
 
 	collect_fixture(&s);
-	json = ol_snapshot_to_json(&s);
+	json = ol_snapshot_to_json(&s, NULL);
 	assert_non_null(json);
 	len = strlen(json);
 	/* every proper prefix ends inside the document */
@@ -457,6 +536,7 @@ int main(void)
 		cmocka_unit_test(ranks_follow_oom_score),
 		cmocka_unit_test(round_trip_fixture),
 		cmocka_unit_test(edges_round_trip),
+		cmocka_unit_test(writer_keeps_in_range),
 		cmocka_unit_test(refuses_malformed),
 		cmocka_unit_test(refuses_corrupt),
 	};
