@@ -688,76 +688,68 @@ static int check_version(struct load *ld, json_object *root, int *version)
 	return 0;
 }
 
-/*
- * The documented shape, checked on the text before json-c builds a tree of
- * it (a 10 MB file of "[]" would take 500 MB): an object whose members are
- * scalars, objects of scalars (sysctl) or arrays of objects of scalars with
- * at least two members (processes).  Nothing nests deeper.  A lexer only:
- * strings are skipped with their escapes, everything else up to a
- * delimiter; json-c still judges the JSON itself.
- */
-static int shape_check(const char *t, size_t len, char *err, size_t errsz)
+/* The fields around the process rows, parsed whole (they are small). */
+static int load_head(struct load *ld, json_object *root, struct ol_snapshot *s)
 {
-	char stack[4];		/* 'o' or 'a' at each depth */
-	unsigned int members[4] = { 0 };
-	const char *key = "";
-	int depth = 0, klen = 0;
+	const struct layout *lay;
+	json_object *j;
+	long long v;
+	int k, rc;
 	size_t i;
+	char *str;
 
-	for (i = 0; i < len; i++) {
-		char c = t[i];
+	if (!json_object_is_type(root, json_type_object) ||
+	    !json_object_object_get_ex(root, "format", &j) || !json_object_is_type(j, json_type_string) ||
+	    strcmp(json_object_get_string(j), OL_SNAPSHOT_FORMAT) != 0) {
+		snprintf(ld->err, ld->errsz, "not an oomlens snapshot (no \"format\": \"%s\")", OL_SNAPSHOT_FORMAT);
+		return -EINVAL;
+	}
+	if ((rc = check_version(ld, root, &s->version)) < 0)
+		return rc;
+	lay = &layouts[s->version];
+	if ((rc = get_field(ld, root, lay->epoch, OL_SF_TIME, &v, &k, 0)) < 0)
+		return rc;
+	s->time = k ? (time_t)v : 0;
+	if ((rc = get_field(ld, root, "page_size", OL_SF_PAGE_SIZE, &v, &k, 1)) < 0)
+		return rc;
+	s->page_size = (long)v;
+	if ((rc = get_field(ld, root, lay->mem_total, OL_SF_MEM_TOTAL, &v, &k, 1)) < 0)
+		return rc;
+	s->mem_total_kb = to_kb(lay, v);
+	if ((rc = get_field(ld, root, lay->swap_total, OL_SF_SWAP_TOTAL, &v, &k, 0)) < 0)
+		return rc;
+	s->swap_total_kb = k ? to_kb(lay, v) : 0;
+	if ((rc = get_field(ld, root, lay->total_pages, OL_SF_TOTAL_PAGES, &v, &k, 1)) < 0)
+		return rc;
+	s->totalpages = (unsigned long)v;
+	/* as written: at most the fields' bytes, each grown to U+FFFD */
+	if ((rc = get_fstr(ld, root, OL_SF_HOSTNAME, &str)) < 0)
+		return rc;
+	snprintf(s->hostname, sizeof(s->hostname), "%s", str ? str : "");
+	free(str);
+	if ((rc = get_fstr(ld, root, OL_SF_KERNEL, &str)) < 0)
+		return rc;
+	snprintf(s->kernel, sizeof(s->kernel), "%s", str ? str : "");
+	free(str);
+	if (json_object_object_get_ex(root, "sysctl", &j) && j) {
+		if (!json_object_is_type(j, json_type_object))
+			return fail(ld, "sysctl", "not an object");
+		snprintf(ld->where, sizeof(ld->where), "sysctl.");
+		for (i = 0; i < NSYSCTL; i++) {
+			char key[64];
 
-		switch (c) {
-		case '"':
-			key = t + i + 1;
-			for (i++; i < len && t[i] != '"'; i++)
-				if (t[i] == '\\')
-					i++;
-			klen = (int)(t + i - key < 64 ? t + i - key : 64);
-			break;
-		case '{': case '[':
-			if (depth == 0 && c != '{') {
-				snprintf(err, errsz, "not an oomlens snapshot (no \"format\": \"%s\")",
-					 OL_SNAPSHOT_FORMAT);
-				return -EINVAL;
-			}
-			if (depth == 0 ? 0 :
-			    depth >= 3 || (c == '[' && (depth != 1 || stack[0] != 'o')) ||
-			    (c == '{' && depth == 2 && stack[1] != 'a')) {
-				if (depth == 3)
-					snprintf(err, errsz, "processes[%u].%.*s: %s, not a number or string "
-						 "(byte %zu)", members[1], klen, key,
-						 c == '[' ? "an array" : "an object", i);
-				else
-					snprintf(err, errsz, "%.*s: %s out of place (byte %zu)", klen, key,
-						 c == '[' ? "an array" : "an object", i);
-				return -EINVAL;
-			}
-			members[depth] = 0;
-			stack[depth++] = c == '{' ? 'o' : 'a';
-			break;
-		case '}': case ']':
-			if (depth == 0)
-				return 0;	/* json-c says what is wrong */
-			depth--;
-			if (c == '}' && depth == 2 && members[2] < 1) {
-				snprintf(err, errsz, "processes[%u].pid, .starttime: not both there (byte %zu)",
-					 members[1], i);
-				return -EINVAL;
-			}
-			break;
-		case ',':
-			if (depth > 0)
-				members[depth - 1]++;
-			break;
-		default:
-			if (depth == 2 && stack[1] == 'a' && c != ' ' && c != '\n' && c != '\t' && c != '\r') {
-				snprintf(err, errsz, "processes[%u]: not an object (byte %zu)",
-					 members[1], i);
-				return -EINVAL;
+			snprintf(key, sizeof(key), "%s%s", lay->sysctl_prefix, SYSCTL_NAME(i));
+			if ((rc = get_field(ld, j, key, OL_SF_SYSCTL + i, &v, &k, 0)) < 0)
+				return rc;
+			if (k) {
+				*sysctl_field(&s->sysctl, i) = (long)v;
+				s->sysctl.have |= 1u << i;
 			}
 		}
+		ld->where[0] = '\0';
 	}
+	if (!json_object_object_get_ex(root, "processes", &j) || !json_object_is_type(j, json_type_array))
+		return fail(ld, "processes", "missing or not an array");
 	return 0;
 }
 
@@ -776,127 +768,351 @@ static int refuse_twice(void *arg, size_t earlier, size_t again)
 	return -EINVAL;
 }
 
-int ol_snapshot_from_json(const char *text, size_t len, struct ol_snapshot *s,
-			  char *err, size_t errsz)
+/* ---- the text, one process row at a time ---- */
+
+struct sbuf {
+	char *d;
+	size_t len, cap;
+};
+
+static int sbuf_put(struct sbuf *b, char c)
 {
-	const struct layout *lay;
-	struct load ld = { .err = err, .errsz = errsz };
+	if (b->len + 1 >= b->cap) {
+		size_t ncap = b->cap ? b->cap * 2 : 4096;
+		char *n = realloc(b->d, ncap);
+
+		if (!n)
+			return -ENOMEM;
+		b->d = n;
+		b->cap = ncap;
+	}
+	b->d[b->len++] = c;
+	return 0;
+}
+
+enum { ROW_FIRST, ROW_NEXT, ROW_AFTER_COMMA };
+
+/*
+ * A lexer over the text as it comes, checking the documented shape (an
+ * object whose members are scalars, objects of scalars, and "processes",
+ * an array of objects of scalars) before anything is built: nothing nests
+ * deeper, so a file of "[[[[" or "[],[]" costs nothing.  Each process row
+ * goes to @row, is parsed by json-c on its own, converted and freed; the
+ * rest of the text (the head, with "processes": [] in it) goes to @head and
+ * is parsed whole at the end.  json-c judges the JSON of both; the lexer
+ * checks what lies between the rows.
+ */
+struct rows {
+	struct load ld;
+	struct ol_snapshot *s;
+	size_t cap;			/* of s->procs */
 	struct json_tokener *tok;
-	json_object *root = NULL, *j, *arr;
+	struct sbuf head, row;
+	size_t off;			/* of the byte being read */
+	size_t gap_at, gap_from, gap_len;	/* the rows cut out: at head.len gap_at, from byte gap_from */
+	size_t row_at, trailing_at;
+	int depth;			/* 1 in the document, 2 in a member, 3 in a row */
+	int in_str, esc, ended, in_rows, seen_rows, expect;
+	unsigned int nrow, members;	/* rows begun; commas in the row */
+	char key[64];			/* the last string, cut */
+	int klen;
+	char rowerr[256];		/* the first row that did not load, said after the head */
+};
+
+static int refuse(struct rows *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int refuse(struct rows *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(r->ld.err, r->ld.errsz, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+static int put(struct rows *r, char c)
+{
+	if (r->depth == 3)
+		return sbuf_put(&r->row, c);
+	if (r->head.len >= OL_SNAP_HEAD_MAX)
+		return refuse(r, "more than %u bytes besides the process rows (byte %zu)", OL_SNAP_HEAD_MAX, r->off);
+	return sbuf_put(&r->head, c);
+}
+
+/* The row just closed: parsed, converted and kept, its JSON freed. */
+static int take_row(struct rows *r)
+{
+	struct ol_snap_proc *p;
+	json_object *o;
 	enum json_tokener_error jerr;
-	long long v;
-	int k, rc = -EINVAL;
-	size_t i, n;
-	char *str;
+	int rc = 0;
 
-	memset(s, 0, sizeof(*s));
-	if (len == 0) {
-		snprintf(err, errsz, "empty file");
-		return -EINVAL;
+	json_tokener_reset(r->tok);
+	o = r->row.len < INT32_MAX ? json_tokener_parse_ex(r->tok, r->row.d, (int)r->row.len) : NULL;
+	jerr = json_tokener_get_error(r->tok);
+	if (!o || jerr != json_tokener_success || json_tokener_get_parse_end(r->tok) != r->row.len) {
+		json_object_put(o);
+		return refuse(r, "invalid JSON at byte %zu: %s", r->row_at + json_tokener_get_parse_end(r->tok),
+			      jerr == json_tokener_success ? "not one object" : json_tokener_error_desc(jerr));
 	}
-	if (shape_check(text, len, err, errsz) < 0)
-		return -EINVAL;
-	tok = json_tokener_new_ex(8);
-	if (!tok)
-		return -ENOMEM;
-	root = json_tokener_parse_ex(tok, text, (int)(len > INT32_MAX ? INT32_MAX : len));
-	jerr = json_tokener_get_error(tok);
-	if (jerr == json_tokener_continue) {
-		snprintf(err, errsz, "truncated JSON (it ends in the middle of a value)");
-		goto out;
-	}
-	if (jerr != json_tokener_success) {
-		snprintf(err, errsz, "invalid JSON at byte %zu: %s", json_tokener_get_parse_end(tok),
-			 json_tokener_error_desc(jerr));
-		goto out;
-	}
-	if (json_tokener_get_parse_end(tok) < len &&
-	    strspn(text + json_tokener_get_parse_end(tok), " \t\r\n") != len - json_tokener_get_parse_end(tok)) {
-		snprintf(err, errsz, "trailing data after the JSON document at byte %zu",
-			 json_tokener_get_parse_end(tok));
-		goto out;
-	}
-	if (!json_object_is_type(root, json_type_object) ||
-	    !json_object_object_get_ex(root, "format", &j) || !json_object_is_type(j, json_type_string) ||
-	    strcmp(json_object_get_string(j), OL_SNAPSHOT_FORMAT) != 0) {
-		snprintf(err, errsz, "not an oomlens snapshot (no \"format\": \"%s\")", OL_SNAPSHOT_FORMAT);
-		goto out;
-	}
-	if ((rc = check_version(&ld, root, &s->version)) < 0)
-		goto out;
-	lay = &layouts[s->version];
-	rc = get_field(&ld, root, lay->epoch, OL_SF_TIME, &v, &k, 0);
-	if (rc < 0)
-		goto out;
-	s->time = k ? (time_t)v : 0;
-	if ((rc = get_field(&ld, root, "page_size", OL_SF_PAGE_SIZE, &v, &k, 1)) < 0)
-		goto out;
-	s->page_size = (long)v;
-	if ((rc = get_field(&ld, root, lay->mem_total, OL_SF_MEM_TOTAL, &v, &k, 1)) < 0)
-		goto out;
-	s->mem_total_kb = to_kb(lay, v);
-	if ((rc = get_field(&ld, root, lay->swap_total, OL_SF_SWAP_TOTAL, &v, &k, 0)) < 0)
-		goto out;
-	s->swap_total_kb = k ? to_kb(lay, v) : 0;
-	if ((rc = get_field(&ld, root, lay->total_pages, OL_SF_TOTAL_PAGES, &v, &k, 1)) < 0)
-		goto out;
-	s->totalpages = (unsigned long)v;
-	/* as written: at most the fields' bytes, each grown to U+FFFD */
-	if ((rc = get_fstr(&ld, root, OL_SF_HOSTNAME, &str)) < 0)
-		goto out;
-	snprintf(s->hostname, sizeof(s->hostname), "%s", str ? str : "");
-	free(str);
-	if ((rc = get_fstr(&ld, root, OL_SF_KERNEL, &str)) < 0)
-		goto out;
-	snprintf(s->kernel, sizeof(s->kernel), "%s", str ? str : "");
-	free(str);
-	if (json_object_object_get_ex(root, "sysctl", &j) && j) {
-		if (!json_object_is_type(j, json_type_object)) {
-			snprintf(err, errsz, "sysctl: not an object");
-			rc = -EINVAL;
-			goto out;
-		}
-		snprintf(ld.where, sizeof(ld.where), "sysctl.");
-		for (i = 0; i < NSYSCTL; i++) {
-			char key[64];
+	if (!r->rowerr[0]) {
+		if (r->s->n == r->cap) {
+			size_t ncap = r->cap ? r->cap * 2 : 256;
 
-			snprintf(key, sizeof(key), "%s%s", lay->sysctl_prefix, SYSCTL_NAME(i));
-			if ((rc = get_field(&ld, j, key, OL_SF_SYSCTL + i, &v, &k, 0)) < 0)
-				goto out;
-			if (k) {
-				*sysctl_field(&s->sysctl, i) = (long)v;
-				s->sysctl.have |= 1u << i;
+			p = realloc(r->s->procs, ncap * sizeof(*p));
+			if (!p) {
+				json_object_put(o);
+				return -ENOMEM;
 			}
+			r->s->procs = p;
+			r->cap = ncap;
 		}
-		ld.where[0] = '\0';
+		p = &r->s->procs[r->s->n];
+		memset(p, 0, sizeof(*p));
+		snprintf(r->ld.where, sizeof(r->ld.where), "processes[%u].", r->nrow);
+		rc = load_proc(&r->ld, o, p);
+		r->ld.where[0] = '\0';
+		r->s->n++;		/* freed with the rest on an error */
+		if (rc == -EINVAL) {
+			snprintf(r->rowerr, sizeof(r->rowerr), "%s", r->ld.err);
+			rc = 0;
+		}
 	}
-	if (!json_object_object_get_ex(root, "processes", &arr) || !json_object_is_type(arr, json_type_array)) {
-		snprintf(err, errsz, "processes: missing or not an array");
-		rc = -EINVAL;
-		goto out;
-	}
-	n = json_object_array_length(arr);
-	s->procs = calloc(n ? n : 1, sizeof(*s->procs));
-	if (!s->procs) {
-		rc = -ENOMEM;
-		goto out;
-	}
-	for (i = 0; i < n; i++) {
-		snprintf(ld.where, sizeof(ld.where), "processes[%zu].", i);
-		s->n++;
-		rc = load_proc(&ld, json_object_array_get_idx(arr, i), &s->procs[i]);
-		if (rc < 0)
-			goto out;
-	}
-	{
-		struct unique_ctx u = { s, &ld };
-
-		rc = each_twice(s, NULL, refuse_twice, &u);
-	}
-out:
-	json_tokener_free(tok);
-	json_object_put(root);
-	if (rc < 0)
-		ol_snapshot_free(s);
+	json_object_put(o);
 	return rc;
+}
+
+static int lex_open(struct rows *r, char c)
+{
+	const char *what = c == '[' ? "an array" : "an object";
+
+	switch (r->depth) {
+	case 0:
+		if (c == '[')
+			return refuse(r, "not an oomlens snapshot (no \"format\": \"%s\")", OL_SNAPSHOT_FORMAT);
+		r->depth = 1;
+		return put(r, c);
+	case 1:
+		if (c == '{') {
+			r->depth = 2;
+			return put(r, c);
+		}
+		if (r->klen != 9 || memcmp(r->key, "processes", 9) != 0)
+			return refuse(r, "%.*s: an array out of place (byte %zu)", r->klen, r->key, r->off);
+		if (r->seen_rows)
+			return refuse(r, "processes: twice (byte %zu)", r->off);
+		r->seen_rows = r->in_rows = 1;
+		r->depth = 2;
+		r->expect = ROW_FIRST;
+		r->gap_from = r->off + 1;
+		if (put(r, c) < 0)
+			return -ENOMEM;
+		r->gap_at = r->head.len;
+		return 0;
+	case 2:
+		if (!r->in_rows)
+			return refuse(r, "%.*s: %s out of place (byte %zu)", r->klen, r->key, what, r->off);
+		if (c == '[')
+			return refuse(r, "processes: an array out of place (byte %zu)", r->off);
+		if (r->expect == ROW_NEXT)
+			return refuse(r, "invalid JSON at byte %zu: no ',' before processes[%u]", r->off, r->nrow);
+		r->depth = 3;
+		r->members = 0;
+		r->row.len = 0;
+		r->row_at = r->off;
+		return put(r, c);
+	default:
+		return refuse(r, "processes[%u].%.*s: %s, not a number or string (byte %zu)", r->nrow, r->klen,
+			      r->key, what, r->off);
+	}
+}
+
+static int lex_close(struct rows *r, char c)
+{
+	int rc;
+
+	if (r->depth == 3) {
+		if (c == ']')
+			return refuse(r, "invalid JSON at byte %zu: ']' inside processes[%u]", r->off, r->nrow);
+		if (r->members < 1)
+			return refuse(r, "processes[%u].pid, .starttime: not both there (byte %zu)", r->nrow, r->off);
+		if ((rc = put(r, c)) < 0)
+			return rc;
+		r->depth = 2;
+		r->expect = ROW_NEXT;
+		rc = take_row(r);
+		r->nrow++;
+		return rc;
+	}
+	if (r->depth == 2 && r->in_rows) {
+		if (c == '}' || r->expect == ROW_AFTER_COMMA)
+			return refuse(r, "invalid JSON at byte %zu: '%c' in processes", r->off, c);
+		r->gap_len = r->off - r->gap_from;
+		r->in_rows = 0;
+	}
+	if (r->depth > 0 && --r->depth == 0)
+		r->ended = 1;
+	return put(r, c);
+}
+
+static int lex(struct rows *r, char c)
+{
+	if (r->in_str) {
+		if (r->esc)
+			r->esc = 0;
+		else if (c == '\\')
+			r->esc = 1;
+		else if (c == '"')
+			r->in_str = 0;
+		if (r->in_str && r->klen < (int)sizeof(r->key))
+			r->key[r->klen++] = c;
+		return put(r, c);
+	}
+	if (r->ended) {
+		if (c == ' ' || c == '\n' || c == '\t' || c == '\r')
+			return 0;
+		r->trailing_at = r->off;
+		return 1;
+	}
+	switch (c) {
+	case '"':
+		r->in_str = 1;
+		r->klen = 0;
+		break;
+	case '{': case '[':
+		return lex_open(r, c);
+	case '}': case ']':
+		return lex_close(r, c);
+	case ',':
+		if (r->depth == 3)
+			r->members++;
+		if (r->depth == 2 && r->in_rows) {
+			if (r->expect != ROW_NEXT)
+				return refuse(r, "invalid JSON at byte %zu: ',' in processes", r->off);
+			r->expect = ROW_AFTER_COMMA;
+			return 0;
+		}
+		break;
+	case ' ': case '\n': case '\t': case '\r':
+		if (r->depth == 2 && r->in_rows)
+			return 0;
+		break;
+	default:
+		if (r->depth == 2 && r->in_rows)
+			return refuse(r, "processes[%u]: not an object (byte %zu)", r->nrow, r->off);
+	}
+	return put(r, c);
+}
+
+/* @n bytes more: 0, 1 at trailing data (the rest is not read), or -errno. */
+static int feed(struct rows *r, const char *buf, size_t n)
+{
+	int rc;
+
+	for (size_t i = 0; i < n; i++, r->off++)
+		if ((rc = lex(r, buf[i])) != 0)
+			return rc;
+	return 0;
+}
+
+/* A byte of the head as a byte of the file. */
+static size_t file_off(const struct rows *r, size_t h)
+{
+	return r->seen_rows && h >= r->gap_at ? h + r->gap_len : h;
+}
+
+/* The end of the text: the head parsed and loaded, then the rows' first error, then duplicates. */
+static int finish(struct rows *r)
+{
+	json_object *root;
+	enum json_tokener_error jerr;
+	size_t end;
+	int rc;
+
+	if (r->off == 0)
+		return refuse(r, "empty file");
+	json_tokener_reset(r->tok);
+	root = json_tokener_parse_ex(r->tok, r->head.d ? r->head.d : "", (int)r->head.len);
+	jerr = json_tokener_get_error(r->tok);
+	end = json_tokener_get_parse_end(r->tok);
+	if (jerr == json_tokener_continue)
+		rc = refuse(r, "truncated JSON (it ends in the middle of a value)");
+	else if (jerr != json_tokener_success)
+		rc = refuse(r, "invalid JSON at byte %zu: %s", file_off(r, end), json_tokener_error_desc(jerr));
+	else if (end < r->head.len && strspn(r->head.d + end, " \t\r\n") != r->head.len - end)
+		rc = refuse(r, "trailing data after the JSON document at byte %zu", file_off(r, end));
+	else if (r->trailing_at != SIZE_MAX)
+		rc = refuse(r, "trailing data after the JSON document at byte %zu", r->trailing_at);
+	else
+		rc = load_head(&r->ld, root, r->s);
+	json_object_put(root);
+	if (rc == 0 && r->rowerr[0])
+		rc = refuse(r, "%s", r->rowerr);
+	if (rc == 0) {
+		struct unique_ctx u = { r->s, &r->ld };
+
+		rc = each_twice(r->s, NULL, refuse_twice, &u);
+	}
+	return rc;
+}
+
+static int rows_init(struct rows *r, struct ol_snapshot *s, char *err, size_t errsz)
+{
+	memset(s, 0, sizeof(*s));
+	memset(r, 0, sizeof(*r));
+	r->ld.err = err;
+	r->ld.errsz = errsz;
+	r->s = s;
+	r->trailing_at = SIZE_MAX;
+	/* a row is one level deep, the head three ("sysctl" in it) */
+	r->tok = json_tokener_new_ex(4);
+	return r->tok ? 0 : -ENOMEM;
+}
+
+static int rows_done(struct rows *r, int rc)
+{
+	json_tokener_free(r->tok);
+	free(r->head.d);
+	free(r->row.d);
+	if (rc < 0)
+		ol_snapshot_free(r->s);
+	return rc;
+}
+
+int ol_snapshot_read(ol_snap_read_fn rd, void *arg, struct ol_snapshot *s, char *err, size_t errsz)
+{
+	struct rows r;
+	char *buf = malloc(65536);
+	long n;
+	int rc = rows_init(&r, s, err, errsz);
+
+	if (!buf && rc == 0)
+		rc = -ENOMEM;
+	while (rc == 0) {
+		n = rd(arg, buf, 65536);
+		if (n < 0) {
+			snprintf(err, errsz, "read error");
+			rc = (int)n;
+		} else if (n == 0) {
+			break;
+		} else {
+			rc = feed(&r, buf, (size_t)n);
+		}
+	}
+	free(buf);
+	if (rc >= 0)
+		rc = finish(&r);
+	return rows_done(&r, rc);
+}
+
+int ol_snapshot_from_json(const char *text, size_t len, struct ol_snapshot *s, char *err, size_t errsz)
+{
+	struct rows r;
+	int rc = rows_init(&r, s, err, errsz);
+
+	if (rc == 0)
+		rc = feed(&r, text, len);
+	if (rc >= 0)
+		rc = finish(&r);
+	return rows_done(&r, rc);
 }

@@ -123,10 +123,21 @@ int ol_snapshot_write(const struct ol_snapshot *s, FILE *f, struct ol_snap_writt
 /* The same as text: NULL on ENOMEM; free() it. */
 char *ol_snapshot_to_json(const struct ol_snapshot *s, struct ol_snap_written *w);
 
+/* Reads up to @n bytes into @buf: how many, 0 at the end, or -errno. */
+typedef long (*ol_snap_read_fn)(void *arg, char *buf, size_t n);
+
 /*
- * Load a snapshot from JSON text.  On error returns -EINVAL (-ERANGE for a
- * newer format) with a one-line reason in @err.
+ * Load a snapshot read from @rd, one process row at a time: each row is
+ * parsed, checked and kept as a struct ol_snap_proc before the next is read,
+ * so the memory it takes is that of the result, not of the text nor of a
+ * JSON tree.  The text besides the rows may take OL_SNAP_HEAD_MAX bytes.
+ * On error returns -EINVAL (-ERANGE for a newer format) with a one-line
+ * reason in @err, or what @rd returned (@err: "read error").
  */
+#define OL_SNAP_HEAD_MAX	(1u << 20)
+int ol_snapshot_read(ol_snap_read_fn rd, void *arg, struct ol_snapshot *out,
+		     char *err, size_t errsz);
+/* The same from JSON text in memory. */
 int ol_snapshot_from_json(const char *text, size_t len, struct ol_snapshot *out,
 			  char *err, size_t errsz);
 void ol_snapshot_free(struct ol_snapshot *s);

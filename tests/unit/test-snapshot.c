@@ -403,6 +403,73 @@ static void writer_keeps_in_range(void **state)
 	free(json);
 }
 
+/* ---- the loader reads as the text comes ---- */
+
+struct pieces {
+	const char *text;
+	size_t len, at, step;
+	int fail_at;		/* -EIO once this many bytes are read, 0 never */
+};
+
+/* 1, 2, ... step bytes a call, round and round: every boundary falls somewhere else */
+static long read_pieces(void *arg, char *buf, size_t n)
+{
+	struct pieces *p = arg;
+	size_t k = p->at % p->step + 1;
+
+	if (p->fail_at && p->at >= (size_t)p->fail_at)
+		return -EIO;
+	if (k > n)
+		k = n;
+	if (k > p->len - p->at)
+		k = p->len - p->at;
+	memcpy(buf, p->text + p->at, k);
+	p->at += k;
+	return (long)k;
+}
+
+static void reads_in_pieces(void **state)
+{
+	/* strings holding what the lexer watches for: quotes, escapes, brackets, commas */
+	struct ol_snap_proc odd[] = {
+		{ .pid = 7, .comm = "a\"b{[,]}\\", .cmdline = "x \\\" ] } , [ {", .cgroup = "/\\u0041\\\\",
+		  .uid = -1, .rss = -1, .anon = -1, .file = -1, .shmem = -1, .swap = -1, .pgtables = -1,
+		  .killable = -1 },
+		{ .pid = 8, .starttime = 3, .comm = "\x01\x1f\"", .uid = 5, .rss = 1, .anon = -1, .file = -1,
+		  .shmem = -1, .swap = -1, .pgtables = -1, .killable = 1, .have = OL_SNAP_START },
+	};
+	struct ol_snapshot s = { .version = OL_SNAPSHOT_VERSION, .page_size = 4096, .mem_total_kb = 4,
+				 .totalpages = 1, .procs = odd, .n = 2 }, fix, back;
+	struct ol_snapshot *cases[] = { &s, &fix };
+	char err[256];
+
+	snprintf(s.hostname, sizeof(s.hostname), "h{o}s[t]\"");
+	collect_fixture(&fix);
+	for (size_t c = 0; c < 2; c++) {
+		char *json = ol_snapshot_to_json(cases[c], NULL);
+
+		assert_non_null(json);
+		for (size_t step = 1; step <= 7; step++) {
+			struct pieces p = { json, strlen(json), 0, step, 0 };
+
+			err[0] = '\0';
+			if (ol_snapshot_read(read_pieces, &p, &back, err, sizeof(err)) != 0)
+				fail_msg("case %zu, pieces of 1..%zu bytes: %s", c, step, err);
+			assert_string_equal(back.hostname, cases[c]->hostname);
+			assert_same_snapshot(cases[c], &back);
+			ol_snapshot_free(&back);
+		}
+		/* a read that fails: its error, nothing kept */
+		struct pieces p = { json, strlen(json), 0, 5, (int)strlen(json) / 2 };
+
+		assert_int_equal(ol_snapshot_read(read_pieces, &p, &back, err, sizeof(err)), -EIO);
+		assert_string_equal(err, "read error");
+		assert_null(back.procs);
+		free(json);
+	}
+	ol_snapshot_free(&fix);
+}
+
 /* ---- what the loader refuses ---- */
 
 #define HEAD "{\"format\":\"oomlens-snapshot\",\"version\":1,\"page_size\":4096,\"mem_total_kb\":1000," \
@@ -463,6 +530,16 @@ static const struct {
 	  -EINVAL, "comm" },	/* 190 bytes, OL_SNAP_COMM_MAX + 1 */
 	{ PROC("\"rss\":1e400"), -EINVAL, "rss" },
 	{ PROC("\"rss\":NaN"), -EINVAL, "" },
+	/* what the lexer checks between the rows, and the order of the reasons */
+	{ HEAD "\"processes\":[],\"processes\":[]}", -EINVAL, "processes: twice" },
+	{ HEAD "\"processes\":[{\"pid\":1,\"a\":1}{\"pid\":2,\"a\":1}]}", -EINVAL, "no ','" },
+	{ HEAD "\"processes\":[{\"pid\":1,\"a\":1},]}", -EINVAL, "invalid JSON" },
+	{ HEAD "\"processes\":[,{\"pid\":1,\"a\":1}]}", -EINVAL, "invalid JSON" },
+	{ HEAD "\"processes\":[{\"pid\":1,,\"a\":1}]}", -EINVAL, "invalid JSON at byte 117" },
+	{ HEAD "\"processes\":[{\"pid\":1,\"a\":1}}]}", -EINVAL, "'}' in processes" },
+	{ "{\"format\":\"x\",\"processes\":[{\"pid\":0,\"a\":1}]}", -EINVAL, "not an oomlens snapshot" },
+	{ "{\"processes\":[{\"pid\":0,\"a\":1}],\"format\":\"oomlens-snapshot\",\"version\":1,"
+	  "\"page_size\":4096,\"mem_total_kb\":1000,\"totalpages\":250,\"x\":}", -EINVAL, "invalid JSON at byte 129" },
 };
 
 static void refuses_malformed(void **state)
@@ -537,6 +614,7 @@ int main(void)
 		cmocka_unit_test(round_trip_fixture),
 		cmocka_unit_test(edges_round_trip),
 		cmocka_unit_test(writer_keeps_in_range),
+		cmocka_unit_test(reads_in_pieces),
 		cmocka_unit_test(refuses_malformed),
 		cmocka_unit_test(refuses_corrupt),
 	};
