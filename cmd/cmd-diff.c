@@ -47,12 +47,39 @@ static void usage(void)
 	      "For more details see oomlens-diff(1).\n", stdout);
 }
 
+/* A snapshot file, plain or gzip'd (the snapshot ring keeps them compressed) */
+struct gzsrc {
+	gzFile gz;
+	size_t total;
+	int err;		/* -errno of a read, -EFBIG past MAX_SNAPSHOT */
+};
+
+static long gz_read(void *arg, char *buf, size_t n)
+{
+	struct gzsrc *g = arg;
+	int r = gzread(g->gz, buf, (unsigned int)(n > 1u << 30 ? 1u << 30 : n));
+
+	if (r < 0) {
+		int zerr;
+
+		gzerror(g->gz, &zerr);
+		g->err = zerr == Z_ERRNO ? -errno : -EINVAL;
+		return g->err;
+	}
+	g->total += (size_t)r;
+	if (g->total > MAX_SNAPSHOT) {
+		g->err = -EFBIG;
+		return g->err;
+	}
+	return r;
+}
+
+/* Read as it comes, one process row at a time (ol_snapshot_read()). */
 static int load(const char *path, struct ol_snapshot *s)
 {
-	char err[256], *buf = NULL;
-	size_t len = 0, cap = 0;
+	struct gzsrc g = { 0 };
+	char err[256];
 	struct stat st;
-	gzFile gz;
 	int fd, rc;
 
 	fd = strcmp(path, "-") == 0 ? dup(STDIN_FILENO) : open(path, O_RDONLY | O_CLOEXEC);
@@ -67,63 +94,19 @@ static int load(const char *path, struct ol_snapshot *s)
 		close(fd);
 		return -EINVAL;
 	}
-	/* plain or gzip'd (the snapshot ring keeps them compressed) */
-	gz = gzdopen(fd, "rb");
-	if (!gz) {
+	g.gz = gzdopen(fd, "rb");
+	if (!g.gz) {
 		close(fd);
 		return -ENOMEM;
 	}
-	gzbuffer(gz, 128 * 1024);
-	/* a regular file: its size at once, so the buffer is allocated once */
-	if (S_ISREG(st.st_mode) && st.st_size > 0 && (unsigned long long)st.st_size < MAX_SNAPSHOT) {
-		cap = (size_t)st.st_size + 2;
-		buf = malloc(cap);
-		if (!buf) {
-			gzclose(gz);
-			return -ENOMEM;
-		}
-	}
-	for (;;) {
-		ssize_t n;
-
-		if (len + 1 >= cap) {
-			char *nb;
-
-			if (cap >= MAX_SNAPSHOT) {
-				ol_warn("'%s': larger than %u MiB, not a snapshot", path, MAX_SNAPSHOT >> 20);
-				free(buf);
-				gzclose(gz);
-				return -EFBIG;
-			}
-			cap = cap ? cap * 2 : 65536;
-			nb = realloc(buf, cap);
-			if (!nb) {
-				free(buf);
-				gzclose(gz);
-				return -ENOMEM;
-			}
-			buf = nb;
-		}
-		n = gzread(gz, buf + len, (unsigned int)(cap - len - 1));
-		if (n < 0) {
-			int zerr;
-
-			gzerror(gz, &zerr);
-			rc = zerr == Z_ERRNO ? -errno : -EINVAL;
-			ol_warnx_errno(rc, "cannot read '%s'", path);
-			free(buf);
-			gzclose(gz);
-			return rc;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	gzclose(gz);
-	buf[len] = '\0';
-	rc = ol_snapshot_from_json(buf, len, s, err, sizeof(err));
-	free(buf);
-	if (rc < 0) {
+	gzbuffer(g.gz, 128 * 1024);
+	rc = ol_snapshot_read(gz_read, &g, s, err, sizeof(err));
+	gzclose(g.gz);
+	if (rc < 0 && g.err == -EFBIG) {
+		ol_warn("'%s': larger than %u MiB, not a snapshot", path, MAX_SNAPSHOT >> 20);
+	} else if (rc < 0 && g.err) {
+		ol_warnx_errno(g.err, "cannot read '%s'", path);
+	} else if (rc < 0) {
 		char *e = ol_escape(path);
 
 		ol_warn("'%s' is not a usable snapshot: %s", e ? e : "?", err);

@@ -25,6 +25,22 @@ static void usage(void)
 	      "For more details see oomlens-snapshot(1).\n", stdout);
 }
 
+/* What the writer changed so that diff loads the file (see ol_snap_bounds): one note. */
+static void note_written(const struct ol_snap_written *w)
+{
+	size_t n = w->nulled + w->clamped;
+
+	if (n && w->dropped)
+		ol_note("%zu value%s outside the range of its field written as null or at the nearest bound, "
+			"and %zu process%s left out; the first: %s", n, n == 1 ? "" : "s", w->dropped,
+			w->dropped == 1 ? "" : "es", w->first);
+	else if (n)
+		ol_note("%zu value%s outside the range of its field written as null or at the nearest bound; "
+			"the first: %s", n, n == 1 ? "" : "s", w->first);
+	else if (w->dropped)
+		ol_note("%zu process%s left out; the first: %s", w->dropped, w->dropped == 1 ? "" : "es", w->first);
+}
+
 int cmd_snapshot(int argc, char **argv, struct ol_ctx *ctx)
 {
 	static const struct option longopts[] = {
@@ -34,6 +50,7 @@ int cmd_snapshot(int argc, char **argv, struct ol_ctx *ctx)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct ol_snapshot s = { 0 };
+	struct ol_snap_written w;
 	const char *out = NULL;
 	char *text = NULL;
 	int c, rc = OL_EXIT_FAIL, err;
@@ -63,11 +80,12 @@ int cmd_snapshot(int argc, char **argv, struct ol_ctx *ctx)
 		ol_warnx_errno(err, "cannot collect a snapshot of %s", ctx->sysroot ? ctx->sysroot : "the system");
 		return OL_EXIT_FAIL;
 	}
-	text = ol_snapshot_to_json(&s);
+	text = ol_snapshot_to_json(&s, &w);
 	if (!text) {
 		ol_warn("out of memory");
 		goto done;
 	}
+	note_written(&w);
 	if (out) {
 		err = ol_write_atomic(out, text);
 		if (err == -EINVAL) {

@@ -197,10 +197,6 @@ int ol_snapshot_diff(const struct ol_snapshot *old, const struct ol_snapshot *ne
 				goto out;
 	}
 	{
-		static const char *const names[] = {
-			"vm.overcommit_memory", "vm.overcommit_ratio", "vm.panic_on_oom",
-			"vm.oom_kill_allocating_task", "vm.oom_dump_tasks",
-		};
 		const long *a[] = { &old->sysctl.overcommit_memory, &old->sysctl.overcommit_ratio,
 				    &old->sysctl.panic_on_oom, &old->sysctl.oom_kill_allocating_task,
 				    &old->sysctl.oom_dump_tasks };
@@ -213,7 +209,7 @@ int ol_snapshot_diff(const struct ol_snapshot *old, const struct ol_snapshot *ne
 				continue;
 			if (add(d, OL_CH_SYSCTL, NULL, NULL, *a[i], *b[i]) < 0)
 				goto out;
-			d->v[d->n - 1].sysctl = names[i];
+			d->v[d->n - 1].sysctl = ol_snap_bounds[OL_SF_SYSCTL + i].name;
 		}
 	}
 	if (old->totalpages != new->totalpages)

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <errno.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,12 +15,56 @@
 #include "oomlens/snapshot.h"
 #include "oomlens/strutil.h"
 
-/* under /proc/sys/vm; "vm.NAME" in snapshots since version 2 */
-static const char *const sysctl_names[] = {
-	"overcommit_memory", "overcommit_ratio", "panic_on_oom",
-	"oom_kill_allocating_task", "oom_dump_tasks",
+#define I64_MAX_BYTES	(1LL << 62)
+
+/*
+ * Kernel ranges from oomlens-kernel(7): oom_score before 2.6.36 is the
+ * unbounded badness(), later 0..2000; sizes are bytes below 2^62 (kB counts
+ * past 2^50 are not believed by the scanner), so that sums and differences
+ * of two of them never overflow.
+ */
+const struct ol_snap_bound ol_snap_bounds[OL_SF_NFIELDS] = {
+	[OL_SF_TIME] = { "time_epoch", 0, INT64_MAX, "seconds" },
+	[OL_SF_PAGE_SIZE] = { "page_size", 512, 1 << 24, "bytes" },
+	[OL_SF_MEM_TOTAL] = { "mem_total_bytes", 0, INT64_MAX, "bytes" },
+	[OL_SF_SWAP_TOTAL] = { "swap_total_bytes", 0, INT64_MAX, "bytes" },
+	[OL_SF_TOTAL_PAGES] = { "total_pages", 0, I64_MAX_BYTES, "pages" },
+	[OL_SF_HOSTNAME] = { "hostname", 0, sizeof(((struct ol_snapshot *)0)->hostname) - 1, "bytes" },
+	[OL_SF_KERNEL] = { "kernel", 0, sizeof(((struct ol_snapshot *)0)->kernel) - 1, "bytes" },
+	/* int sysctls: proc_dointvec() takes any int */
+	[OL_SF_SYSCTL + 0] = { "vm.overcommit_memory", INT32_MIN, INT32_MAX, "" },
+	[OL_SF_SYSCTL + 1] = { "vm.overcommit_ratio", INT32_MIN, INT32_MAX, "" },
+	[OL_SF_SYSCTL + 2] = { "vm.panic_on_oom", INT32_MIN, INT32_MAX, "" },
+	[OL_SF_SYSCTL + 3] = { "vm.oom_kill_allocating_task", INT32_MIN, INT32_MAX, "" },
+	[OL_SF_SYSCTL + 4] = { "vm.oom_dump_tasks", INT32_MIN, INT32_MAX, "" },
+	[OL_SF_PID] = { "pid", 1, 0x7fffffff, "" },
+	[OL_SF_STARTTIME] = { "starttime", 0, INT64_MAX, "ticks" },
+	[OL_SF_PPID] = { "ppid", 0, 0x7fffffff, "" },
+	[OL_SF_UID] = { "uid", 0, 0xffffffffLL, "" },
+	[OL_SF_COMM] = { "comm", 0, sizeof(((struct ol_proc *)0)->comm) - 1, "bytes" },
+	[OL_SF_CMDLINE] = { "cmdline", 0, OL_READ_MAX - 1, "bytes" },
+	[OL_SF_CGROUP] = { "cgroup", 0, OL_READ_MAX - 1, "bytes" },
+	[OL_SF_OOM_SCORE] = { "oom_score", 0, I64_MAX_BYTES, "points" },
+	[OL_SF_OOM_SCORE_ADJ] = { "oom_score_adj", OL_OOM_SCORE_ADJ_MIN, OL_OOM_SCORE_ADJ_MAX, "" },
+	[OL_SF_OOM_ADJ] = { "oom_adj", OL_OOM_DISABLE, OL_OOM_ADJUST_MAX, "" },
+	[OL_SF_RSS] = { "rss", 0, I64_MAX_BYTES, "bytes" },
+	[OL_SF_ANON] = { "anon", 0, I64_MAX_BYTES, "bytes" },
+	[OL_SF_FILE] = { "file", 0, I64_MAX_BYTES, "bytes" },
+	[OL_SF_SHMEM] = { "shmem", 0, I64_MAX_BYTES, "bytes" },
+	[OL_SF_SWAP] = { "swap", 0, I64_MAX_BYTES, "bytes" },
+	[OL_SF_PGTABLES] = { "pgtables", 0, I64_MAX_BYTES, "bytes" },
+	[OL_SF_BADNESS] = { "badness", -I64_MAX_BYTES, I64_MAX_BYTES, "pages" },
+	[OL_SF_RANK] = { "rank", 1, 0x7fffffff, "" },
 };
-#define NSYSCTL (sizeof(sysctl_names) / sizeof(sysctl_names[0]))
+
+#define NSYSCTL		5
+/* under /proc/sys/vm; "vm.NAME" in snapshots since version 2, "NAME" in version 1 */
+#define SYSCTL_NAME(i)	(ol_snap_bounds[OL_SF_SYSCTL + (i)].name + 3)
+
+static int in_range(enum ol_snap_field f, long long v)
+{
+	return v >= ol_snap_bounds[f].min && v <= ol_snap_bounds[f].max;
+}
 
 static long *sysctl_field(struct ol_sysctls *s, size_t i)
 {
@@ -37,7 +82,7 @@ void ol_sysctls_read(const struct ol_root *root, struct ol_sysctls *out)
 
 	memset(out, 0, sizeof(*out));
 	for (i = 0; i < NSYSCTL; i++) {
-		snprintf(path, sizeof(path), "sys/vm/%s", sysctl_names[i]);
+		snprintf(path, sizeof(path), "sys/vm/%s", SYSCTL_NAME(i));
 		if (ol_root_read(root, root->procfd, path, &b) == 0 &&
 		    ol_parse_long(b.data, sysctl_field(out, i)) == 0)
 			out->have |= 1u << i;
@@ -166,25 +211,91 @@ out:
 	return rc;
 }
 
-/* ---- to JSON ---- */
+/* ---- to JSON, every value within ol_snap_bounds ---- */
 
-static json_object *jnum_if(long long v, int known)
+struct wr {
+	struct ol_snap_written *w;
+	long pid;		/* the row being written, 0 for the rest */
+};
+
+#define UNIT(b)	(*(b)->unit ? " " : ""), (b)->unit
+
+static void noted(struct wr *w, size_t *count, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void noted(struct wr *w, size_t *count, const char *fmt, ...)
 {
-	return known ? json_object_new_int64(v) : NULL;
+	char *first = w->w->first;
+	size_t sz = sizeof(w->w->first);
+	int n = 0;
+	va_list ap;
+
+	(*count)++;
+	if (first[0])
+		return;
+	if (w->pid)
+		n = snprintf(first, sz, "pid %ld: ", w->pid);
+	va_start(ap, fmt);
+	vsnprintf(first + n, sz - (size_t)n, fmt, ap);
+	va_end(ap);
 }
 
-/* kB in bytes; past 2^63 bytes (only a hand-made version 1 file holds that) the largest that fits */
-static long long kb_bytes(unsigned long long kb)
+/* An optional number: null when unknown, and (counted) when outside its range. */
+static json_object *wnum(struct wr *w, enum ol_snap_field f, long long v, int known)
 {
-	const unsigned long long max = (unsigned long long)INT64_MAX / 1024;
+	const struct ol_snap_bound *b = &ol_snap_bounds[f];
 
-	return (long long)((kb > max ? max : kb) * 1024);
+	if (!known)
+		return NULL;
+	if (!in_range(f, v)) {
+		noted(w, &w->w->nulled, "%s %lld is outside %lld..%lld%s%s: written as null",
+		      b->name, v, b->min, b->max, UNIT(b));
+		return NULL;
+	}
+	return json_object_new_int64(v);
 }
 
-static json_object *snap_head(const struct ol_snapshot *s)
+/*
+ * A number that cannot be null: at the nearest bound (counted) when outside
+ * its range.  @over: above any long long; @was: the value in words.
+ */
+static json_object *wclamp(struct wr *w, enum ol_snap_field f, long long v, int over, const char *was)
+{
+	const struct ol_snap_bound *b = &ol_snap_bounds[f];
+	long long c = over || v > b->max ? b->max : v < b->min ? b->min : v;
+
+	if (over || c != v)
+		noted(w, &w->w->clamped, "%s %s is outside %lld..%lld%s%s: written as %lld",
+		      b->name, was, b->min, b->max, UNIT(b), c);
+	return json_object_new_int64(c);
+}
+
+/* MemTotal or SwapTotal, kB, in bytes */
+static json_object *wkb(struct wr *w, enum ol_snap_field f, unsigned long long kb)
+{
+	char was[64];
+	int over = kb > (unsigned long long)INT64_MAX / 1024;
+
+	snprintf(was, sizeof(was), "%llu kB", kb);
+	return wclamp(w, f, over ? 0 : (long long)(kb * 1024), over, was);
+}
+
+/* A string: null when unknown, and (counted) when longer than its field takes. */
+static json_object *wstr(struct wr *w, enum ol_snap_field f, const char *v)
+{
+	const struct ol_snap_bound *b = &ol_snap_bounds[f];
+	size_t len = v ? strlen(v) : 0;
+
+	if (v && len > (size_t)b->max) {
+		noted(w, &w->w->nulled, "%s of %zu bytes is longer than %lld: written as null", b->name, len, b->max);
+		return NULL;
+	}
+	return ol_json_string(v);
+}
+
+static json_object *snap_head(struct wr *w, const struct ol_snapshot *s)
 {
 	json_object *root = ol_json_document(), *sys = json_object_new_object();
-	char key[64];
+	char was[64];
+	time_t t = s->time;
 	size_t i;
 
 	if (!root || !sys) {
@@ -192,86 +303,221 @@ static json_object *snap_head(const struct ol_snapshot *s)
 		json_object_put(sys);
 		return NULL;
 	}
+	if (t < 0) {
+		noted(w, &w->w->nulled, "time_epoch %lld is before 1970: written as null", (long long)t);
+		t = 0;
+	}
 	json_object_object_add(root, "format", json_object_new_string(OL_SNAPSHOT_FORMAT));
 	json_object_object_add(root, "version", json_object_new_int(OL_SNAPSHOT_VERSION));
-	ol_json_add_time(root, "time", s->time);
-	json_object_object_add(root, "hostname", ol_json_string(s->hostname));
-	json_object_object_add(root, "kernel", ol_json_string(s->kernel));
-	json_object_object_add(root, "page_size", json_object_new_int64(s->page_size));
-	json_object_object_add(root, "mem_total_bytes", json_object_new_int64(kb_bytes(s->mem_total_kb)));
-	json_object_object_add(root, "swap_total_bytes", json_object_new_int64(kb_bytes(s->swap_total_kb)));
-	json_object_object_add(root, "total_pages", json_object_new_int64((long long)s->totalpages));
-	for (i = 0; i < NSYSCTL; i++) {
-		snprintf(key, sizeof(key), "vm.%s", sysctl_names[i]);
-		json_object_object_add(sys, key, jnum_if(*sysctl_field((struct ol_sysctls *)&s->sysctl, i),
-							 !!(s->sysctl.have & (1u << i))));
-	}
+	ol_json_add_time(root, "time", t);
+	json_object_object_add(root, "hostname", wstr(w, OL_SF_HOSTNAME, s->hostname));
+	json_object_object_add(root, "kernel", wstr(w, OL_SF_KERNEL, s->kernel));
+	snprintf(was, sizeof(was), "%ld", s->page_size);
+	json_object_object_add(root, "page_size", wclamp(w, OL_SF_PAGE_SIZE, s->page_size, 0, was));
+	json_object_object_add(root, "mem_total_bytes", wkb(w, OL_SF_MEM_TOTAL, s->mem_total_kb));
+	json_object_object_add(root, "swap_total_bytes", wkb(w, OL_SF_SWAP_TOTAL, s->swap_total_kb));
+	snprintf(was, sizeof(was), "%lu", s->totalpages);
+	json_object_object_add(root, "total_pages",
+			       wclamp(w, OL_SF_TOTAL_PAGES, (long long)(s->totalpages & INT64_MAX),
+				      s->totalpages > (unsigned long long)INT64_MAX, was));
+	for (i = 0; i < NSYSCTL; i++)
+		json_object_object_add(sys, ol_snap_bounds[OL_SF_SYSCTL + i].name,
+				       wnum(w, OL_SF_SYSCTL + i, *sysctl_field((struct ol_sysctls *)&s->sysctl, i),
+					    !!(s->sysctl.have & (1u << i))));
 	json_object_object_add(root, "sysctl", sys);
 	return root;
 }
 
-static json_object *snap_proc(const struct ol_snap_proc *p)
+/* Negative: unknown (uid, sizes) or not ranked (rank). */
+static json_object *snap_proc(struct wr *w, const struct ol_snap_proc *p)
 {
 	json_object *o = json_object_new_object();
+	struct { enum ol_snap_field f; long long v; int known; } num[] = {
+		{ OL_SF_PID, p->pid, 1 },
+		{ OL_SF_STARTTIME, p->starttime, !!(p->have & OL_SNAP_START) },
+		{ OL_SF_PPID, p->ppid, !!(p->have & OL_SNAP_PPID) },
+		{ OL_SF_UID, p->uid, p->uid >= 0 },
+		{ OL_SF_OOM_SCORE, p->oom_score, !!(p->have & OL_SNAP_SCORE) },
+		{ OL_SF_OOM_SCORE_ADJ, p->oom_score_adj, !!(p->have & OL_SNAP_ADJ) },
+		{ OL_SF_OOM_ADJ, p->oom_adj, !!(p->have & OL_SNAP_OOMADJ) },
+		{ OL_SF_RSS, p->rss, p->rss >= 0 },
+		{ OL_SF_ANON, p->anon, p->anon >= 0 },
+		{ OL_SF_FILE, p->file, p->file >= 0 },
+		{ OL_SF_SHMEM, p->shmem, p->shmem >= 0 },
+		{ OL_SF_SWAP, p->swap, p->swap >= 0 },
+		{ OL_SF_PGTABLES, p->pgtables, p->pgtables >= 0 },
+		{ OL_SF_BADNESS, p->badness, !!(p->have & OL_SNAP_BADNESS) },
+	};
+	size_t i;
 
 	if (!o)
 		return NULL;
-	json_object_object_add(o, "pid", json_object_new_int64(p->pid));
-	json_object_object_add(o, "starttime", jnum_if(p->starttime, !!(p->have & OL_SNAP_START)));
-	json_object_object_add(o, "ppid", jnum_if(p->ppid, !!(p->have & OL_SNAP_PPID)));
-	json_object_object_add(o, "uid", jnum_if(p->uid, p->uid >= 0));
-	json_object_object_add(o, "comm", ol_json_string(p->comm));
-	json_object_object_add(o, "cmdline", ol_json_string(p->cmdline));
-	json_object_object_add(o, "cgroup", ol_json_string(p->cgroup));
-	json_object_object_add(o, "oom_score", jnum_if(p->oom_score, !!(p->have & OL_SNAP_SCORE)));
-	json_object_object_add(o, "oom_score_adj", jnum_if(p->oom_score_adj, !!(p->have & OL_SNAP_ADJ)));
-	json_object_object_add(o, "oom_adj", jnum_if(p->oom_adj, !!(p->have & OL_SNAP_OOMADJ)));
-	json_object_object_add(o, "rss", jnum_if(p->rss, p->rss >= 0));
-	json_object_object_add(o, "anon", jnum_if(p->anon, p->anon >= 0));
-	json_object_object_add(o, "file", jnum_if(p->file, p->file >= 0));
-	json_object_object_add(o, "shmem", jnum_if(p->shmem, p->shmem >= 0));
-	json_object_object_add(o, "swap", jnum_if(p->swap, p->swap >= 0));
-	json_object_object_add(o, "pgtables", jnum_if(p->pgtables, p->pgtables >= 0));
-	json_object_object_add(o, "badness", jnum_if(p->badness, !!(p->have & OL_SNAP_BADNESS)));
+	/* in the order of the FORMAT section of oomlens-snapshot(1) */
+	for (i = 0; i < 4; i++)
+		json_object_object_add(o, ol_snap_bounds[num[i].f].name, wnum(w, num[i].f, num[i].v, num[i].known));
+	json_object_object_add(o, "comm", wstr(w, OL_SF_COMM, p->comm));
+	json_object_object_add(o, "cmdline", wstr(w, OL_SF_CMDLINE, p->cmdline));
+	json_object_object_add(o, "cgroup", wstr(w, OL_SF_CGROUP, p->cgroup));
+	for (; i < sizeof(num) / sizeof(num[0]); i++)
+		json_object_object_add(o, ol_snap_bounds[num[i].f].name, wnum(w, num[i].f, num[i].v, num[i].known));
 	json_object_object_add(o, "killable", p->killable < 0 ? NULL : json_object_new_boolean(p->killable));
-	json_object_object_add(o, "rank", jnum_if(p->rank, p->rank > 0));
+	json_object_object_add(o, "rank", wnum(w, OL_SF_RANK, p->rank, p->rank > 0));
 	return o;
+}
+
+struct key_at {
+	long pid;
+	long long start;
+	size_t i;
+};
+
+static int cmp_key_at(const void *x, const void *y)
+{
+	const struct key_at *a = x, *b = y;
+
+	if (a->pid != b->pid)
+		return a->pid < b->pid ? -1 : 1;
+	if (a->start != b->start)
+		return a->start < b->start ? -1 : 1;
+	return a->i < b->i ? -1 : a->i > b->i;
+}
+
+/* A row's key as the loader reads it back: an unknown start time is 0. */
+static long long key_start(const struct ol_snap_proc *p)
+{
+	return (p->have & OL_SNAP_START) && in_range(OL_SF_STARTTIME, p->starttime) ? p->starttime : 0;
+}
+
+typedef int (*twice_fn)(void *arg, size_t earlier, size_t again);
+
+/*
+ * A process is (pid, start time): for each row of @s (but those @skip
+ * marks) with the key of an earlier one, @cb(@arg, earlier, again), until
+ * it returns nonzero, which is returned.  Sorted, so O(n log n) whatever
+ * the input.  Or -ENOMEM.
+ */
+static int each_twice(const struct ol_snapshot *s, const unsigned char *skip, twice_fn cb, void *arg)
+{
+	struct key_at *k;
+	size_t i, m = 0;
+	int rc = 0;
+
+	if (s->n < 2)
+		return 0;
+	k = malloc(s->n * sizeof(*k));
+	if (!k)
+		return -ENOMEM;
+	for (i = 0; i < s->n; i++)
+		if (!skip || !skip[i])
+			k[m++] = (struct key_at){ s->procs[i].pid, key_start(&s->procs[i]), i };
+	qsort(k, m, sizeof(*k), cmp_key_at);
+	for (i = 1; i < m && rc == 0; i++)
+		if (k[i].pid == k[i - 1].pid && k[i].start == k[i - 1].start)
+			rc = cb(arg, k[i - 1].i, k[i].i);
+	free(k);
+	return rc;
+}
+
+struct drop_ctx {
+	const struct ol_snapshot *s;
+	struct wr *w;
+	unsigned char *drop;
+};
+
+static int drop_twice(void *arg, size_t earlier, size_t again)
+{
+	struct drop_ctx *d = arg;
+	const struct ol_snap_proc *p = &d->s->procs[again];
+
+	d->drop[again] = 1;
+	noted(d->w, &d->w->w->dropped, "pid %ld with starttime %lld twice: the second left out",
+	      p->pid, key_start(p));
+	return 0;
+}
+
+/* Which rows the loader would refuse: a pid outside its range, a process twice.  NULL on ENOMEM. */
+static unsigned char *rows_dropped(const struct ol_snapshot *s, struct wr *w)
+{
+	const struct ol_snap_bound *b = &ol_snap_bounds[OL_SF_PID];
+	struct drop_ctx d = { s, w, calloc(s->n ? s->n : 1, 1) };
+	size_t i;
+
+	if (!d.drop)
+		return NULL;
+	for (i = 0; i < s->n; i++) {
+		if (in_range(OL_SF_PID, s->procs[i].pid))
+			continue;
+		d.drop[i] = 1;
+		noted(w, &w->w->dropped, "pid %ld is outside %lld..%lld: the process left out",
+		      s->procs[i].pid, b->min, b->max);
+	}
+	if (each_twice(s, d.drop, drop_twice, &d) < 0) {
+		free(d.drop);
+		return NULL;
+	}
+	return d.drop;
 }
 
 #define SNAP_JSON	(JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE)
 
 /*
  * The head's members, then the processes one at a time: each object is
- * built, written and freed, so the text is all that grows.
+ * built, written and freed.
  */
-char *ol_snapshot_to_json(const struct ol_snapshot *s)
+int ol_snapshot_write(const struct ol_snapshot *s, FILE *f, struct ol_snap_written *written)
 {
-	json_object *head = snap_head(s), *o;
+	struct ol_snap_written none;
+	struct wr w = { written ? written : &none, 0 };
+	json_object *head, *o;
+	unsigned char *drop;
 	const char *h;
-	char *text = NULL;
-	size_t len = 0, i;
-	FILE *f;
-	int bad = !head;
+	size_t i, nw = 0;
+	int rc = -ENOMEM, r;
 
-	f = open_memstream(&text, &len);
-	if (!f) {
-		json_object_put(head);
-		return NULL;
-	}
+	memset(w.w, 0, sizeof(*w.w));
+	head = snap_head(&w, s);
+	drop = rows_dropped(s, &w);
+	h = head ? json_object_to_json_string_ext(head, SNAP_JSON) : NULL;
+	if (!h || !drop)
+		goto out;
 	/* the head without its closing brace, then "processes" */
-	h = bad ? "" : json_object_to_json_string_ext(head, SNAP_JSON);
-	if (!bad && fprintf(f, "%.*s,\n\"processes\":[", (int)(strrchr(h, '}') - h - 1), h) < 0)
-		bad = 1;
-	for (i = 0; !bad && i < s->n; i++) {
-		o = snap_proc(&s->procs[i]);
-		if (!o || fprintf(f, "%s\n%s", i ? "," : "", json_object_to_json_string_ext(o, SNAP_JSON)) < 0)
-			bad = 1;
+	rc = -EIO;
+	if (fprintf(f, "%.*s,\n\"processes\":[", (int)(strrchr(h, '}') - h - 1), h) < 0)
+		goto out;
+	for (i = 0; i < s->n; i++) {
+		if (drop[i])
+			continue;
+		w.pid = s->procs[i].pid;
+		o = snap_proc(&w, &s->procs[i]);
+		if (!o) {
+			rc = -ENOMEM;
+			goto out;
+		}
+		r = fprintf(f, "%s\n%s", nw++ ? "," : "", json_object_to_json_string_ext(o, SNAP_JSON));
 		json_object_put(o);
+		if (r < 0)
+			goto out;
 	}
-	if (!bad && fputs("\n]\n}", f) < 0)
-		bad = 1;
+	if (fputs("\n]\n}", f) < 0)
+		goto out;
+	rc = 0;
+out:
+	free(drop);
 	json_object_put(head);
-	if (fclose(f) != 0 || bad) {
+	return rc;
+}
+
+char *ol_snapshot_to_json(const struct ol_snapshot *s, struct ol_snap_written *w)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	int rc;
+
+	if (!f)
+		return NULL;
+	rc = ol_snapshot_write(s, f, w);
+	if (fclose(f) != 0 || rc < 0) {
 		free(text);
 		return NULL;
 	}
@@ -330,46 +576,57 @@ static int get_str(struct load *ld, json_object *o, const char *key, char **out,
 	return *out ? 0 : -ENOMEM;
 }
 
-#define I64_MAX_BYTES	(1LL << 62)
+/* A field of ol_snap_bounds under @key (format 1 names some differently). */
+static int get_field(struct load *ld, json_object *o, const char *key, enum ol_snap_field f,
+		     long long *v, int *known, int required)
+{
+	return get_int(ld, o, key, ol_snap_bounds[f].min, ol_snap_bounds[f].max, v, known, required);
+}
+
+static int get_fstr(struct load *ld, json_object *o, enum ol_snap_field f, char **out)
+{
+	return get_str(ld, o, ol_snap_bounds[f].name, out, OL_SNAP_STR_MAX(ol_snap_bounds[f].max));
+}
 
 static int load_proc(struct load *ld, json_object *o, struct ol_snap_proc *p)
 {
-	long long v;
+	static const struct { enum ol_snap_field f; unsigned int bit; } opt[] = {
+		{ OL_SF_STARTTIME, OL_SNAP_START }, { OL_SF_PPID, OL_SNAP_PPID },
+		{ OL_SF_OOM_SCORE, OL_SNAP_SCORE }, { OL_SF_OOM_SCORE_ADJ, OL_SNAP_ADJ },
+		{ OL_SF_OOM_ADJ, OL_SNAP_OOMADJ }, { OL_SF_BADNESS, OL_SNAP_BADNESS },
+	};
+	/* unknown: -1 (uid and sizes), 0 (rank) */
+	long long *unk[] = { &p->uid, &p->rss, &p->anon, &p->file, &p->shmem, &p->swap, &p->pgtables };
+	static const enum ol_snap_field unkf[] = { OL_SF_UID, OL_SF_RSS, OL_SF_ANON, OL_SF_FILE,
+						   OL_SF_SHMEM, OL_SF_SWAP, OL_SF_PGTABLES };
+	long long v, *dst[] = { &p->starttime, NULL, NULL, NULL, NULL, &p->badness };
+	long *ldst[] = { NULL, &p->ppid, &p->oom_score, &p->oom_score_adj, &p->oom_adj, NULL };
+	size_t i;
 	int k, rc;
 	json_object *j;
 
-#define INT(key, min, max, dst, bit, req) do { \
-		rc = get_int(ld, o, key, min, max, &v, &k, req); \
-		if (rc) return rc; \
-		if (k) { dst = v; p->have |= (bit); } \
-	} while (0)
-#define MEM(key, dst) do { \
-		rc = get_int(ld, o, key, 0, I64_MAX_BYTES, &v, &k, 0); \
-		if (rc) return rc; \
-		dst = k ? v : -1; \
-	} while (0)
-
 	if (!json_object_is_type(o, json_type_object))
 		return fail(ld, "", "not an object");
-	INT("pid", 1, 0x7fffffff, p->pid, 0, 1);
-	INT("starttime", 0, INT64_MAX, p->starttime, OL_SNAP_START, 0);
-	INT("ppid", 0, 0x7fffffff, p->ppid, OL_SNAP_PPID, 0);
-	rc = get_int(ld, o, "uid", 0, 0xffffffffLL, &v, &k, 0);
-	if (rc)
+	if ((rc = get_field(ld, o, "pid", OL_SF_PID, &v, &k, 1)) < 0)
 		return rc;
-	p->uid = k ? v : -1;
-	INT("oom_score", 0, 100000, p->oom_score, OL_SNAP_SCORE, 0);
-	INT("oom_score_adj", OL_OOM_SCORE_ADJ_MIN, OL_OOM_SCORE_ADJ_MAX, p->oom_score_adj, OL_SNAP_ADJ, 0);
-	INT("oom_adj", OL_OOM_DISABLE, OL_OOM_ADJUST_MAX, p->oom_adj, OL_SNAP_OOMADJ, 0);
-	MEM("rss", p->rss);
-	MEM("anon", p->anon);
-	MEM("file", p->file);
-	MEM("shmem", p->shmem);
-	MEM("swap", p->swap);
-	MEM("pgtables", p->pgtables);
-	INT("badness", -I64_MAX_BYTES, I64_MAX_BYTES, p->badness, OL_SNAP_BADNESS, 0);
-	rc = get_int(ld, o, "rank", 1, 0x7fffffff, &v, &k, 0);
-	if (rc)
+	p->pid = (long)v;
+	for (i = 0; i < sizeof(opt) / sizeof(opt[0]); i++) {
+		if ((rc = get_field(ld, o, ol_snap_bounds[opt[i].f].name, opt[i].f, &v, &k, 0)) < 0)
+			return rc;
+		if (!k)
+			continue;
+		if (dst[i])
+			*dst[i] = v;
+		else
+			*ldst[i] = (long)v;
+		p->have |= opt[i].bit;
+	}
+	for (i = 0; i < sizeof(unkf) / sizeof(unkf[0]); i++) {
+		if ((rc = get_field(ld, o, ol_snap_bounds[unkf[i]].name, unkf[i], &v, &k, 0)) < 0)
+			return rc;
+		*unk[i] = k ? v : -1;
+	}
+	if ((rc = get_field(ld, o, "rank", OL_SF_RANK, &v, &k, 0)) < 0)
 		return rc;
 	p->rank = k ? (long)v : 0;
 	p->killable = -1;
@@ -378,26 +635,27 @@ static int load_proc(struct load *ld, json_object *o, struct ol_snap_proc *p)
 			return fail(ld, "killable", "not a boolean");
 		p->killable = json_object_get_boolean(j);
 	}
-	if ((rc = get_str(ld, o, "comm", &p->comm, OL_SNAP_COMM_MAX)) ||
-	    (rc = get_str(ld, o, "cmdline", &p->cmdline, OL_SNAP_CMDLINE_MAX)) ||
-	    (rc = get_str(ld, o, "cgroup", &p->cgroup, OL_SNAP_CGROUP_MAX)))
+	if ((rc = get_fstr(ld, o, OL_SF_COMM, &p->comm)) || (rc = get_fstr(ld, o, OL_SF_CMDLINE, &p->cmdline)) ||
+	    (rc = get_fstr(ld, o, OL_SF_CGROUP, &p->cgroup)))
 		return rc;
-#undef INT
-#undef MEM
 	return 0;
 }
 
 /* The names of a version's top-level fields: version 1 wrote kB and short sysctl names. */
 struct layout {
 	const char *epoch, *mem_total, *swap_total, *total_pages, *sysctl_prefix;
-	long long mem_unit;	/* bytes in a unit of mem_total and swap_total */
-	long long mem_max;	/* in those units */
+	unsigned long long mem_unit;	/* bytes in a unit of mem_total and swap_total */
 };
 
 static const struct layout layouts[OL_SNAPSHOT_VERSION + 1] = {
-	[1] = { "epoch", "mem_total_kb", "swap_total_kb", "totalpages", "", 1024, I64_MAX_BYTES },
-	[2] = { "time_epoch", "mem_total_bytes", "swap_total_bytes", "total_pages", "vm.", 1, INT64_MAX },
+	[1] = { "epoch", "mem_total_kb", "swap_total_kb", "totalpages", "", 1024 },
+	[2] = { "time_epoch", "mem_total_bytes", "swap_total_bytes", "total_pages", "vm.", 1 },
 };
+
+static unsigned long long to_kb(const struct layout *lay, long long v)
+{
+	return lay->mem_unit == 1024 ? (unsigned long long)v : (unsigned long long)v * lay->mem_unit / 1024;
+}
 
 /*
  * "version", and from version 2 on "schema_version" ("MAJOR.MINOR", its
@@ -432,244 +690,431 @@ static int check_version(struct load *ld, json_object *root, int *version)
 	return 0;
 }
 
-/*
- * The documented shape, checked on the text before json-c builds a tree of
- * it (a 10 MB file of "[]" would take 500 MB): an object whose members are
- * scalars, objects of scalars (sysctl) or arrays of objects of scalars with
- * at least two members (processes).  Nothing nests deeper.  A lexer only:
- * strings are skipped with their escapes, everything else up to a
- * delimiter; json-c still judges the JSON itself.
- */
-static int shape_check(const char *t, size_t len, char *err, size_t errsz)
-{
-	char stack[4];		/* 'o' or 'a' at each depth */
-	unsigned int members[4] = { 0 };
-	const char *key = "";
-	int depth = 0, klen = 0;
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		char c = t[i];
-
-		switch (c) {
-		case '"':
-			key = t + i + 1;
-			for (i++; i < len && t[i] != '"'; i++)
-				if (t[i] == '\\')
-					i++;
-			klen = (int)(t + i - key < 64 ? t + i - key : 64);
-			break;
-		case '{': case '[':
-			if (depth == 0 && c != '{') {
-				snprintf(err, errsz, "not an oomlens snapshot (no \"format\": \"%s\")",
-					 OL_SNAPSHOT_FORMAT);
-				return -EINVAL;
-			}
-			if (depth == 0 ? 0 :
-			    depth >= 3 || (c == '[' && (depth != 1 || stack[0] != 'o')) ||
-			    (c == '{' && depth == 2 && stack[1] != 'a')) {
-				if (depth == 3)
-					snprintf(err, errsz, "processes[%u].%.*s: %s, not a number or string "
-						 "(byte %zu)", members[1], klen, key,
-						 c == '[' ? "an array" : "an object", i);
-				else
-					snprintf(err, errsz, "%.*s: %s out of place (byte %zu)", klen, key,
-						 c == '[' ? "an array" : "an object", i);
-				return -EINVAL;
-			}
-			members[depth] = 0;
-			stack[depth++] = c == '{' ? 'o' : 'a';
-			break;
-		case '}': case ']':
-			if (depth == 0)
-				return 0;	/* json-c says what is wrong */
-			depth--;
-			if (c == '}' && depth == 2 && members[2] < 1) {
-				snprintf(err, errsz, "processes[%u].pid, .starttime: not both there (byte %zu)",
-					 members[1], i);
-				return -EINVAL;
-			}
-			break;
-		case ',':
-			if (depth > 0)
-				members[depth - 1]++;
-			break;
-		default:
-			if (depth == 2 && stack[1] == 'a' && c != ' ' && c != '\n' && c != '\t' && c != '\r') {
-				snprintf(err, errsz, "processes[%u]: not an object (byte %zu)",
-					 members[1], i);
-				return -EINVAL;
-			}
-		}
-	}
-	return 0;
-}
-
-struct key_at {
-	long pid;
-	long long start;
-	size_t i;
-};
-
-static int cmp_key_at(const void *x, const void *y)
-{
-	const struct key_at *a = x, *b = y;
-
-	if (a->pid != b->pid)
-		return a->pid < b->pid ? -1 : 1;
-	if (a->start != b->start)
-		return a->start < b->start ? -1 : 1;
-	return a->i < b->i ? -1 : a->i > b->i;
-}
-
-/*
- * A process is (pid, start time): two rows with the same key are no
- * snapshot oomlens wrote, and would make matching ambiguous.  Sorted, so
- * O(n log n) whatever the input.  0, -EINVAL with @err, or -ENOMEM.
- */
-static int check_unique(const struct ol_snapshot *s, char *err, size_t errsz)
-{
-	struct key_at *k;
-	size_t i;
-	int rc = 0;
-
-	if (s->n < 2)
-		return 0;
-	k = malloc(s->n * sizeof(*k));
-	if (!k)
-		return -ENOMEM;
-	for (i = 0; i < s->n; i++)
-		k[i] = (struct key_at){ s->procs[i].pid, (long long)s->procs[i].starttime, i };
-	qsort(k, s->n, sizeof(*k), cmp_key_at);
-	for (i = 1; i < s->n; i++) {
-		if (k[i].pid == k[i - 1].pid && k[i].start == k[i - 1].start) {
-			snprintf(err, errsz, "processes[%zu] and processes[%zu]: the same process twice "
-				 "(pid %ld, starttime %lld)", k[i - 1].i, k[i].i, k[i].pid, k[i].start);
-			rc = -EINVAL;
-			break;
-		}
-	}
-	free(k);
-	return rc;
-}
-
-int ol_snapshot_from_json(const char *text, size_t len, struct ol_snapshot *s,
-			  char *err, size_t errsz)
+/* The fields around the process rows, parsed whole (they are small). */
+static int load_head(struct load *ld, json_object *root, struct ol_snapshot *s)
 {
 	const struct layout *lay;
-	struct load ld = { .err = err, .errsz = errsz };
-	struct json_tokener *tok;
-	json_object *root = NULL, *j, *arr;
-	enum json_tokener_error jerr;
+	json_object *j;
 	long long v;
-	int k, rc = -EINVAL;
-	size_t i, n;
+	int k, rc;
+	size_t i;
 	char *str;
 
-	memset(s, 0, sizeof(*s));
-	if (len == 0) {
-		snprintf(err, errsz, "empty file");
-		return -EINVAL;
-	}
-	if (shape_check(text, len, err, errsz) < 0)
-		return -EINVAL;
-	tok = json_tokener_new_ex(8);
-	if (!tok)
-		return -ENOMEM;
-	root = json_tokener_parse_ex(tok, text, (int)(len > INT32_MAX ? INT32_MAX : len));
-	jerr = json_tokener_get_error(tok);
-	if (jerr == json_tokener_continue) {
-		snprintf(err, errsz, "truncated JSON (it ends in the middle of a value)");
-		goto out;
-	}
-	if (jerr != json_tokener_success) {
-		snprintf(err, errsz, "invalid JSON at byte %zu: %s", json_tokener_get_parse_end(tok),
-			 json_tokener_error_desc(jerr));
-		goto out;
-	}
-	if (json_tokener_get_parse_end(tok) < len &&
-	    strspn(text + json_tokener_get_parse_end(tok), " \t\r\n") != len - json_tokener_get_parse_end(tok)) {
-		snprintf(err, errsz, "trailing data after the JSON document at byte %zu",
-			 json_tokener_get_parse_end(tok));
-		goto out;
-	}
 	if (!json_object_is_type(root, json_type_object) ||
 	    !json_object_object_get_ex(root, "format", &j) || !json_object_is_type(j, json_type_string) ||
 	    strcmp(json_object_get_string(j), OL_SNAPSHOT_FORMAT) != 0) {
-		snprintf(err, errsz, "not an oomlens snapshot (no \"format\": \"%s\")", OL_SNAPSHOT_FORMAT);
-		goto out;
+		snprintf(ld->err, ld->errsz, "not an oomlens snapshot (no \"format\": \"%s\")", OL_SNAPSHOT_FORMAT);
+		return -EINVAL;
 	}
-	if ((rc = check_version(&ld, root, &s->version)) < 0)
-		goto out;
+	if ((rc = check_version(ld, root, &s->version)) < 0)
+		return rc;
 	lay = &layouts[s->version];
-	rc = get_int(&ld, root, lay->epoch, 0, INT64_MAX, &v, &k, 0);
-	if (rc < 0)
-		goto out;
+	if ((rc = get_field(ld, root, lay->epoch, OL_SF_TIME, &v, &k, 0)) < 0)
+		return rc;
 	s->time = k ? (time_t)v : 0;
-	if ((rc = get_int(&ld, root, "page_size", 512, 1 << 24, &v, &k, 1)) < 0)
-		goto out;
+	if ((rc = get_field(ld, root, "page_size", OL_SF_PAGE_SIZE, &v, &k, 1)) < 0)
+		return rc;
 	s->page_size = (long)v;
-	if ((rc = get_int(&ld, root, lay->mem_total, 0, lay->mem_max, &v, &k, 1)) < 0)
-		goto out;
-	s->mem_total_kb = (unsigned long long)v * (unsigned long long)lay->mem_unit / 1024;
-	if ((rc = get_int(&ld, root, lay->swap_total, 0, lay->mem_max, &v, &k, 0)) < 0)
-		goto out;
-	s->swap_total_kb = k ? (unsigned long long)v * (unsigned long long)lay->mem_unit / 1024 : 0;
-	if ((rc = get_int(&ld, root, lay->total_pages, 0, I64_MAX_BYTES, &v, &k, 1)) < 0)
-		goto out;
+	if ((rc = get_field(ld, root, lay->mem_total, OL_SF_MEM_TOTAL, &v, &k, 1)) < 0)
+		return rc;
+	s->mem_total_kb = to_kb(lay, v);
+	if ((rc = get_field(ld, root, lay->swap_total, OL_SF_SWAP_TOTAL, &v, &k, 0)) < 0)
+		return rc;
+	s->swap_total_kb = k ? to_kb(lay, v) : 0;
+	if ((rc = get_field(ld, root, lay->total_pages, OL_SF_TOTAL_PAGES, &v, &k, 1)) < 0)
+		return rc;
 	s->totalpages = (unsigned long)v;
 	/* as written: at most the fields' bytes, each grown to U+FFFD */
-	if ((rc = get_str(&ld, root, "hostname", &str, OL_SNAP_STR_MAX(sizeof(s->hostname) - 1))) < 0)
-		goto out;
+	if ((rc = get_fstr(ld, root, OL_SF_HOSTNAME, &str)) < 0)
+		return rc;
 	snprintf(s->hostname, sizeof(s->hostname), "%s", str ? str : "");
 	free(str);
-	if ((rc = get_str(&ld, root, "kernel", &str, OL_SNAP_STR_MAX(sizeof(s->kernel) - 1))) < 0)
-		goto out;
+	if ((rc = get_fstr(ld, root, OL_SF_KERNEL, &str)) < 0)
+		return rc;
 	snprintf(s->kernel, sizeof(s->kernel), "%s", str ? str : "");
 	free(str);
 	if (json_object_object_get_ex(root, "sysctl", &j) && j) {
-		if (!json_object_is_type(j, json_type_object)) {
-			snprintf(err, errsz, "sysctl: not an object");
-			rc = -EINVAL;
-			goto out;
-		}
-		snprintf(ld.where, sizeof(ld.where), "sysctl.");
+		if (!json_object_is_type(j, json_type_object))
+			return fail(ld, "sysctl", "not an object");
+		snprintf(ld->where, sizeof(ld->where), "sysctl.");
 		for (i = 0; i < NSYSCTL; i++) {
 			char key[64];
 
-			snprintf(key, sizeof(key), "%s%s", lay->sysctl_prefix, sysctl_names[i]);
-			if ((rc = get_int(&ld, j, key, INT32_MIN, INT32_MAX, &v, &k, 0)) < 0)
-				goto out;
+			snprintf(key, sizeof(key), "%s%s", lay->sysctl_prefix, SYSCTL_NAME(i));
+			if ((rc = get_field(ld, j, key, OL_SF_SYSCTL + i, &v, &k, 0)) < 0)
+				return rc;
 			if (k) {
 				*sysctl_field(&s->sysctl, i) = (long)v;
 				s->sysctl.have |= 1u << i;
 			}
 		}
-		ld.where[0] = '\0';
+		ld->where[0] = '\0';
 	}
-	if (!json_object_object_get_ex(root, "processes", &arr) || !json_object_is_type(arr, json_type_array)) {
-		snprintf(err, errsz, "processes: missing or not an array");
-		rc = -EINVAL;
-		goto out;
+	if (!json_object_object_get_ex(root, "processes", &j) || !json_object_is_type(j, json_type_array))
+		return fail(ld, "processes", "missing or not an array");
+	return 0;
+}
+
+struct unique_ctx {
+	const struct ol_snapshot *s;
+	struct load *ld;
+};
+
+static int refuse_twice(void *arg, size_t earlier, size_t again)
+{
+	struct unique_ctx *u = arg;
+	const struct ol_snap_proc *p = &u->s->procs[again];
+
+	snprintf(u->ld->err, u->ld->errsz, "processes[%zu] and processes[%zu]: the same process twice "
+		 "(pid %ld, starttime %lld)", earlier, again, p->pid, key_start(p));
+	return -EINVAL;
+}
+
+/* ---- the text, one process row at a time ---- */
+
+struct sbuf {
+	char *d;
+	size_t len, cap;
+};
+
+static int sbuf_put(struct sbuf *b, char c)
+{
+	if (b->len + 1 >= b->cap) {
+		size_t ncap = b->cap ? b->cap * 2 : 4096;
+		char *n = realloc(b->d, ncap);
+
+		if (!n)
+			return -ENOMEM;
+		b->d = n;
+		b->cap = ncap;
 	}
-	n = json_object_array_length(arr);
-	s->procs = calloc(n ? n : 1, sizeof(*s->procs));
-	if (!s->procs) {
-		rc = -ENOMEM;
-		goto out;
+	b->d[b->len++] = c;
+	return 0;
+}
+
+enum { ROW_FIRST, ROW_NEXT, ROW_AFTER_COMMA };
+
+/*
+ * A lexer over the text as it comes, checking the documented shape (an
+ * object whose members are scalars, objects of scalars, and "processes",
+ * an array of objects of scalars) before anything is built: nothing nests
+ * deeper, so a file of "[[[[" or "[],[]" costs nothing.  Each process row
+ * goes to @row, is parsed by json-c on its own, converted and freed; the
+ * rest of the text (the head, with "processes": [] in it) goes to @head and
+ * is parsed whole at the end.  json-c judges the JSON of both; the lexer
+ * checks what lies between the rows.
+ */
+struct rows {
+	struct load ld;
+	struct ol_snapshot *s;
+	size_t cap;			/* of s->procs */
+	struct json_tokener *tok;
+	struct sbuf head, row;
+	size_t off;			/* of the byte being read */
+	size_t gap_at, gap_from, gap_len;	/* the rows cut out: at head.len gap_at, from byte gap_from */
+	size_t row_at, trailing_at;
+	int depth;			/* 1 in the document, 2 in a member, 3 in a row */
+	int in_str, esc, ended, in_rows, seen_rows, expect;
+	unsigned int nrow, members;	/* rows begun; commas in the row */
+	char key[64];			/* the last string, cut */
+	int klen;
+	char rowerr[256];		/* the first row that did not load, said after the head */
+};
+
+static int refuse(struct rows *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int refuse(struct rows *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(r->ld.err, r->ld.errsz, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+static int put(struct rows *r, char c)
+{
+	if (r->depth == 3)
+		return sbuf_put(&r->row, c);
+	if (r->head.len >= OL_SNAP_HEAD_MAX)
+		return refuse(r, "more than %u bytes besides the process rows (byte %zu)", OL_SNAP_HEAD_MAX, r->off);
+	return sbuf_put(&r->head, c);
+}
+
+/* The row just closed: parsed, converted and kept, its JSON freed. */
+static int take_row(struct rows *r)
+{
+	struct ol_snap_proc *p;
+	json_object *o;
+	enum json_tokener_error jerr;
+	int rc = 0;
+
+	json_tokener_reset(r->tok);
+	o = r->row.len < INT32_MAX ? json_tokener_parse_ex(r->tok, r->row.d, (int)r->row.len) : NULL;
+	jerr = json_tokener_get_error(r->tok);
+	if (!o || jerr != json_tokener_success || json_tokener_get_parse_end(r->tok) != r->row.len) {
+		json_object_put(o);
+		return refuse(r, "invalid JSON at byte %zu: %s", r->row_at + json_tokener_get_parse_end(r->tok),
+			      jerr == json_tokener_success ? "not one object" : json_tokener_error_desc(jerr));
 	}
-	for (i = 0; i < n; i++) {
-		snprintf(ld.where, sizeof(ld.where), "processes[%zu].", i);
-		s->n++;
-		rc = load_proc(&ld, json_object_array_get_idx(arr, i), &s->procs[i]);
-		if (rc < 0)
-			goto out;
+	if (!r->rowerr[0]) {
+		if (r->s->n == r->cap) {
+			size_t ncap = r->cap ? r->cap * 2 : 256;
+
+			p = realloc(r->s->procs, ncap * sizeof(*p));
+			if (!p) {
+				json_object_put(o);
+				return -ENOMEM;
+			}
+			r->s->procs = p;
+			r->cap = ncap;
+		}
+		p = &r->s->procs[r->s->n];
+		memset(p, 0, sizeof(*p));
+		snprintf(r->ld.where, sizeof(r->ld.where), "processes[%u].", r->nrow);
+		rc = load_proc(&r->ld, o, p);
+		r->ld.where[0] = '\0';
+		r->s->n++;		/* freed with the rest on an error */
+		if (rc == -EINVAL) {
+			snprintf(r->rowerr, sizeof(r->rowerr), "%s", r->ld.err);
+			rc = 0;
+		}
 	}
-	rc = check_unique(s, err, errsz);
-out:
-	json_tokener_free(tok);
-	json_object_put(root);
-	if (rc < 0)
-		ol_snapshot_free(s);
+	json_object_put(o);
 	return rc;
+}
+
+static int lex_open(struct rows *r, char c)
+{
+	const char *what = c == '[' ? "an array" : "an object";
+
+	switch (r->depth) {
+	case 0:
+		if (c == '[')
+			return refuse(r, "not an oomlens snapshot (no \"format\": \"%s\")", OL_SNAPSHOT_FORMAT);
+		r->depth = 1;
+		return put(r, c);
+	case 1:
+		if (c == '{') {
+			r->depth = 2;
+			return put(r, c);
+		}
+		if (r->klen != 9 || memcmp(r->key, "processes", 9) != 0)
+			return refuse(r, "%.*s: an array out of place (byte %zu)", r->klen, r->key, r->off);
+		if (r->seen_rows)
+			return refuse(r, "processes: twice (byte %zu)", r->off);
+		r->seen_rows = r->in_rows = 1;
+		r->depth = 2;
+		r->expect = ROW_FIRST;
+		r->gap_from = r->off + 1;
+		if (put(r, c) < 0)
+			return -ENOMEM;
+		r->gap_at = r->head.len;
+		return 0;
+	case 2:
+		if (!r->in_rows)
+			return refuse(r, "%.*s: %s out of place (byte %zu)", r->klen, r->key, what, r->off);
+		if (c == '[')
+			return refuse(r, "processes: an array out of place (byte %zu)", r->off);
+		if (r->expect == ROW_NEXT)
+			return refuse(r, "invalid JSON at byte %zu: no ',' before processes[%u]", r->off, r->nrow);
+		r->depth = 3;
+		r->members = 0;
+		r->row.len = 0;
+		r->row_at = r->off;
+		return put(r, c);
+	default:
+		return refuse(r, "processes[%u].%.*s: %s, not a number or string (byte %zu)", r->nrow, r->klen,
+			      r->key, what, r->off);
+	}
+}
+
+static int lex_close(struct rows *r, char c)
+{
+	int rc;
+
+	if (r->depth == 3) {
+		if (c == ']')
+			return refuse(r, "invalid JSON at byte %zu: ']' inside processes[%u]", r->off, r->nrow);
+		if (r->members < 1)
+			return refuse(r, "processes[%u].pid, .starttime: not both there (byte %zu)", r->nrow, r->off);
+		if ((rc = put(r, c)) < 0)
+			return rc;
+		r->depth = 2;
+		r->expect = ROW_NEXT;
+		rc = take_row(r);
+		r->nrow++;
+		return rc;
+	}
+	if (r->depth == 2 && r->in_rows) {
+		if (c == '}' || r->expect == ROW_AFTER_COMMA)
+			return refuse(r, "invalid JSON at byte %zu: '%c' in processes", r->off, c);
+		r->gap_len = r->off - r->gap_from;
+		r->in_rows = 0;
+	}
+	if (r->depth > 0 && --r->depth == 0)
+		r->ended = 1;
+	return put(r, c);
+}
+
+static int lex(struct rows *r, char c)
+{
+	if (r->in_str) {
+		if (r->esc)
+			r->esc = 0;
+		else if (c == '\\')
+			r->esc = 1;
+		else if (c == '"')
+			r->in_str = 0;
+		if (r->in_str && r->klen < (int)sizeof(r->key))
+			r->key[r->klen++] = c;
+		return put(r, c);
+	}
+	if (r->ended) {
+		if (c == ' ' || c == '\n' || c == '\t' || c == '\r')
+			return 0;
+		r->trailing_at = r->off;
+		return 1;
+	}
+	switch (c) {
+	case '"':
+		r->in_str = 1;
+		r->klen = 0;
+		break;
+	case '{': case '[':
+		return lex_open(r, c);
+	case '}': case ']':
+		return lex_close(r, c);
+	case ',':
+		if (r->depth == 3)
+			r->members++;
+		if (r->depth == 2 && r->in_rows) {
+			if (r->expect != ROW_NEXT)
+				return refuse(r, "invalid JSON at byte %zu: ',' in processes", r->off);
+			r->expect = ROW_AFTER_COMMA;
+			return 0;
+		}
+		break;
+	case ' ': case '\n': case '\t': case '\r':
+		if (r->depth == 2 && r->in_rows)
+			return 0;
+		break;
+	default:
+		if (r->depth == 2 && r->in_rows)
+			return refuse(r, "processes[%u]: not an object (byte %zu)", r->nrow, r->off);
+	}
+	return put(r, c);
+}
+
+/* @n bytes more: 0, 1 at trailing data (the rest is not read), or -errno. */
+static int feed(struct rows *r, const char *buf, size_t n)
+{
+	int rc;
+
+	for (size_t i = 0; i < n; i++, r->off++)
+		if ((rc = lex(r, buf[i])) != 0)
+			return rc;
+	return 0;
+}
+
+/* A byte of the head as a byte of the file. */
+static size_t file_off(const struct rows *r, size_t h)
+{
+	return r->seen_rows && h >= r->gap_at ? h + r->gap_len : h;
+}
+
+/* The end of the text: the head parsed and loaded, then the rows' first error, then duplicates. */
+static int finish(struct rows *r)
+{
+	json_object *root;
+	enum json_tokener_error jerr;
+	size_t end;
+	int rc;
+
+	if (r->off == 0)
+		return refuse(r, "empty file");
+	json_tokener_reset(r->tok);
+	root = json_tokener_parse_ex(r->tok, r->head.d ? r->head.d : "", (int)r->head.len);
+	jerr = json_tokener_get_error(r->tok);
+	end = json_tokener_get_parse_end(r->tok);
+	if (jerr == json_tokener_continue)
+		rc = refuse(r, "truncated JSON (it ends in the middle of a value)");
+	else if (jerr != json_tokener_success)
+		rc = refuse(r, "invalid JSON at byte %zu: %s", file_off(r, end), json_tokener_error_desc(jerr));
+	else if (end < r->head.len && strspn(r->head.d + end, " \t\r\n") != r->head.len - end)
+		rc = refuse(r, "trailing data after the JSON document at byte %zu", file_off(r, end));
+	else if (r->trailing_at != SIZE_MAX)
+		rc = refuse(r, "trailing data after the JSON document at byte %zu", r->trailing_at);
+	else
+		rc = load_head(&r->ld, root, r->s);
+	json_object_put(root);
+	if (rc == 0 && r->rowerr[0])
+		rc = refuse(r, "%s", r->rowerr);
+	if (rc == 0) {
+		struct unique_ctx u = { r->s, &r->ld };
+
+		rc = each_twice(r->s, NULL, refuse_twice, &u);
+	}
+	return rc;
+}
+
+static int rows_init(struct rows *r, struct ol_snapshot *s, char *err, size_t errsz)
+{
+	memset(s, 0, sizeof(*s));
+	memset(r, 0, sizeof(*r));
+	r->ld.err = err;
+	r->ld.errsz = errsz;
+	r->s = s;
+	r->trailing_at = SIZE_MAX;
+	/* a row is one level deep, the head three ("sysctl" in it) */
+	r->tok = json_tokener_new_ex(4);
+	return r->tok ? 0 : -ENOMEM;
+}
+
+static int rows_done(struct rows *r, int rc)
+{
+	json_tokener_free(r->tok);
+	free(r->head.d);
+	free(r->row.d);
+	if (rc < 0)
+		ol_snapshot_free(r->s);
+	return rc;
+}
+
+int ol_snapshot_read(ol_snap_read_fn rd, void *arg, struct ol_snapshot *s, char *err, size_t errsz)
+{
+	struct rows r;
+	char *buf = malloc(65536);
+	long n;
+	int rc = rows_init(&r, s, err, errsz);
+
+	if (!buf && rc == 0)
+		rc = -ENOMEM;
+	while (rc == 0) {
+		n = rd(arg, buf, 65536);
+		if (n < 0) {
+			snprintf(err, errsz, "read error");
+			rc = (int)n;
+		} else if (n == 0) {
+			break;
+		} else {
+			rc = feed(&r, buf, (size_t)n);
+		}
+	}
+	free(buf);
+	if (rc >= 0)
+		rc = finish(&r);
+	return rows_done(&r, rc);
+}
+
+int ol_snapshot_from_json(const char *text, size_t len, struct ol_snapshot *s, char *err, size_t errsz)
+{
+	struct rows r;
+	int rc = rows_init(&r, s, err, errsz);
+
+	if (rc == 0)
+		rc = feed(&r, text, len);
+	if (rc >= 0)
+		rc = finish(&r);
+	return rows_done(&r, rc);
 }

@@ -12,6 +12,7 @@
  */
 
 #include <stddef.h>
+#include <stdio.h>
 #include <time.h>
 
 #include "proc.h"
@@ -68,17 +69,75 @@ struct ol_snapshot {
 	size_t n;
 };
 
+/*
+ * The range of every number and the length of every string a snapshot
+ * holds, in one table that the writer and the loader share: the loader
+ * refuses a value outside its range, and the writer never writes one.  An
+ * optional value outside its range (no kernel gives it, a copied tree can)
+ * is written as null, unknown; the four that cannot be null are written at
+ * the nearest bound (page_size, the two totals, total_pages), and a process
+ * whose pid is outside its range, or that is a process already written (the
+ * same pid and start time), is left out.  The writer counts each in a
+ * struct ol_snap_written.  For a string the range is its length in bytes
+ * before ol_utf8_sanitize() (the loader takes OL_SNAP_STR_MAX() of it).
+ */
+enum ol_snap_field {
+	OL_SF_TIME, OL_SF_PAGE_SIZE, OL_SF_MEM_TOTAL, OL_SF_SWAP_TOTAL, OL_SF_TOTAL_PAGES,
+	OL_SF_HOSTNAME, OL_SF_KERNEL,
+	OL_SF_SYSCTL,			/* + 0 .. 4: the five sysctls */
+	OL_SF_PID = OL_SF_SYSCTL + 5, OL_SF_STARTTIME, OL_SF_PPID, OL_SF_UID,
+	OL_SF_COMM, OL_SF_CMDLINE, OL_SF_CGROUP,
+	OL_SF_OOM_SCORE, OL_SF_OOM_SCORE_ADJ, OL_SF_OOM_ADJ,
+	OL_SF_RSS, OL_SF_ANON, OL_SF_FILE, OL_SF_SHMEM, OL_SF_SWAP, OL_SF_PGTABLES,
+	OL_SF_BADNESS, OL_SF_RANK,
+	OL_SF_NFIELDS
+};
+
+struct ol_snap_bound {
+	const char *name;		/* the member, as format 2 names it */
+	long long min, max;
+	const char *unit;		/* "bytes", "pages", ...; "" for a count or a flag */
+};
+
+extern const struct ol_snap_bound ol_snap_bounds[OL_SF_NFIELDS];
+
+/* What the writer changed to keep a snapshot loadable (see ol_snap_bounds). */
+struct ol_snap_written {
+	size_t nulled;			/* values outside their range, written as null */
+	size_t clamped;			/* written at the nearest bound */
+	size_t dropped;			/* processes left out */
+	char first[192];		/* the first of them, in words ("" none) */
+};
+
 /* Read the vm.* sysctls of @root (pure parse of each file). */
 void ol_sysctls_read(const struct ol_root *root, struct ol_sysctls *out);
 
 /* Collect a snapshot of @root now.  0 or -errno. */
 int ol_snapshot_collect(const struct ol_root *root, struct ol_snapshot *out);
-/* As JSON text (json-c), NULL on ENOMEM; free() it. */
-char *ol_snapshot_to_json(const struct ol_snapshot *s);
 /*
- * Load a snapshot from JSON text.  On error returns -EINVAL (-ERANGE for a
- * newer format) with a one-line reason in @err.
+ * Write @s as JSON (json-c) to @f, one process at a time, every value
+ * within ol_snap_bounds; what had to change is counted in @w (may be NULL).
+ * 0, -ENOMEM or -EIO (a write to @f failed).
  */
+int ol_snapshot_write(const struct ol_snapshot *s, FILE *f, struct ol_snap_written *w);
+/* The same as text: NULL on ENOMEM; free() it. */
+char *ol_snapshot_to_json(const struct ol_snapshot *s, struct ol_snap_written *w);
+
+/* Reads up to @n bytes into @buf: how many, 0 at the end, or -errno. */
+typedef long (*ol_snap_read_fn)(void *arg, char *buf, size_t n);
+
+/*
+ * Load a snapshot read from @rd, one process row at a time: each row is
+ * parsed, checked and kept as a struct ol_snap_proc before the next is read,
+ * so the memory it takes is that of the result, not of the text nor of a
+ * JSON tree.  The text besides the rows may take OL_SNAP_HEAD_MAX bytes.
+ * On error returns -EINVAL (-ERANGE for a newer format) with a one-line
+ * reason in @err, or what @rd returned (@err: "read error").
+ */
+#define OL_SNAP_HEAD_MAX	(1u << 20)
+int ol_snapshot_read(ol_snap_read_fn rd, void *arg, struct ol_snapshot *out,
+		     char *err, size_t errsz);
+/* The same from JSON text in memory. */
 int ol_snapshot_from_json(const char *text, size_t len, struct ol_snapshot *out,
 			  char *err, size_t errsz);
 void ol_snapshot_free(struct ol_snapshot *s);

@@ -6,37 +6,7 @@
 # OOM: the limit is far below the machine's memory.  The cgroup is removed
 # afterwards.
 . "$(dirname "$0")/lib.sh"
-: "${HOG:=$TESTS_DIR/helpers/hog}"
-MEMCG=/sys/fs/cgroup/memory
-
-if [ ! -w "$MEMCG" ] || [ ! -e "$MEMCG/memory.limit_in_bytes" ]; then
-	skip "watch: a process grows to its memcg limit" "no writable cgroup-v1 memory controller at $MEMCG"
-	exit 0
-fi
-if ! dmesg >/dev/null 2>&1 || [ ! -r /dev/kmsg ]; then
-	skip "watch: a process grows to its memcg limit" "the kernel log is not readable"
-	exit 0
-fi
-[ -x "$HOG" ] || { skip "watch: a process grows to its memcg limit" "no hog helper"; exit 0; }
-
-cg=$MEMCG/oomlens-grow-$$
-pids=()
-cleanup() {
-	kill -9 "${pids[@]}" 2>/dev/null
-	wait 2>/dev/null
-	for _ in $(seq 50); do
-		[ -d "$cg" ] || break
-		rmdir "$cg" 2>/dev/null && break
-		sleep 0.1
-	done
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-mkdir "$cg" || { not_ok "create $cg"; exit 0; }
-limit=$((64 << 20))
-echo "$limit" > "$cg/memory.limit_in_bytes"
-[ -e "$cg/memory.memsw.limit_in_bytes" ] && echo "$limit" > "$cg/memory.memsw.limit_in_bytes" 2>/dev/null
-echo 0 > "$cg/memory.oom_control" 2>/dev/null	# OOM killer on (the default)
+memcg_v1_setup "oomlens-grow-$$" "$((64 << 20))" "watch: a process grows to its memcg limit"
 
 # the grower waits for "go" on its stdin, so that watch sees it from the start
 mkfifo "$TMP/go"

@@ -70,3 +70,40 @@ oom_rss_pages() {
 		awk '/^RssAnon:|^RssFile:|^RssShmem:/ { p += int($2 / 4) } END { print p + 0 }' "$d/status"
 	fi
 }
+
+# memcg_v1_setup NAME LIMIT-BYTES WHAT: a cgroup-v1 memory cgroup $cg
+# (/sys/fs/cgroup/memory/NAME) limited to LIMIT-BYTES, swap included, with
+# the OOM killer on, for the memcg tests.  A trap on EXIT kills every pid
+# the test adds to the array $pids, removes the cgroup (once the kernel has
+# let go of it) and $TMP.  Where it cannot run (no writable v1 controller,
+# no readable kernel log, no hog helper) it skips WHAT and exits.
+memcg_v1_setup() {
+	local memcg=/sys/fs/cgroup/memory
+	: "${HOG:=$TESTS_DIR/helpers/hog}"
+	if [ ! -w "$memcg" ] || [ ! -e "$memcg/memory.limit_in_bytes" ]; then
+		skip "$3" "no writable cgroup-v1 memory controller at $memcg (cgroup v2-only host?)"
+		exit 0
+	fi
+	if ! dmesg >/dev/null 2>&1 || [ ! -r /dev/kmsg ]; then
+		skip "$3" "the kernel log is not readable"
+		exit 0
+	fi
+	[ -x "$HOG" ] || { skip "$3" "no hog helper"; exit 0; }
+	cg=$memcg/$1
+	pids=()
+	trap _memcg_cleanup EXIT
+	mkdir "$cg" || { not_ok "create $cg"; exit 0; }
+	echo "$2" > "$cg/memory.limit_in_bytes"
+	[ -e "$cg/memory.memsw.limit_in_bytes" ] && echo "$2" > "$cg/memory.memsw.limit_in_bytes" 2>/dev/null
+	echo 0 > "$cg/memory.oom_control" 2>/dev/null	# OOM killer on (the default)
+}
+_memcg_cleanup() {
+	[ "${#pids[@]}" -gt 0 ] && kill -9 "${pids[@]}" 2>/dev/null
+	wait 2>/dev/null
+	for _ in $(seq 50); do
+		[ -d "$cg" ] || break
+		rmdir "$cg" 2>/dev/null && break
+		sleep 0.1
+	done
+	rm -rf "$TMP"
+}

@@ -5,36 +5,7 @@
 # test's own processes live there; the cgroup is removed afterwards.  Never
 # a global OOM: the limit is far below the machine's memory.
 . "$(dirname "$0")/lib.sh"
-: "${HOG:=$TESTS_DIR/helpers/hog}"
-MEMCG=/sys/fs/cgroup/memory
-
-if [ ! -w "$MEMCG" ] || [ ! -e "$MEMCG/memory.limit_in_bytes" ]; then
-	skip "memcg kill order" "no writable cgroup-v1 memory controller at $MEMCG (cgroup v2-only host?)"
-	exit 0
-fi
-if ! dmesg >/dev/null 2>&1 || [ ! -r /dev/kmsg ]; then
-	skip "memcg kill order" "the kernel log is not readable"
-	exit 0
-fi
-[ -x "$HOG" ] || { skip "memcg kill order" "no hog helper"; exit 0; }
-
-cg=$MEMCG/oomlens-test-$$
-pids=()
-cleanup() {
-	kill -9 "${pids[@]}" 2>/dev/null
-	wait 2>/dev/null
-	for _ in $(seq 50); do
-		[ -d "$cg" ] || break
-		rmdir "$cg" 2>/dev/null && break
-		sleep 0.1
-	done
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-mkdir "$cg" || { not_ok "create $cg"; exit 0; }
-echo $((100 << 20)) > "$cg/memory.limit_in_bytes"
-[ -e "$cg/memory.memsw.limit_in_bytes" ] && echo $((100 << 20)) > "$cg/memory.memsw.limit_in_bytes" 2>/dev/null
-echo 0 > "$cg/memory.oom_control" 2>/dev/null	# OOM killer on (the default)
+memcg_v1_setup "oomlens-test-$$" "$((100 << 20))" "memcg kill order"
 
 # start PROGRAM ARGS... inside the cgroup; its pid in $last
 start_in_cg() {

@@ -239,12 +239,12 @@ static void round_trip_fixture(void **state)
 	char err[256] = "", *json, *json2;
 
 	collect_fixture(&s);
-	json = ol_snapshot_to_json(&s);
+	json = ol_snapshot_to_json(&s, NULL);
 	assert_non_null(json);
 	assert_int_equal(ol_snapshot_from_json(json, strlen(json), &back, err, sizeof(err)), 0);
 	assert_same_snapshot(&s, &back);
 	/* and the same text again */
-	json2 = ol_snapshot_to_json(&back);
+	json2 = ol_snapshot_to_json(&back, NULL);
 	assert_non_null(json2);
 	assert_string_equal(json, json2);
 	free(json);
@@ -307,7 +307,7 @@ static void edges_round_trip(void **state)
 	assert_int_equal(strlen(want), OL_SNAP_COMM_MAX);
 	for (size_t i = 0; i < 3; i++) {
 		struct ol_snapshot s = edge_snapshot(cases[i]), back;
-		char *json = ol_snapshot_to_json(&s);
+		char *json = ol_snapshot_to_json(&s, NULL);
 
 		assert_non_null(json);
 		err[0] = '\0';
@@ -322,6 +322,152 @@ static void edges_round_trip(void **state)
 		free(json);
 		ol_snapshot_free(&back);
 	}
+}
+
+/*
+ * The writer's side of the shared ranges: what a copied tree can hold and no
+ * kernel writes (oomlens-kernel(7): oom_score_adj -1000..1000, oom_adj
+ * -17..15) is written as null, the fields that cannot be null at the nearest
+ * bound, and rows the loader would refuse are left out; every one counted.
+ * What the writer writes, the loader loads.
+ */
+static void writer_keeps_in_range(void **state)
+{
+	const long long big = LLONG_MAX;
+	struct ol_snap_proc p[] = {
+		/* an oom_score before 2.6.36 is an unbounded badness: kept */
+		{ .pid = 10, .starttime = 5, .uid = 0, .oom_score = 200000, .oom_score_adj = -5000, .oom_adj = 16,
+		  .rss = big, .anon = 1, .file = 1, .shmem = 1, .swap = 1, .pgtables = 1, .badness = -big,
+		  .killable = 1, .rank = big,
+		  .have = OL_SNAP_SCORE | OL_SNAP_ADJ | OL_SNAP_OOMADJ | OL_SNAP_BADNESS | OL_SNAP_START },
+		{ .pid = 0, .uid = -1, .rss = -1, .anon = -1, .file = -1, .shmem = -1, .swap = -1, .pgtables = -1,
+		  .killable = -1 },
+		{ .pid = 0x80000000L, .uid = -1, .rss = -1, .anon = -1, .file = -1, .shmem = -1, .swap = -1,
+		  .pgtables = -1, .killable = -1 },
+		/* pid 10 again: its start time out of range reads back unknown, 0, so it is a process of its own */
+		{ .pid = 10, .starttime = -3, .uid = 0x100000000LL, .rss = -1, .anon = -1, .file = -1, .shmem = -1,
+		  .swap = -1, .pgtables = -1, .killable = -1, .have = OL_SNAP_START },
+		/* ... and this one is that process again */
+		{ .pid = 10, .uid = -1, .rss = -1, .anon = -1, .file = -1, .shmem = -1, .swap = -1, .pgtables = -1,
+		  .killable = -1 },
+	};
+	struct ol_snapshot s = { .version = OL_SNAPSHOT_VERSION, .time = -1, .page_size = 3,
+				 .mem_total_kb = ULLONG_MAX, .swap_total_kb = 1, .totalpages = ULONG_MAX,
+				 .procs = p, .n = 5 };
+	struct ol_snapshot back;
+	struct ol_snap_written w;
+	char err[256] = "", *json;
+
+	s.sysctl.panic_on_oom = (long)INT32_MAX + 1;
+	s.sysctl.oom_dump_tasks = INT32_MIN;
+	s.sysctl.have = 1u << 2 | 1u << 4;
+	json = ol_snapshot_to_json(&s, &w);
+	assert_non_null(json);
+	if (ol_snapshot_from_json(json, strlen(json), &back, err, sizeof(err)) != 0)
+		fail_msg("the writer's own output refused: %s", err);
+	/* time; panic_on_oom; oom_score_adj, oom_adj, rss, badness, rank; starttime, uid */
+	assert_int_equal(w.nulled, 9);
+	/* page_size, mem_total, total_pages */
+	assert_int_equal(w.clamped, 3);
+	/* pid 0, pid 2^31, the second pid 10 with no start time */
+	assert_int_equal(w.dropped, 3);
+	assert_string_equal(w.first, "time_epoch -1 is before 1970: written as null");
+	assert_int_equal(back.time, 0);
+	assert_int_equal(back.page_size, 512);
+	assert_true(back.mem_total_kb == (unsigned long long)INT64_MAX / 1024);
+	assert_true(back.swap_total_kb == 1);
+	assert_true(back.totalpages == 1UL << 62);
+	assert_int_equal(back.sysctl.have, 1u << 4);
+	assert_int_equal(back.sysctl.oom_dump_tasks, INT32_MIN);
+	assert_int_equal(back.n, 2);
+	assert_int_equal(back.procs[0].pid, 10);
+	assert_int_equal(back.procs[0].have, OL_SNAP_SCORE | OL_SNAP_START);
+	assert_int_equal(back.procs[0].oom_score, 200000);
+	assert_true(back.procs[0].rss == -1 && back.procs[0].anon == 1 && back.procs[0].rank == 0);
+	assert_int_equal(back.procs[1].pid, 10);
+	assert_int_equal(back.procs[1].have, 0);
+	assert_true(back.procs[1].uid == -1);
+	free(json);
+	ol_snapshot_free(&back);
+
+	/* a note names a process by pid */
+	s.time = 0;
+	s.page_size = 4096;
+	s.mem_total_kb = 1024;
+	s.totalpages = 256;
+	s.sysctl.have = 0;
+	s.n = 1;
+	json = ol_snapshot_to_json(&s, &w);
+	assert_non_null(json);
+	assert_string_equal(w.first, "pid 10: oom_score_adj -5000 is outside -1000..1000: written as null");
+	free(json);
+}
+
+/* ---- the loader reads as the text comes ---- */
+
+struct pieces {
+	const char *text;
+	size_t len, at, step;
+	int fail_at;		/* -EIO once this many bytes are read, 0 never */
+};
+
+/* 1, 2, ... step bytes a call, round and round: every boundary falls somewhere else */
+static long read_pieces(void *arg, char *buf, size_t n)
+{
+	struct pieces *p = arg;
+	size_t k = p->at % p->step + 1;
+
+	if (p->fail_at && p->at >= (size_t)p->fail_at)
+		return -EIO;
+	if (k > n)
+		k = n;
+	if (k > p->len - p->at)
+		k = p->len - p->at;
+	memcpy(buf, p->text + p->at, k);
+	p->at += k;
+	return (long)k;
+}
+
+static void reads_in_pieces(void **state)
+{
+	/* strings holding what the lexer watches for: quotes, escapes, brackets, commas */
+	struct ol_snap_proc odd[] = {
+		{ .pid = 7, .comm = "a\"b{[,]}\\", .cmdline = "x \\\" ] } , [ {", .cgroup = "/\\u0041\\\\",
+		  .uid = -1, .rss = -1, .anon = -1, .file = -1, .shmem = -1, .swap = -1, .pgtables = -1,
+		  .killable = -1 },
+		{ .pid = 8, .starttime = 3, .comm = "\x01\x1f\"", .uid = 5, .rss = 1, .anon = -1, .file = -1,
+		  .shmem = -1, .swap = -1, .pgtables = -1, .killable = 1, .have = OL_SNAP_START },
+	};
+	struct ol_snapshot s = { .version = OL_SNAPSHOT_VERSION, .page_size = 4096, .mem_total_kb = 4,
+				 .totalpages = 1, .procs = odd, .n = 2 }, fix, back;
+	struct ol_snapshot *cases[] = { &s, &fix };
+	char err[256];
+
+	snprintf(s.hostname, sizeof(s.hostname), "h{o}s[t]\"");
+	collect_fixture(&fix);
+	for (size_t c = 0; c < 2; c++) {
+		char *json = ol_snapshot_to_json(cases[c], NULL);
+
+		assert_non_null(json);
+		for (size_t step = 1; step <= 7; step++) {
+			struct pieces p = { json, strlen(json), 0, step, 0 };
+
+			err[0] = '\0';
+			if (ol_snapshot_read(read_pieces, &p, &back, err, sizeof(err)) != 0)
+				fail_msg("case %zu, pieces of 1..%zu bytes: %s", c, step, err);
+			assert_string_equal(back.hostname, cases[c]->hostname);
+			assert_same_snapshot(cases[c], &back);
+			ol_snapshot_free(&back);
+		}
+		/* a read that fails: its error, nothing kept */
+		struct pieces p = { json, strlen(json), 0, 5, (int)strlen(json) / 2 };
+
+		assert_int_equal(ol_snapshot_read(read_pieces, &p, &back, err, sizeof(err)), -EIO);
+		assert_string_equal(err, "read error");
+		assert_null(back.procs);
+		free(json);
+	}
+	ol_snapshot_free(&fix);
 }
 
 /* ---- what the loader refuses ---- */
@@ -384,6 +530,16 @@ static const struct {
 	  -EINVAL, "comm" },	/* 190 bytes, OL_SNAP_COMM_MAX + 1 */
 	{ PROC("\"rss\":1e400"), -EINVAL, "rss" },
 	{ PROC("\"rss\":NaN"), -EINVAL, "" },
+	/* what the lexer checks between the rows, and the order of the reasons */
+	{ HEAD "\"processes\":[],\"processes\":[]}", -EINVAL, "processes: twice" },
+	{ HEAD "\"processes\":[{\"pid\":1,\"a\":1}{\"pid\":2,\"a\":1}]}", -EINVAL, "no ','" },
+	{ HEAD "\"processes\":[{\"pid\":1,\"a\":1},]}", -EINVAL, "invalid JSON" },
+	{ HEAD "\"processes\":[,{\"pid\":1,\"a\":1}]}", -EINVAL, "invalid JSON" },
+	{ HEAD "\"processes\":[{\"pid\":1,,\"a\":1}]}", -EINVAL, "invalid JSON at byte 117" },
+	{ HEAD "\"processes\":[{\"pid\":1,\"a\":1}}]}", -EINVAL, "'}' in processes" },
+	{ "{\"format\":\"x\",\"processes\":[{\"pid\":0,\"a\":1}]}", -EINVAL, "not an oomlens snapshot" },
+	{ "{\"processes\":[{\"pid\":0,\"a\":1}],\"format\":\"oomlens-snapshot\",\"version\":1,"
+	  "\"page_size\":4096,\"mem_total_kb\":1000,\"totalpages\":250,\"x\":}", -EINVAL, "invalid JSON at byte 129" },
 };
 
 static void refuses_malformed(void **state)
@@ -420,7 +576,7 @@ static void refuses_corrupt(void **state)
 	assert_non_null(strstr(err, "trailing"));
 
 	collect_fixture(&s);
-	json = ol_snapshot_to_json(&s);
+	json = ol_snapshot_to_json(&s, NULL);
 	assert_non_null(json);
 	len = strlen(json);
 	/* every proper prefix ends inside the document */
@@ -457,6 +613,8 @@ int main(void)
 		cmocka_unit_test(ranks_follow_oom_score),
 		cmocka_unit_test(round_trip_fixture),
 		cmocka_unit_test(edges_round_trip),
+		cmocka_unit_test(writer_keeps_in_range),
+		cmocka_unit_test(reads_in_pieces),
 		cmocka_unit_test(refuses_malformed),
 		cmocka_unit_test(refuses_corrupt),
 	};
