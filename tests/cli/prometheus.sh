@@ -75,9 +75,6 @@ while IFS=$'\t' read -r file _ _ _ kind events victims _; do
 	metrics_ok "log $file: promtool check metrics is silent"
 	nv=$([ "$victims" = "(none)" ] && echo 0 || tr ',' '\n' <<<"$victims" | grep -c .)
 	check "log $file: $nv kill(s), the victims INDEX.tsv lists" eval '[ "$(sum oomlens_log_oom_kills_total)" -eq "$nv" ]'
-	# INDEX.tsv says cpuset for 027.log, but its own note and the log say
-	# constraint=CONSTRAINT_MEMORY_POLICY
-	[ "$file" = 027.log ] && kind=mempolicy
 	check "log $file: every kill of kind $kind" eval \
 		'! grep "^oomlens_log_oom_kills_total" <<<"$out" | grep -qv "kind=\"$kind\""'
 done < "$LOGS/INDEX.tsv"
