@@ -1292,6 +1292,8 @@ int cmd_log(int argc, char **argv, struct ol_ctx *ctx)
 		goto out;
 	}
 	log_kube = ol_ctx_kube(ctx);
+	if (lr.prom)
+		ol_prom_log_kube(lr.prom, log_kube);
 
 	if (lr.json && !lr.summary)
 		lr.jarr = json_object_new_array();

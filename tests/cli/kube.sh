@@ -151,6 +151,51 @@ fi
 run "$OOMLENS" --sysroot "$K" log "$FIXTURES/oomlogs/010.log"
 check "log text: the victim's cgroup by its names" grep -q 'pod:default/oom-test/stress' <<<"$out"
 
+# The same kill as each cgroup driver and QoS class would log it: 010.log's
+# pod cgroup rewritten into the layouts of the trees above (the kubelet's
+# cgroup names: pkg/kubelet/cm, as tests/fixtures/README.md says)
+AKS_UID=a5d8fdd1-1369-469e-8a7d-2c1047529435
+AKS_ID=9192cb33411ff69d015a3577db136757f5b145064a1703efea3d0e12e8a64987
+AKS_CG=/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod$(u $AKS_UID).slice/cri-containerd-$AKS_ID.scope
+# as_layout DRIVER QOS: 010.log with its pod in that layout
+as_layout() {
+	local cg
+	case $1:$2 in
+	systemd:guaranteed) cg=/kubepods.slice/kubepods-pod$(u $AKS_UID).slice/cri-containerd-$AKS_ID.scope ;;
+	systemd:*) cg=/kubepods.slice/kubepods-$2.slice/kubepods-$2-pod$(u $AKS_UID).slice/cri-containerd-$AKS_ID.scope ;;
+	cgroupfs:guaranteed) cg=/kubepods/pod$AKS_UID/$AKS_ID ;;
+	cgroupfs:*) cg=/kubepods/$2/pod$AKS_UID/$AKS_ID ;;
+	esac
+	sed -e "s|$AKS_CG|$cg|g" "$FIXTURES/oomlogs/010.log" |
+		if [ "$1" = cgroupfs ]; then sed 's|/kubepods\.slice|/kubepods|g'; else cat; fi
+}
+HAVE_PROMTOOL=$(command -v promtool)
+for layout in systemd:guaranteed systemd:burstable systemd:besteffort \
+	      cgroupfs:guaranteed cgroupfs:burstable cgroupfs:besteffort; do
+	qos=${layout#*:}
+	as_layout "${layout%%:*}" "$qos" >"$TMP/010-$qos.log"
+	run "$OOMLENS" --sysroot "$K" log -J "$TMP/010-$qos.log"
+	check "log -J, $layout: the victim's task_memcg names its pod and QoS class" jq_true \
+		'[.events[].task_memcg | select(. != null) | [.namespace, .pod, .container, .qos]] | unique == [["default","oom-test","stress","'"$qos"'"]]' <<<"$out"
+	check "log -J, $layout: a cgroup outside the pods (oom_memcg, kubepods itself) has none" jq_true \
+		'[.events[].oom_memcg | select(. != null) | [.namespace, .pod, .container, .qos]] | unique == [[null,null,null,null]]' <<<"$out"
+	run "$OOMLENS" --sysroot "$K" log --format prometheus "$TMP/010-$qos.log"
+	check "log --format prometheus, $layout: the kills by namespace, pod and container name" eval \
+		'[ "$(grep -c "^oomlens_log_oom_kills_total{" <<<"$out")" -eq 1 ] &&
+		 grep -q "^oomlens_log_oom_kills_total{killer=\"kernel\",kind=\"memcg\",unit=\"\",namespace=\"default\",pod=\"oom-test\",container=\"stress\"} [1-9]" <<<"$out"'
+	if [ -n "$HAVE_PROMTOOL" ]; then
+		lint=$(printf '%s\n' "$out" | promtool check metrics 2>&1)
+		check "log --format prometheus, $layout: promtool check metrics is silent" eval '[ $? -eq 0 ] && [ -z "$lint" ]'
+	fi
+done
+# off a node (no kubelet directories): the uid and the short id, as the path gives them
+run "$OOMLENS" --sysroot "$FIXTURES/root-6.18" log --format prometheus "$TMP/010-burstable.log"
+check "log --format prometheus off a node: pod uid and short container id" grep -q \
+	"^oomlens_log_oom_kills_total{killer=\"kernel\",kind=\"memcg\",unit=\"\",namespace=\"\",pod=\"$AKS_UID\",container=\"${AKS_ID:0:12}\"} [1-9]" <<<"$out"
+run "$OOMLENS" --sysroot "$FIXTURES/root-6.18" log -J "$TMP/010-burstable.log"
+check "log -J off a node: no names, the QoS class still" jq_true \
+	'[.events[].task_memcg | select(. != null) | [.namespace, .pod, .container, .qos, .pod_uid]] | unique == [[null,null,null,"burstable","'"$AKS_UID"'"]]' <<<"$out"
+
 # audit: an unkillable process in a pod is reported by its pod's names
 A=$TMP/audit
 node "$A"

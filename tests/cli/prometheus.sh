@@ -87,7 +87,7 @@ check "--max-series 1: one cgroup keeps its name, the other is unit=\"other\", t
 	 [ "$(sum oomlens_log_oom_kills_total)" -eq 2 ]'
 run "$OOMLENS" log --format prometheus "$LOGS/013.log"
 check "013.log: the decoded unit as the label" grep -q \
-	'^oomlens_log_oom_kills_total{killer="kernel",kind="global",unit="wireplumber.service",pod="",container=""} 1$' <<<"$out"
+	'^oomlens_log_oom_kills_total{killer="kernel",kind="global",unit="wireplumber.service",namespace="",pod="",container=""} 1$' <<<"$out"
 # the last event starts "Aug 11 09:18:04": the year is the file's, or the one
 # before when that date would come after the file was written
 y=$(date -r "$LOGS/013.log" +%Y)
