@@ -903,28 +903,21 @@ static json_object *jwhat_if(const struct explain *e, const struct expl *x)
 	return o;
 }
 
-/* "unit" and "kubernetes" (namespace, pod, container, qos; null off a pod) */
+/*
+ * "unit", then a pod's "namespace", "pod", "container" and "qos" as every
+ * JSON output has them (ol_kube_json_add()), and the ids its cgroup path gives
+ */
 static void json_unit(const struct explain *e, const struct ol_proc *p, json_object *o)
 {
 	struct ol_cg_decoded d;
-	struct ol_kube_names n;
-	json_object *k = NULL;
 	char unit[512];
 
 	decode_of(p, &d);
 	ol_ctx_cgroup_label(e->ctx, &d, unit, sizeof(unit));
 	ol_jadd(o, "unit", unit[0] ? ol_json_string(unit) : NULL);
-	if (d.kind == OL_CG_POD) {
-		ol_kube_lookup(ol_ctx_kube(e->ctx), &d, &n);
-		k = json_object_new_object();
-		ol_jadd(k, "namespace", n.ns ? ol_json_string(n.ns) : NULL);
-		ol_jadd(k, "pod", n.pod ? ol_json_string(n.pod) : NULL);
-		ol_jadd(k, "container", n.container ? ol_json_string(n.container) : NULL);
-		ol_jadd(k, "pod_uid", d.pod_uid[0] ? ol_json_string(d.pod_uid) : NULL);
-		ol_jadd(k, "container_id", d.container[0] ? ol_json_string(d.container) : NULL);
-		ol_jadd(k, "qos", d.qos[0] ? ol_json_string(d.qos) : NULL);
-	}
-	ol_jadd(o, "kubernetes", k);
+	ol_kube_json_add(o, ol_ctx_kube(e->ctx), &d);
+	ol_jadd(o, "pod_uid", d.pod_uid[0] ? ol_json_string(d.pod_uid) : NULL);
+	ol_jadd(o, "container_id", d.container[0] ? ol_json_string(d.container) : NULL);
 }
 
 static json_object *json_one(const struct explain *e, const struct expl *x)

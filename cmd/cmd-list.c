@@ -15,6 +15,7 @@ enum {
 	COL_SHMEM, COL_SWAP, COL_PGTABLES, COL_BADNESS, COL_SHARE,
 	COL_CGROUP, COL_UNIT, COL_KILLABLE, COL_STATE, COL_RANK, COL_TIE,
 	COL_MCG, COL_MCG_RANK, COL_MCG_SHARE,
+	COL_NAMESPACE, COL_POD, COL_CONTAINER, COL_QOS,
 };
 
 #define R SCOLS_FL_RIGHT
@@ -46,6 +47,10 @@ static const struct ol_column columns[] = {
 	[COL_MCG]	= { "MEMCG", "memcg", 20, T, OL_CT_UNTRUSTED, 1, "the memory cgroup whose limit it meets first" },
 	[COL_MCG_RANK]	= { "MCG-RANK", "memcg_rank", 4, R, OL_CT_INT, 1, "place in line for an OOM kill in that memory cgroup" },
 	[COL_MCG_SHARE]	= { "MCG-SHARE", "memcg_share_percent", 6, R, OL_CT_PERCENT, 0, "badness as a percentage of that memory cgroup's limit + swap" },
+	[COL_NAMESPACE]	= { "NAMESPACE", "namespace", 12, T, OL_CT_UNTRUSTED, 1, "Kubernetes namespace of the pod" },
+	[COL_POD]	= { "POD", "pod", 16, T, OL_CT_UNTRUSTED, 1, "Kubernetes pod name" },
+	[COL_CONTAINER]	= { "CONTAINER", "container", 12, T, OL_CT_UNTRUSTED, 1, "Kubernetes container name" },
+	[COL_QOS]	= { "QOS", "qos", 10, 0, OL_CT_STR, 1, "Kubernetes QoS class: guaranteed, burstable or besteffort" },
 };
 #undef R
 #undef T
@@ -79,6 +84,10 @@ static const unsigned int col_needs[NCOLS] = {
 	[COL_MCG_SHARE] = NEED_MODEL | OL_HAVE_CGROUP,
 	[COL_CGROUP] = OL_HAVE_CGROUP,
 	[COL_UNIT] = OL_HAVE_CGROUP,
+	[COL_NAMESPACE] = OL_HAVE_CGROUP,
+	[COL_POD] = OL_HAVE_CGROUP,
+	[COL_CONTAINER] = OL_HAVE_CGROUP,
+	[COL_QOS] = OL_HAVE_CGROUP,
 	[COL_KILLABLE] = NEED_MODEL,
 	[COL_STATE] = OL_HAVE_STATE,
 };
@@ -90,6 +99,11 @@ static const int default_cols[] = {
 
 /* JSON always carries these, whatever -o says. */
 static const int json_always[] = { COL_PID, COL_COMM, COL_SCORE, COL_ADJ, COL_OOMADJ };
+/* and, with "unit", a pod's names as every JSON output has them beside it */
+static const int json_with_unit[] = {
+	COL_PID, COL_COMM, COL_SCORE, COL_ADJ, COL_OOMADJ,
+	COL_NAMESPACE, COL_POD, COL_CONTAINER, COL_QOS,
+};
 
 struct row {
 	struct ol_proc *p;
@@ -98,6 +112,8 @@ struct row {
 	size_t pos;			/* place in the kernel's order */
 	const char *user;
 	char *unit;
+	struct ol_kube_names kn;	/* names in the context's ol_kube; qos in @qos */
+	char qos[16];
 };
 
 struct list_ctx {
@@ -107,6 +123,11 @@ struct list_ctx {
 	int sort_col;
 	int reverse;
 };
+
+static int is_kube_col(int col)
+{
+	return col == COL_NAMESPACE || col == COL_POD || col == COL_CONTAINER || col == COL_QOS;
+}
 
 static void get_cell(const void *rowp, int col, struct ol_cell *c, void *data)
 {
@@ -218,6 +239,22 @@ static void get_cell(const void *rowp, int col, struct ol_cell *c, void *data)
 	case COL_UNIT:
 		c->known = r->unit != NULL;
 		c->s = r->unit;
+		break;
+	case COL_NAMESPACE:
+		c->s = r->kn.ns;
+		c->known = c->s != NULL;
+		break;
+	case COL_POD:
+		c->s = r->kn.pod;
+		c->known = c->s != NULL;
+		break;
+	case COL_CONTAINER:
+		c->s = r->kn.container;
+		c->known = c->s != NULL;
+		break;
+	case COL_QOS:
+		c->s = r->qos;
+		c->known = r->qos[0] != '\0';
 		break;
 	case COL_KILLABLE:
 		c->known = r->r->why != OL_KILLABLE_UNKNOWN;
@@ -495,6 +532,9 @@ int cmd_list(int argc, char **argv, struct ol_ctx *ctx)
 	struct ol_memcg_rank *mrs = NULL;
 	const char *last_cg = NULL;
 	char last_label[512] = "";
+	struct ol_cg_decoded last_d;
+	const int *jalways = json_always;
+	size_t njalways = sizeof(json_always) / sizeof(json_always[0]);
 
 	ol_out_init(&out, columns, NCOLS);
 	while ((c = getopt_long(argc, argv, ":o:HJrnbs:p:u:c:m:t:khV", longopts, NULL)) != -1) {
@@ -674,10 +714,14 @@ int cmd_list(int argc, char **argv, struct ol_ctx *ctx)
 	}
 	for (i = 0; i < out.nsel; i++) {
 		want_user |= out.sel[i] == COL_USER;
-		want_unit |= out.sel[i] == COL_UNIT;
+		want_unit |= out.sel[i] == COL_UNIT || is_kube_col(out.sel[i]);
+		if (out.sel[i] == COL_UNIT) {
+			jalways = json_with_unit;
+			njalways = sizeof(json_with_unit) / sizeof(json_with_unit[0]);
+		}
 	}
 	want_user |= lc.sort_col == COL_USER;
-	want_unit |= lc.sort_col == COL_UNIT;
+	want_unit |= lc.sort_col == COL_UNIT || is_kube_col(lc.sort_col);
 	for (i = 0; i < pl.n; i++)
 		rows[ol_model_order(lc.model, i)].pos = i;
 	for (i = 0; i < pl.n; i++) {
@@ -715,17 +759,18 @@ int cmd_list(int argc, char **argv, struct ol_ctx *ctx)
 		if (want_user && (p->have & OL_HAVE_UID))
 			r->user = ol_users_name(lc.users, p->uid);
 		if (want_unit && (p->have & OL_HAVE_CGROUP)) {
-			struct ol_cg_decoded d;
-
 			/* neighbours often share a cgroup: decode each path once in a row */
 			if (!last_cg || strcmp(last_cg, ol_proc_cgroup(p)) != 0) {
-				ol_cgroup_decode(ol_proc_cgroup(p), &d);
-				if (d.kind == OL_CG_NONE && p->cgroup_unified[0])
-					ol_cgroup_decode(p->cgroup_unified, &d);
-				ol_ctx_cgroup_label(ctx, &d, last_label, sizeof(last_label));
+				ol_cgroup_decode(ol_proc_cgroup(p), &last_d);
+				if (last_d.kind == OL_CG_NONE && p->cgroup_unified[0])
+					ol_cgroup_decode(p->cgroup_unified, &last_d);
+				ol_ctx_cgroup_label(ctx, &last_d, last_label, sizeof(last_label));
 				last_cg = ol_proc_cgroup(p);
 			}
 			r->unit = strdup(last_label);
+			ol_kube_lookup(ol_ctx_kube(ctx), &last_d, &r->kn);
+			snprintf(r->qos, sizeof(r->qos), "%s", r->kn.qos ? r->kn.qos : "");
+			r->kn.qos = NULL;	/* in last_d, which the next path overwrites */
 		}
 		order[nrows++] = r;
 	}
@@ -759,8 +804,8 @@ int cmd_list(int argc, char **argv, struct ol_ctx *ctx)
 		goto out;
 	}
 	for (i = 0; i < nrows; i++) {
-		if (ol_out_row(&out, get_cell, order[i], &lc, out.json ? json_always : NULL,
-			       out.json ? sizeof(json_always) / sizeof(json_always[0]) : 0) < 0) {
+		if (ol_out_row(&out, get_cell, order[i], &lc, out.json ? jalways : NULL,
+			       out.json ? njalways : 0) < 0) {
 			ol_warn("out of memory");
 			goto out;
 		}

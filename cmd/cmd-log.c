@@ -193,14 +193,12 @@ static json_object *jcgroup(const char *path)
 {
 	json_object *o;
 	struct ol_cg_decoded d;
-	struct ol_kube_names kn;
 	char label[512];
 
 	if (!path)
 		return NULL;
 	ol_cgroup_decode(path, &d);
 	ol_kube_label(log_kube, &d, label, sizeof(label));
-	ol_kube_lookup(log_kube, &d, &kn);
 	o = json_object_new_object();
 	json_object_object_add(o, "path", ol_json_string(path));
 	json_object_object_add(o, "name", label[0] ? ol_json_string(label) : NULL);
@@ -208,10 +206,7 @@ static json_object *jcgroup(const char *path)
 	json_object_object_add(o, "runtime", d.runtime[0] ? ol_json_string(d.runtime) : NULL);
 	json_object_object_add(o, "container_id", d.container[0] ? ol_json_string(d.container) : NULL);
 	json_object_object_add(o, "pod_uid", d.pod_uid[0] ? ol_json_string(d.pod_uid) : NULL);
-	json_object_object_add(o, "namespace", kn.ns ? ol_json_string(kn.ns) : NULL);
-	json_object_object_add(o, "pod", kn.pod ? ol_json_string(kn.pod) : NULL);
-	json_object_object_add(o, "container", kn.container ? ol_json_string(kn.container) : NULL);
-	json_object_object_add(o, "qos", d.qos[0] ? ol_json_string(d.qos) : NULL);
+	ol_kube_json_add(o, log_kube, &d);
 	return o;
 }
 
@@ -1297,6 +1292,8 @@ int cmd_log(int argc, char **argv, struct ol_ctx *ctx)
 		goto out;
 	}
 	log_kube = ol_ctx_kube(ctx);
+	if (lr.prom)
+		ol_prom_log_kube(lr.prom, log_kube);
 
 	if (lr.json && !lr.summary)
 		lr.jarr = json_object_new_array();

@@ -12,6 +12,7 @@
 #include "oomlens.h"
 #include "prom.h"
 #include "oomlens/cgroup.h"
+#include "oomlens/kube.h"
 #include "oomlens/strutil.h"
 
 static void put_help(FILE *out, const char *s)
@@ -78,11 +79,17 @@ void ol_prom_run(FILE *out, const char *prefix, int success)
 
 /* ---- log ---- */
 
-/* A cgroup as the labels name it: the unit, or pod and container. */
+/*
+ * A cgroup as the labels name it: the unit, or a pod's namespace, pod and
+ * container.  On a node those are the kubelet's names, stable across a
+ * container's restarts; without them the pod uid and the container's short
+ * id, the only names its cgroup path gives.
+ */
 struct cg_id {
 	char unit[256];
-	char pod[40];
-	char container[16];
+	char ns[64];		/* a DNS label: 63 bytes at most */
+	char pod[256];		/* a DNS subdomain: 253 */
+	char container[64];	/* a DNS label */
 };
 
 struct row {
@@ -107,23 +114,32 @@ static const char *const killers[] = { "kernel", "earlyoom", "systemd-oomd", "oo
 
 struct ol_prom_log {
 	size_t max_series;
+	const struct ol_kube *kube;	/* the kubelet's names, NULL off a node */
 	struct rows kills;
 	unsigned long long outcome[OL_OUTCOME_UNKNOWN + 1];
 	unsigned long long predict[PR_COUNT];
 	time_t last_kill;
 };
 
-static void cg_of(const char *path, struct cg_id *id)
+static void cg_of(const struct ol_kube *k, const char *path, struct cg_id *id)
 {
 	struct ol_cg_decoded d;
+	struct ol_kube_names n;
 
 	memset(id, 0, sizeof(*id));
 	if (!path)
 		return;
 	ol_cgroup_decode(path, &d);
-	snprintf(id->unit, sizeof(id->unit), "%s", d.unit);
-	snprintf(id->pod, sizeof(id->pod), "%s", d.pod_uid);
-	snprintf(id->container, sizeof(id->container), "%.12s", d.container);
+	ol_kube_lookup(k, &d, &n);
+	/* a pod's scope or slice names its container id: not a label of its own */
+	if (d.kind != OL_CG_POD)
+		snprintf(id->unit, sizeof(id->unit), "%s", d.unit);
+	snprintf(id->ns, sizeof(id->ns), "%s", n.ns ? n.ns : "");
+	snprintf(id->pod, sizeof(id->pod), "%s", n.pod ? n.pod : d.pod_uid);
+	if (n.container)
+		snprintf(id->container, sizeof(id->container), "%s", n.container);
+	else
+		snprintf(id->container, sizeof(id->container), "%.12s", d.container);
 	if (!id->unit[0] && !id->pod[0] && !id->container[0])
 		snprintf(id->unit, sizeof(id->unit), "%s", path);	/* no unit: the path */
 }
@@ -132,6 +148,8 @@ static int cg_cmp(const struct cg_id *a, const struct cg_id *b)
 {
 	int c = strcmp(a->unit, b->unit);
 
+	if (!c)
+		c = strcmp(a->ns, b->ns);
 	if (!c)
 		c = strcmp(a->pod, b->pod);
 	return c ? c : strcmp(a->container, b->container);
@@ -174,6 +192,11 @@ struct ol_prom_log *ol_prom_log_new(size_t max_series)
 	return pl;
 }
 
+void ol_prom_log_kube(struct ol_prom_log *pl, const struct ol_kube *k)
+{
+	pl->kube = k;
+}
+
 void ol_prom_log_free(struct ol_prom_log *pl)
 {
 	if (!pl)
@@ -210,7 +233,7 @@ void ol_prom_log_event(struct ol_prom_log *pl, const struct ol_oom_event *ev)
 		return;
 	/* a userspace killer may kill a whole cgroup and name no process */
 	n = ev->nvictims ? ev->nvictims : 1;
-	cg_of(ev->task_memcg ? ev->task_memcg : ev->oom_memcg ? ev->oom_memcg : ev->target_cgroup, &cg);
+	cg_of(pl->kube, ev->task_memcg ? ev->task_memcg : ev->oom_memcg ? ev->oom_memcg : ev->target_cgroup, &cg);
 	rows_add(&pl->kills, killer_of(ev), ol_ev_kind_str(ev->kind), &cg, n);
 	if (!ev->userspace)
 		pl->predict[prediction_of(ev)]++;
@@ -284,14 +307,15 @@ static void put_rows(FILE *out, const char *name, const struct rows *r)
 	for (size_t i = 0; i < r->n; i++) {
 		const struct row *x = &r->v[i];
 		const char *with[] = { "killer", x->killer, "kind", x->kind, "unit", x->cg.unit,
-				       "pod", x->cg.pod, "container", x->cg.container, NULL };
+				       "namespace", x->cg.ns, "pod", x->cg.pod,
+				       "container", x->cg.container, NULL };
 
 		ol_prom_sample(out, name, x->killer[0] ? with : with + 4, x->n);
 	}
 }
 
 /* The kernel's own counters, as log's summary reads them (kernel_counters()). */
-static int put_kernel_counters(FILE *out, json_object *kc, size_t max)
+static int put_kernel_counters(FILE *out, const struct ol_kube *k, json_object *kc, size_t max)
 {
 	json_object *cgs = json_object_object_get(kc, "cgroups");
 	struct rows r = { 0 };
@@ -304,7 +328,7 @@ static int put_kernel_counters(FILE *out, json_object *kc, size_t max)
 		json_object *g = json_object_array_get_idx(cgs, i);
 		struct cg_id cg;
 
-		cg_of(json_object_get_string(json_object_object_get(g, "path")), &cg);
+		cg_of(k, json_object_get_string(json_object_object_get(g, "path")), &cg);
 		if (rows_add(&r, "", "", &cg,
 			     (unsigned long long)json_object_get_int64(json_object_object_get(g, "oom_kill"))) < 0) {
 			free(r.v);
@@ -353,7 +377,7 @@ static int put_log(FILE *out, struct ol_prom_log *pl, json_object *kc)
 	ol_prom_family(out, "oomlens_log_last_oom_kill_timestamp_seconds", "gauge",
 		       "When the last OOM kill in the log happened, in seconds since the epoch (0: none dated).");
 	ol_prom_sample(out, "oomlens_log_last_oom_kill_timestamp_seconds", NULL, (unsigned long long)pl->last_kill);
-	return kc ? put_kernel_counters(out, kc, pl->max_series) : 0;
+	return kc ? put_kernel_counters(out, pl->kube, kc, pl->max_series) : 0;
 }
 
 char *ol_prom_log_render(struct ol_prom_log *pl, json_object *kc, int success)

@@ -6,6 +6,7 @@
 
 #include <json.h>
 
+#include "oomlens/kube.h"
 #include "oomlens/oomlog.h"
 
 /*
@@ -25,6 +26,11 @@ void ol_prom_run(FILE *out, const char *prefix, int success);
 struct ol_prom_log;
 
 struct ol_prom_log *ol_prom_log_new(size_t max_series);
+/*
+ * The kubelet's names (ol_ctx_kube(), NULL: none) for the labels: a pod's
+ * namespace, pod and container by name, else its uid and container id.
+ */
+void ol_prom_log_kube(struct ol_prom_log *pl, const struct ol_kube *k);
 void ol_prom_log_event(struct ol_prom_log *pl, const struct ol_oom_event *ev);
 /*
  * The textfile.  @kc: log's kernel counters (vmstat and memcg oom_kill) or

@@ -6,7 +6,7 @@
 _oomlens_commands='list explain log snapshot diff audit watch help'
 _oomlens_list_columns='PID PPID UID USER COMM CMDLINE SCORE ADJ OOMADJ RSS ANON
 	FILE SHMEM SWAP PGTABLES BADNESS SHARE CGROUP UNIT KILLABLE STATE RANK TIE MEMCG
-	MCG-RANK MCG-SHARE'
+	MCG-RANK MCG-SHARE NAMESPACE POD CONTAINER QOS'
 
 # _oomlens_words WORD...: the WORDs that start with $cur, as COMPREPLY
 _oomlens_words()

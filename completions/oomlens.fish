@@ -29,7 +29,11 @@ function __fish_oomlens_list_columns
         TIE\t"a neighbour in line is within the kernel counters' slack" \
         MEMCG\t'the memory cgroup whose limit it meets first' \
         MCG-RANK\t'place in line for an OOM kill in that memory cgroup' \
-        MCG-SHARE\t"badness as a percentage of that memory cgroup's limit + swap"
+        MCG-SHARE\t"badness as a percentage of that memory cgroup's limit + swap" \
+        NAMESPACE\t'Kubernetes namespace of the pod' \
+        POD\t'Kubernetes pod name' \
+        CONTAINER\t'Kubernetes container name' \
+        QOS\t'Kubernetes QoS class: guaranteed, burstable or besteffort'
 end
 
 # The command word, skipping the global options; fails if there is none yet.

@@ -32,6 +32,7 @@ struct aproc {
 	char exe[512];		/* "" when unreadable; read on first use (exe_of()) */
 	int exe_read;
 	char unit[256];		/* decoded cgroup label */
+	struct ol_cg_decoded cg;	/* its cgroup decoded: a pod's names in JSON */
 	int unkillable;		/* -1000 or oom_adj -17 */
 };
 
@@ -44,6 +45,7 @@ struct actx {
 	struct ol_model *model;
 	struct aproc *ap;
 	size_t n;
+	const struct ol_kube *kube;	/* the kubelet's names, NULL off a node */
 };
 
 static int add_finding(struct actx *a, enum ol_rule r, const struct ol_proc *p,
@@ -241,6 +243,7 @@ static json_object *jproc(const struct actx *a, struct aproc *x)
 	json_object_object_add(o, "oom_score_adj", json_object_new_int64(x->p->oom_score_adj));
 	json_object_object_add(o, "cgroup", ol_json_string(ol_proc_cgroup(x->p)));
 	json_object_object_add(o, "unit", x->unit[0] ? ol_json_string(x->unit) : NULL);
+	ol_kube_json_add(o, a->kube, &x->cg);
 	json_object_object_add(o, "memory_bytes", json_object_new_int64((long long)held(a, x)));
 	json_object_object_add(o, "badness", k ? json_object_new_int64(x->r->b.points) : NULL);
 	json_object_object_add(o, "rank", k && x->r->rank ? json_object_new_int64(x->r->rank) : NULL);
@@ -1173,21 +1176,22 @@ int ol_audit_run(const struct ol_root *root, const struct ol_audit_opts *o,
 		rc = -ENOMEM;
 		goto out;
 	}
+	a.kube = kube;
 	for (i = 0; i < pl.n; i++) {
 		struct aproc *x = &a.ap[a.n++];
-		struct ol_cg_decoded d;
+		struct ol_cg_decoded *d = &x->cg;
 
 		x->p = &pl.procs[i];
 		x->r = ol_model_get(a.model, i);
 		x->unkillable = ((x->p->have & OL_HAVE_ADJ) && x->p->oom_score_adj == -1000) ||
 				((x->p->have & OL_HAVE_OOMADJ) && x->p->oom_adj == -17);
 		if (ol_proc_cgroup(x->p)) {
-			ol_cgroup_decode(ol_proc_cgroup(x->p), &d);
-			if (d.kind == OL_CG_NONE && x->p->cgroup_unified[0])
-				ol_cgroup_decode(x->p->cgroup_unified, &d);
-			if (d.kind == OL_CG_NONE && x->p->cgroup_systemd && x->p->cgroup_systemd[0])
-				ol_cgroup_decode(x->p->cgroup_systemd, &d);
-			ol_kube_label(kube, &d, x->unit, sizeof(x->unit));
+			ol_cgroup_decode(ol_proc_cgroup(x->p), d);
+			if (d->kind == OL_CG_NONE && x->p->cgroup_unified[0])
+				ol_cgroup_decode(x->p->cgroup_unified, d);
+			if (d->kind == OL_CG_NONE && x->p->cgroup_systemd && x->p->cgroup_systemd[0])
+				ol_cgroup_decode(x->p->cgroup_systemd, d);
+			ol_kube_label(kube, d, x->unit, sizeof(x->unit));
 		}
 	}
 	if (a.n)

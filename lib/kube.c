@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "oomlens/jsonutil.h"
 #include "oomlens/kube.h"
 
 struct kpod {
@@ -211,7 +212,10 @@ int ol_kube_lookup(const struct ol_kube *k, const struct ol_cg_decoded *d,
 		   struct ol_kube_names *n)
 {
 	memset(n, 0, sizeof(*n));
-	if (!k || d->kind != OL_CG_POD)
+	if (d->kind != OL_CG_POD)
+		return 0;
+	n->qos = d->qos[0] ? d->qos : NULL;
+	if (!k)
 		return 0;
 	for (size_t i = 0; d->pod_uid[0] && i < k->npods; i++) {
 		if (strcmp(k->pods[i].uid, d->pod_uid) == 0) {
@@ -249,4 +253,15 @@ void ol_kube_label(const struct ol_kube *k, const struct ol_cg_decoded *d,
 		snprintf(buf, sz, "pod:%s/%s/%s", n.ns, n.pod, n.container);
 	else
 		snprintf(buf, sz, "pod:%s/%s", n.ns, n.pod);
+}
+
+void ol_kube_json_add(json_object *o, const struct ol_kube *k, const struct ol_cg_decoded *d)
+{
+	struct ol_kube_names n;
+
+	ol_kube_lookup(k, d, &n);
+	json_object_object_add(o, "namespace", ol_json_string(n.ns));
+	json_object_object_add(o, "pod", ol_json_string(n.pod));
+	json_object_object_add(o, "container", ol_json_string(n.container));
+	json_object_object_add(o, "qos", ol_json_string(n.qos));
 }

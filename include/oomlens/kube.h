@@ -24,6 +24,8 @@ struct ol_kube_names {
 	const char *ns;		/* namespace, or NULL when unknown */
 	const char *pod;	/* pod name, or NULL */
 	const char *container;	/* container name, or NULL */
+	const char *qos;	/* guaranteed, burstable, besteffort (in the
+				   ol_cg_decoded), or NULL: not a pod's */
 };
 
 /*
@@ -33,9 +35,20 @@ struct ol_kube_names {
 int ol_kube_load(const struct ol_root *root, struct ol_kube **out);
 void ol_kube_free(struct ol_kube *k);
 
-/* The names of @d's pod and container (NULL each when unknown); 1 when the pod is known. */
+/*
+ * The names of @d's pod and container (NULL each when unknown, or when @d
+ * is not a pod's) and its QoS class; 1 when the pod is known.
+ */
 int ol_kube_lookup(const struct ol_kube *k, const struct ol_cg_decoded *d,
 		   struct ol_kube_names *n);
+
+struct json_object;
+/*
+ * "namespace", "pod", "container" and "qos" into @o, as every JSON output
+ * carries them beside its "unit": ol_kube_lookup()'s, null when unknown.
+ */
+void ol_kube_json_add(struct json_object *o, const struct ol_kube *k,
+		      const struct ol_cg_decoded *d);
 
 /*
  * ol_cgroup_label() with names: "pod:NAMESPACE/POD/CONTAINER" (or

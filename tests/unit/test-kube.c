@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <string.h>
 #include <cmocka.h>
+#include <json.h>
 
 #include "oomlens/kube.h"
 
@@ -80,8 +81,39 @@ static void label_without_names(void **state)
 	ol_cgroup_decode("/kubepods/burstable/pod0f4b1f30-7c1d-4a6e-9a55-2b8e0c7d1a01/" ID, &d);
 	assert_int_equal(ol_kube_lookup(NULL, &d, &n), 0);
 	assert_null(n.pod);
+	/* the QoS class is the cgroup path's, names or not */
+	assert_non_null(n.qos);
+	assert_string_equal(n.qos, "burstable");
 	ol_kube_label(NULL, &d, buf, sizeof(buf));
 	assert_string_equal(buf, "pod:burstable/0f4b1f30-7c1d-4a6e-9a55-2b8e0c7d1a01/9192cb33411f");
+}
+
+/* The JSON fields of every command: null each outside a pod. */
+static void json_fields(void **state)
+{
+	static const char *const keys[] = { "namespace", "pod", "container", "qos" };
+	struct ol_cg_decoded d;
+	json_object *o;
+
+	(void)state;
+	/* a "burstable" directory outside kubepods is no pod's */
+	ol_cgroup_decode("/burstable/app.service", &d);
+	o = json_object_new_object();
+	ol_kube_json_add(o, NULL, &d);
+	for (size_t i = 0; i < 4; i++) {
+		json_object *v = (json_object *)1;
+
+		assert_true(json_object_object_get_ex(o, keys[i], &v));
+		assert_null(v);
+	}
+	json_object_put(o);
+	ol_cgroup_decode("/kubepods.slice/kubepods-pod0f4b1f30_7c1d_4a6e_9a55_2b8e0c7d1a01.slice/"
+			 "cri-containerd-" ID ".scope", &d);
+	o = json_object_new_object();
+	ol_kube_json_add(o, NULL, &d);
+	assert_string_equal(json_object_get_string(json_object_object_get(o, "qos")), "guaranteed");
+	assert_null(json_object_object_get(o, "pod"));
+	json_object_put(o);
 }
 
 int main(void)
@@ -90,6 +122,7 @@ int main(void)
 		cmocka_unit_test(pod_dirs),
 		cmocka_unit_test(container_links),
 		cmocka_unit_test(label_without_names),
+		cmocka_unit_test(json_fields),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
