@@ -289,6 +289,11 @@ unsigned long ol_logparser_lines(const struct ol_logparser *p);
 int ol_logparser_busy(const struct ol_logparser *p);
 void ol_logparser_skip(struct ol_logparser *p, unsigned long lines);
 const char *ol_log_anchor(const char *from, const char *end, unsigned long *lines);
+/*
+ * The anchors, from the parser's own table of messages (oomlog.c): the
+ * @i-th, or NULL past the last.  Each holds one of the fast path's keys.
+ */
+const char *ol_log_anchor_text(size_t i);
 
 void ol_oom_event_free(struct ol_oom_event *ev);
 
