@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "oomlens/badness.h"
+#include "oomlens/logtime.h"
 #include "oomlens/oomlog.h"
 
 #define MAX_HOSTS	64	/* open events at once (one per host) */
@@ -47,6 +48,7 @@ struct ol_logparser {
 	size_t split_cap;
 	struct host_state *last_host;	/* for continuation lines */
 	struct ol_logline last_wrap;	/* the previous wrapped line's stamps */
+	struct ol_year_hint years;	/* for year-less dates */
 };
 
 /* ---- small helpers over (pointer, length) text ---- */
@@ -312,31 +314,13 @@ const char *ol_vic_seen_str(enum ol_vic_seen v)
 	return s[v];
 }
 
-static time_t tm_to_epoch(const struct ol_logline *l, time_t reference)
+static time_t tm_to_epoch(const struct ol_logparser *p, const struct ol_logline *l)
 {
 	struct tm tm = l->tm;
 	time_t t;
 
-	if (!l->have_year) {
-		/*
-		 * syslog dates have no year: take the reference's (the file's
-		 * mtime, or now), or the year before when that would put the
-		 * line more than a day after the reference.
-		 */
-		struct tm ref;
-
-		localtime_r(&reference, &ref);
-		tm.tm_year = ref.tm_year;
-		tm.tm_isdst = -1;
-		t = mktime(&tm);
-		if (t > reference + 86400) {
-			tm = l->tm;
-			tm.tm_year = ref.tm_year - 1;
-			tm.tm_isdst = -1;
-			t = mktime(&tm);
-		}
-		return t;
-	}
+	if (!l->have_year)
+		return ol_yearless_epoch(&l->tm, &p->years);
 	if (l->have_zone) {
 		t = timegm(&tm);
 		return t - l->tm_gmtoff;
@@ -364,7 +348,7 @@ static struct ol_oom_event *new_event(struct ol_logparser *p, struct host_state 
 	else if (l->stamp)
 		copy_n(ev->time, sizeof(ev->time), l->stamp, l->stamplen);
 	if (l->have_tm) {
-		ev->epoch = tm_to_epoch(l, p->o.reference);
+		ev->epoch = tm_to_epoch(p, l);
 		ev->epoch_usec = l->tm_usec;
 		ev->epoch_assumed = (l->have_year ? 0 : OL_TIME_YEAR_ASSUMED) |
 				    (l->have_zone ? 0 : OL_TIME_ZONE_ASSUMED);
@@ -1720,6 +1704,22 @@ static int one_message(struct ol_logparser *p, const struct ol_logline *l,
 	return 0;
 }
 
+/*
+ * Year-less dates come before the log's own last date, else before its
+ * file's mtime (or now), and never after now: give or take the zone, which
+ * such a date does not show either.
+ */
+static void year_limit(struct ol_logparser *p)
+{
+	time_t now = time(NULL);
+
+	p->years.limit = p->o.log_end ? p->o.log_end : p->o.reference;
+	p->years.slack = p->o.log_end ? 3600 : 86400;
+	if (p->years.limit > now)
+		p->years.limit = now;
+	p->years.year = -1;
+}
+
 struct ol_logparser *ol_logparser_new(const struct ol_logparser_opts *opts)
 {
 	struct ol_logparser *p = calloc(1, sizeof(*p));
@@ -1729,6 +1729,7 @@ struct ol_logparser *ol_logparser_new(const struct ol_logparser_opts *opts)
 	p->o = *opts;
 	if (!p->o.reference)
 		p->o.reference = time(NULL);
+	year_limit(p);
 	return p;
 }
 
@@ -1772,6 +1773,10 @@ int ol_logparser_line(struct ol_logparser *p, const char *line, size_t len)
 	while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 		len--;
 	ol_log_unwrap(line, len, &l);
+	if (l.have_tm && l.have_year) {	/* evidence for the year of a year-less date */
+		p->years.year = l.tm.tm_year;
+		p->years.day = l.tm.tm_mon * 31 + l.tm.tm_mday;
+	}
 	switch (l.wrap) {
 	case OL_WRAP_KMSG_DICT:
 		return 0;

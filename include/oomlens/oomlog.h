@@ -236,8 +236,9 @@ struct ol_oom_event {
 };
 
 /*
- * A stamp without a year takes it from the reference (a file's mtime, or
- * now); one without a zone is read in the local time zone.  Such an epoch
+ * A stamp without a year takes it from the log's other dated lines, its
+ * last date or its file's mtime (ol_yearless_epoch()); one without a zone is
+ * read in the local time zone.  Such an epoch
  * places the event for --since/--until, but the log itself does not show it.
  */
 enum { OL_TIME_YEAR_ASSUMED = 1u << 0, OL_TIME_ZONE_ASSUMED = 1u << 1 };
@@ -263,6 +264,7 @@ struct ol_logparser_opts {
 	void (*on_event)(struct ol_oom_event *ev, void *data);
 	void *data;
 	time_t reference;	/* for year-less dates: the file's mtime or now */
+	time_t log_end;		/* ... better, the log's last one (ol_logsrc_log_end()), 0 unknown */
 	time_t boot_time;	/* to turn boot-relative stamps absolute, 0 unknown */
 	long boot_time_nsec;	/* and its nanoseconds (ol_boot_time_ns()) */
 	const char *kernel;	/* --kernel: the release when the log does not say */

@@ -291,6 +291,22 @@ run "$OOMLENS" log "$TMP/y.log"
 check "syslog date after the file's mtime (2025-12-05): the year before" eval '[[ "$out" == "2024-12-08 "* ]]'
 run "$OOMLENS" log --since 2025-01-01 "$TMP/y.log"
 check "--since 2025-01-01 leaves out the 2024 event" test "$out" = "no OOM events"
+# the log's own last line dates it: an event on Dec 2 14:00, the log running on to
+# Dec 4 23:30 (2.4 days), the file written 2026-12-02 11:00: all of it is 2025
+sed -E 's/^Dec  [78] [0-9:]{8}/Dec  2 14:00:00/' "$LOGS/008.log" > "$TMP/y2.log"
+echo "Dec  4 23:30:00 scottubuntu kernel: [300000.000000] usb 3-2: USB disconnect, device number 2" >> "$TMP/y2.log"
+touch -d "2026-12-02 11:00" "$TMP/y2.log"
+run "$OOMLENS" log "$TMP/y2.log"
+check "a 2.4-day log ending after its file's mtime: 2025, not a date in the future" \
+	eval '[[ "$out" == "2025-12-02 14:00:00 "* ]]'
+# a paste mixing stamps: an event read with its year (short-iso) comes first; the
+# year-less dates after it follow it, Dec -> Jan rolling over into the next year
+{ sed -E 's/^Dec  [78] [0-9:]{8}/2023-12-31T23:50:00+00:00/' "$LOGS/008.log"
+  sed -E 's/^Dec  [78] [0-9:]{8}/Jan  1 00:10:00/' "$LOGS/008.log"; } > "$TMP/y3.log"
+touch -d "2026-06-01" "$TMP/y3.log"
+run "$OOMLENS" log "$TMP/y3.log"
+check "after an event dated 2023-12-31, 'Jan  1' is 2024, not the mtime's year" \
+	eval 'grep -q "^2024-01-01 00:10:00 scottubuntu global OOM" <<<"$out"'
 
 # --since/--until cannot place boot-relative stamps read from a file: said, not silent
 run "$OOMLENS" log --since 2000-01-01 "$LOGS/003.log"
