@@ -98,6 +98,22 @@ run "$OOMLENS" log -J "$LOGS/044.log"
 check "044: a memcg OOM's target_cgroup, total_pages with its note" test \
 	"$(jq -c '[.events[] | [.target_cgroup.path[0:15], .prediction.total_pages, .prediction.score, (.prediction.total_pages_note != null)]]' <<<"$out")" = \
 	'[["/docker/2e088fe",10240,1046,true],["/docker/6c6fcab",153600,1003,false]]'
+# the first group with no swap headroom (memory+swap limit = limit): the total swap, which a
+# memcg OOM never logs, is not needed: totalpages is the limit, 5120 pages, exact
+sed 's/^memory+swap: usage 40940kB, limit 40960kB/memory+swap: usage 20480kB, limit 20480kB/' \
+	"$LOGS/044.log" > "$TMP/044-noswap.log"
+run "$OOMLENS" log -J "$TMP/044-noswap.log"
+check "memcg, memory+swap limit = limit: total_pages 5120, exact, no note" test \
+	"$(jq -c '.events[0].prediction | [.total_pages, .total_pages_estimated, .total_pages_note]' <<<"$out")" = \
+	'[5120,false,null]'
+# swap not accounted to memory cgroups (swapaccount=0): still needed, and said, in JSON and text
+sed 's/^memory+swap: usage 40940kB, limit 40960kB/memory+swap: usage 0kB, limit 9007199254740988kB/' \
+	"$LOGS/044.log" > "$TMP/044-noacct.log"
+run "$OOMLENS" log -J "$TMP/044-noacct.log"
+check "memcg, swap not accounted: total_pages estimated, the note says why" \
+	jq_true '.events[0].prediction | .total_pages_estimated and (.total_pages_note | test("not accounted"))' <<<"$out"
+run "$OOMLENS" log "$TMP/044-noacct.log"
+check "... and the text says it too" eval '[[ "$out" == *"swap is not accounted to memory cgroups"* ]]'
 run "$OOMLENS" log "$LOGS/002.log"
 check "002: the hex gfp mask decoded, the zone under its min watermark" eval \
 	'[[ "$out" == *"0x201da = GFP_HIGHUSER_MOVABLE|__GFP_COLD"*"under the min watermark: node 0 Normal"* ]]'
