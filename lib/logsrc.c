@@ -28,8 +28,10 @@ static int parser_line(const char *s, size_t len, void *data)
 	return ol_logparser_line(data, s, len) < 0 ? -ENOMEM : 0;
 }
 
+/* following, at the end of what was written: the lines to come are live */
 static void parser_idle(void *data)
 {
+	ol_logparser_live(data);
 	ol_logparser_flush(data, 1.0);
 }
 

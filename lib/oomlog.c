@@ -49,6 +49,7 @@ struct ol_logparser {
 	struct host_state *last_host;	/* for continuation lines */
 	struct ol_logline last_wrap;	/* the previous wrapped line's stamps */
 	struct ol_year_hint years;	/* for year-less dates */
+	int live;			/* following: lines come as they are written */
 };
 
 /* ---- small helpers over (pointer, length) text ---- */
@@ -312,11 +313,15 @@ const char *ol_vic_seen_str(enum ol_vic_seen v)
 	return s[v];
 }
 
-static time_t tm_to_epoch(const struct ol_logparser *p, const struct ol_logline *l)
+static time_t tm_to_epoch(struct ol_logparser *p, const struct ol_logline *l)
 {
 	struct tm tm = l->tm;
 	time_t t;
 
+	if (p->live) {	/* written as it is read: before now, give or take the zone */
+		p->years.limit = time(NULL);
+		p->years.slack = 86400;
+	}
 	if (!l->have_year)
 		return ol_yearless_epoch(&l->tm, &p->years);
 	if (l->have_zone) {
@@ -1616,7 +1621,7 @@ static const struct kmsg {
 const char *ol_log_anchor_text(size_t i)
 {
 	for (size_t k = 0; k < NKMSGS; k++)
-		if (kmsgs[k].flags && i-- == 0)
+		if (kmsgs[k].flags && kmsgs[k].text && i-- == 0)
 			return kmsgs[k].text;
 	return i < NKILLER_ANCHORS ? killer_anchors[i] : NULL;
 }
@@ -1729,6 +1734,11 @@ struct ol_logparser *ol_logparser_new(const struct ol_logparser_opts *opts)
 		p->o.reference = time(NULL);
 	year_limit(p);
 	return p;
+}
+
+void ol_logparser_live(struct ol_logparser *p)
+{
+	p->live = 1;
 }
 
 unsigned long ol_logparser_lines(const struct ol_logparser *p)

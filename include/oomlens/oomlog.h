@@ -276,6 +276,11 @@ int ol_logparser_line(struct ol_logparser *p, const char *line, size_t len);
 /* Finish events idle for @seconds (follow mode); 0 finishes every open one. */
 void ol_logparser_flush(struct ol_logparser *p, double seconds);
 void ol_logparser_free(struct ol_logparser *p);
+/*
+ * Following: the lines from now on are read as they are written, so a
+ * year-less date is dated against the current time, not the log's end.
+ */
+void ol_logparser_live(struct ol_logparser *p);
 /* Lines seen, and lines cut at OL_LOG_MAX_LINE, for notes. */
 unsigned long ol_logparser_lines(const struct ol_logparser *p);
 

@@ -1073,6 +1073,47 @@ static void memcg_total_swap_not_logged(void **state)
 	evlist_free(&l);
 }
 
+/* Feed one kill line stamped "%b %e %H:%M:%S" at @t (local time) to @p. */
+static void kill_at(struct ol_logparser *p, time_t t)
+{
+	char stamp[32], line[256];
+	struct tm tm;
+	int n;
+
+	localtime_r(&t, &tm);
+	strftime(stamp, sizeof(stamp), "%b %e %H:%M:%S", &tm);
+	n = snprintf(line, sizeof(line), "%s host kernel: Out of memory: Killed process 4242 (hog) "
+		     "total-vm:1000kB, anon-rss:900kB, file-rss:0kB, shmem-rss:0kB", stamp);
+	assert_int_equal(ol_logparser_line(p, line, (size_t)n), 0);
+	ol_logparser_flush(p, 0);
+}
+
+/*
+ * A year-less date comes before the log's last one (log_end)... unless the
+ * log is followed: a line written two hours after the end it had when it
+ * was opened is today's, not dated a year back.
+ */
+static void yearless_date_when_following(void **state)
+{
+	struct evlist l = { 0 };
+	time_t now = time(NULL);
+	struct ol_logparser_opts o = { .on_event = evlist_keep, .data = &l, .reference = now - 3 * 3600,
+				       .log_end = now - 3 * 3600 };
+	struct ol_logparser *p = ol_logparser_new(&o);
+
+	(void)state;
+	assert_non_null(p);
+	kill_at(p, now - 3600);		/* read as part of the file: after its end, so a year back */
+	ol_logparser_live(p);
+	kill_at(p, now - 60);		/* written while followed */
+	ol_logparser_free(p);
+	assert_int_equal(l.n, 2);
+	assert_true(l.v[0]->epoch < now - 360 * 86400);
+	assert_true(l.v[0]->epoch_assumed & OL_TIME_YEAR_ASSUMED);
+	assert_int_equal(l.v[1]->epoch, now - 60);
+	evlist_free(&l);
+}
+
 /* ---- everything the kernel printed ---- */
 
 /* 002 (RHEL 7, 3.10): Mem-Info in full, the zones, the hardware, the hex gfp mask decoded */
@@ -1361,6 +1402,7 @@ int main(void)
 		cmocka_unit_test(log_043),
 		cmocka_unit_test(log_044),
 		cmocka_unit_test(memcg_total_swap_not_logged),
+		cmocka_unit_test(yearless_date_when_following),
 		cmocka_unit_test(mem_dump_002),
 		cmocka_unit_test(mem_dump_order),
 		cmocka_unit_test(trigger_uid_and_manual),
