@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Assembling OOM events from unwrapped log lines.  One open event per host;
- * each line is recognised by what it says.  Memory is bounded: at most
+ * each line is recognised by what it says, from one table of the kernel's
+ * messages (kmsgs[], below), whose texts are also the anchors of the fast
+ * path (logscan.c).  Memory is bounded: at most
  * OL_LOG_MAX_TASKS rows and a few victims per event, a few open events.
  */
 #include <ctype.h>
@@ -1571,7 +1573,7 @@ enum { KM_BEGINS, KM_HOLDS, KM_ANY /* no text: the handler alone decides */ };
  * the text of every entry with one of these flags: so it holds one of
  * logscan.c's keys (tests/unit/test-logscan.c checks every one).
  */
-#define KM_HEAD		1	/* begins an event, ends the open one: tried first */
+#define KM_HEAD		1	/* begins an event, ends the open one: first in the table */
 #define KM_OPENS	2	/* with no event open, begins a partial one */
 #define KM_WAITED	4	/* an event that has its victim still waits for it */
 
