@@ -824,6 +824,7 @@ static int read_sysroot_log(struct ol_ctx *ctx, struct ol_logparser_opts *o, str
 		return fd;
 	}
 	snprintf(path, sz, "%s/%s", ctx->sysroot, name);
+	o->log_end = ol_logsrc_log_end_fd(fd, o->reference);
 	*pp = ol_logparser_new(o);
 	if (!*pp) {
 		close(fd);
@@ -1308,6 +1309,7 @@ int cmd_log(int argc, char **argv, struct ol_ctx *ctx)
 	} else if (optind < argc) {
 		for (; optind < argc && !ol_stop; optind++) {
 			o.reference = ol_logsrc_mtime(argv[optind]);
+			o.log_end = ol_logsrc_log_end(argv[optind], o.reference);
 			lr.source = argv[optind];
 			p = ol_logparser_new(&o);
 			if (!p)

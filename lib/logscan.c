@@ -4,15 +4,16 @@
  * can matter to an OOM event, and count the lines skipped on the way.
  *
  * Every line that can begin an event, or that an event with its victim still
- * waits for, holds one of the anchors below (see kernel_line() and
- * userspace_kill() in oomlog.c).  Rather than search the text once per
- * anchor, one pass looks for a handful of two-byte keys, each rare in kernel
- * text, that between them cover every anchor ("oo" alone covers seven); a
- * key's hit is checked against the anchors that hold it.  The same pass
+ * waits for, holds one of the anchors: the texts of the parser's own table of
+ * messages (ol_log_anchor_text(), oomlog.c), so adding a message is one edit.
+ * Rather than search the text once per anchor, one pass looks for a handful
+ * of two-byte keys, each rare in kernel text, that between them cover every
+ * anchor; a key's hit is checked against the anchors that hold it.  The same pass
  * counts newlines, so skipped text is read once.  The pass works on 16 or 32
  * bytes at a time with GCC vector extensions (SSE2 on any x86-64; an AVX2
  * clone where the CPU has it), with a byte-at-a-time loop for the tail.
  */
+#include <pthread.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -21,40 +22,52 @@
 struct anchor {
 	const char *s;
 	unsigned char len;
-	unsigned char at;	/* where its key begins in it */
+	unsigned char at;	/* where its first key begins in it */
 };
-
-#define ANCHOR(str, key_at) { str, sizeof(str) - 1, key_at }
 
 /*
  * Keys, as (first byte, second byte).  In the kernel text of the log
  * benchmark, "oo" is 2e-5 of all byte pairs, "ll" 1e-3, "Ta" 3e-4 and the
- * others rarer still: about one hit in 700 bytes to check.
+ * others rarer still: about one hit in 700 bytes to check.  scan_vectors()
+ * spells them out again.
  */
 static const char keys[][2] = { "oo", "ll", "Ta", "_v", "oh" };
 
-static const struct anchor anchors[] = {
-	ANCHOR("invoked oom", 8),		/* the head of an event */
-	ANCHOR("panic_on_oom", 9),
-	ANCHOR("oom-kill:constraint", 0),	/* the 5.x summary */
-	ANCHOR("oom_reaper", 0),		/* after the kill */
-	ANCHOR("oom.group", 0),			/* "Tasks in ... memory.oom.group" */
-	ANCHOR("earlyoom[", 5),
-	ANCHOR("oomd[", 0),			/* oomd, systemd-oomd */
-	ANCHOR("oomd kill: ", 0),		/* oomd's record in the kernel log */
-	ANCHOR("illed process", 1),		/* "Killed process" */
-	ANCHOR("ill process", 1),		/* "Kill process", "kill process" */
-	ANCHOR("no killable", 5),
-	ANCHOR("Tasks state", 0),		/* a table whose head the log lacks */
-	ANCHOR("tgid total_vm", 10),		/* ... or whose "Tasks state" it lacks */
-	ANCHOR("nohang", 1),
-};
-#define NANCHORS (sizeof(anchors) / sizeof(anchors[0]))
+#define MAX_ANCHORS 32
+static struct anchor anchors[MAX_ANCHORS];
+static size_t nanchors;
+static pthread_once_t anchors_once = PTHREAD_ONCE_INIT;
+
+static int is_key(const char *p)
+{
+	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
+		if (p[0] == keys[k][0] && p[1] == keys[k][1])
+			return 1;
+	return 0;
+}
+
+/*
+ * The parser's anchors, each with where its first key is.  One with no key
+ * (or past MAX_ANCHORS) could never be found: test-logscan finds each one.
+ */
+static void load_anchors(void)
+{
+	const char *t;
+
+	for (size_t i = 0; (t = ol_log_anchor_text(i)) && nanchors < MAX_ANCHORS; i++) {
+		size_t len = strlen(t), at = 0;
+
+		while (at + 1 < len && !is_key(t + at))
+			at++;
+		if (at + 1 < len && len <= 255)
+			anchors[nanchors++] = (struct anchor){ t, (unsigned char)len, (unsigned char)at };
+	}
+}
 
 /* Does an anchor start at @p - at for some anchor whose key is at @p? */
 static int anchor_at(const char *p, const char *from, const char *end)
 {
-	for (size_t i = 0; i < NANCHORS; i++) {
+	for (size_t i = 0; i < nanchors; i++) {
 		const struct anchor *a = &anchors[i];
 
 		if (p[0] != a->s[a->at] || p[1] != a->s[a->at + 1])
@@ -64,14 +77,6 @@ static int anchor_at(const char *p, const char *from, const char *end)
 		if (memcmp(p - a->at, a->s, a->len) == 0)
 			return 1;
 	}
-	return 0;
-}
-
-static int is_key(const char *p)
-{
-	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
-		if (p[0] == keys[k][0] && p[1] == keys[k][1])
-			return 1;
 	return 0;
 }
 
@@ -182,6 +187,7 @@ const char *ol_log_anchor(const char *from, const char *end, unsigned long *line
 	const char *s = from, *hit;
 
 	*lines = 0;
+	pthread_once(&anchors_once, load_anchors);
 #ifdef VECTORS
 	hit = scan_vectors(from, &s, end, lines);
 	if (!hit)

@@ -18,6 +18,7 @@
 #include <zlib.h>
 
 #include "oomlens/logsrc.h"
+#include "oomlens/logtime.h"
 #include "oomlens/oomlog.h"
 
 /* ---- sinks ---- */
@@ -27,8 +28,10 @@ static int parser_line(const char *s, size_t len, void *data)
 	return ol_logparser_line(data, s, len) < 0 ? -ENOMEM : 0;
 }
 
+/* following, at the end of what was written: the lines to come are live */
 static void parser_idle(void *data)
 {
+	ol_logparser_live(data);
 	ol_logparser_flush(data, 1.0);
 }
 
@@ -78,6 +81,60 @@ time_t ol_logsrc_mtime(const char *path)
 	if (strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISREG(st.st_mode))
 		return st.st_mtime;
 	return 0;
+}
+
+/*
+ * The last line of the file at @fd with a wall-clock date, when it has no
+ * year: that date, dated against the file's @mtime (the log was last written
+ * then).  Every other line of the log comes before it.  0 when the file is
+ * compressed, or its last dated line has a year, or none in its last 64 KiB.
+ */
+time_t ol_logsrc_log_end_fd(int fd, time_t mtime)
+{
+	enum { TAIL = 65536 };
+	struct ol_year_hint h = { .limit = mtime, .slack = 86400, .year = -1 };
+	struct stat st;
+	char *buf, *end;
+	off_t from;
+	ssize_t n;
+	time_t t = 0;
+
+	if (fd < 0 || !mtime || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || !(buf = malloc(TAIL)))
+		return 0;
+	from = st.st_size > TAIL ? st.st_size - TAIL : 0;
+	n = pread(fd, buf, TAIL, from);
+	if (n > 2 && !(from == 0 && (unsigned char)buf[0] == 0x1f && (unsigned char)buf[1] == 0x8b)) {
+		for (end = buf + n; end > buf; ) {
+			struct ol_logline l;
+			char *s = end;
+
+			while (s > buf && s[-1] != '\n')
+				s--;
+			if (s == buf && from > 0)
+				break;	/* a line cut by the window */
+			ol_log_unwrap(s, (size_t)(end - s), &l);
+			if (l.have_tm) {
+				if (!l.have_year)
+					t = ol_yearless_epoch(&l.tm, &h);
+				break;
+			}
+			end = s > buf ? s - 1 : buf;
+		}
+	}
+	free(buf);
+	return t;
+}
+
+time_t ol_logsrc_log_end(const char *path, time_t mtime)
+{
+	int fd;
+	time_t t;
+
+	if (!mtime || (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return 0;
+	t = ol_logsrc_log_end_fd(fd, mtime);
+	close(fd);
+	return t;
 }
 
 /* ---- the kernel ring buffer ---- */

@@ -205,3 +205,33 @@ int ol_time_parse(const char *s, time_t now, time_t *t)
 		end = strptime(s, "%H:%M", &tm);
 	return end ? finish(&tm, end, 0, now, t) : -EINVAL;
 }
+
+static time_t in_year(const struct tm *tm, int year)
+{
+	struct tm t = *tm;
+
+	t.tm_year = year;
+	t.tm_isdst = -1;
+	return mktime(&t);
+}
+
+time_t ol_yearless_epoch(const struct tm *tm, const struct ol_year_hint *h)
+{
+	time_t last = h->limit + h->slack, t;
+	int year;
+
+	if (h->year >= 0) {
+		year = h->year;
+		if (tm->tm_mon * 31 + tm->tm_mday + 1 < h->day)
+			year++;
+	} else {
+		struct tm ref;
+
+		localtime_r(&last, &ref);
+		year = ref.tm_year;
+	}
+	t = in_year(tm, year);
+	for (int i = 0; t > last && i < 200; i++)
+		t = in_year(tm, --year);
+	return t;
+}

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Assembling OOM events from unwrapped log lines.  One open event per host;
- * each line is recognised by what it says.  Memory is bounded: at most
+ * each line is recognised by what it says, from one table of the kernel's
+ * messages (kmsgs[], below), whose texts are also the anchors of the fast
+ * path (logscan.c).  Memory is bounded: at most
  * OL_LOG_MAX_TASKS rows and a few victims per event, a few open events.
  */
 #include <ctype.h>
@@ -13,6 +15,7 @@
 #include <strings.h>
 
 #include "oomlens/badness.h"
+#include "oomlens/logtime.h"
 #include "oomlens/oomlog.h"
 
 #define MAX_HOSTS	64	/* open events at once (one per host) */
@@ -47,26 +50,26 @@ struct ol_logparser {
 	size_t split_cap;
 	struct host_state *last_host;	/* for continuation lines */
 	struct ol_logline last_wrap;	/* the previous wrapped line's stamps */
+	struct ol_year_hint years;	/* for year-less dates */
+	int live;			/* following: lines come as they are written */
 };
 
 /* ---- small helpers over (pointer, length) text ---- */
 
-/* How common a byte is in kernel log text: lower is rarer (0 for the rarest). */
-static int commonness(unsigned char c)
-{
-	static const char freq[] = " etaoinsrhldcumpfgybwvkxjqz";	/* most common first */
-	const char *f;
-
-	if (c >= 'a' && c <= 'z') {
-		f = strchr(freq, c);
-		return 10 + (int)(sizeof(freq) - (size_t)(f - freq));
-	}
-	if (c == ' ')
-		return 100;
-	if (c >= '0' && c <= '9')
-		return 30;
-	return 1;	/* capitals and punctuation */
-}
+/*
+ * How common a byte is in kernel log text, less one: lower is rarer.  The
+ * space, then digits, then lower-case letters by their frequency in English
+ * (" etaoinsrhldcumpfgybwvkxjqz"); capitals and punctuation are rarest.
+ * A table: mem_find() asks for every byte of every needle.
+ */
+static const unsigned char commonness[256] = {
+	[' '] = 99, ['0'] = 29, ['1'] = 29, ['2'] = 29, ['3'] = 29, ['4'] = 29, ['5'] = 29,
+	['6'] = 29, ['7'] = 29, ['8'] = 29, ['9'] = 29, ['e'] = 36, ['t'] = 35, ['a'] = 34, ['o'] = 33,
+	['i'] = 32, ['n'] = 31, ['s'] = 30, ['r'] = 29, ['h'] = 28, ['l'] = 27, ['d'] = 26,
+	['c'] = 25, ['u'] = 24, ['m'] = 23, ['p'] = 22, ['f'] = 21, ['g'] = 20, ['y'] = 19,
+	['b'] = 18, ['w'] = 17, ['v'] = 16, ['k'] = 15, ['x'] = 14, ['j'] = 13, ['q'] = 12,
+	['z'] = 11
+};
 
 static const char *mem_find(const char *s, size_t n, const char *needle)
 {
@@ -80,7 +83,7 @@ static const char *mem_find(const char *s, size_t n, const char *needle)
 	if (k == 0 || n < k)
 		return NULL;
 	for (i = 1; i < k; i++)
-		if (commonness((unsigned char)needle[i]) < commonness((unsigned char)needle[r]))
+		if (commonness[(unsigned char)needle[i]] < commonness[(unsigned char)needle[r]])
 			r = i;
 	last = s + n - k + r;	/* the last place the rare byte can be */
 	for (p = s + r; p <= last && (p = memchr(p, needle[r], (size_t)(last - p) + 1)); p++)
@@ -312,31 +315,17 @@ const char *ol_vic_seen_str(enum ol_vic_seen v)
 	return s[v];
 }
 
-static time_t tm_to_epoch(const struct ol_logline *l, time_t reference)
+static time_t tm_to_epoch(struct ol_logparser *p, const struct ol_logline *l)
 {
 	struct tm tm = l->tm;
 	time_t t;
 
-	if (!l->have_year) {
-		/*
-		 * syslog dates have no year: take the reference's (the file's
-		 * mtime, or now), or the year before when that would put the
-		 * line more than a day after the reference.
-		 */
-		struct tm ref;
-
-		localtime_r(&reference, &ref);
-		tm.tm_year = ref.tm_year;
-		tm.tm_isdst = -1;
-		t = mktime(&tm);
-		if (t > reference + 86400) {
-			tm = l->tm;
-			tm.tm_year = ref.tm_year - 1;
-			tm.tm_isdst = -1;
-			t = mktime(&tm);
-		}
-		return t;
+	if (p->live) {	/* written as it is read: before now, give or take the zone */
+		p->years.limit = time(NULL);
+		p->years.slack = 86400;
 	}
+	if (!l->have_year)
+		return ol_yearless_epoch(&l->tm, &p->years);
 	if (l->have_zone) {
 		t = timegm(&tm);
 		return t - l->tm_gmtoff;
@@ -364,7 +353,7 @@ static struct ol_oom_event *new_event(struct ol_logparser *p, struct host_state 
 	else if (l->stamp)
 		copy_n(ev->time, sizeof(ev->time), l->stamp, l->stamplen);
 	if (l->have_tm) {
-		ev->epoch = tm_to_epoch(l, p->o.reference);
+		ev->epoch = tm_to_epoch(p, l);
 		ev->epoch_usec = l->tm_usec;
 		ev->epoch_assumed = (l->have_year ? 0 : OL_TIME_YEAR_ASSUMED) |
 				    (l->have_zone ? 0 : OL_TIME_ZONE_ASSUMED);
@@ -742,6 +731,15 @@ static int tag_is(const struct ol_logline *l, const char *name)
 {
 	return l->tag && l->taglen == strlen(name) && memcmp(l->tag, name, l->taglen) == 0;
 }
+
+/*
+ * What the fast path finds in the lines userspace_kill() reads: the syslog
+ * tags "earlyoom[N]:", "systemd-oomd[N]:", "oomd[N]:", "nohang[N]:" and
+ * "nohang-desktop[N]:", and oomd's record in the kernel log.  With the
+ * kernel messages' table (ol_log_anchor_text()), every anchor there is.
+ */
+static const char *const killer_anchors[] = { "earlyoom[", "oomd[", "oomd kill: ", "nohang" };
+#define NKILLER_ANCHORS (sizeof(killer_anchors) / sizeof(killer_anchors[0]))
 
 static int userspace_kill(struct ol_logparser *p, struct host_state *h,
 			  const struct ol_logline *l)
@@ -1143,290 +1141,538 @@ static int reaped(struct ol_oom_event *ev, struct host_state *h, const char *s, 
 	return 0;
 }
 
+/* ---- the table of kernel messages ---- */
+
+/* One kernel message, as a handler of the table below sees it. */
+struct kmsg_in {
+	struct ol_logparser *p;
+	struct host_state *h;
+	const struct ol_logline *l;
+	const char *s;		/* the message, its prefix gone */
+	size_t n;
+	const char *at;		/* where the entry's text is in it */
+};
+
+/*
+ * The open event, or a partial one: the line begins an event whose head the
+ * log does not hold.
+ */
+static struct ol_oom_event *event_of(struct kmsg_in *m)
+{
+	struct ol_oom_event *ev = m->h->ev;
+
+	if (!ev && (ev = new_event(m->p, m->h, m->l)))
+		ev->partial = 1;
+	return ev;
+}
+
+/* A second kill or selection without a head between: a new, partial event. */
+static struct ol_oom_event *next_event(struct kmsg_in *m)
+{
+	struct ol_oom_event *ev;
+
+	finish(m->p, m->h);
+	ev = new_event(m->p, m->h, m->l);
+	if (ev)
+		ev->partial = 1;
+	return ev;
+}
+
+/* "gfp_mask=0x100cca(GFP_HIGHUSER_MOVABLE|__GFP_ZERO), order=0": the mask up to ", " */
+static void head_gfp(struct ol_oom_event *ev, const char *s, size_t n)
+{
+	const char *g, *e;
+
+	if (!tok_after(s, n, "gfp_mask=", ", ", ev->gfp_mask, sizeof(ev->gfp_mask)))
+		return;
+	g = mem_find(s, n, "gfp_mask=") + 9;
+	for (e = g; e < s + n && !(e[0] == ',' && (e + 1 >= s + n || e[1] == ' ')); e++)
+		;
+	copy_n(ev->gfp_mask, sizeof(ev->gfp_mask), g, (size_t)(e - g));
+	ev->have_trigger |= OL_TRIG_GFP;
+}
+
+/* "x invoked oom-killer: gfp_mask=.., order=0, oom_score_adj=0": an event begins */
+static int on_head(struct kmsg_in *m)
+{
+	const char *s = m->s;
+	size_t n = m->n;
+	struct ol_oom_event *ev;
+	long v;
+
+	finish(m->p, m->h);
+	ev = new_event(m->p, m->h, m->l);
+	if (!ev)
+		return -ENOMEM;
+	copy_n(ev->trigger_comm, sizeof(ev->trigger_comm), s, (size_t)(m->at - s));
+	ev->have_trigger |= OL_TRIG_COMM;
+	head_gfp(ev, s, n);
+	if (num_after(s, n, "order=", &v)) {
+		ev->order = (int)v;
+		ev->have_trigger |= OL_TRIG_ORDER;
+	}
+	if (num_after(s, n, "oom_score_adj=", &v) || num_after(s, n, "oomkilladj=", &v) ||
+	    num_after(s, n, "oom_adj=", &v)) {
+		ev->trigger_adj = v;
+		ev->have_trigger |= OL_TRIG_ADJ;
+	}
+	tok_after(s, n, "nodemask=", ", ", ev->nodemask, sizeof(ev->nodemask));
+	return 1;
+}
+
+/* "CPU: 1 PID: 2 Comm: x Not tainted 6.1.0 #1": the trigger's pid and the release */
+static int on_cpu(struct kmsg_in *m)
+{
+	if (m->h->ev->have_trigger & OL_TRIG_PID)
+		return 0;
+	return cpu_line(m->h->ev, m->s, m->n);
+}
+
+/* "x cpuset=/ mems_allowed=0" */
+static int on_cpuset(struct kmsg_in *m)
+{
+	struct ol_oom_event *ev = m->h->ev;
+
+	if (!mem_find(m->s, m->n, " mems_allowed="))
+		return 0;
+	free(ev->cpuset);
+	ev->cpuset = dup_tok_after(m->s, m->n, " cpuset=", " ");
+	tok_after(m->s, m->n, " mems_allowed=", " ", ev->mems_allowed, sizeof(ev->mems_allowed));
+	return 1;
+}
+
+/* 4.19+: "oom-kill:constraint=..,nodemask=..,cpuset=..,oom_memcg=..,task=x,pid=1,uid=0" */
+static int on_summary(struct kmsg_in *m)
+{
+	struct ol_oom_event *ev = event_of(m);
+	struct host_state *h = m->h;
+	const char *s = m->s;
+	size_t n = m->n;
+	char *t;
+
+	if (!ev)
+		return -ENOMEM;
+	tok_after(s, n, "constraint=", ",", ev->constraint, sizeof(ev->constraint));
+	if (!ev->nodemask[0])
+		nodelist_after(s, n, "nodemask=", ev->nodemask, sizeof(ev->nodemask));
+	if (!ev->cpuset)
+		ev->cpuset = dup_tok_after(s, n, ",cpuset=", ",");
+	if (!ev->mems_allowed[0])
+		nodelist_after(s, n, "mems_allowed=", ev->mems_allowed, sizeof(ev->mems_allowed));
+	if ((t = dup_tok_after(s, n, ",oom_memcg=", ","))) {
+		free(ev->oom_memcg);
+		ev->oom_memcg = t;
+	}
+	if ((t = dup_tok_after(s, n, ",task_memcg=", ","))) {
+		free(ev->task_memcg);
+		ev->task_memcg = t;
+	}
+	h->sum_pid = 0;
+	if (tok_after(s, n, ",task=", ",", h->sum_comm, sizeof(h->sum_comm)) &&
+	    num_after(s, n, ",pid=", &h->sum_pid) && !num_after(s, n, ",uid=", &h->sum_uid))
+		h->sum_uid = -1;
+	return 1;
+}
+
+/* "Killed process N (x) total-vm:..", 2.4's "Out of Memory: Killed process N (x)" too */
+static int on_killed(struct kmsg_in *m)
+{
+	struct ol_oom_event *ev = event_of(m);
+	struct host_state *h = m->h;
+	int rc;
+
+	if (!ev)
+		return -ENOMEM;
+	/* memory.oom.group kills several; otherwise a second kill is a new event */
+	if (h->have_victim && !ev->group_kill && !(ev = next_event(m)))
+		return -ENOMEM;
+	rc = parse_killed(ev, m->s, m->n, m->at);
+	if (rc < 0)
+		return -ENOMEM;
+	h->name_pending = rc == 2;
+	h->have_victim = 1;
+	h->in_table = 0;
+	h->last_line = m->p->line_no;
+	return 1;
+}
+
+/* up to 5.x: "Out of memory: Kill process N (x) score S or sacrifice child" */
+static int on_kill(struct kmsg_in *m)
+{
+	const char *s = m->s;
+	size_t n = m->n;
+	size_t before = (size_t)(m->at - s);
+	struct ol_oom_event *ev;
+
+	if (!mem_find(s, n, "score") && !mem_find(s, n, "child"))
+		return 0;
+	if (!(ev = event_of(m)) || (m->h->have_victim && !(ev = next_event(m))))
+		return -ENOMEM;
+	if (pid_name(m->at + 15, s + n, &ev->selected_pid, ev->selected_comm,
+		     sizeof(ev->selected_comm))) {
+		ev->have_selected = mem_find(s, before, "oom_kill_allocating_task") ? 2 : 1;
+		ev->selected_scored = num_after(s, n, " score ", &ev->selected_score);
+		if (mem_find(s, before, "Memory cgroup"))
+			ev->kind = OL_EV_MEMCG;
+	}
+	m->h->in_table = 0;
+	return 1;
+}
+
+/* 4.19+: "Tasks in /x are going to be killed due to memory.oom.group set" */
+static int on_group(struct kmsg_in *m)
+{
+	struct ol_oom_event *ev = m->h->ev;
+
+	if (!mem_find(m->s, m->n, "Tasks in "))
+		return 0;
+	free(ev->group_kill);
+	ev->group_kill = dup_tok_after(m->s, m->n, "Tasks in ", " ");
+	return 1;
+}
+
+/* "oom_reaper: reaped process N (x), now anon-rss:0kB" or "unable to reap pid:N (x)" */
+static int on_reaper(struct kmsg_in *m)
+{
+	struct ol_oom_event *ev = m->h->ev;
+	const char *k;
+	long pid;
+	char comm[64];
+
+	if ((k = mem_find(m->s, m->n, "reaped process "))) {
+		if (pid_name(k + 15, m->s + m->n, &pid, comm, sizeof(comm)))
+			return reaped(ev, m->h, m->s, m->n, pid, comm) < 0 ? -ENOMEM : 1;
+	} else if (num_after(m->s, m->n, "pid:", &pid)) {
+		for (size_t i = 0; i < ev->nvictims; i++)
+			if (ev->victims[i].pid == pid)
+				ev->victims[i].reaped = -1;
+	}
+	return 1;
+}
+
+static int on_no_victim(struct kmsg_in *m)
+{
+	struct ol_oom_event *ev = event_of(m);
+
+	if (!ev)
+		return -ENOMEM;
+	ev->outcome = OL_OUTCOME_NO_VICTIM;
+	m->h->in_table = 0;
+	return 1;
+}
+
+/*
+ * "Kernel panic - not syncing: Out of memory: system-wide panic_on_oom is
+ * enabled", 2.6.18's "out of memory. panic_on_oom is selected", or a panic
+ * after "no killable processes".
+ */
+static int on_panic(struct kmsg_in *m)
+{
+	const char *s = m->s;
+	size_t n = m->n;
+	int kp = starts(s, n, "Kernel panic - not syncing:"), ends = starts(s, n, "Kernel panic");
+	struct ol_oom_event *ev;
+
+	if (!mem_find(s, n, "panic_on_oom is enabled") && !(kp && mem_find(s, n, "memory")))
+		return 0;
+	if (!(ev = event_of(m)))
+		return -ENOMEM;
+	if (!ev->panic[0])
+		copy_n(ev->panic, sizeof(ev->panic), s, n);
+	if (ev->outcome != OL_OUTCOME_KILLED)
+		ev->outcome = ev->outcome == OL_OUTCOME_NO_VICTIM && ends ?
+			      OL_OUTCOME_NO_VICTIM : OL_OUTCOME_PANIC;
+	if (ends)
+		finish(m->p, m->h);
+	return 1;
+}
+
+/* up to 4.18: "Task in /a killed as a result of limit of /b" */
+static int on_task_in(struct kmsg_in *m)
+{
+	struct ol_oom_event *ev = m->h->ev;
+
+	if (!mem_find(m->s, m->n, " killed as a result of limit of "))
+		return 0;
+	free(ev->task_memcg);
+	free(ev->oom_memcg);
+	ev->task_memcg = dup_tok_after(m->s, m->n, "Task in ", " ");
+	ev->oom_memcg = dup_tok_after(m->s, m->n, " killed as a result of limit of ", " ");
+	return 1;
+}
+
+/* mem_cgroup_print_oom_meminfo(): "memory: usage 2048kB, limit 2048kB, failcnt 54" */
+static int on_memcg_usage(struct kmsg_in *m)
+{
+	struct ol_oom_event *ev = m->h->ev;
+
+	ull_after(m->s, m->n, "usage ", &ev->memcg_usage_kb);
+	ull_after(m->s, m->n, "limit ", &ev->memcg_limit_kb);
+	ull_after(m->s, m->n, "failcnt ", &ev->memcg_failcnt);
+	ev->have_mem |= OL_MEM_MEMCG;
+	return 1;
+}
+
+static int on_memsw_usage(struct kmsg_in *m)
+{
+	struct ol_oom_event *ev = m->h->ev;
+
+	ull_after(m->s, m->n, "usage ", &ev->memsw_usage_kb);
+	ull_after(m->s, m->n, "limit ", &ev->memsw_limit_kb);
+	ev->have_mem |= OL_MEM_MEMSW;
+	return 1;
+}
+
+static int on_swap_usage(struct kmsg_in *m)
+{
+	struct ol_oom_event *ev = m->h->ev;
+
+	ull_after(m->s, m->n, "usage ", &ev->swap_usage_kb);
+	ull_after(m->s, m->n, "limit ", &ev->swap_limit_kb);
+	ev->have_mem |= OL_MEM_SWAP;
+	return 1;
+}
+
+/*
+ * show_mem()'s "8379834 pages RAM": the number leads.  -1 when the line does
+ * not begin with a digit (not this message), 0 with no number, 1 with it.
+ */
+static int leading_count(const struct kmsg_in *m, unsigned long long *out)
+{
+	const char *k = m->s;
+	long v;
+
+	if (!isdigit((unsigned char)m->s[0]))
+		return -1;
+	if (!dec_long(&k, m->s + m->n, &v))
+		return 0;
+	*out = (unsigned long long)v;
+	return 1;
+}
+
+static int on_pages_ram(struct kmsg_in *m)
+{
+	int rc = leading_count(m, &m->h->ev->pages_ram);
+
+	if (rc > 0)
+		m->h->ev->have_mem |= OL_MEM_PAGES_RAM;
+	return rc >= 0;
+}
+
+static int on_pages_reserved(struct kmsg_in *m)
+{
+	int rc = leading_count(m, &m->h->ev->pages_reserved);
+
+	if (rc > 0)
+		m->h->ev->have_mem |= OL_MEM_RESERVED;
+	return rc >= 0;
+}
+
+static int on_swap_cache(struct kmsg_in *m)
+{
+	struct ol_oom_event *ev = m->h->ev;
+	int rc = leading_count(m, &ev->meminfo[OL_MI_SWAPCACHE]);
+
+	if (rc > 0)
+		ev->meminfo_have |= 1u << OL_MI_SWAPCACHE;
+	return rc >= 0;
+}
+
+/* Mem-Info, show_free_areas(): " free:39513 free_pcp:2958 free_cma:0" (pages) */
+static int on_meminfo(struct kmsg_in *m)
+{
+	const char *f = m->s;
+	size_t k = m->n;
+
+	while (k && *f == ' ') {
+		f++;
+		k--;
+	}
+	return k && islower((unsigned char)f[0]) && !starts(f, k, "lowmem_reserve") &&
+	       meminfo_line(m->h->ev, f, k);
+}
+
+/* "Free swap  = 0kB", "Total swap = 0kB" */
+static int on_free_swap(struct kmsg_in *m)
+{
+	if (ull_after(m->s, m->n, "= ", &m->h->ev->free_swap_kb))
+		m->h->ev->have_mem |= OL_MEM_FREE_SWAP;
+	return 1;
+}
+
+static int on_total_swap(struct kmsg_in *m)
+{
+	if (ull_after(m->s, m->n, "= ", &m->h->ev->total_swap_kb))
+		m->h->ev->have_mem |= OL_MEM_TOTAL_SWAP;
+	return 1;
+}
+
+/* "Node 0 Normal: 12*4kB (UME) 3*8kB ... = 39512kB" */
+static int on_buddy(struct kmsg_in *m)
+{
+	if (!is_buddy(m->s, m->n))
+		return 0;
+	page_size_from_buddy(m->h->ev, m->s, m->n);
+	buddy_line(m->h->ev, m->s, m->n);
+	return 1;
+}
+
+static int on_reserve(struct kmsg_in *m)
+{
+	struct ol_oom_event *ev = m->h->ev;
+
+	reserve_of(ev->nzones ? &ev->zones[ev->nzones - 1] : NULL, m->s, m->n);
+	return 1;
+}
+
+/* "Node 0 Normal free:39513kB min:... low:... high:..." */
+static int on_zone(struct kmsg_in *m)
+{
+	return zone_line(m->h->ev, m->s, m->n);
+}
+
+static int on_hardware(struct kmsg_in *m)
+{
+	struct ol_oom_event *ev = m->h->ev;
+
+	copy_n(ev->hardware, sizeof(ev->hardware), m->s + 15, m->n - 15);
+	return 1;
+}
+
+/* "Tasks state (memory values in pages):": the table's title, 4.19+ */
+static int on_tasks_state(struct kmsg_in *m)
+{
+	if (!event_of(m))
+		return -ENOMEM;
+	m->h->in_table = 0;
+	return 1;
+}
+
+/* "[  pid  ]   uid  tgid total_vm      rss ... name": the columns of the table */
+static int on_header(struct kmsg_in *m)
+{
+	struct ol_oom_event *ev;
+
+	if (m->s[0] != '[' || is_row(m->s, m->n) || !mem_find(m->s, m->n, "pid") ||
+	    !mem_find(m->s, m->n, "name"))
+		return 0;
+	if (!(ev = event_of(m)))
+		return -ENOMEM;
+	if (parse_header(m->h, m->s, m->n)) {
+		m->h->in_table = 1;
+		ev->tasks_seen = 1;
+	}
+	return 1;
+}
+
+/* How an entry's text is matched: the message begins with it, or holds it. */
+enum { KM_BEGINS, KM_HOLDS, KM_ANY /* no text: the handler alone decides */ };
+
+/*
+ * What an entry's line means to the fast path (ol_log_anchor()), which finds
+ * the text of every entry with one of these flags: so it holds one of
+ * logscan.c's keys (tests/unit/test-logscan.c checks every one).
+ */
+#define KM_HEAD		1	/* begins an event, ends the open one: first in the table */
+#define KM_OPENS	2	/* with no event open, begins a partial one */
+#define KM_WAITED	4	/* an event that has its victim still waits for it */
+
+/*
+ * Every kernel message an event is read from, in the order they are tried:
+ * a handler returns 1 when the line was its message, 0 when it was not (the
+ * next entry is tried), -ENOMEM.  With no event open only KM_HEAD and
+ * KM_OPENS entries are tried; the others find the event open.
+ */
+static const struct kmsg {
+	unsigned char how, flags;
+	const char *text;
+	int (*fn)(struct kmsg_in *m);
+} kmsgs[] = {
+	{ KM_HOLDS, KM_HEAD, " invoked oom-killer: ", on_head },
+	{ KM_BEGINS, 0, "CPU: ", on_cpu },
+	{ KM_BEGINS, 0, "Pid: ", on_cpu },		/* 2.6 */
+	{ KM_HOLDS, 0, " cpuset=", on_cpuset },
+	{ KM_BEGINS, KM_OPENS, "oom-kill:", on_summary },
+	{ KM_HOLDS, KM_OPENS, "Killed process ", on_killed },
+	{ KM_HOLDS, KM_OPENS, ": Kill process ", on_kill },
+	{ KM_HOLDS, KM_OPENS, ": kill process ", on_kill },	/* 2.6 */
+	{ KM_HOLDS, KM_WAITED, "memory.oom.group", on_group },
+	{ KM_BEGINS, KM_WAITED, "oom_reaper: ", on_reaper },
+	{ KM_BEGINS, KM_OPENS, "Out of memory and no killable processes", on_no_victim },
+	{ KM_HOLDS, KM_OPENS, "panic_on_oom", on_panic },
+	{ KM_BEGINS, 0, "Kernel panic - not syncing:", on_panic },
+	{ KM_BEGINS, 0, "Task in ", on_task_in },
+	{ KM_BEGINS, 0, "memory: usage ", on_memcg_usage },
+	{ KM_BEGINS, 0, "memory+swap: usage ", on_memsw_usage },
+	{ KM_BEGINS, 0, "swap: usage ", on_swap_usage },
+	{ KM_HOLDS, 0, " pages RAM", on_pages_ram },
+	{ KM_HOLDS, 0, " pages reserved", on_pages_reserved },
+	{ KM_ANY, 0, NULL, on_meminfo },
+	{ KM_BEGINS, 0, "Free swap", on_free_swap },
+	{ KM_BEGINS, 0, "Total swap", on_total_swap },
+	{ KM_ANY, 0, NULL, on_buddy },
+	{ KM_BEGINS, 0, "lowmem_reserve[]:", on_reserve },
+	{ KM_ANY, 0, NULL, on_zone },
+	{ KM_BEGINS, 0, "Hardware name: ", on_hardware },
+	{ KM_HOLDS, 0, " pages in swap cache", on_swap_cache },
+	{ KM_BEGINS, KM_OPENS, "Tasks state", on_tasks_state },
+	{ KM_HOLDS, KM_OPENS, "tgid total_vm", on_header },
+};
+#define NKMSGS (sizeof(kmsgs) / sizeof(kmsgs[0]))
+
+const char *ol_log_anchor_text(size_t i)
+{
+	for (size_t k = 0; k < NKMSGS; k++)
+		if (kmsgs[k].flags && kmsgs[k].text && i-- == 0)
+			return kmsgs[k].text;
+	return i < NKILLER_ANCHORS ? killer_anchors[i] : NULL;
+}
+
+static int try_kmsg(const struct kmsg *e, struct kmsg_in *m)
+{
+	if (e->how == KM_BEGINS && !starts(m->s, m->n, e->text))
+		return 0;
+	m->at = e->how == KM_HOLDS ? mem_find(m->s, m->n, e->text) : m->s;
+	if (!m->at)
+		return 0;
+	return e->fn(m);
+}
+
+/* the rest of a kill line that a mail client wrapped: "(name)." */
+static int wrapped_name(struct host_state *h, const char *s, size_t n)
+{
+	struct ol_oom_event *ev = h->ev;
+	int pending = h->name_pending;
+
+	h->name_pending = 0;
+	if (!pending || !ev || !ev->nvictims || n < 3 || s[0] != '(' ||
+	    !(s[n - 1] == ')' || (s[n - 2] == ')' && s[n - 1] == '.')))
+		return 0;
+	copy_n(ev->victims[ev->nvictims - 1].comm, sizeof(ev->victims[0].comm), s + 1,
+	       (size_t)(s[n - 1] == '.' ? n - 3 : n - 2));
+	return 1;
+}
+
 static int kernel_line(struct ol_logparser *p, struct host_state *h,
 		       const struct ol_logline *l, const char *s, size_t n)
 {
-	struct ol_oom_event *ev = h->ev;
-	const char *k;
-	long v;
+	struct kmsg_in m = { p, h, l, s, n, NULL };
+	const struct kmsg *e = kmsgs, *end = kmsgs + NKMSGS;
 	int rc;
 
-	/* the rest of a kill line that a mail client wrapped: "(name)." */
-	if (ev && h->name_pending && ev->nvictims && n >= 3 && s[0] == '(' &&
-	    (s[n - 1] == ')' || (s[n - 2] == ')' && s[n - 1] == '.'))) {
-		copy_n(ev->victims[ev->nvictims - 1].comm, sizeof(ev->victims[0].comm), s + 1,
-		       (size_t)(s[n - 1] == '.' ? n - 3 : n - 2));
-		h->name_pending = 0;
+	if (wrapped_name(h, s, n))
 		return 1;
-	}
-	h->name_pending = 0;
-
 	/* rows first: they are most of an event */
-	if (h->in_table && ev && is_row(s, n))
-		return parse_row(ev, h, s, n) < 0 ? -ENOMEM : 1;
-
-	if ((k = mem_find(s, n, " invoked oom-killer: "))) {
-		finish(p, h);
-		ev = new_event(p, h, l);
-		if (!ev)
-			return -ENOMEM;
-		copy_n(ev->trigger_comm, sizeof(ev->trigger_comm), s, (size_t)(k - s));
-		ev->have_trigger |= OL_TRIG_COMM;
-		if (tok_after(s, n, "gfp_mask=", ", ", ev->gfp_mask, sizeof(ev->gfp_mask))) {
-			/* "0x100cca(GFP_HIGHUSER_MOVABLE|...)" holds no ", " */
-			const char *g = mem_find(s, n, "gfp_mask=") + 9, *e2 = g;
-
-			while (e2 < s + n && !(e2[0] == ',' && (e2 + 1 >= s + n || e2[1] == ' ')))
-				e2++;
-			copy_n(ev->gfp_mask, sizeof(ev->gfp_mask), g, (size_t)(e2 - g));
-			ev->have_trigger |= OL_TRIG_GFP;
-		}
-		if (num_after(s, n, "order=", &v)) {
-			ev->order = (int)v;
-			ev->have_trigger |= OL_TRIG_ORDER;
-		}
-		if (num_after(s, n, "oom_score_adj=", &v) || num_after(s, n, "oomkilladj=", &v)) {
-			ev->trigger_adj = v;
-			ev->have_trigger |= OL_TRIG_ADJ;
-		} else if (num_after(s, n, "oom_adj=", &v)) {
-			ev->trigger_adj = v;
-			ev->have_trigger |= OL_TRIG_ADJ;
-		}
-		tok_after(s, n, "nodemask=", ", ", ev->nodemask, sizeof(ev->nodemask));
-		return 1;
-	}
-	if (!ev) {
-		/* lines that begin an event whose head the log does not hold */
-		if (!(starts(s, n, "Tasks state") || mem_find(s, n, "Killed process ") ||
-		      mem_find(s, n, ": Kill process ") || mem_find(s, n, ": kill process ") ||
-		      starts(s, n, "oom-kill:") || starts(s, n, "Out of memory and no killable") ||
-		      mem_find(s, n, "panic_on_oom") ||
-		      (is_row(s, n) == 0 && s[0] == '[' && mem_find(s, n, "tgid") && mem_find(s, n, "name"))))
-			return 0;
-		ev = new_event(p, h, l);
-		if (!ev)
-			return -ENOMEM;
-		ev->partial = 1;
-	}
-	ev->last_line = p->line_no;
-
-	if (!(ev->have_trigger & OL_TRIG_PID) && (starts(s, n, "CPU: ") || starts(s, n, "Pid: ")))
-		return cpu_line(ev, s, n);
-	if ((k = mem_find(s, n, " cpuset=")) && mem_find(s, n, " mems_allowed=")) {
-		free(ev->cpuset);
-		ev->cpuset = dup_tok_after(s, n, " cpuset=", " ");
-		tok_after(s, n, " mems_allowed=", " ", ev->mems_allowed, sizeof(ev->mems_allowed));
-		return 1;
-	}
-	if (starts(s, n, "oom-kill:")) {
-		char *t;
-
-		tok_after(s, n, "constraint=", ",", ev->constraint, sizeof(ev->constraint));
-		if (!ev->nodemask[0])
-			nodelist_after(s, n, "nodemask=", ev->nodemask, sizeof(ev->nodemask));
-		if (!ev->cpuset)
-			ev->cpuset = dup_tok_after(s, n, ",cpuset=", ",");
-		if (!ev->mems_allowed[0])
-			nodelist_after(s, n, "mems_allowed=", ev->mems_allowed, sizeof(ev->mems_allowed));
-		if ((t = dup_tok_after(s, n, ",oom_memcg=", ","))) {
-			free(ev->oom_memcg);
-			ev->oom_memcg = t;
-		}
-		if ((t = dup_tok_after(s, n, ",task_memcg=", ","))) {
-			free(ev->task_memcg);
-			ev->task_memcg = t;
-		}
-		if (tok_after(s, n, ",task=", ",", h->sum_comm, sizeof(h->sum_comm)) &&
-		    num_after(s, n, ",pid=", &h->sum_pid)) {
-			if (!num_after(s, n, ",uid=", &h->sum_uid))
-				h->sum_uid = -1;
-		} else {
-			h->sum_pid = 0;
-		}
-		return 1;
-	}
-	if ((k = mem_find(s, n, "Killed process "))) {
-		/* memory.oom.group kills several; otherwise a second kill is a new event */
-		if (h->have_victim && !ev->group_kill) {
-			finish(p, h);
-			ev = new_event(p, h, l);
-			if (!ev)
-				return -ENOMEM;
-			ev->partial = 1;
-		}
-		rc = parse_killed(ev, s, n, k);
-		if (rc < 0)
-			return -ENOMEM;
-		h->name_pending = rc == 2;
-		h->have_victim = 1;
-		h->in_table = 0;
-		h->last_line = p->line_no;
-		return 1;
-	}
-	if (((k = mem_find(s, n, ": Kill process ")) || (k = mem_find(s, n, ": kill process "))) &&
-	    (mem_find(s, n, "score") || mem_find(s, n, "child"))) {
-		if (h->have_victim) {
-			finish(p, h);
-			ev = new_event(p, h, l);
-			if (!ev)
-				return -ENOMEM;
-			ev->partial = 1;
-		}
-		if (pid_name(k + 15, s + n, &ev->selected_pid, ev->selected_comm,
-			     sizeof(ev->selected_comm))) {
-			ev->have_selected = mem_find(s, (size_t)(k - s), "oom_kill_allocating_task") ? 2 : 1;
-			ev->selected_scored = num_after(s, n, " score ", &ev->selected_score);
-			if (mem_find(s, (size_t)(k - s), "Memory cgroup"))
-				ev->kind = OL_EV_MEMCG;
-		}
-		h->in_table = 0;
-		return 1;
-	}
-	if (starts(s, n, "Out of Memory: Killed process ")) {	/* 2.4 */
-		rc = parse_killed(ev, s, n, s + strlen("Out of Memory: "));
-		if (rc < 0)
-			return -ENOMEM;
-		h->name_pending = rc == 2;
-		h->have_victim = 1;
-		return 1;
-	}
-	if ((k = mem_find(s, n, "Tasks in ")) && mem_find(s, n, "memory.oom.group")) {
-		free(ev->group_kill);
-		ev->group_kill = dup_tok_after(s, n, "Tasks in ", " ");
-		return 1;
-	}
-	if (starts(s, n, "oom_reaper: ")) {
-		long pid;
-		char comm[64];
-
-		if ((k = mem_find(s, n, "reaped process "))) {
-			if (pid_name(k + 15, s + n, &pid, comm, sizeof(comm)))
-				return reaped(ev, h, s, n, pid, comm) < 0 ? -ENOMEM : 1;
-		} else if (num_after(s, n, "pid:", &pid)) {
-			for (size_t i = 0; i < ev->nvictims; i++)
-				if (ev->victims[i].pid == pid)
-					ev->victims[i].reaped = -1;
-		}
-		return 1;
-	}
-	if (starts(s, n, "Out of memory and no killable processes")) {
-		ev->outcome = OL_OUTCOME_NO_VICTIM;
-		h->in_table = 0;
-		return 1;
-	}
-	if (mem_find(s, n, "panic_on_oom is enabled") ||
-	    (starts(s, n, "Kernel panic - not syncing:") &&
-	     (mem_find(s, n, "memory") || mem_find(s, n, "Out of memory")))) {
-		if (!ev->panic[0])
-			copy_n(ev->panic, sizeof(ev->panic), s, n);
-		if (ev->outcome != OL_OUTCOME_KILLED)
-			ev->outcome = ev->outcome == OL_OUTCOME_NO_VICTIM && starts(s, n, "Kernel panic") ?
-				      OL_OUTCOME_NO_VICTIM : OL_OUTCOME_PANIC;
-		if (starts(s, n, "Kernel panic"))
-			finish(p, h);
-		return 1;
-	}
-	if (starts(s, n, "Task in ") && mem_find(s, n, " killed as a result of limit of ")) {
-		free(ev->task_memcg);
-		free(ev->oom_memcg);
-		ev->task_memcg = dup_tok_after(s, n, "Task in ", " ");
-		ev->oom_memcg = dup_tok_after(s, n, " killed as a result of limit of ", " ");
-		return 1;
-	}
-	if (starts(s, n, "memory: usage ")) {
-		ull_after(s, n, "usage ", &ev->memcg_usage_kb);
-		ull_after(s, n, "limit ", &ev->memcg_limit_kb);
-		ull_after(s, n, "failcnt ", &ev->memcg_failcnt);
-		ev->have_mem |= OL_MEM_MEMCG;
-		return 1;
-	}
-	if (starts(s, n, "memory+swap: usage ")) {
-		ull_after(s, n, "usage ", &ev->memsw_usage_kb);
-		ull_after(s, n, "limit ", &ev->memsw_limit_kb);
-		ev->have_mem |= OL_MEM_MEMSW;
-		return 1;
-	}
-	if (starts(s, n, "swap: usage ")) {
-		ull_after(s, n, "usage ", &ev->swap_usage_kb);
-		ull_after(s, n, "limit ", &ev->swap_limit_kb);
-		ev->have_mem |= OL_MEM_SWAP;
-		return 1;
-	}
-	/* show_mem(): "8379834 pages RAM", "192987 pages reserved": the number leads */
-	if (mem_find(s, n, " pages RAM") && isdigit((unsigned char)s[0])) {
-		k = s;
-		if (dec_long(&k, s + n, &v)) {
-			ev->pages_ram = (unsigned long long)v;
-			ev->have_mem |= OL_MEM_PAGES_RAM;
-		}
-		return 1;
-	}
-	if (mem_find(s, n, " pages reserved") && isdigit((unsigned char)s[0])) {
-		k = s;
-		if (dec_long(&k, s + n, &v)) {
-			ev->pages_reserved = (unsigned long long)v;
-			ev->have_mem |= OL_MEM_RESERVED;
-		}
-		return 1;
-	}
-	/* Mem-Info, show_free_areas(): " free:39513 free_pcp:2958 free_cma:0" (pages) */
-	{
-		const char *f = s;
-		size_t m = n;
-
-		while (m && *f == ' ') {
-			f++;
-			m--;
-		}
-		if (m && islower((unsigned char)f[0]) && !starts(f, m, "lowmem_reserve") &&
-		    meminfo_line(ev, f, m))
-			return 1;
-	}
-	if (starts(s, n, "Free swap")) {
-		if (ull_after(s, n, "= ", &ev->free_swap_kb))
-			ev->have_mem |= OL_MEM_FREE_SWAP;
-		return 1;
-	}
-	if (starts(s, n, "Total swap")) {
-		if (ull_after(s, n, "= ", &ev->total_swap_kb))
-			ev->have_mem |= OL_MEM_TOTAL_SWAP;
-		return 1;
-	}
-	if (is_buddy(s, n)) {
-		page_size_from_buddy(ev, s, n);
-		buddy_line(ev, s, n);
-		return 1;
-	}
-	if (starts(s, n, "lowmem_reserve[]:")) {
-		reserve_of(ev->nzones ? &ev->zones[ev->nzones - 1] : NULL, s, n);
-		return 1;
-	}
-	if (zone_line(ev, s, n))
-		return 1;
-	if (starts(s, n, "Hardware name: ")) {
-		copy_n(ev->hardware, sizeof(ev->hardware), s + 15, n - 15);
-		return 1;
-	}
-	if (mem_find(s, n, " pages in swap cache") && isdigit((unsigned char)s[0])) {
-		k = s;
-		if (dec_long(&k, s + n, &v)) {
-			ev->meminfo[OL_MI_SWAPCACHE] = (unsigned long long)v;
-			ev->meminfo_have |= 1u << OL_MI_SWAPCACHE;
-		}
-		return 1;
-	}
-	if (starts(s, n, "Tasks state")) {
-		h->in_table = 0;
-		return 1;
-	}
-	if (s[0] == '[' && !is_row(s, n) && mem_find(s, n, "pid") && mem_find(s, n, "tgid") &&
-	    mem_find(s, n, "name")) {
-		if (parse_header(h, s, n)) {
-			h->in_table = 1;
-			ev->tasks_seen = 1;
-		}
-		return 1;
-	}
+	if (h->in_table && h->ev && is_row(s, n))
+		return parse_row(h->ev, h, s, n) < 0 ? -ENOMEM : 1;
+	for (; e < end && (e->flags & KM_HEAD); e++)
+		if ((rc = try_kmsg(e, &m)) != 0)
+			return rc;
+	if (h->ev)
+		h->ev->last_line = p->line_no;
+	for (; e < end; e++)
+		if ((h->ev || (e->flags & KM_OPENS)) && (rc = try_kmsg(e, &m)) != 0)
+			return rc;
 	return 0;
 }
 
@@ -1463,6 +1709,22 @@ static int one_message(struct ol_logparser *p, const struct ol_logline *l,
 	return 0;
 }
 
+/*
+ * Year-less dates come before the log's own last date, else before its
+ * file's mtime (or now), and never after now: give or take the zone, which
+ * such a date does not show either.
+ */
+static void year_limit(struct ol_logparser *p)
+{
+	time_t now = time(NULL);
+
+	p->years.limit = p->o.log_end ? p->o.log_end : p->o.reference;
+	p->years.slack = p->o.log_end ? 3600 : 86400;
+	if (p->years.limit > now)
+		p->years.limit = now;
+	p->years.year = -1;
+}
+
 struct ol_logparser *ol_logparser_new(const struct ol_logparser_opts *opts)
 {
 	struct ol_logparser *p = calloc(1, sizeof(*p));
@@ -1472,7 +1734,13 @@ struct ol_logparser *ol_logparser_new(const struct ol_logparser_opts *opts)
 	p->o = *opts;
 	if (!p->o.reference)
 		p->o.reference = time(NULL);
+	year_limit(p);
 	return p;
+}
+
+void ol_logparser_live(struct ol_logparser *p)
+{
+	p->live = 1;
 }
 
 unsigned long ol_logparser_lines(const struct ol_logparser *p)
@@ -1515,6 +1783,10 @@ int ol_logparser_line(struct ol_logparser *p, const char *line, size_t len)
 	while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 		len--;
 	ol_log_unwrap(line, len, &l);
+	if (l.have_tm && l.have_year) {	/* evidence for the year of a year-less date */
+		p->years.year = l.tm.tm_year;
+		p->years.day = l.tm.tm_mon * 31 + l.tm.tm_mday;
+	}
 	switch (l.wrap) {
 	case OL_WRAP_KMSG_DICT:
 		return 0;

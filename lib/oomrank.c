@@ -65,11 +65,15 @@ static long page_kb(const struct ol_oom_event *ev)
 
 /*
  * The swap a memory cgroup may add to its limit, as mem_cgroup_get_max()
- * (mem_cgroup_get_limit() before 4.19) counts it: v1, the memsw limit's
- * headroom over the memory limit; v2, swap.max; either at most the total
- * swap.  A memcg OOM prints no Mem-Info, so the total swap is known only
- * when the group itself used at least its headroom (memsw usage - usage)
- * or may use none; otherwise the headroom is taken, and it is an estimate.
+ * (mem_cgroup_get_limit() before 4.19) counts it (oomlens-kernel(7),
+ * TOTALPAGES): v1, the memsw limit's headroom over the memory limit; v2,
+ * swap.max; either at most the total swap.  A memcg OOM prints no Mem-Info,
+ * so the total swap is not needed only when the group may swap nothing
+ * (memsw limit = limit, swap.max 0) or swapped at least its headroom (the
+ * total swap held it): then totalpages is exact.  Otherwise the headroom is
+ * taken, and it is an estimate.  v1 with swap not accounted to memory
+ * cgroups (swapaccount=0: memory+swap usage below memory usage, limit
+ * unlimited) still adds the total swap.
  */
 static unsigned long long memcg_swap(const struct ol_oom_event *ev, unsigned long long pk,
 				     const char **note)
@@ -97,6 +101,11 @@ static unsigned long long memcg_swap(const struct ol_oom_event *ev, unsigned lon
 		return room < ev->total_swap_kb / pk ? room : ev->total_swap_kb / pk;
 	if (used >= room && room != ~0ULL)
 		return room;	/* the swap held at least the headroom */
+	if (room == ~0ULL && (ev->have_mem & OL_MEM_MEMSW) && ev->memsw_usage_kb < ev->memcg_usage_kb) {
+		*note = "swap is not accounted to memory cgroups (memory+swap usage below memory usage): "
+			"the kernel adds the total swap, which a memcg OOM does not log; none is counted";
+		return 0;
+	}
 	if (room == ~0ULL) {
 		*note = "the memory cgroup's swap is unlimited and a memcg OOM does not log the total "
 			"swap: the swap it used is taken for it";

@@ -86,6 +86,13 @@ int ol_logsrc_sysroot_open(const struct ol_root *root, const char **name, time_t
 
 /* Year-less dates take their year from this: a regular file's mtime, else 0. */
 time_t ol_logsrc_mtime(const char *path);
+/*
+ * Better: the date of the file's last line, when it has no year, dated
+ * against @mtime (every other line comes before it); 0 when unknown
+ * (compressed, dated with a year, or no dated line at its end).
+ */
+time_t ol_logsrc_log_end(const char *path, time_t mtime);
+time_t ol_logsrc_log_end_fd(int fd, time_t mtime);
 
 /* The boot time, CLOCK_REALTIME - CLOCK_BOOTTIME, read once in nanoseconds (0 unknown). */
 long long ol_boot_time_ns(void);

@@ -236,8 +236,9 @@ struct ol_oom_event {
 };
 
 /*
- * A stamp without a year takes it from the reference (a file's mtime, or
- * now); one without a zone is read in the local time zone.  Such an epoch
+ * A stamp without a year takes it from the log's other dated lines, its
+ * last date or its file's mtime (ol_yearless_epoch()); one without a zone is
+ * read in the local time zone.  Such an epoch
  * places the event for --since/--until, but the log itself does not show it.
  */
 enum { OL_TIME_YEAR_ASSUMED = 1u << 0, OL_TIME_ZONE_ASSUMED = 1u << 1 };
@@ -263,6 +264,7 @@ struct ol_logparser_opts {
 	void (*on_event)(struct ol_oom_event *ev, void *data);
 	void *data;
 	time_t reference;	/* for year-less dates: the file's mtime or now */
+	time_t log_end;		/* ... better, the log's last one (ol_logsrc_log_end()), 0 unknown */
 	time_t boot_time;	/* to turn boot-relative stamps absolute, 0 unknown */
 	long boot_time_nsec;	/* and its nanoseconds (ol_boot_time_ns()) */
 	const char *kernel;	/* --kernel: the release when the log does not say */
@@ -274,6 +276,11 @@ int ol_logparser_line(struct ol_logparser *p, const char *line, size_t len);
 /* Finish events idle for @seconds (follow mode); 0 finishes every open one. */
 void ol_logparser_flush(struct ol_logparser *p, double seconds);
 void ol_logparser_free(struct ol_logparser *p);
+/*
+ * Following: the lines from now on are read as they are written, so a
+ * year-less date is dated against the current time, not the log's end.
+ */
+void ol_logparser_live(struct ol_logparser *p);
 /* Lines seen, and lines cut at OL_LOG_MAX_LINE, for notes. */
 unsigned long ol_logparser_lines(const struct ol_logparser *p);
 
@@ -289,6 +296,11 @@ unsigned long ol_logparser_lines(const struct ol_logparser *p);
 int ol_logparser_busy(const struct ol_logparser *p);
 void ol_logparser_skip(struct ol_logparser *p, unsigned long lines);
 const char *ol_log_anchor(const char *from, const char *end, unsigned long *lines);
+/*
+ * The anchors, from the parser's own table of messages (oomlog.c): the
+ * @i-th, or NULL past the last.  Each holds one of the fast path's keys.
+ */
+const char *ol_log_anchor_text(size_t i);
 
 void ol_oom_event_free(struct ol_oom_event *ev);
 

@@ -107,6 +107,22 @@ run "$OOMLENS" log -J "$LOGS/044.log"
 check "044: a memcg OOM's target_cgroup, total_pages with its note" test \
 	"$(jq -c '[.events[] | [.target_cgroup.path[0:15], .prediction.total_pages, .prediction.score, (.prediction.total_pages_note != null)]]' <<<"$out")" = \
 	'[["/docker/2e088fe",10240,1046,true],["/docker/6c6fcab",153600,1003,false]]'
+# the first group with no swap headroom (memory+swap limit = limit): the total swap, which a
+# memcg OOM never logs, is not needed: totalpages is the limit, 5120 pages, exact
+sed 's/^memory+swap: usage 40940kB, limit 40960kB/memory+swap: usage 20480kB, limit 20480kB/' \
+	"$LOGS/044.log" > "$TMP/044-noswap.log"
+run "$OOMLENS" log -J "$TMP/044-noswap.log"
+check "memcg, memory+swap limit = limit: total_pages 5120, exact, no note" test \
+	"$(jq -c '.events[0].prediction | [.total_pages, .total_pages_estimated, .total_pages_note]' <<<"$out")" = \
+	'[5120,false,null]'
+# swap not accounted to memory cgroups (swapaccount=0): still needed, and said, in JSON and text
+sed 's/^memory+swap: usage 40940kB, limit 40960kB/memory+swap: usage 0kB, limit 9007199254740988kB/' \
+	"$LOGS/044.log" > "$TMP/044-noacct.log"
+run "$OOMLENS" log -J "$TMP/044-noacct.log"
+check "memcg, swap not accounted: total_pages estimated, the note says why" \
+	jq_true '.events[0].prediction | .total_pages_estimated and (.total_pages_note | test("not accounted"))' <<<"$out"
+run "$OOMLENS" log "$TMP/044-noacct.log"
+check "... and the text says it too" eval '[[ "$out" == *"swap is not accounted to memory cgroups"* ]]'
 run "$OOMLENS" log "$LOGS/002.log"
 check "002: the hex gfp mask decoded, the zone under its min watermark" eval \
 	'[[ "$out" == *"0x201da = GFP_HIGHUSER_MOVABLE|__GFP_COLD"*"under the min watermark: node 0 Normal"* ]]'
@@ -300,6 +316,22 @@ run "$OOMLENS" log "$TMP/y.log"
 check "syslog date after the file's mtime (2025-12-05): the year before" eval '[[ "$out" == "2024-12-08 "* ]]'
 run "$OOMLENS" log --since 2025-01-01 "$TMP/y.log"
 check "--since 2025-01-01 leaves out the 2024 event" test "$out" = "no OOM events"
+# the log's own last line dates it: an event on Dec 2 14:00, the log running on to
+# Dec 4 23:30 (2.4 days), the file written 2026-12-02 11:00: all of it is 2025
+sed -E 's/^Dec  [78] [0-9:]{8}/Dec  2 14:00:00/' "$LOGS/008.log" > "$TMP/y2.log"
+echo "Dec  4 23:30:00 scottubuntu kernel: [300000.000000] usb 3-2: USB disconnect, device number 2" >> "$TMP/y2.log"
+touch -d "2026-12-02 11:00" "$TMP/y2.log"
+run "$OOMLENS" log "$TMP/y2.log"
+check "a 2.4-day log ending after its file's mtime: 2025, not a date in the future" \
+	eval '[[ "$out" == "2025-12-02 14:00:00 "* ]]'
+# a paste mixing stamps: an event read with its year (short-iso) comes first; the
+# year-less dates after it follow it, Dec -> Jan rolling over into the next year
+{ sed -E 's/^Dec  [78] [0-9:]{8}/2023-12-31T23:50:00+00:00/' "$LOGS/008.log"
+  sed -E 's/^Dec  [78] [0-9:]{8}/Jan  1 00:10:00/' "$LOGS/008.log"; } > "$TMP/y3.log"
+touch -d "2026-06-01" "$TMP/y3.log"
+run "$OOMLENS" log "$TMP/y3.log"
+check "after an event dated 2023-12-31, 'Jan  1' is 2024, not the mtime's year" \
+	eval 'grep -q "^2024-01-01 00:10:00 scottubuntu global OOM" <<<"$out"'
 
 # --since/--until cannot place boot-relative stamps read from a file: said, not silent
 run "$OOMLENS" log --since 2000-01-01 "$LOGS/003.log"

@@ -78,11 +78,58 @@ static void journalctl_words(void **state)
 	bad("@12x");
 }
 
+/* A syslog date ("Dec  2 14:00:00"): month 0-11, no year. */
+static struct tm syslog_date(int mon, int mday, int hour, int min)
+{
+	struct tm tm = { .tm_mon = mon, .tm_mday = mday, .tm_hour = hour, .tm_min = min,
+			 .tm_year = 70 /* ignored */ };
+
+	return tm;
+}
+
+/* The epoch of a UTC calendar date (TZ=UTC below, so local is UTC). */
+static time_t utc(int year, int mon, int mday, int hour, int min)
+{
+	struct tm tm = { .tm_year = year - 1900, .tm_mon = mon, .tm_mday = mday,
+			 .tm_hour = hour, .tm_min = min };
+
+	return timegm(&tm);
+}
+
+static void yearless_dates(void **state)
+{
+	struct tm d2 = syslog_date(11, 2, 14, 0), jan1 = syslog_date(0, 1, 0, 10);
+	struct ol_year_hint mtime = { utc(2026, 11, 2, 11, 0), 86400, -1, 0 };
+	struct ol_year_hint end = { utc(2025, 11, 4, 23, 30), 3600, -1, 0 };
+	struct ol_year_hint dated = { utc(2026, 5, 1, 0, 0), 86400, 123, 11 * 31 + 31 };
+
+	(void)state;
+	setenv("TZ", "UTC", 1);
+	tzset();
+	/* against an mtime alone, a day of slack for the writer's zone */
+	assert_int_equal(ol_yearless_epoch(&d2, &mtime), utc(2026, 11, 2, 14, 0));
+	/* the log's own last date (Dec 4, the year before the mtime): it comes first */
+	assert_int_equal(ol_yearless_epoch(&d2, &end), utc(2025, 11, 2, 14, 0));
+	/* never after the limit: Dec 5 is past Dec 4 23:30 + 1h, so the year before */
+	d2.tm_mday = 5;
+	assert_int_equal(ol_yearless_epoch(&d2, &end), utc(2024, 11, 5, 14, 0));
+	/* after a line dated 2023-12-31: Jan 1 rolls over into 2024, not the mtime's 2026 */
+	assert_int_equal(ol_yearless_epoch(&jan1, &dated), utc(2024, 0, 1, 0, 10));
+	/* a line a day out of order stays in that line's year */
+	d2 = syslog_date(11, 30, 23, 59);
+	assert_int_equal(ol_yearless_epoch(&d2, &dated), utc(2023, 11, 30, 23, 59));
+	/* evidence that would put the date after the limit yields to it */
+	dated.limit = utc(2023, 11, 1, 0, 0);
+	dated.slack = 0;
+	assert_int_equal(ol_yearless_epoch(&jan1, &dated), utc(2023, 0, 1, 0, 10));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(rfc3339),
 		cmocka_unit_test(journalctl_words),
+		cmocka_unit_test(yearless_dates),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1007,6 +1007,113 @@ static void log_044(void **state)
 	evlist_free(&l);
 }
 
+/*
+ * 044's first event with its memory+swap line replaced by @swap_line (the
+ * limit, 20480kB, is 5120 pages): the prediction, in @l.
+ */
+static const struct ol_prediction *memcg_044_with(struct evlist *l, const char *swap_line)
+{
+	size_t len;
+	char *text = load_fixture("oomlogs/044.log", &len);
+	char *m = strstr(text, "memory+swap: usage 40940kB, limit 40960kB, failcnt 6\n");
+	char *second = strstr(text + 1, "gunpowder-memho invoked oom-killer");
+	char *buf;
+	size_t n;
+
+	assert_non_null(m);
+	assert_non_null(second = strstr(second + 1, "gunpowder-memho invoked oom-killer"));
+	buf = malloc(len + 256);
+	assert_non_null(buf);
+	n = (size_t)snprintf(buf, len + 256, "%.*s%s\n%.*s", (int)(m - text), text, swap_line,
+			     (int)(second - strchr(m, '\n') - 1), strchr(m, '\n') + 1);
+	evlist_parse(l, buf, n, EVLIST_REFERENCE);
+	free(buf);
+	free(text);
+	assert_int_equal(l->n, 1);
+	assert_int_equal(l->v[0]->kind, OL_EV_MEMCG);
+	return &l->v[0]->prediction;
+}
+
+/*
+ * A memcg OOM logs no "Total swap".  mem_cgroup_get_max() (oomlens-kernel(7),
+ * TOTALPAGES) does not need it when the group may swap nothing: totalpages is
+ * then the limit, exact.  When it may swap without limit, it is needed.
+ */
+static void memcg_total_swap_not_logged(void **state)
+{
+	struct evlist l = { 0 };
+	const struct ol_prediction *pr;
+
+	/* v1, memory+swap limit = memory limit: no headroom */
+	pr = memcg_044_with(&l, "memory+swap: usage 20480kB, limit 20480kB, failcnt 6");
+	assert_int_equal(pr->totalpages, 5120);
+	assert_false(pr->totalpages_estimated);
+	assert_null(pr->totalpages_note);
+	evlist_free(&l);
+	/* v2, swap.max 0 */
+	pr = memcg_044_with(&l, "swap: usage 0kB, limit 0kB, failcnt 0");
+	assert_int_equal(pr->totalpages, 5120);
+	assert_false(pr->totalpages_estimated);
+	evlist_free(&l);
+	/* v2, swap.max unlimited: limit + min(swap.max, total swap) needs the total swap */
+	pr = memcg_044_with(&l, "swap: usage 0kB, limit 9007199254740988kB, failcnt 0");
+	assert_true(pr->totalpages_estimated);
+	assert_non_null(strstr(pr->totalpages_note, "total swap"));
+	evlist_free(&l);
+	/* v1 with swap not accounted (memsw usage 0, limit unlimited): the total swap still counts */
+	pr = memcg_044_with(&l, "memory+swap: usage 0kB, limit 9007199254740988kB, failcnt 0");
+	assert_int_equal(pr->totalpages, 5120);
+	assert_true(pr->totalpages_estimated);
+	assert_non_null(strstr(pr->totalpages_note, "not accounted"));
+	evlist_free(&l);
+	/* no swap line at all (a cut log): said so */
+	pr = memcg_044_with(&l, "kmem: usage 0kB, limit 9007199254740988kB, failcnt 0");
+	assert_true(pr->totalpages_estimated);
+	assert_non_null(strstr(pr->totalpages_note, "no swap limit"));
+	evlist_free(&l);
+}
+
+/* Feed one kill line stamped "%b %e %H:%M:%S" at @t (local time) to @p. */
+static void kill_at(struct ol_logparser *p, time_t t)
+{
+	char stamp[32], line[256];
+	struct tm tm;
+	int n;
+
+	localtime_r(&t, &tm);
+	strftime(stamp, sizeof(stamp), "%b %e %H:%M:%S", &tm);
+	n = snprintf(line, sizeof(line), "%s host kernel: Out of memory: Killed process 4242 (hog) "
+		     "total-vm:1000kB, anon-rss:900kB, file-rss:0kB, shmem-rss:0kB", stamp);
+	assert_int_equal(ol_logparser_line(p, line, (size_t)n), 0);
+	ol_logparser_flush(p, 0);
+}
+
+/*
+ * A year-less date comes before the log's last one (log_end)... unless the
+ * log is followed: a line written two hours after the end it had when it
+ * was opened is today's, not dated a year back.
+ */
+static void yearless_date_when_following(void **state)
+{
+	struct evlist l = { 0 };
+	time_t now = time(NULL);
+	struct ol_logparser_opts o = { .on_event = evlist_keep, .data = &l, .reference = now - 3 * 3600,
+				       .log_end = now - 3 * 3600 };
+	struct ol_logparser *p = ol_logparser_new(&o);
+
+	(void)state;
+	assert_non_null(p);
+	kill_at(p, now - 3600);		/* read as part of the file: after its end, so a year back */
+	ol_logparser_live(p);
+	kill_at(p, now - 60);		/* written while followed */
+	ol_logparser_free(p);
+	assert_int_equal(l.n, 2);
+	assert_true(l.v[0]->epoch < now - 360 * 86400);
+	assert_true(l.v[0]->epoch_assumed & OL_TIME_YEAR_ASSUMED);
+	assert_int_equal(l.v[1]->epoch, now - 60);
+	evlist_free(&l);
+}
+
 /* ---- everything the kernel printed ---- */
 
 /* 002 (RHEL 7, 3.10): Mem-Info in full, the zones, the hardware, the hex gfp mask decoded */
@@ -1294,6 +1401,8 @@ int main(void)
 		cmocka_unit_test(log_039),
 		cmocka_unit_test(log_043),
 		cmocka_unit_test(log_044),
+		cmocka_unit_test(memcg_total_swap_not_logged),
+		cmocka_unit_test(yearless_date_when_following),
 		cmocka_unit_test(mem_dump_002),
 		cmocka_unit_test(mem_dump_order),
 		cmocka_unit_test(trigger_uid_and_manual),
