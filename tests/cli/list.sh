@@ -49,7 +49,7 @@ check "JSON rss is bytes: RssAnon+RssFile+RssShmem ($want)" test "$got" = "$want
 got=$(jq -c '.processes[] | select(.pid == 5658) | [.anon, .file, .shmem, .swap, .pgtables] | map(type)' <<<"$json")
 check "JSON memory terms are numbers" test "$got" = '["number","number","number","number","number"]'
 check "JSON oom_adj is the legacy value read from /proc" test "$(jq '.processes[] | select(.pid == 5660) | .oom_adj' <<<"$json")" = "$(cat "$ROOT/proc/5660/oom_adj")"
-check "JSON: schema_version 2.x at the top" test "$(jq -r '.schema_version' <<<"$json")" = 2.0
+check "JSON: schema_version 2.x at the top" eval '[[ "$(jq -r .schema_version <<<"$json")" =~ ^2\.[0-9]+$ ]]'
 run L -J -o SHARE -p 5662
 check "JSON share_percent: two decimals, as written" eval \
 	'grep -q "\"share_percent\":100\.06\$" <<<"$out" && [ "$(jq ".processes[0].share_percent" <<<"$out")" = 100.06 ]'
