@@ -354,14 +354,16 @@ static json_object *snap_proc(struct wr *w, const struct ol_snap_proc *p)
 		return NULL;
 	/* in the order of the FORMAT section of oomlens-snapshot(1) */
 	for (i = 0; i < 4; i++)
-		json_object_object_add(o, ol_snap_bounds[num[i].f].name, wnum(w, num[i].f, num[i].v, num[i].known));
-	json_object_object_add(o, "comm", wstr(w, OL_SF_COMM, p->comm));
-	json_object_object_add(o, "cmdline", wstr(w, OL_SF_CMDLINE, p->cmdline));
-	json_object_object_add(o, "cgroup", wstr(w, OL_SF_CGROUP, p->cgroup));
+		json_object_object_add_ex(o, ol_snap_bounds[num[i].f].name,
+					  wnum(w, num[i].f, num[i].v, num[i].known), OL_JADD_FLAGS);
+	ol_jadd(o, "comm", wstr(w, OL_SF_COMM, p->comm));
+	ol_jadd(o, "cmdline", wstr(w, OL_SF_CMDLINE, p->cmdline));
+	ol_jadd(o, "cgroup", wstr(w, OL_SF_CGROUP, p->cgroup));
 	for (; i < sizeof(num) / sizeof(num[0]); i++)
-		json_object_object_add(o, ol_snap_bounds[num[i].f].name, wnum(w, num[i].f, num[i].v, num[i].known));
-	json_object_object_add(o, "killable", p->killable < 0 ? NULL : json_object_new_boolean(p->killable));
-	json_object_object_add(o, "rank", wnum(w, OL_SF_RANK, p->rank, p->rank > 0));
+		json_object_object_add_ex(o, ol_snap_bounds[num[i].f].name,
+					  wnum(w, num[i].f, num[i].v, num[i].known), OL_JADD_FLAGS);
+	ol_jadd(o, "killable", p->killable < 0 ? NULL : json_object_new_boolean(p->killable));
+	ol_jadd(o, "rank", wnum(w, OL_SF_RANK, p->rank, p->rank > 0));
 	return o;
 }
 

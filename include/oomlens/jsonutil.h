@@ -44,12 +44,13 @@ json_object *ol_json_percent(double v);
 
 /*
  * Add @val under @key, a string literal new to @o: json-c neither copies
- * the key nor looks it up first.  For the objects built once per process,
+ * the key nor looks it up first (OL_JADD_FLAGS for a key from a static
+ * table).  For the objects built once per process,
  * ten thousand at a time.  Adding a key twice this way writes it twice: a
  * test (tests/cli/schema.sh) parses every document refusing duplicates.
  */
+#define OL_JADD_FLAGS	(JSON_C_OBJECT_ADD_KEY_IS_NEW | JSON_C_OBJECT_ADD_CONSTANT_KEY)
 #define ol_jadd(o, key, val) \
-	json_object_object_add_ex((o), "" key "", (val), \
-				  JSON_C_OBJECT_ADD_KEY_IS_NEW | JSON_C_OBJECT_ADD_CONSTANT_KEY)
+	json_object_object_add_ex((o), "" key "", (val), OL_JADD_FLAGS)
 
 #endif
