@@ -12,6 +12,7 @@
 #include <json.h>
 
 #include "oomlens.h"
+#include "output.h"
 #include "timehist.h"
 #include "oomlens/jsonutil.h"
 #include "prom.h"
@@ -35,7 +36,8 @@ struct logrun {
 	time_t since, until;
 	unsigned long events, kernel_kills, partial;
 	unsigned long undated;		/* left out by --since/--until: no absolute time */
-	json_object *jarr;
+	struct ol_jstream js;		/* -J: each event printed as it comes */
+	int js_started;
 	struct summary by_victim, by_cgroup, by_host;
 	struct summary by_memcg;	/* kernel kills per victim memcg path, for the counters */
 	struct ol_times kill_times;	/* dated kills, for the histogram */
@@ -728,6 +730,14 @@ static json_object *with_source(const struct logrun *lr, json_object *o)
 	return o;
 }
 
+/* -J: the document's head, once; each event then goes out as it comes */
+static void json_start(struct logrun *lr)
+{
+	if (!lr->js_started)
+		ol_jstream_begin(&lr->js, stdout, NULL, "events");
+	lr->js_started = 1;
+}
+
 static void on_event(struct ol_oom_event *ev, void *data)
 {
 	struct logrun *lr = data;
@@ -769,7 +779,9 @@ static void on_event(struct ol_oom_event *ev, void *data)
 		if (ev->outcome == OL_OUTCOME_KILLED && ev->nvictims && ev->epoch)
 			ol_times_add(&lr->kill_times, ev->epoch, ev->nvictims);
 	} else if (lr->json) {
-		json_object_array_add(lr->jarr, with_source(lr, jevent(ev, 0)));
+		json_start(lr);
+		if (ol_jstream_add(&lr->js, with_source(lr, jevent(ev, 0))) < 0)
+			lr->write_error = 1;
 	} else if (lr->jsonl) {
 		json_object *o = with_source(lr, jevent(ev, 1));
 
@@ -1298,8 +1310,6 @@ int cmd_log(int argc, char **argv, struct ol_ctx *ctx)
 	}
 	log_kube = ol_ctx_kube(ctx);
 
-	if (lr.json && !lr.summary)
-		lr.jarr = json_object_new_array();
 	ol_catch_stop();
 
 	so.follow = follow;
@@ -1346,6 +1356,8 @@ int cmd_log(int argc, char **argv, struct ol_ctx *ctx)
 		p = NULL;
 	}
 	if (err < 0) {
+		if (lr.js_started)
+			ol_jstream_end(&lr.js);	/* the events read so far, as a whole document */
 		if (lr.prom && output)
 			write_prom(&lr, NULL, 0, output, 0);	/* success 0, for the alert */
 		rc = OL_EXIT_USAGE;	/* unreadable input */
@@ -1361,12 +1373,9 @@ int cmd_log(int argc, char **argv, struct ol_ctx *ctx)
 	} else if (lr.summary) {
 		print_summary(&lr, ctx, live);
 	} else if (lr.json) {
-		json_object *root = ol_json_document();
-
-		json_object_object_add(root, "events", lr.jarr);
-		lr.jarr = NULL;
-		puts(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(root);
+		json_start(&lr);
+		if (ol_jstream_end(&lr.js) < 0)
+			lr.write_error = 1;
 	} else if (!lr.jsonl && !lr.events) {
 		printf("no OOM events\n");
 	}
@@ -1374,8 +1383,6 @@ int cmd_log(int argc, char **argv, struct ol_ctx *ctx)
 out:
 	free(jfiles);
 	ol_logparser_free(p);
-	if (lr.jarr)
-		json_object_put(lr.jarr);
 	summary_free(&lr.by_victim);
 	summary_free(&lr.by_cgroup);
 	summary_free(&lr.by_memcg);

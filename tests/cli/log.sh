@@ -459,3 +459,24 @@ if [ "$rc" -eq 0 ] && [ -n "$out" ]; then
 else
 	skip "kmsg events: the same times on six runs" "no OOM event in the ring buffer"
 fi
+
+# -J prints each event as it comes: its peak memory does not grow with the
+# events, as --jsonl's does not.  300 copies of 008.log's event (162 tasks
+# each); held whole before printing, -J needed some 20 times --jsonl's memory.
+for _ in $(seq 300); do cat "$LOGS/008.log"; done > "$TMP/many.log"
+# peak_rss ARGS...: oomlens's peak resident set in kB (getrusage of the child)
+peak_rss() {
+	python3 -c 'import resource, subprocess, sys
+subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=False)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' "$OOMLENS" log "$@" "$TMP/many.log"
+}
+run "$OOMLENS" log -J "$TMP/many.log"
+n=$(jq '.events | length' <<<"$out")
+if command -v python3 >/dev/null; then
+	rss_j=$(peak_rss -J)
+	rss_l=$(peak_rss --jsonl)
+	check "-J of 300 events with 162 tasks: all 300 ($n), peak RSS ${rss_j} kB within 1.5x of --jsonl's ${rss_l} kB" \
+		eval '[ "$n" = 300 ] && [ "$rss_j" -gt 0 ] && [ $((rss_j * 2)) -le $((rss_l * 3)) ]'
+else
+	skip "-J peak RSS within 1.5x of --jsonl's" "python3 is not installed"
+fi
