@@ -173,12 +173,27 @@ static json_object *jlimit(unsigned long long kb, int known)
 	return jkb(kb, known && !ol_memcg_kb_is_max(kb));
 }
 
+/*
+ * "comm" and "comm_text": the name, and the name as text output shows it
+ * (ol_escape: control characters, bidirectional overrides and bytes that are
+ * not UTF-8 as \xNN), null when that is the same.  The HTML report shows
+ * names by comm_text, as the terminal does.
+ */
+static void jcomm(json_object *o, const char *comm)
+{
+	char *e = comm ? ol_escape(comm) : NULL;
+
+	json_object_object_add(o, "comm", ol_json_string(comm));
+	json_object_object_add(o, "comm_text", e && strcmp(e, comm) ? ol_json_string(e) : NULL);
+	free(e);
+}
+
 static json_object *jvictim(const struct ol_victim *v)
 {
 	json_object *o = json_object_new_object();
 
 	json_object_object_add(o, "pid", v->pid >= 0 ? jnum(v->pid) : NULL);
-	json_object_object_add(o, "comm", ol_json_string(v->comm));
+	jcomm(o, v->comm);
 	json_object_object_add(o, "uid", v->uid >= 0 ? jnum(v->uid) : NULL);
 	json_object_object_add(o, "total_vm", jkb(v->total_vm_kb, !!(v->have & OL_VIC_TOTAL_VM)));
 	json_object_object_add(o, "anon", jkb(v->anon_rss_kb, !!(v->have & OL_VIC_ANON)));
@@ -288,6 +303,30 @@ static json_object *jzones(const struct ol_oom_event *ev)
 	return a;
 }
 
+static void text_sentences(FILE *out, const struct ol_oom_event *ev);
+
+/* What text output says of the event (text_sentences), line by line, unindented */
+static json_object *jsentences(const struct ol_oom_event *ev)
+{
+	json_object *a;
+	char *buf = NULL, *line, *save = NULL;
+	size_t sz = 0;
+	FILE *f = open_memstream(&buf, &sz);
+
+	if (!f)
+		return NULL;
+	text_sentences(f, ev);
+	if (fclose(f) != 0) {
+		free(buf);
+		return NULL;
+	}
+	a = json_object_new_array();
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		json_object_array_add(a, ol_json_string(line + strspn(line, " ")));
+	free(buf);
+	return a;
+}
+
 /*
  * @line: a --jsonl line, a document of its own (with "schema_version").
  * "time" only when the log shows it: a stamp without a year or a zone stays
@@ -308,9 +347,10 @@ static json_object *jevent(const struct ol_oom_event *ev, int line)
 	json_object_object_add(o, "kernel", ev->kernel[0] ? ol_json_string(ev->kernel) : NULL);
 	json_object_object_add(o, "outcome", ol_json_string(ol_outcome_str(ev->outcome)));
 	json_object_object_add(o, "partial", json_object_new_boolean(ev->partial));
+	json_object_object_add(o, "sentences", jsentences(ev));
 	if (ev->have_trigger) {
 		t = json_object_new_object();
-		json_object_object_add(t, "comm", ev->have_trigger & OL_TRIG_COMM ? ol_json_string(ev->trigger_comm) : NULL);
+		jcomm(t, ev->have_trigger & OL_TRIG_COMM ? ev->trigger_comm : NULL);
 		json_object_object_add(t, "pid", ev->have_trigger & OL_TRIG_PID ? jnum(ev->trigger_pid) : NULL);
 		json_object_object_add(t, "gfp_mask", ev->have_trigger & OL_TRIG_GFP ? ol_json_string(ev->gfp_mask) : NULL);
 		json_object_object_add(t, "order", ev->have_trigger & OL_TRIG_ORDER ? jnum(ev->order) : NULL);
@@ -360,7 +400,7 @@ static json_object *jevent(const struct ol_oom_event *ev, int line)
 	if (ev->have_selected) {
 		t = json_object_new_object();
 		json_object_object_add(t, "pid", jnum(ev->selected_pid));
-		json_object_object_add(t, "comm", ol_json_string(ev->selected_comm));
+		jcomm(t, ev->selected_comm);
 		json_object_object_add(t, "score", jnum(ev->selected_score));
 		json_object_object_add(o, "selected", t);
 	} else {
@@ -382,7 +422,7 @@ static json_object *jevent(const struct ol_oom_event *ev, int line)
 			json_object_object_add(t, "rss_pages", r->have & OL_COL_RSS ? jnum(r->rss) : NULL);
 			json_object_object_add(t, "swap_pages", r->have & OL_COL_SWAPENTS ? jnum(r->swapents) : NULL);
 			json_object_object_add(t, "oom_score_adj", r->have & OL_COL_OOM_SCORE_ADJ ? jnum(r->oom_score_adj) : NULL);
-			json_object_object_add(t, "comm", ol_json_string(r->name));
+			jcomm(t, r->name);
 			json_object_object_add(t, "badness", pr->valid && r->eligible ? jnum(r->badness) : NULL);
 			json_object_array_add(a, t);
 		}
@@ -396,7 +436,7 @@ static json_object *jevent(const struct ol_oom_event *ev, int line)
 
 		t = json_object_new_object();
 		json_object_object_add(t, "pid", jnum(r->pid));
-		json_object_object_add(t, "comm", ol_json_string(r->name));
+		jcomm(t, r->name);
 		json_object_object_add(t, "badness", jnum(r->badness));
 		json_object_object_add(t, "agrees", json_object_new_boolean(pr->agrees));
 		json_object_object_add(t, "cause", pr->cause ? ol_json_string(pr->cause) : NULL);
@@ -428,11 +468,11 @@ static void kb_human(unsigned long long kb, char *buf, size_t sz)
 	ol_size_human(kb * 1024, buf, sz);
 }
 
-static void put_escaped(const char *s)
+static void put_escaped(FILE *out, const char *s)
 {
 	char *e = ol_escape(s);
 
-	fputs(e ? e : "?", stdout);
+	fputs(e ? e : "?", out);
 	free(e);
 }
 
@@ -444,57 +484,57 @@ static const char *const seen_text[] = {
 };
 
 /* "the kernel killed x[1] (rss 9.9G: anon 367M, file 9.5G, shmem 40K, 61% of RAM, adj 0, uid 1000)" */
-static void text_victim(const struct ol_oom_event *ev, const struct ol_victim *v)
+static void text_victim(FILE *out, const struct ol_oom_event *ev, const struct ol_victim *v)
 {
 	unsigned long long rss = v->anon_rss_kb + v->file_rss_kb + v->shmem_rss_kb;
 	long pk = ev->page_size ? ev->page_size / 1024 : 4;
 	const char *sep = "";
 	char a[32];
 
-	printf(v->seen == OL_SEEN_SELECTED ? "  the kernel selected " : "  the kernel killed ");
-	put_escaped(v->comm);
-	printf("[%ld] (", v->pid);
+	fprintf(out, v->seen == OL_SEEN_SELECTED ? "  the kernel selected " : "  the kernel killed ");
+	put_escaped(out, v->comm);
+	fprintf(out, "[%ld] (", v->pid);
 	if (v->have & (OL_VIC_ANON | OL_VIC_FILE)) {
 		kb_human(rss, a, sizeof(a));
-		printf("rss %s: ", a);
+		fprintf(out, "rss %s: ", a);
 		kb_human(v->anon_rss_kb, a, sizeof(a));
-		printf("anon %s", a);
+		fprintf(out, "anon %s", a);
 		kb_human(v->file_rss_kb, a, sizeof(a));
-		printf(", file %s", a);
+		fprintf(out, ", file %s", a);
 		if (v->have & OL_VIC_SHMEM) {
 			kb_human(v->shmem_rss_kb, a, sizeof(a));
-			printf(", shmem %s", a);
+			fprintf(out, ", shmem %s", a);
 		}
 		if ((ev->have_mem & OL_MEM_PAGES_RAM) && ev->pages_ram)
-			printf(", %.1f%% of RAM", (double)rss * 100.0 / ((double)ev->pages_ram * (double)pk));
+			fprintf(out, ", %.1f%% of RAM", (double)rss * 100.0 / ((double)ev->pages_ram * (double)pk));
 		sep = ", ";
 	}
 	if (v->have & OL_VIC_ADJ) {
-		printf("%sadj %ld", sep, v->oom_score_adj);
+		fprintf(out, "%sadj %ld", sep, v->oom_score_adj);
 		sep = ", ";
 	}
 	if (v->uid >= 0)
-		printf("%suid %ld", sep, v->uid);
-	printf(")%s", seen_text[v->seen]);
+		fprintf(out, "%suid %ld", sep, v->uid);
+	fprintf(out, ")%s", seen_text[v->seen]);
 	if (v->seen == OL_SEEN_SELECTED)
-		printf("; not seen killed: the log holds no kill line");
+		fprintf(out, "; not seen killed: the log holds no kill line");
 }
 
 /* "  score: the kernel logged 1046, oomlens computes 1046" */
-static void text_score(const struct ol_oom_event *ev, const struct ol_prediction *pr)
+static void text_score(FILE *out, const struct ol_oom_event *ev, const struct ol_prediction *pr)
 {
-	printf("  score: the kernel logged %ld, oomlens ", ev->selected_score);
+	fprintf(out, "  score: the kernel logged %ld, oomlens ", ev->selected_score);
 	if (pr->score >= 0)
-		printf("computes %ld", pr->score);
+		fprintf(out, "computes %ld", pr->score);
 	else
-		printf("cannot compute it");
+		fprintf(out, "cannot compute it");
 	if (pr->score_note)
-		printf(" (%s)", pr->score_note);
-	putchar('\n');
+		fprintf(out, " (%s)", pr->score_note);
+	fputc('\n', out);
 }
 
 /* "  memory: RAM 31.9G, 154.3M free; swap 8G, 0B free" and why the allocation failed */
-static void text_memory(const struct ol_oom_event *ev)
+static void text_memory(FILE *out, const struct ol_oom_event *ev)
 {
 	unsigned long long pk = (unsigned long long)(ev->page_size ? ev->page_size / 1024 : 4);
 	char a[32], b[32];
@@ -504,25 +544,25 @@ static void text_memory(const struct ol_oom_event *ev)
 	if (ev->have_mem & OL_MEM_PAGES_RAM) {
 		kb_human(ev->pages_ram * pk, a, sizeof(a));
 		kb_human(ev->free_pages * pk, b, sizeof(b));
-		printf("  memory: RAM %s%s%s", a, ev->have_mem & OL_MEM_FREE ? ", free " : "",
+		fprintf(out, "  memory: RAM %s%s%s", a, ev->have_mem & OL_MEM_FREE ? ", free " : "",
 		       ev->have_mem & OL_MEM_FREE ? b : "");
 		if (ev->have_mem & OL_MEM_TOTAL_SWAP) {
 			kb_human(ev->total_swap_kb, a, sizeof(a));
 			kb_human(ev->free_swap_kb, b, sizeof(b));
-			printf("; swap %s%s%s", a, ev->have_mem & OL_MEM_FREE_SWAP ? ", free " : "",
+			fprintf(out, "; swap %s%s%s", a, ev->have_mem & OL_MEM_FREE_SWAP ? ", free " : "",
 			       ev->have_mem & OL_MEM_FREE_SWAP ? b : "");
 		}
-		putchar('\n');
+		fputc('\n', out);
 	}
 	for (int i = 0; i < ev->nzones; i++) {
 		const struct ol_zone *z = &ev->zones[i];
 		long n = ol_zone_blocks_at(z, ev->order);
 
 		if (ol_zone_is_under_min(z)) {
-			printf("%s", under++ ? ", " : "  under the min watermark: ");
+			fprintf(out, "%s", under++ ? ", " : "  under the min watermark: ");
 			if (z->node >= 0)
-				printf("node %d ", z->node);
-			put_escaped(z->name);
+				fprintf(out, "node %d ", z->node);
+			put_escaped(out, z->name);
 		}
 		if (n >= 0) {
 			blocks_known = 1;
@@ -530,194 +570,215 @@ static void text_memory(const struct ol_oom_event *ev)
 		}
 	}
 	if (under)
-		putchar('\n');
+		fputc('\n', out);
 	if (ev->order > 0 && blocks_known && !ol_oom_event_is_manual(ev))
-		printf("  free blocks of order %d or more: %ld%s\n", ev->order, at,
+		fprintf(out, "  free blocks of order %d or more: %ld%s\n", ev->order, at,
 		       at ? "" : " (fragmentation: the free memory was in smaller blocks)");
 }
 
-static void text_event(struct logrun *lr, const struct ol_oom_event *ev)
+/*
+ * What text output says of one event, before the candidates: the head line
+ * (when, where, what kind, who asked), the memory, the outcome, the victim
+ * and whether the task table explains the kernel's choice.  Names escaped.
+ */
+static void text_sentences(FILE *out, const struct ol_oom_event *ev)
 {
 	const struct ol_prediction *pr = &ev->prediction;
 	const struct ol_victim *v = ev->nvictims ? &ev->victims[0] : NULL;
 	char a[32], b[32], cg[512];
-	long pk = ev->page_size ? ev->page_size / 1024 : 4;
 
 	/* the head line: when, where, what kind, who asked */
 	if (ev->epoch) {
 		local_time(ev->epoch, a, sizeof(a));
-		printf("%s ", a);
+		fprintf(out, "%s ", a);
 	} else if (ev->time[0]) {
-		put_escaped(ev->time);
-		putchar(' ');
+		put_escaped(out, ev->time);
+		fputc(' ', out);
 	}
 	if (ev->host[0]) {
-		put_escaped(ev->host);
-		putchar(' ');
+		put_escaped(out, ev->host);
+		fputc(' ', out);
 	}
 	if (ev->userspace) {
-		printf("%s killed ", ev->killer);
+		fprintf(out, "%s killed ", ev->killer);
 		for (size_t i = 0; i < ev->nvictims; i++) {
-			printf("%s", i ? (i + 1 == ev->nvictims ? " and " : ", ") : "");
-			put_escaped(ev->victims[i].comm);
-			printf("[%ld]", ev->victims[i].pid);
+			fprintf(out, "%s", i ? (i + 1 == ev->nvictims ? " and " : ", ") : "");
+			put_escaped(out, ev->victims[i].comm);
+			fprintf(out, "[%ld]", ev->victims[i].pid);
 		}
 		if (ev->target_cgroup) {
-			printf("%scgroup ", v ? " in " : "");
-			put_escaped(ev->target_cgroup);
+			fprintf(out, "%scgroup ", v ? " in " : "");
+			put_escaped(out, ev->target_cgroup);
 		}
-		printf(" (a userspace OOM killer, not the kernel)\n\n");
+		fprintf(out, " (a userspace OOM killer, not the kernel)\n");
 		return;
 	}
-	printf("%s OOM", ol_ev_kind_str(ev->kind));
+	fprintf(out, "%s OOM", ol_ev_kind_str(ev->kind));
 	if (ev->kind == OL_EV_MEMCG && ev->oom_memcg) {
-		printf(" in ");
+		fprintf(out, " in ");
 		cgroup_name(ev->oom_memcg, cg, sizeof(cg));
-		put_escaped(cg);
+		put_escaped(out, cg);
 		if (strcmp(cg, ev->oom_memcg)) {
-			printf(" (");
-			put_escaped(ev->oom_memcg);
-			putchar(')');
+			fprintf(out, " (");
+			put_escaped(out, ev->oom_memcg);
+			fputc(')', out);
 		}
 	}
 	if (ev->have_mem & OL_MEM_MEMCG) {
 		kb_human(ev->memcg_limit_kb, a, sizeof(a));
 		kb_human(ev->memcg_usage_kb, b, sizeof(b));
-		printf(" (limit %s, usage %s)", ol_memcg_kb_is_max(ev->memcg_limit_kb) ? "none" : a, b);
+		fprintf(out, " (limit %s, usage %s)", ol_memcg_kb_is_max(ev->memcg_limit_kb) ? "none" : a, b);
 	}
 	if (ol_oom_event_is_manual(ev)) {
-		printf(": a manual OOM (sysrq-f, order=-1), no allocation failed");
+		fprintf(out, ": a manual OOM (sysrq-f, order=-1), no allocation failed");
 	} else if (ev->have_trigger & OL_TRIG_COMM) {
-		printf(": ");
-		put_escaped(ev->trigger_comm);
+		fprintf(out, ": ");
+		put_escaped(out, ev->trigger_comm);
 		if (ev->have_trigger & OL_TRIG_PID)
-			printf("[%ld]", ev->trigger_pid);
+			fprintf(out, "[%ld]", ev->trigger_pid);
 		if (ev->have_trigger & OL_TRIG_UID)
-			printf(" (uid %ld)", ev->trigger_uid);
-		printf(" asked for memory");
+			fprintf(out, " (uid %ld)", ev->trigger_uid);
+		fprintf(out, " asked for memory");
 		if (ev->have_trigger & OL_TRIG_ORDER)
-			printf(" (order %d%s", ev->order, ev->have_trigger & OL_TRIG_GFP ? ", " : ")");
+			fprintf(out, " (order %d%s", ev->order, ev->have_trigger & OL_TRIG_GFP ? ", " : ")");
 		if (ev->have_trigger & OL_TRIG_GFP) {
 			char flags[512];
 
-			printf("%s", ev->have_trigger & OL_TRIG_ORDER ? "" : " (");
-			put_escaped(ev->gfp_mask);
+			fprintf(out, "%s", ev->have_trigger & OL_TRIG_ORDER ? "" : " (");
+			put_escaped(out, ev->gfp_mask);
 			if (ol_gfp_decode(ev->gfp_mask, flags, sizeof(flags)))
-				printf(" = %s", flags);
-			putchar(')');
+				fprintf(out, " = %s", flags);
+			fputc(')', out);
 		}
 	}
-	printf("%s\n", ev->partial ? " [partial: the log holds only part of this event]" : "");
+	fprintf(out, "%s\n", ev->partial ? " [partial: the log holds only part of this event]" : "");
 	if (ev->kernel[0]) {
-		printf("  kernel ");
-		put_escaped(ev->kernel);
-		putchar('\n');
+		fprintf(out, "  kernel ");
+		put_escaped(out, ev->kernel);
+		fputc('\n', out);
 	}
-	text_memory(ev);
+	text_memory(out, ev);
 	if (ev->constraint[0] && ev->kind != OL_EV_GLOBAL && ev->kind != OL_EV_MEMCG) {
-		printf("  constraint ");
-		put_escaped(ev->constraint);
-		putchar('\n');
+		fprintf(out, "  constraint ");
+		put_escaped(out, ev->constraint);
+		fputc('\n', out);
 	}
 	if (ev->task_memcg && (!ev->oom_memcg || strcmp(ev->task_memcg, ev->oom_memcg))) {
-		printf("  victim's cgroup: ");
+		fprintf(out, "  victim's cgroup: ");
 		cgroup_name(ev->task_memcg, cg, sizeof(cg));
-		put_escaped(cg);
-		putchar('\n');
+		put_escaped(out, cg);
+		fputc('\n', out);
 	}
 
 	switch (ev->outcome) {
 	case OL_OUTCOME_NO_VICTIM:
-		printf("  nobody was killed: no killable process%s\n", ev->panic[0] ? ", and the kernel panicked" : "");
+		fprintf(out, "  nobody was killed: no killable process%s\n", ev->panic[0] ? ", and the kernel panicked" : "");
 		break;
 	case OL_OUTCOME_PANIC:
-		printf("  the kernel panicked: ");
-		put_escaped(ev->panic);
-		putchar('\n');
+		fprintf(out, "  the kernel panicked: ");
+		put_escaped(out, ev->panic);
+		fputc('\n', out);
 		break;
 	default:
 		break;
 	}
 	if (v)
-		text_victim(ev, v);
+		text_victim(out, ev, v);
 	if (v) {
 		if (ev->have_selected && ev->selected_pid != v->pid) {
-			printf(", having selected ");
-			put_escaped(ev->selected_comm);
-			printf("[%ld]", ev->selected_pid);
+			fprintf(out, ", having selected ");
+			put_escaped(out, ev->selected_comm);
+			fprintf(out, "[%ld]", ev->selected_pid);
 		}
 		if (v->allocating_task)
-			printf(", the allocating task (vm.oom_kill_allocating_task)");
+			fprintf(out, ", the allocating task (vm.oom_kill_allocating_task)");
 		if (v->reaped > 0)
-			printf("; the reaper freed its memory");
+			fprintf(out, "; the reaper freed its memory");
 		else if (v->reaped < 0)
-			printf("; the reaper could not free its memory");
-		putchar('\n');
+			fprintf(out, "; the reaper could not free its memory");
+		fputc('\n', out);
 		if (ev->nvictims > 1) {
-			printf("  memory.oom.group: %zu kills", ev->nvictims);
+			fprintf(out, "  memory.oom.group: %zu kills", ev->nvictims);
 			if (ev->group_kill) {
-				printf(" in ");
-				put_escaped(ev->group_kill);
+				fprintf(out, " in ");
+				put_escaped(out, ev->group_kill);
 			}
-			putchar('\n');
+			fputc('\n', out);
 		}
 	}
 	if (pr->valid && pr->top >= 0) {
 		const struct ol_task_row *top = &ev->tasks[pr->top];
 
 		if (pr->agrees) {
-			printf("  explained: rank 1 of %d by the %s formula", pr->ranked,
+			fprintf(out, "  explained: rank 1 of %d by the %s formula", pr->ranked,
 			       ol_era_range((enum ol_era)pr->era));
 			if (top->oom_score_adj > 0 && top->badness > 0 && pr->totalpages >= 1000)
-				printf(", its adj %ld adding %ld pages", top->oom_score_adj,
+				fprintf(out, ", its adj %ld adding %ld pages", top->oom_score_adj,
 				       top->oom_score_adj * (long)(pr->totalpages / 1000));
-			printf("%s\n", pr->tie ? " (a tie, decided by the scan order)" : "");
+			fprintf(out, "%s\n", pr->tie ? " (a tie, decided by the scan order)" : "");
 		} else {
-			printf("  predicted ");
-			put_escaped(top->name);
-			printf("[%ld] (badness %ld)", top->pid, top->badness);
+			fprintf(out, "  predicted ");
+			put_escaped(out, top->name);
+			fprintf(out, "[%ld] (badness %ld)", top->pid, top->badness);
 			if (pr->victim_rank)
-				printf("; the victim ranks %ld of %d", pr->victim_rank, pr->ranked);
-			printf(": %s\n", pr->cause ? pr->cause : "unexplained");
+				fprintf(out, "; the victim ranks %ld of %d", pr->victim_rank, pr->ranked);
+			fprintf(out, ": %s\n", pr->cause ? pr->cause : "unexplained");
 		}
 		if (ev->selected_scored && ev->have_selected == 1)
-			text_score(ev, pr);
+			text_score(out, ev, pr);
 		if (pr->totalpages_note)
-			printf("  totalpages: %s\n", pr->totalpages_note);
+			fprintf(out, "  totalpages: %s\n", pr->totalpages_note);
 		if (pr->root_bonus_changes)
-			printf("  note: with the root bonus for uid 0 (kernels before 4.17), the top would differ\n");
-		printf("  candidates (badness in pages of %lu%s):\n", pr->totalpages,
-		       pr->totalpages_estimated ? ", estimated" : "");
-		printf("    %4s %8s %6s %8s %8s %5s %10s %6s  %s\n", "RANK", "PID", "UID", "RSS", "SWAP",
-		       "ADJ", "BADNESS", "SHARE", "NAME");
-		for (int i = 0; i < pr->ranked && i < lr->top; i++) {
-			const struct ol_task_row *r = &ev->tasks[pr->order[i]];
-
-			kb_human((unsigned long long)r->rss * (unsigned long long)pk, a, sizeof(a));
-			kb_human((unsigned long long)r->swapents * (unsigned long long)pk, b, sizeof(b));
-			printf("    %4d %8ld %6ld %8s %8s %5ld %10ld %5.1f%%  ", i + 1, r->pid, r->uid, a,
-			       r->have & OL_COL_SWAPENTS ? b : "-", r->oom_score_adj, r->badness,
-			       pr->era == OL_ERA_B ? r->badness / 10.0 :
-			       (double)r->badness * 100.0 / (double)(pr->totalpages ? pr->totalpages : 1));
-			put_escaped(r->name);
-			printf("%s\n", pr->order[i] == pr->victim_row ? "  <- killed" : "");
-		}
-		if (pr->victim_rank > lr->top) {
-			const struct ol_task_row *r = &ev->tasks[pr->victim_row];
-
-			printf("    %4ld %8ld %6ld %8s %8s %5ld %10ld %6s  ", pr->victim_rank, r->pid, r->uid,
-			       "", "", r->oom_score_adj, r->badness, "");
-			put_escaped(r->name);
-			printf("  <- killed\n");
-		}
-		if (ev->tasks_capped)
-			printf("  note: the task table was cut at %d rows; the rest were not read\n", OL_LOG_MAX_TASKS);
+			fprintf(out, "  note: with the root bonus for uid 0 (kernels before 4.17), the top would differ\n");
 	} else if (ev->tasks_seen && !ev->ntasks) {
-		printf("  the task table is empty\n");
+		fprintf(out, "  the task table is empty\n");
 	} else if (!ev->tasks_seen && v) {
-		printf("  no task table in the log: the kernel's choice cannot be re-ranked\n");
+		fprintf(out, "  no task table in the log: the kernel's choice cannot be re-ranked\n");
 	}
-	putchar('\n');
+}
+
+/* The --top candidates as a table, the victim marked */
+static void text_candidates(FILE *out, const struct logrun *lr, const struct ol_oom_event *ev)
+{
+	const struct ol_prediction *pr = &ev->prediction;
+	long pk = ev->page_size ? ev->page_size / 1024 : 4;
+	char a[32], b[32];
+
+	if (ev->userspace || !pr->valid || pr->top < 0)
+		return;
+	fprintf(out, "  candidates (badness in pages of %lu%s):\n", pr->totalpages,
+	       pr->totalpages_estimated ? ", estimated" : "");
+	fprintf(out, "    %4s %8s %6s %8s %8s %5s %10s %6s  %s\n", "RANK", "PID", "UID", "RSS", "SWAP",
+	       "ADJ", "BADNESS", "SHARE", "NAME");
+	for (int i = 0; i < pr->ranked && i < lr->top; i++) {
+		const struct ol_task_row *r = &ev->tasks[pr->order[i]];
+
+		kb_human((unsigned long long)r->rss * (unsigned long long)pk, a, sizeof(a));
+		kb_human((unsigned long long)r->swapents * (unsigned long long)pk, b, sizeof(b));
+		fprintf(out, "    %4d %8ld %6ld %8s %8s %5ld %10ld %5.1f%%  ", i + 1, r->pid, r->uid, a,
+		       r->have & OL_COL_SWAPENTS ? b : "-", r->oom_score_adj, r->badness,
+		       pr->era == OL_ERA_B ? r->badness / 10.0 :
+		       (double)r->badness * 100.0 / (double)(pr->totalpages ? pr->totalpages : 1));
+		put_escaped(out, r->name);
+		fprintf(out, "%s\n", pr->order[i] == pr->victim_row ? "  <- killed" : "");
+	}
+	if (pr->victim_rank > lr->top) {
+		const struct ol_task_row *r = &ev->tasks[pr->victim_row];
+
+		fprintf(out, "    %4ld %8ld %6ld %8s %8s %5ld %10ld %6s  ", pr->victim_rank, r->pid, r->uid,
+		       "", "", r->oom_score_adj, r->badness, "");
+		put_escaped(out, r->name);
+		fprintf(out, "  <- killed\n");
+	}
+	if (ev->tasks_capped)
+		fprintf(out, "  note: the task table was cut at %d rows; the rest were not read\n", OL_LOG_MAX_TASKS);
+}
+
+static void text_event(FILE *out, const struct logrun *lr, const struct ol_oom_event *ev)
+{
+	text_sentences(out, ev);
+	text_candidates(out, lr, ev);
+	fputc('\n', out);
 }
 
 /* ---- events in ---- */
@@ -789,7 +850,7 @@ static void on_event(struct ol_oom_event *ev, void *data)
 		json_object_put(o);
 		fflush(stdout);
 	} else {
-		text_event(lr, ev);
+		text_event(stdout, lr, ev);
 		fflush(stdout);
 	}
 	if (ferror(stdout))
@@ -997,7 +1058,7 @@ static void print_counters(json_object *kc)
 		long long l = json_object_get_int64(json_object_object_get(g, "lost"));
 
 		printf("  ");
-		put_escaped(json_object_get_string(json_object_object_get(g, "path")));
+		put_escaped(stdout, json_object_get_string(json_object_object_get(g, "path")));
 		printf(": %lld kill%s counted (%s oom_kill)", n, n == 1 ? "" : "s",
 		       json_object_get_string(json_object_object_get(g, "counter")));
 		if (json_object_get_boolean(json_object_object_get(g, "recreated")))
@@ -1090,7 +1151,7 @@ static void print_summary(struct logrun *lr, struct ol_ctx *ctx, int live)
 				snprintf(b, sizeof(b), "-");
 			}
 			printf("%-8s %7lu  %-19s  %-19s  ", "", c->n, a, b);
-			put_escaped(c->key);
+			put_escaped(stdout, c->key);
 			putchar('\n');
 		}
 	}

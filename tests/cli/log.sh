@@ -69,7 +69,7 @@ check "009: memory in bytes, memory+swap's unlimited limit null" test \
 	"$(jq -c '.events[0].memcg | [.usage_bytes, .limit_bytes, .memsw_limit_bytes]' <<<"$out")" = "[$((233472 * 1024)),$((233472 * 1024)),null]"
 check "009: a task row names its comm, its sizes in *_pages" test \
 	"$(jq -c '.events[0].tasks[0] | keys_unsorted' <<<"$out")" = \
-	'["pid","uid","tgid","total_vm_pages","rss_pages","swap_pages","oom_score_adj","comm","badness"]'
+	'["pid","uid","tgid","total_vm_pages","rss_pages","swap_pages","oom_score_adj","comm","comm_text","badness"]'
 check "009: 'Kill process' names a thread, 'Killed process' the tgid; both kept" test \
 	"$(jq -c '.events[0] | [.selected.pid, .victim.pid, .prediction.agrees]' <<<"$out")" = '[26074,24518,true]'
 run "$OOMLENS" log -J "$LOGS/004.log"
@@ -480,3 +480,12 @@ if command -v python3 >/dev/null; then
 else
 	skip "-J peak RSS within 1.5x of --jsonl's" "python3 is not installed"
 fi
+
+# "sentences" in JSON are text output's lines, the candidates table left out
+same=1
+for f in "$LOGS"/*.log; do
+	t=$("$OOMLENS" log "$f" 2>/dev/null | grep -v -e '^$' -e '^    ' -e '^  candidates (' -e '^  note: the task table was cut' | sed 's/^ *//')
+	j=$("$OOMLENS" log -J "$f" 2>/dev/null | jq -r '.events[].sentences[]')
+	[ "$t" = "$j" ] || { same=0; echo "# $f differs"; }
+done
+check "every fixture log: the JSON sentences are the text output's lines" test "$same" -eq 1
