@@ -136,6 +136,8 @@ static void summary_free(struct summary *s)
  * root is open: the printers of one event have no context to ask.
  */
 static const struct ol_kube *log_kube;
+/* --top, for the candidates in text and in JSON's prediction.ranking */
+static int log_top = 5;
 
 /* What users call a cgroup: the unit, container or pod, else the path. */
 static void cgroup_name(const char *path, char *buf, size_t sz)
@@ -305,6 +307,38 @@ static json_object *jzones(const struct ol_oom_event *ev)
 
 static void text_sentences(FILE *out, const struct ol_oom_event *ev);
 
+static json_object *jterms(const struct ol_oom_event *ev, int row, long rank)
+{
+	struct ol_badness_in in;
+	struct ol_badness b;
+	json_object *t;
+
+	if (ol_oom_event_row_terms(ev, row, &in, &b) < 0)
+		return NULL;
+	t = json_object_new_object();
+	json_object_object_add(t, "task", jnum(row));
+	json_object_object_add(t, "rank", jnum(rank));
+	json_object_object_add(t, "rss_pages", jnum((long long)in.rss));
+	json_object_object_add(t, "swap_pages", jnum((long long)in.swap));
+	json_object_object_add(t, "pgtables_pages", jnum((long long)in.pgtables));
+	json_object_object_add(t, "adj_pages", jnum(b.adj_pages));
+	return t;
+}
+
+/* The first --top candidates, and the victim if it ranks below: their badness terms */
+static json_object *jranking(const struct ol_oom_event *ev)
+{
+	const struct ol_prediction *pr = &ev->prediction;
+	json_object *a = json_object_new_array(), *t;
+
+	for (int i = 0; i < pr->ranked && i < log_top; i++)
+		if ((t = jterms(ev, pr->order[i], i + 1)))
+			json_object_array_add(a, t);
+	if (pr->victim_rank > log_top && (t = jterms(ev, pr->victim_row, pr->victim_rank)))
+		json_object_array_add(a, t);
+	return a;
+}
+
 /* What text output says of the event (text_sentences), line by line, unindented */
 static json_object *jsentences(const struct ol_oom_event *ev)
 {
@@ -450,6 +484,7 @@ static json_object *jevent(const struct ol_oom_event *ev, int line)
 		json_object_object_add(t, "score_note", ol_json_string(pr->score_note));
 		json_object_object_add(t, "tie", json_object_new_boolean(pr->tie));
 		json_object_object_add(t, "root_bonus_changes", json_object_new_boolean(pr->root_bonus_changes));
+		json_object_object_add(t, "ranking", jranking(ev));
 		json_object_object_add(o, "prediction", t);
 	} else {
 		json_object_object_add(o, "prediction", NULL);
@@ -1306,7 +1341,7 @@ int cmd_log(int argc, char **argv, struct ol_ctx *ctx)
 				rc = ol_usage_error(ctx, "invalid number for --top: '%s'", optarg);
 				goto out;
 			}
-			lr.top = (int)top;
+			lr.top = log_top = (int)top;
 			break;
 		case OPT_KERNEL:
 			if (ol_era_from_release(optarg) == OL_ERA_UNKNOWN) {

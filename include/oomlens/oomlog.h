@@ -295,6 +295,16 @@ void ol_oom_event_free(struct ol_oom_event *ev);
 /* Re-rank the task table as the event's kernel would (pure; fills ev->prediction). */
 void ol_oom_event_predict(struct ol_oom_event *ev, const char *kernel_override);
 
+struct ol_badness_in;
+struct ol_badness;
+/*
+ * The terms of task row @row's badness as ol_oom_event_predict() weighed
+ * them (its era and totalpages, no root bonus).  0, or -EINVAL without a
+ * prediction or for a row out of range, or ol_badness()'s error.
+ */
+int ol_oom_event_row_terms(const struct ol_oom_event *ev, int row, struct ol_badness_in *in,
+			   struct ol_badness *b);
+
 const char *ol_ev_kind_str(enum ol_ev_kind k);
 const char *ol_outcome_str(enum ol_outcome o);
 const char *ol_vic_seen_str(enum ol_vic_seen s);

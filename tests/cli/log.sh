@@ -489,3 +489,9 @@ for f in "$LOGS"/*.log; do
 	[ "$t" = "$j" ] || { same=0; echo "# $f differs"; }
 done
 check "every fixture log: the JSON sentences are the text output's lines" test "$same" -eq 1
+
+# prediction.ranking: the --top candidates' badness terms add up to their badness (5.9+: no clamp)
+run "$OOMLENS" log -J -t 3 "$LOGS/010.log"
+check "010: ranking holds the 3 first candidates, rss + swap + page tables + adj = badness" jq_true \
+	'.events[0] | .tasks as $t | .prediction.ranking | length == 3 and (map(.rank) == [1,2,3]) and
+	 all(.[]; .rss_pages + .swap_pages + .pgtables_pages + .adj_pages == $t[.task].badness)' <<<"$out"
