@@ -16,6 +16,7 @@
 #include "timehist.h"
 #include "oomlens/jsonutil.h"
 #include "prom.h"
+#include "report.h"
 #include "oomlens/logsrc.h"
 
 struct summary_count {
@@ -38,6 +39,10 @@ struct logrun {
 	unsigned long undated;		/* left out by --since/--until: no absolute time */
 	struct ol_jstream js;		/* -J: each event printed as it comes */
 	int js_started;
+	int html;			/* --format html: the same JSON, into the report */
+	FILE *jf;			/* where the JSON goes: stdout, or html's buffer */
+	char *hbuf;
+	size_t hsz;
 	struct summary by_victim, by_cgroup, by_host;
 	struct summary by_memcg;	/* kernel kills per victim memcg path, for the counters */
 	struct ol_times kill_times;	/* dated kills, for the histogram */
@@ -830,7 +835,7 @@ static json_object *with_source(const struct logrun *lr, json_object *o)
 static void json_start(struct logrun *lr)
 {
 	if (!lr->js_started)
-		ol_jstream_begin(&lr->js, stdout, NULL, "events");
+		ol_jstream_begin(&lr->js, lr->jf ? lr->jf : stdout, NULL, "events");
 	lr->js_started = 1;
 }
 
@@ -874,7 +879,7 @@ static void on_event(struct ol_oom_event *ev, void *data)
 			count_n(&lr->by_memcg, ev->task_memcg, ev, ev->nvictims);
 		if (ev->outcome == OL_OUTCOME_KILLED && ev->nvictims && ev->epoch)
 			ol_times_add(&lr->kill_times, ev->epoch, ev->nvictims);
-	} else if (lr->json) {
+	} else if (lr->json || lr->html) {
 		json_start(lr);
 		if (ol_jstream_add(&lr->js, with_source(lr, jevent(ev, 0))) < 0)
 			lr->write_error = 1;
@@ -1199,20 +1204,16 @@ static void print_summary(struct logrun *lr, struct ol_ctx *ctx, int live)
 	}
 }
 
-/* -J, --jsonl and --format: one output format; html comes later.  0 or -1 (said) */
+/* -J, --jsonl and --format: one output format.  0 or -1 (said) */
 static int set_format(struct ol_ctx *ctx, const char **format, const char *f)
 {
-	static const char *const known[] = { "text", "json", "jsonl", "prometheus" };
+	static const char *const known[] = { "text", "json", "jsonl", "prometheus", "html" };
 	size_t i;
 
-	if (strcmp(f, "html") == 0) {
-		ol_usage_error(ctx, "--format html is not implemented yet (text, json, jsonl or prometheus)");
-		return -1;
-	}
 	for (i = 0; i < sizeof(known) / sizeof(known[0]) && strcmp(f, known[i]); i++)
 		;
 	if (i == sizeof(known) / sizeof(known[0])) {
-		ol_usage_error(ctx, "unknown format '%s' (text, json, jsonl or prometheus)", f);
+		ol_usage_error(ctx, "unknown format '%s' (text, json, jsonl, prometheus or html)", f);
 		return -1;
 	}
 	if (*format && strcmp(*format, known[i])) {
@@ -1221,6 +1222,20 @@ static int set_format(struct ol_ctx *ctx, const char **format, const char *f)
 	}
 	*format = known[i];
 	return 0;
+}
+
+/* An atomic write's error, said.  0 or -1. */
+static int write_said(const char *output, const char *text)
+{
+	int e = ol_write_atomic(output, text);
+
+	if (e == -EINVAL)
+		ol_warn("cannot write '%s': not a regular file (left as it is)", output);
+	else if (e == -EPERM)
+		ol_warn("cannot write '%s': a symbolic link not yours, or to a file not yours (left as it is)", output);
+	else if (e < 0)
+		ol_warnx_errno(e, "cannot write '%s' (any previous file is unchanged)", output);
+	return e < 0 ? -1 : 0;
 }
 
 /*
@@ -1241,12 +1256,33 @@ static int write_prom(struct logrun *lr, struct ol_ctx *ctx, int live, const cha
 	}
 	if (!output)
 		fputs(text, stdout);
-	else if ((e = ol_write_atomic(output, text)) == -EINVAL)
-		ol_warn("cannot write '%s': not a regular file (left as it is)", output);
-	else if (e < 0)
-		ol_warnx_errno(e, "cannot write '%s'", output);
+	else
+		e = write_said(output, text);
 	free(text);
-	return e < 0 ? -1 : 0;
+	return e;
+}
+
+/* --format html: the events' JSON, as -J prints it, into the report, atomically.  0 or -1 (said) */
+static int write_html(struct logrun *lr, const char *output)
+{
+	char *html;
+	int rc;
+
+	json_start(lr);
+	if (ol_jstream_end(&lr->js) < 0 || fclose(lr->jf) != 0) {
+		lr->jf = NULL;
+		ol_warn("out of memory");
+		return -1;
+	}
+	lr->jf = NULL;
+	html = ol_report_render(lr->hbuf);
+	if (!html) {
+		ol_warn("out of memory");
+		return -1;
+	}
+	rc = write_said(output, html);
+	free(html);
+	return rc;
 }
 
 int cmd_log(int argc, char **argv, struct ol_ctx *ctx)
@@ -1376,8 +1412,18 @@ int cmd_log(int argc, char **argv, struct ol_ctx *ctx)
 		if (!lr.prom)
 			goto out;
 		lr.summary = 1;	/* the per-memcg counts, for the kernel counters */
+	} else if (format && strcmp(format, "html") == 0) {
+		if (!output || follow || lr.summary) {
+			rc = ol_usage_error(ctx, !output ? "--format html writes a file: name it with -o" :
+					    "--format html reports every event: not with --%s", follow ? "follow" : "summary");
+			goto out;
+		}
+		lr.html = 1;
+		lr.jf = open_memstream(&lr.hbuf, &lr.hsz);
+		if (!lr.jf)
+			goto out;
 	} else if (output) {
-		rc = ol_usage_error(ctx, "--output goes with --format prometheus");
+		rc = ol_usage_error(ctx, "--output goes with --format prometheus or html");
 		goto out;
 	}
 	if (follow && (lr.json || lr.summary)) {
@@ -1466,6 +1512,9 @@ int cmd_log(int argc, char **argv, struct ol_ctx *ctx)
 	if (lr.prom) {
 		if (write_prom(&lr, ctx, live, output, 1) < 0)
 			goto out;
+	} else if (lr.html) {
+		if (write_html(&lr, output) < 0)
+			goto out;
 	} else if (lr.summary) {
 		print_summary(&lr, ctx, live);
 	} else if (lr.json) {
@@ -1484,6 +1533,9 @@ out:
 	summary_free(&lr.by_memcg);
 	summary_free(&lr.by_host);
 	ol_prom_log_free(lr.prom);
+	if (lr.jf)
+		fclose(lr.jf);
+	free(lr.hbuf);
 	ol_times_free(&lr.kill_times);
 	return rc;
 }

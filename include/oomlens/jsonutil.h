@@ -42,4 +42,12 @@ void ol_json_add_time(json_object *o, const char *key, time_t t);
 /* A percentage: a number written with two decimals (12.34, never -0.00). */
 json_object *ol_json_percent(double v);
 
+/*
+ * JSON text made safe to embed in an HTML <script type="application/json">
+ * element: '<', '>', '&' and U+2028, U+2029 (which occur only inside
+ * strings) become \u escapes, so no "</script>" or "<!--" can end or
+ * change the element.  The JSON value is the same.  NULL on ENOMEM.
+ */
+char *ol_json_for_html(const char *json);
+
 #endif
