@@ -1224,20 +1224,6 @@ static int set_format(struct ol_ctx *ctx, const char **format, const char *f)
 	return 0;
 }
 
-/* An atomic write's error, said.  0 or -1. */
-static int write_said(const char *output, const char *text)
-{
-	int e = ol_write_atomic(output, text);
-
-	if (e == -EINVAL)
-		ol_warn("cannot write '%s': not a regular file (left as it is)", output);
-	else if (e == -EPERM)
-		ol_warn("cannot write '%s': a symbolic link not yours, or to a file not yours (left as it is)", output);
-	else if (e < 0)
-		ol_warnx_errno(e, "cannot write '%s' (any previous file is unchanged)", output);
-	return e < 0 ? -1 : 0;
-}
-
 /*
  * The textfile for node_exporter, on stdout or into @output atomically.
  * The kernel's counters as the summary reads them: the live ring buffer,
@@ -1257,7 +1243,7 @@ static int write_prom(struct logrun *lr, struct ol_ctx *ctx, int live, const cha
 	if (!output)
 		fputs(text, stdout);
 	else
-		e = write_said(output, text);
+		e = ol_write_atomic_said(output, text);
 	free(text);
 	return e;
 }
@@ -1280,7 +1266,7 @@ static int write_html(struct logrun *lr, const char *output)
 		ol_warn("out of memory");
 		return -1;
 	}
-	rc = write_said(output, html);
+	rc = ol_write_atomic_said(output, html);
 	free(html);
 	return rc;
 }
