@@ -211,7 +211,8 @@
 			const x = cell(a.oomTask, c), y = cell(b.oomTask, c);
 			if (x === null || y === null)
 				return (x === null) - (y === null);
-			const d = typeof x === 'number' ? x - y : String(x).localeCompare(String(y));
+			/* names by code point, as sort(1) in the C locale: the same on every browser */
+			const d = typeof x === 'number' ? x - y : (x < y ? -1 : x > y ? 1 : 0);
 			return desc ? -d : d;
 		});
 		for (const r of rows)
