@@ -4,10 +4,8 @@
 # tests/helpers/dom2json and compared with what `log -J` prints for the
 # same log (jq), never with numbers copied from our own output.
 . "$(dirname "$0")/lib.sh"
-REPO=$(cd "$TESTS_DIR/.." && pwd)
 DOM2JSON=$TESTS_DIR/helpers/dom2json
 LOGS=$FIXTURES/oomlogs
-SHARED=${SHARED_OOMLOGS:-$REPO/../shared/oomlogs}
 ART=$TESTS_DIR/tmp/artefacts
 
 # --- without a browser: the file itself
@@ -65,9 +63,10 @@ browse() {
 dom() { browse "$1" --dump-dom | "$DOM2JSON"; }
 
 # --- 014.log: 156 events, each victim and prediction as -J has them
-if [ -r "$SHARED/014.log" ]; then
-	"$OOMLENS" log --format html -o "$TMP/014.html" "$SHARED/014.log"
-	j=$("$OOMLENS" log -J "$SHARED/014.log")
+# (tests/fixtures/oomlogs/014.log is ../shared/oomlogs/014.log)
+if [ -r "$LOGS/014.log" ]; then
+	"$OOMLENS" log --format html -o "$TMP/014.html" "$LOGS/014.log"
+	j=$("$OOMLENS" log -J "$LOGS/014.log")
 	d=$(dom "file://$TMP/014.html")
 	check "014: as many event sections as -J has events ($(jq '.events | length' <<<"$j"))" \
 		test "$(jq '.events | length' <<<"$d")" = "$(jq '.events | length' <<<"$j")"
@@ -96,7 +95,7 @@ print(len(set(zlib.decompress(idat))))' "$1"
 	check "014: the screenshot is not blank ($c byte values, a blank page $b; tests/tmp/artefacts/report-014.png)" \
 		eval '[ "$(stat -c %s "$ART/report-014.png")" -gt 50000 ] && [ "$c" -gt $((b + 50)) ]'
 else
-	skip "014.log in a browser" "no $SHARED/014.log"
+	skip "014.log in a browser" "no $LOGS/014.log"
 fi
 
 # --- charts and candidates against -J: 008 (global, Mem-Info, swap), 010 (memcg)
