@@ -313,6 +313,35 @@ static json_object *jzones(const struct ol_oom_event *ev)
 
 static void text_sentences(FILE *out, const struct ol_oom_event *ev);
 
+/* The event's own lines as read, each escaped as names are (ol_escape), '\n' after each */
+static json_object *jraw(const struct ol_oom_event *ev)
+{
+	json_object *o;
+	char *buf = NULL;
+	size_t sz = 0;
+	FILE *f;
+
+	if (!ev->raw)
+		return NULL;
+	f = open_memstream(&buf, &sz);
+	if (!f)
+		return NULL;
+	for (const char *l = ev->raw, *nl; (nl = strchr(l, '\n')); l = nl + 1) {
+		char *e = ol_escape_mem(l, (size_t)(nl - l));
+
+		fputs(e ? e : "?", f);
+		fputc('\n', f);
+		free(e);
+	}
+	if (fclose(f) != 0) {
+		free(buf);
+		return NULL;
+	}
+	o = ol_json_string(buf);
+	free(buf);
+	return o;
+}
+
 static json_object *jterms(const struct ol_oom_event *ev, int row, long rank)
 {
 	struct ol_badness_in in;
@@ -498,6 +527,8 @@ static json_object *jevent(const struct ol_oom_event *ev, int line)
 	t = json_object_new_object();
 	json_object_object_add(t, "first", jnum((long long)ev->first_line));
 	json_object_object_add(t, "last", jnum((long long)ev->last_line));
+	json_object_object_add(t, "text", jraw(ev));
+	json_object_object_add(t, "text_capped", json_object_new_boolean(ev->raw_capped));
 	json_object_object_add(o, "lines", t);
 	return o;
 }

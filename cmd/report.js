@@ -282,7 +282,9 @@
 		put(sec, cgroups(ev));
 		const where = `lines ${ev.lines.first}\u2013${ev.lines.last}` + (ev.source ? ' of ' + ev.source : ' of the log') +
 			(ev.time_raw ? `, stamped ${ev.time_raw}` : '');
-		sec.appendChild(h('details', null, h('summary', null, 'Where in the log'), h('p', null, where)));
+		sec.appendChild(h('details', { class: 'raw' }, h('summary', null, 'The log\'s lines: ' + where),
+			ev.lines.text === null ? h('p', null, 'not kept') : h('pre', { class: 'rawlines' }, ev.lines.text),
+			ev.lines.text_capped ? h('p', null, 'cut at 1 MiB') : null));
 		return sec;
 	}
 

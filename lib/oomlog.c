@@ -47,6 +47,8 @@ struct ol_logparser {
 	size_t split_cap;
 	struct host_state *last_host;	/* for continuation lines */
 	struct ol_logline last_wrap;	/* the previous wrapped line's stamps */
+	const char *cur;		/* the line being read, as read */
+	size_t cur_len;
 };
 
 /* ---- small helpers over (pointer, length) text ---- */
@@ -288,6 +290,7 @@ void ol_oom_event_free(struct ol_oom_event *ev)
 	free(ev->group_kill);
 	free(ev->target_cgroup);
 	free(ev->prediction.order);
+	free(ev->raw);
 	free(ev);
 }
 
@@ -345,6 +348,39 @@ static time_t tm_to_epoch(const struct ol_logline *l, time_t reference)
 	return mktime(&tm);
 }
 
+/* The line being read, into @ev's own lines (once, up to OL_LOG_MAX_RAW bytes).  0 or -ENOMEM. */
+static int keep_raw(struct ol_logparser *p, struct ol_oom_event *ev)
+{
+	char *r;
+
+	if (!p->cur || ev->raw_line == p->line_no || ev->raw_capped)
+		return 0;
+	ev->raw_line = p->line_no;
+	if (ev->raw_len + p->cur_len + 1 > OL_LOG_MAX_RAW) {
+		ev->raw_capped = 1;
+		return 0;
+	}
+	r = realloc(ev->raw, ev->raw_len + p->cur_len + 2);
+	if (!r)
+		return -ENOMEM;
+	memcpy(r + ev->raw_len, p->cur, p->cur_len);
+	ev->raw_len += p->cur_len;
+	r[ev->raw_len++] = '\n';
+	r[ev->raw_len] = '\0';
+	ev->raw = r;
+	return 0;
+}
+
+/* Take the line being read back out of @ev's own lines, if it was the last kept. */
+static void drop_raw(const struct ol_logparser *p, struct ol_oom_event *ev)
+{
+	if (ev->raw && ev->raw_line == p->line_no && ev->raw_len >= p->cur_len + 1) {
+		ev->raw_len -= p->cur_len + 1;
+		ev->raw[ev->raw_len] = '\0';
+		ev->raw_line = 0;
+	}
+}
+
 static struct ol_oom_event *new_event(struct ol_logparser *p, struct host_state *h,
 				      const struct ol_logline *l)
 {
@@ -376,6 +412,10 @@ static struct ol_oom_event *new_event(struct ol_logparser *p, struct host_state 
 		ev->epoch_usec = (long)(us % 1000000);
 	}
 	ev->first_line = ev->last_line = p->line_no;
+	if (keep_raw(p, ev) < 0) {
+		ol_oom_event_free(ev);
+		return NULL;
+	}
 	h->ev = ev;
 	h->in_table = 0;
 	h->have_victim = 0;
@@ -1160,12 +1200,17 @@ static int kernel_line(struct ol_logparser *p, struct host_state *h,
 		return 1;
 	}
 	h->name_pending = 0;
+	/* every line of an open event is its own, until one begins the next */
+	if (ev && keep_raw(p, ev) < 0)
+		return -ENOMEM;
 
 	/* rows first: they are most of an event */
 	if (h->in_table && ev && is_row(s, n))
 		return parse_row(ev, h, s, n) < 0 ? -ENOMEM : 1;
 
 	if ((k = mem_find(s, n, " invoked oom-killer: "))) {
+		if (ev)
+			drop_raw(p, ev);
 		finish(p, h);
 		ev = new_event(p, h, l);
 		if (!ev)
@@ -1209,6 +1254,8 @@ static int kernel_line(struct ol_logparser *p, struct host_state *h,
 		ev->partial = 1;
 	}
 	ev->last_line = p->line_no;
+	if (keep_raw(p, ev) < 0)
+		return -ENOMEM;
 
 	if (!(ev->have_trigger & OL_TRIG_PID) && (starts(s, n, "CPU: ") || starts(s, n, "Pid: ")))
 		return cpu_line(ev, s, n);
@@ -1248,6 +1295,7 @@ static int kernel_line(struct ol_logparser *p, struct host_state *h,
 	if ((k = mem_find(s, n, "Killed process "))) {
 		/* memory.oom.group kills several; otherwise a second kill is a new event */
 		if (h->have_victim && !ev->group_kill) {
+			drop_raw(p, ev);	/* the line begins the next event */
 			finish(p, h);
 			ev = new_event(p, h, l);
 			if (!ev)
@@ -1266,6 +1314,7 @@ static int kernel_line(struct ol_logparser *p, struct host_state *h,
 	if (((k = mem_find(s, n, ": Kill process ")) || (k = mem_find(s, n, ": kill process "))) &&
 	    (mem_find(s, n, "score") || mem_find(s, n, "child"))) {
 		if (h->have_victim) {
+			drop_raw(p, ev);
 			finish(p, h);
 			ev = new_event(p, h, l);
 			if (!ev)
@@ -1514,6 +1563,8 @@ int ol_logparser_line(struct ol_logparser *p, const char *line, size_t len)
 		len = OL_LOG_MAX_LINE;
 	while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 		len--;
+	p->cur = line;
+	p->cur_len = len;
 	ol_log_unwrap(line, len, &l);
 	switch (l.wrap) {
 	case OL_WRAP_KMSG_DICT:

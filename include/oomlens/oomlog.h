@@ -233,6 +233,10 @@ struct ol_oom_event {
 	long prior_victims[16];		/* this host's recent victims, for "already being killed" */
 	int nprior;
 	unsigned long first_line, last_line;	/* 1-based line numbers in the input */
+	char *raw;			/* the kernel's lines of the event as read, '\n' after each; NULL none */
+	size_t raw_len;
+	unsigned long raw_line;		/* the last line kept (a line split in messages once) */
+	int raw_capped;			/* more than OL_LOG_MAX_RAW bytes: the rest not kept */
 };
 
 /*
@@ -255,6 +259,7 @@ enum {
 
 #define OL_LOG_MAX_TASKS	100000	/* rows kept per event */
 #define OL_LOG_MAX_LINE		65536	/* longer lines are cut */
+#define OL_LOG_MAX_RAW		(1 << 20)	/* bytes of an event's own lines kept */
 
 struct ol_logparser;
 

@@ -495,3 +495,10 @@ run "$OOMLENS" log -J -t 3 "$LOGS/010.log"
 check "010: ranking holds the 3 first candidates, rss + swap + page tables + adj = badness" jq_true \
 	'.events[0] | .tasks as $t | .prediction.ranking | length == 3 and (map(.rank) == [1,2,3]) and
 	 all(.[]; .rss_pages + .swap_pages + .pgtables_pages + .adj_pages == $t[.task].badness)' <<<"$out"
+
+# lines.text: the event's own lines as read; 019.log holds two events
+run "$OOMLENS" log -J "$LOGS/019.log"
+check "019: each event's lines.text is its lines of the file, from its first" eval \
+	'[ "$(jq -r ".events[1].lines.text" <<<"$out" | head -n 1)" = "$(sed -n "$(jq .events[1].lines.first <<<"$out")p" "$LOGS/019.log")" ] &&
+	 [ "$(jq -r ".events[0].lines.text" <<<"$out" | grep -c "")" -ge 1 ] &&
+	 ! jq -r ".events[0].lines.text" <<<"$out" | grep -qF "$(sed -n "$(jq .events[1].lines.first <<<"$out")p" "$LOGS/019.log")"'
