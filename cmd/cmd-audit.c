@@ -221,18 +221,11 @@ static int load_config(struct ol_ctx *ctx, const char *path, struct ol_audit_con
 /* the report on stdout, or into @output atomically; 0 or -1 (said) */
 static int write_report(const char *output, const char *text)
 {
-	int e;
-
 	if (!output) {
 		fputs(text, stdout);
 		return 0;
 	}
-	e = ol_write_atomic(output, text);
-	if (e == -EINVAL)
-		ol_warn("cannot write '%s': not a regular file (left as it is)", output);
-	else if (e < 0)
-		ol_warnx_errno(e, "cannot write '%s'", output);
-	return e < 0 ? -1 : 0;
+	return ol_write_atomic_said(output, text);
 }
 
 /* A textfile that says the audit failed, so that an alert sees it. */

@@ -12,9 +12,11 @@
 #include <json.h>
 
 #include "oomlens.h"
+#include "output.h"
 #include "timehist.h"
 #include "oomlens/jsonutil.h"
 #include "prom.h"
+#include "report.h"
 #include "oomlens/logsrc.h"
 
 struct summary_count {
@@ -35,7 +37,12 @@ struct logrun {
 	time_t since, until;
 	unsigned long events, kernel_kills, partial;
 	unsigned long undated;		/* left out by --since/--until: no absolute time */
-	json_object *jarr;
+	struct ol_jstream js;		/* -J: each event printed as it comes */
+	int js_started;
+	int html;			/* --format html: the same JSON, into the report */
+	FILE *jf;			/* where the JSON goes: stdout, or html's buffer */
+	char *hbuf;
+	size_t hsz;
 	struct summary by_victim, by_cgroup, by_host;
 	struct summary by_memcg;	/* kernel kills per victim memcg path, for the counters */
 	struct ol_times kill_times;	/* dated kills, for the histogram */
@@ -56,10 +63,11 @@ static void usage(void)
 	      "Options:\n"
 	      " -J, --json               use JSON output format\n"
 	      "     --jsonl              one JSON event per line\n"
-	      "     --format <fmt>       text, json, jsonl or prometheus (node_exporter textfile)\n"
+	      "     --format <fmt>       text, json, jsonl, prometheus (node_exporter textfile)\n"
+	      "                            or html (a report)\n"
 	      "     --max-series <n>     prometheus: cgroups with their own series, the rest\n"
 	      "                            as unit=\"other\" (default 10)\n"
-	      " -o, --output <file>      prometheus: write the textfile to <file>, atomically\n"
+	      " -o, --output <file>      prometheus or html: write to <file>, atomically\n"
 	      " -q, --quiet              no notes on stderr, for cron\n"
 	      " -s, --summary            counts per victim, cgroup and host\n"
 	      " -f, --follow             keep reading and print each event as it completes\n"
@@ -134,6 +142,8 @@ static void summary_free(struct summary *s)
  * root is open: the printers of one event have no context to ask.
  */
 static const struct ol_kube *log_kube;
+/* --top, for the candidates in text and in JSON's prediction.ranking */
+static int log_top = 5;
 
 /* What users call a cgroup: the unit, container or pod, else the path. */
 static void cgroup_name(const char *path, char *buf, size_t sz)
@@ -171,12 +181,27 @@ static json_object *jlimit(unsigned long long kb, int known)
 	return jkb(kb, known && !ol_memcg_kb_is_max(kb));
 }
 
+/*
+ * "comm" and "comm_text": the name, and the name as text output shows it
+ * (ol_escape: control characters, bidirectional overrides and bytes that are
+ * not UTF-8 as \xNN), null when that is the same.  The HTML report shows
+ * names by comm_text, as the terminal does.
+ */
+static void jcomm(json_object *o, const char *comm)
+{
+	char *e = comm ? ol_escape(comm) : NULL;
+
+	json_object_object_add(o, "comm", ol_json_string(comm));
+	json_object_object_add(o, "comm_text", e && strcmp(e, comm) ? ol_json_string(e) : NULL);
+	free(e);
+}
+
 static json_object *jvictim(const struct ol_victim *v)
 {
 	json_object *o = json_object_new_object();
 
 	json_object_object_add(o, "pid", v->pid >= 0 ? jnum(v->pid) : NULL);
-	json_object_object_add(o, "comm", ol_json_string(v->comm));
+	jcomm(o, v->comm);
 	json_object_object_add(o, "uid", v->uid >= 0 ? jnum(v->uid) : NULL);
 	json_object_object_add(o, "total_vm", jkb(v->total_vm_kb, !!(v->have & OL_VIC_TOTAL_VM)));
 	json_object_object_add(o, "anon", jkb(v->anon_rss_kb, !!(v->have & OL_VIC_ANON)));
@@ -281,6 +306,91 @@ static json_object *jzones(const struct ol_oom_event *ev)
 	return a;
 }
 
+static void text_sentences(FILE *out, const struct ol_oom_event *ev);
+
+/* The event's own lines as read, each escaped as names are (ol_escape), '\n' after each */
+static json_object *jraw(const struct ol_oom_event *ev)
+{
+	json_object *o;
+	char *buf = NULL;
+	size_t sz = 0;
+	FILE *f;
+
+	if (!ev->raw)
+		return NULL;
+	f = open_memstream(&buf, &sz);
+	if (!f)
+		return NULL;
+	for (const char *l = ev->raw, *nl; (nl = strchr(l, '\n')); l = nl + 1) {
+		char *e = ol_escape_mem(l, (size_t)(nl - l));
+
+		fputs(e ? e : "?", f);
+		fputc('\n', f);
+		free(e);
+	}
+	if (fclose(f) != 0) {
+		free(buf);
+		return NULL;
+	}
+	o = ol_json_string(buf);
+	free(buf);
+	return o;
+}
+
+static json_object *jterms(const struct ol_oom_event *ev, int row, long rank)
+{
+	struct ol_badness_in in;
+	struct ol_badness b;
+	json_object *t;
+
+	if (ol_oom_event_row_terms(ev, row, &in, &b) < 0)
+		return NULL;
+	t = json_object_new_object();
+	json_object_object_add(t, "task", jnum(row));
+	json_object_object_add(t, "rank", jnum(rank));
+	json_object_object_add(t, "rss_pages", jnum((long long)in.rss));
+	json_object_object_add(t, "swap_pages", jnum((long long)in.swap));
+	json_object_object_add(t, "pgtables_pages", jnum((long long)in.pgtables));
+	json_object_object_add(t, "adj_pages", jnum(b.adj_pages));
+	return t;
+}
+
+/* The first --top candidates, and the victim if it ranks below: their badness terms */
+static json_object *jranking(const struct ol_oom_event *ev)
+{
+	const struct ol_prediction *pr = &ev->prediction;
+	json_object *a = json_object_new_array(), *t;
+
+	for (int i = 0; i < pr->ranked && i < log_top; i++)
+		if ((t = jterms(ev, pr->order[i], i + 1)))
+			json_object_array_add(a, t);
+	if (pr->victim_rank > log_top && (t = jterms(ev, pr->victim_row, pr->victim_rank)))
+		json_object_array_add(a, t);
+	return a;
+}
+
+/* What text output says of the event (text_sentences), line by line, unindented */
+static json_object *jsentences(const struct ol_oom_event *ev)
+{
+	json_object *a;
+	char *buf = NULL, *line, *save = NULL;
+	size_t sz = 0;
+	FILE *f = open_memstream(&buf, &sz);
+
+	if (!f)
+		return NULL;
+	text_sentences(f, ev);
+	if (fclose(f) != 0) {
+		free(buf);
+		return NULL;
+	}
+	a = json_object_new_array();
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		json_object_array_add(a, ol_json_string(line + strspn(line, " ")));
+	free(buf);
+	return a;
+}
+
 /*
  * @line: a --jsonl line, a document of its own (with "schema_version").
  * "time" only when the log shows it: a stamp without a year or a zone stays
@@ -301,9 +411,10 @@ static json_object *jevent(const struct ol_oom_event *ev, int line)
 	json_object_object_add(o, "kernel", ev->kernel[0] ? ol_json_string(ev->kernel) : NULL);
 	json_object_object_add(o, "outcome", ol_json_string(ol_outcome_str(ev->outcome)));
 	json_object_object_add(o, "partial", json_object_new_boolean(ev->partial));
+	json_object_object_add(o, "sentences", jsentences(ev));
 	if (ev->have_trigger) {
 		t = json_object_new_object();
-		json_object_object_add(t, "comm", ev->have_trigger & OL_TRIG_COMM ? ol_json_string(ev->trigger_comm) : NULL);
+		jcomm(t, ev->have_trigger & OL_TRIG_COMM ? ev->trigger_comm : NULL);
 		json_object_object_add(t, "pid", ev->have_trigger & OL_TRIG_PID ? jnum(ev->trigger_pid) : NULL);
 		json_object_object_add(t, "gfp_mask", ev->have_trigger & OL_TRIG_GFP ? ol_json_string(ev->gfp_mask) : NULL);
 		json_object_object_add(t, "order", ev->have_trigger & OL_TRIG_ORDER ? jnum(ev->order) : NULL);
@@ -353,7 +464,7 @@ static json_object *jevent(const struct ol_oom_event *ev, int line)
 	if (ev->have_selected) {
 		t = json_object_new_object();
 		json_object_object_add(t, "pid", jnum(ev->selected_pid));
-		json_object_object_add(t, "comm", ol_json_string(ev->selected_comm));
+		jcomm(t, ev->selected_comm);
 		json_object_object_add(t, "score", jnum(ev->selected_score));
 		json_object_object_add(o, "selected", t);
 	} else {
@@ -375,7 +486,7 @@ static json_object *jevent(const struct ol_oom_event *ev, int line)
 			json_object_object_add(t, "rss_pages", r->have & OL_COL_RSS ? jnum(r->rss) : NULL);
 			json_object_object_add(t, "swap_pages", r->have & OL_COL_SWAPENTS ? jnum(r->swapents) : NULL);
 			json_object_object_add(t, "oom_score_adj", r->have & OL_COL_OOM_SCORE_ADJ ? jnum(r->oom_score_adj) : NULL);
-			json_object_object_add(t, "comm", ol_json_string(r->name));
+			jcomm(t, r->name);
 			json_object_object_add(t, "badness", pr->valid && r->eligible ? jnum(r->badness) : NULL);
 			json_object_array_add(a, t);
 		}
@@ -389,7 +500,7 @@ static json_object *jevent(const struct ol_oom_event *ev, int line)
 
 		t = json_object_new_object();
 		json_object_object_add(t, "pid", jnum(r->pid));
-		json_object_object_add(t, "comm", ol_json_string(r->name));
+		jcomm(t, r->name);
 		json_object_object_add(t, "badness", jnum(r->badness));
 		json_object_object_add(t, "agrees", json_object_new_boolean(pr->agrees));
 		json_object_object_add(t, "cause", pr->cause ? ol_json_string(pr->cause) : NULL);
@@ -403,6 +514,7 @@ static json_object *jevent(const struct ol_oom_event *ev, int line)
 		json_object_object_add(t, "score_note", ol_json_string(pr->score_note));
 		json_object_object_add(t, "tie", json_object_new_boolean(pr->tie));
 		json_object_object_add(t, "root_bonus_changes", json_object_new_boolean(pr->root_bonus_changes));
+		json_object_object_add(t, "ranking", jranking(ev));
 		json_object_object_add(o, "prediction", t);
 	} else {
 		json_object_object_add(o, "prediction", NULL);
@@ -410,6 +522,8 @@ static json_object *jevent(const struct ol_oom_event *ev, int line)
 	t = json_object_new_object();
 	json_object_object_add(t, "first", jnum((long long)ev->first_line));
 	json_object_object_add(t, "last", jnum((long long)ev->last_line));
+	json_object_object_add(t, "text", jraw(ev));
+	json_object_object_add(t, "text_capped", json_object_new_boolean(ev->raw_capped));
 	json_object_object_add(o, "lines", t);
 	return o;
 }
@@ -421,11 +535,11 @@ static void kb_human(unsigned long long kb, char *buf, size_t sz)
 	ol_size_human(kb * 1024, buf, sz);
 }
 
-static void put_escaped(const char *s)
+static void put_escaped(FILE *out, const char *s)
 {
 	char *e = ol_escape(s);
 
-	fputs(e ? e : "?", stdout);
+	fputs(e ? e : "?", out);
 	free(e);
 }
 
@@ -437,57 +551,57 @@ static const char *const seen_text[] = {
 };
 
 /* "the kernel killed x[1] (rss 9.9G: anon 367M, file 9.5G, shmem 40K, 61% of RAM, adj 0, uid 1000)" */
-static void text_victim(const struct ol_oom_event *ev, const struct ol_victim *v)
+static void text_victim(FILE *out, const struct ol_oom_event *ev, const struct ol_victim *v)
 {
 	unsigned long long rss = v->anon_rss_kb + v->file_rss_kb + v->shmem_rss_kb;
 	long pk = ev->page_size ? ev->page_size / 1024 : 4;
 	const char *sep = "";
 	char a[32];
 
-	printf(v->seen == OL_SEEN_SELECTED ? "  the kernel selected " : "  the kernel killed ");
-	put_escaped(v->comm);
-	printf("[%ld] (", v->pid);
+	fprintf(out, v->seen == OL_SEEN_SELECTED ? "  the kernel selected " : "  the kernel killed ");
+	put_escaped(out, v->comm);
+	fprintf(out, "[%ld] (", v->pid);
 	if (v->have & (OL_VIC_ANON | OL_VIC_FILE)) {
 		kb_human(rss, a, sizeof(a));
-		printf("rss %s: ", a);
+		fprintf(out, "rss %s: ", a);
 		kb_human(v->anon_rss_kb, a, sizeof(a));
-		printf("anon %s", a);
+		fprintf(out, "anon %s", a);
 		kb_human(v->file_rss_kb, a, sizeof(a));
-		printf(", file %s", a);
+		fprintf(out, ", file %s", a);
 		if (v->have & OL_VIC_SHMEM) {
 			kb_human(v->shmem_rss_kb, a, sizeof(a));
-			printf(", shmem %s", a);
+			fprintf(out, ", shmem %s", a);
 		}
 		if ((ev->have_mem & OL_MEM_PAGES_RAM) && ev->pages_ram)
-			printf(", %.1f%% of RAM", (double)rss * 100.0 / ((double)ev->pages_ram * (double)pk));
+			fprintf(out, ", %.1f%% of RAM", (double)rss * 100.0 / ((double)ev->pages_ram * (double)pk));
 		sep = ", ";
 	}
 	if (v->have & OL_VIC_ADJ) {
-		printf("%sadj %ld", sep, v->oom_score_adj);
+		fprintf(out, "%sadj %ld", sep, v->oom_score_adj);
 		sep = ", ";
 	}
 	if (v->uid >= 0)
-		printf("%suid %ld", sep, v->uid);
-	printf(")%s", seen_text[v->seen]);
+		fprintf(out, "%suid %ld", sep, v->uid);
+	fprintf(out, ")%s", seen_text[v->seen]);
 	if (v->seen == OL_SEEN_SELECTED)
-		printf("; not seen killed: the log holds no kill line");
+		fprintf(out, "; not seen killed: the log holds no kill line");
 }
 
 /* "  score: the kernel logged 1046, oomlens computes 1046" */
-static void text_score(const struct ol_oom_event *ev, const struct ol_prediction *pr)
+static void text_score(FILE *out, const struct ol_oom_event *ev, const struct ol_prediction *pr)
 {
-	printf("  score: the kernel logged %ld, oomlens ", ev->selected_score);
+	fprintf(out, "  score: the kernel logged %ld, oomlens ", ev->selected_score);
 	if (pr->score >= 0)
-		printf("computes %ld", pr->score);
+		fprintf(out, "computes %ld", pr->score);
 	else
-		printf("cannot compute it");
+		fprintf(out, "cannot compute it");
 	if (pr->score_note)
-		printf(" (%s)", pr->score_note);
-	putchar('\n');
+		fprintf(out, " (%s)", pr->score_note);
+	fputc('\n', out);
 }
 
 /* "  memory: RAM 31.9G, 154.3M free; swap 8G, 0B free" and why the allocation failed */
-static void text_memory(const struct ol_oom_event *ev)
+static void text_memory(FILE *out, const struct ol_oom_event *ev)
 {
 	unsigned long long pk = (unsigned long long)(ev->page_size ? ev->page_size / 1024 : 4);
 	char a[32], b[32];
@@ -497,25 +611,25 @@ static void text_memory(const struct ol_oom_event *ev)
 	if (ev->have_mem & OL_MEM_PAGES_RAM) {
 		kb_human(ev->pages_ram * pk, a, sizeof(a));
 		kb_human(ev->free_pages * pk, b, sizeof(b));
-		printf("  memory: RAM %s%s%s", a, ev->have_mem & OL_MEM_FREE ? ", free " : "",
+		fprintf(out, "  memory: RAM %s%s%s", a, ev->have_mem & OL_MEM_FREE ? ", free " : "",
 		       ev->have_mem & OL_MEM_FREE ? b : "");
 		if (ev->have_mem & OL_MEM_TOTAL_SWAP) {
 			kb_human(ev->total_swap_kb, a, sizeof(a));
 			kb_human(ev->free_swap_kb, b, sizeof(b));
-			printf("; swap %s%s%s", a, ev->have_mem & OL_MEM_FREE_SWAP ? ", free " : "",
+			fprintf(out, "; swap %s%s%s", a, ev->have_mem & OL_MEM_FREE_SWAP ? ", free " : "",
 			       ev->have_mem & OL_MEM_FREE_SWAP ? b : "");
 		}
-		putchar('\n');
+		fputc('\n', out);
 	}
 	for (int i = 0; i < ev->nzones; i++) {
 		const struct ol_zone *z = &ev->zones[i];
 		long n = ol_zone_blocks_at(z, ev->order);
 
 		if (ol_zone_is_under_min(z)) {
-			printf("%s", under++ ? ", " : "  under the min watermark: ");
+			fprintf(out, "%s", under++ ? ", " : "  under the min watermark: ");
 			if (z->node >= 0)
-				printf("node %d ", z->node);
-			put_escaped(z->name);
+				fprintf(out, "node %d ", z->node);
+			put_escaped(out, z->name);
 		}
 		if (n >= 0) {
 			blocks_known = 1;
@@ -523,194 +637,215 @@ static void text_memory(const struct ol_oom_event *ev)
 		}
 	}
 	if (under)
-		putchar('\n');
+		fputc('\n', out);
 	if (ev->order > 0 && blocks_known && !ol_oom_event_is_manual(ev))
-		printf("  free blocks of order %d or more: %ld%s\n", ev->order, at,
+		fprintf(out, "  free blocks of order %d or more: %ld%s\n", ev->order, at,
 		       at ? "" : " (fragmentation: the free memory was in smaller blocks)");
 }
 
-static void text_event(struct logrun *lr, const struct ol_oom_event *ev)
+/*
+ * What text output says of one event, before the candidates: the head line
+ * (when, where, what kind, who asked), the memory, the outcome, the victim
+ * and whether the task table explains the kernel's choice.  Names escaped.
+ */
+static void text_sentences(FILE *out, const struct ol_oom_event *ev)
 {
 	const struct ol_prediction *pr = &ev->prediction;
 	const struct ol_victim *v = ev->nvictims ? &ev->victims[0] : NULL;
 	char a[32], b[32], cg[512];
-	long pk = ev->page_size ? ev->page_size / 1024 : 4;
 
 	/* the head line: when, where, what kind, who asked */
 	if (ev->epoch) {
 		local_time(ev->epoch, a, sizeof(a));
-		printf("%s ", a);
+		fprintf(out, "%s ", a);
 	} else if (ev->time[0]) {
-		put_escaped(ev->time);
-		putchar(' ');
+		put_escaped(out, ev->time);
+		fputc(' ', out);
 	}
 	if (ev->host[0]) {
-		put_escaped(ev->host);
-		putchar(' ');
+		put_escaped(out, ev->host);
+		fputc(' ', out);
 	}
 	if (ev->userspace) {
-		printf("%s killed ", ev->killer);
+		fprintf(out, "%s killed ", ev->killer);
 		for (size_t i = 0; i < ev->nvictims; i++) {
-			printf("%s", i ? (i + 1 == ev->nvictims ? " and " : ", ") : "");
-			put_escaped(ev->victims[i].comm);
-			printf("[%ld]", ev->victims[i].pid);
+			fprintf(out, "%s", i ? (i + 1 == ev->nvictims ? " and " : ", ") : "");
+			put_escaped(out, ev->victims[i].comm);
+			fprintf(out, "[%ld]", ev->victims[i].pid);
 		}
 		if (ev->target_cgroup) {
-			printf("%scgroup ", v ? " in " : "");
-			put_escaped(ev->target_cgroup);
+			fprintf(out, "%scgroup ", v ? " in " : "");
+			put_escaped(out, ev->target_cgroup);
 		}
-		printf(" (a userspace OOM killer, not the kernel)\n\n");
+		fprintf(out, " (a userspace OOM killer, not the kernel)\n");
 		return;
 	}
-	printf("%s OOM", ol_ev_kind_str(ev->kind));
+	fprintf(out, "%s OOM", ol_ev_kind_str(ev->kind));
 	if (ev->kind == OL_EV_MEMCG && ev->oom_memcg) {
-		printf(" in ");
+		fprintf(out, " in ");
 		cgroup_name(ev->oom_memcg, cg, sizeof(cg));
-		put_escaped(cg);
+		put_escaped(out, cg);
 		if (strcmp(cg, ev->oom_memcg)) {
-			printf(" (");
-			put_escaped(ev->oom_memcg);
-			putchar(')');
+			fprintf(out, " (");
+			put_escaped(out, ev->oom_memcg);
+			fputc(')', out);
 		}
 	}
 	if (ev->have_mem & OL_MEM_MEMCG) {
 		kb_human(ev->memcg_limit_kb, a, sizeof(a));
 		kb_human(ev->memcg_usage_kb, b, sizeof(b));
-		printf(" (limit %s, usage %s)", ol_memcg_kb_is_max(ev->memcg_limit_kb) ? "none" : a, b);
+		fprintf(out, " (limit %s, usage %s)", ol_memcg_kb_is_max(ev->memcg_limit_kb) ? "none" : a, b);
 	}
 	if (ol_oom_event_is_manual(ev)) {
-		printf(": a manual OOM (sysrq-f, order=-1), no allocation failed");
+		fprintf(out, ": a manual OOM (sysrq-f, order=-1), no allocation failed");
 	} else if (ev->have_trigger & OL_TRIG_COMM) {
-		printf(": ");
-		put_escaped(ev->trigger_comm);
+		fprintf(out, ": ");
+		put_escaped(out, ev->trigger_comm);
 		if (ev->have_trigger & OL_TRIG_PID)
-			printf("[%ld]", ev->trigger_pid);
+			fprintf(out, "[%ld]", ev->trigger_pid);
 		if (ev->have_trigger & OL_TRIG_UID)
-			printf(" (uid %ld)", ev->trigger_uid);
-		printf(" asked for memory");
+			fprintf(out, " (uid %ld)", ev->trigger_uid);
+		fprintf(out, " asked for memory");
 		if (ev->have_trigger & OL_TRIG_ORDER)
-			printf(" (order %d%s", ev->order, ev->have_trigger & OL_TRIG_GFP ? ", " : ")");
+			fprintf(out, " (order %d%s", ev->order, ev->have_trigger & OL_TRIG_GFP ? ", " : ")");
 		if (ev->have_trigger & OL_TRIG_GFP) {
 			char flags[512];
 
-			printf("%s", ev->have_trigger & OL_TRIG_ORDER ? "" : " (");
-			put_escaped(ev->gfp_mask);
+			fprintf(out, "%s", ev->have_trigger & OL_TRIG_ORDER ? "" : " (");
+			put_escaped(out, ev->gfp_mask);
 			if (ol_gfp_decode(ev->gfp_mask, flags, sizeof(flags)))
-				printf(" = %s", flags);
-			putchar(')');
+				fprintf(out, " = %s", flags);
+			fputc(')', out);
 		}
 	}
-	printf("%s\n", ev->partial ? " [partial: the log holds only part of this event]" : "");
+	fprintf(out, "%s\n", ev->partial ? " [partial: the log holds only part of this event]" : "");
 	if (ev->kernel[0]) {
-		printf("  kernel ");
-		put_escaped(ev->kernel);
-		putchar('\n');
+		fprintf(out, "  kernel ");
+		put_escaped(out, ev->kernel);
+		fputc('\n', out);
 	}
-	text_memory(ev);
+	text_memory(out, ev);
 	if (ev->constraint[0] && ev->kind != OL_EV_GLOBAL && ev->kind != OL_EV_MEMCG) {
-		printf("  constraint ");
-		put_escaped(ev->constraint);
-		putchar('\n');
+		fprintf(out, "  constraint ");
+		put_escaped(out, ev->constraint);
+		fputc('\n', out);
 	}
 	if (ev->task_memcg && (!ev->oom_memcg || strcmp(ev->task_memcg, ev->oom_memcg))) {
-		printf("  victim's cgroup: ");
+		fprintf(out, "  victim's cgroup: ");
 		cgroup_name(ev->task_memcg, cg, sizeof(cg));
-		put_escaped(cg);
-		putchar('\n');
+		put_escaped(out, cg);
+		fputc('\n', out);
 	}
 
 	switch (ev->outcome) {
 	case OL_OUTCOME_NO_VICTIM:
-		printf("  nobody was killed: no killable process%s\n", ev->panic[0] ? ", and the kernel panicked" : "");
+		fprintf(out, "  nobody was killed: no killable process%s\n", ev->panic[0] ? ", and the kernel panicked" : "");
 		break;
 	case OL_OUTCOME_PANIC:
-		printf("  the kernel panicked: ");
-		put_escaped(ev->panic);
-		putchar('\n');
+		fprintf(out, "  the kernel panicked: ");
+		put_escaped(out, ev->panic);
+		fputc('\n', out);
 		break;
 	default:
 		break;
 	}
 	if (v)
-		text_victim(ev, v);
+		text_victim(out, ev, v);
 	if (v) {
 		if (ev->have_selected && ev->selected_pid != v->pid) {
-			printf(", having selected ");
-			put_escaped(ev->selected_comm);
-			printf("[%ld]", ev->selected_pid);
+			fprintf(out, ", having selected ");
+			put_escaped(out, ev->selected_comm);
+			fprintf(out, "[%ld]", ev->selected_pid);
 		}
 		if (v->allocating_task)
-			printf(", the allocating task (vm.oom_kill_allocating_task)");
+			fprintf(out, ", the allocating task (vm.oom_kill_allocating_task)");
 		if (v->reaped > 0)
-			printf("; the reaper freed its memory");
+			fprintf(out, "; the reaper freed its memory");
 		else if (v->reaped < 0)
-			printf("; the reaper could not free its memory");
-		putchar('\n');
+			fprintf(out, "; the reaper could not free its memory");
+		fputc('\n', out);
 		if (ev->nvictims > 1) {
-			printf("  memory.oom.group: %zu kills", ev->nvictims);
+			fprintf(out, "  memory.oom.group: %zu kills", ev->nvictims);
 			if (ev->group_kill) {
-				printf(" in ");
-				put_escaped(ev->group_kill);
+				fprintf(out, " in ");
+				put_escaped(out, ev->group_kill);
 			}
-			putchar('\n');
+			fputc('\n', out);
 		}
 	}
 	if (pr->valid && pr->top >= 0) {
 		const struct ol_task_row *top = &ev->tasks[pr->top];
 
 		if (pr->agrees) {
-			printf("  explained: rank 1 of %d by the %s formula", pr->ranked,
+			fprintf(out, "  explained: rank 1 of %d by the %s formula", pr->ranked,
 			       ol_era_range((enum ol_era)pr->era));
 			if (top->oom_score_adj > 0 && top->badness > 0 && pr->totalpages >= 1000)
-				printf(", its adj %ld adding %ld pages", top->oom_score_adj,
+				fprintf(out, ", its adj %ld adding %ld pages", top->oom_score_adj,
 				       top->oom_score_adj * (long)(pr->totalpages / 1000));
-			printf("%s\n", pr->tie ? " (a tie, decided by the scan order)" : "");
+			fprintf(out, "%s\n", pr->tie ? " (a tie, decided by the scan order)" : "");
 		} else {
-			printf("  predicted ");
-			put_escaped(top->name);
-			printf("[%ld] (badness %ld)", top->pid, top->badness);
+			fprintf(out, "  predicted ");
+			put_escaped(out, top->name);
+			fprintf(out, "[%ld] (badness %ld)", top->pid, top->badness);
 			if (pr->victim_rank)
-				printf("; the victim ranks %ld of %d", pr->victim_rank, pr->ranked);
-			printf(": %s\n", pr->cause ? pr->cause : "unexplained");
+				fprintf(out, "; the victim ranks %ld of %d", pr->victim_rank, pr->ranked);
+			fprintf(out, ": %s\n", pr->cause ? pr->cause : "unexplained");
 		}
 		if (ev->selected_scored && ev->have_selected == 1)
-			text_score(ev, pr);
+			text_score(out, ev, pr);
 		if (pr->totalpages_note)
-			printf("  totalpages: %s\n", pr->totalpages_note);
+			fprintf(out, "  totalpages: %s\n", pr->totalpages_note);
 		if (pr->root_bonus_changes)
-			printf("  note: with the root bonus for uid 0 (kernels before 4.17), the top would differ\n");
-		printf("  candidates (badness in pages of %lu%s):\n", pr->totalpages,
-		       pr->totalpages_estimated ? ", estimated" : "");
-		printf("    %4s %8s %6s %8s %8s %5s %10s %6s  %s\n", "RANK", "PID", "UID", "RSS", "SWAP",
-		       "ADJ", "BADNESS", "SHARE", "NAME");
-		for (int i = 0; i < pr->ranked && i < lr->top; i++) {
-			const struct ol_task_row *r = &ev->tasks[pr->order[i]];
-
-			kb_human((unsigned long long)r->rss * (unsigned long long)pk, a, sizeof(a));
-			kb_human((unsigned long long)r->swapents * (unsigned long long)pk, b, sizeof(b));
-			printf("    %4d %8ld %6ld %8s %8s %5ld %10ld %5.1f%%  ", i + 1, r->pid, r->uid, a,
-			       r->have & OL_COL_SWAPENTS ? b : "-", r->oom_score_adj, r->badness,
-			       pr->era == OL_ERA_B ? r->badness / 10.0 :
-			       (double)r->badness * 100.0 / (double)(pr->totalpages ? pr->totalpages : 1));
-			put_escaped(r->name);
-			printf("%s\n", pr->order[i] == pr->victim_row ? "  <- killed" : "");
-		}
-		if (pr->victim_rank > lr->top) {
-			const struct ol_task_row *r = &ev->tasks[pr->victim_row];
-
-			printf("    %4ld %8ld %6ld %8s %8s %5ld %10ld %6s  ", pr->victim_rank, r->pid, r->uid,
-			       "", "", r->oom_score_adj, r->badness, "");
-			put_escaped(r->name);
-			printf("  <- killed\n");
-		}
-		if (ev->tasks_capped)
-			printf("  note: the task table was cut at %d rows; the rest were not read\n", OL_LOG_MAX_TASKS);
+			fprintf(out, "  note: with the root bonus for uid 0 (kernels before 4.17), the top would differ\n");
 	} else if (ev->tasks_seen && !ev->ntasks) {
-		printf("  the task table is empty\n");
+		fprintf(out, "  the task table is empty\n");
 	} else if (!ev->tasks_seen && v) {
-		printf("  no task table in the log: the kernel's choice cannot be re-ranked\n");
+		fprintf(out, "  no task table in the log: the kernel's choice cannot be re-ranked\n");
 	}
-	putchar('\n');
+}
+
+/* The --top candidates as a table, the victim marked */
+static void text_candidates(FILE *out, const struct logrun *lr, const struct ol_oom_event *ev)
+{
+	const struct ol_prediction *pr = &ev->prediction;
+	long pk = ev->page_size ? ev->page_size / 1024 : 4;
+	char a[32], b[32];
+
+	if (ev->userspace || !pr->valid || pr->top < 0)
+		return;
+	fprintf(out, "  candidates (badness in pages of %lu%s):\n", pr->totalpages,
+	       pr->totalpages_estimated ? ", estimated" : "");
+	fprintf(out, "    %4s %8s %6s %8s %8s %5s %10s %6s  %s\n", "RANK", "PID", "UID", "RSS", "SWAP",
+	       "ADJ", "BADNESS", "SHARE", "NAME");
+	for (int i = 0; i < pr->ranked && i < lr->top; i++) {
+		const struct ol_task_row *r = &ev->tasks[pr->order[i]];
+
+		kb_human((unsigned long long)r->rss * (unsigned long long)pk, a, sizeof(a));
+		kb_human((unsigned long long)r->swapents * (unsigned long long)pk, b, sizeof(b));
+		fprintf(out, "    %4d %8ld %6ld %8s %8s %5ld %10ld %5.1f%%  ", i + 1, r->pid, r->uid, a,
+		       r->have & OL_COL_SWAPENTS ? b : "-", r->oom_score_adj, r->badness,
+		       pr->era == OL_ERA_B ? r->badness / 10.0 :
+		       (double)r->badness * 100.0 / (double)(pr->totalpages ? pr->totalpages : 1));
+		put_escaped(out, r->name);
+		fprintf(out, "%s\n", pr->order[i] == pr->victim_row ? "  <- killed" : "");
+	}
+	if (pr->victim_rank > lr->top) {
+		const struct ol_task_row *r = &ev->tasks[pr->victim_row];
+
+		fprintf(out, "    %4ld %8ld %6ld %8s %8s %5ld %10ld %6s  ", pr->victim_rank, r->pid, r->uid,
+		       "", "", r->oom_score_adj, r->badness, "");
+		put_escaped(out, r->name);
+		fprintf(out, "  <- killed\n");
+	}
+	if (ev->tasks_capped)
+		fprintf(out, "  note: the task table was cut at %d rows; the rest were not read\n", OL_LOG_MAX_TASKS);
+}
+
+static void text_event(FILE *out, const struct logrun *lr, const struct ol_oom_event *ev)
+{
+	text_sentences(out, ev);
+	text_candidates(out, lr, ev);
+	fputc('\n', out);
 }
 
 /* ---- events in ---- */
@@ -721,6 +856,16 @@ static json_object *with_source(const struct logrun *lr, json_object *o)
 	if (lr->source)
 		json_object_object_add(o, "source", ol_json_string(lr->source));
 	return o;
+}
+
+/* -J: the document's head, once; each event then goes out as it comes */
+static void json_start(struct logrun *lr)
+{
+	if (!lr->js_started) {
+		ol_jstream_begin(&lr->js, lr->jf ? lr->jf : stdout, NULL, "events");
+		lr->js.plain = lr->html;	/* a third smaller, the same data */
+	}
+	lr->js_started = 1;
 }
 
 static void on_event(struct ol_oom_event *ev, void *data)
@@ -763,8 +908,10 @@ static void on_event(struct ol_oom_event *ev, void *data)
 			count_n(&lr->by_memcg, ev->task_memcg, ev, ev->nvictims);
 		if (ev->outcome == OL_OUTCOME_KILLED && ev->nvictims && ev->epoch)
 			ol_times_add(&lr->kill_times, ev->epoch, ev->nvictims);
-	} else if (lr->json) {
-		json_object_array_add(lr->jarr, with_source(lr, jevent(ev, 0)));
+	} else if (lr->json || lr->html) {
+		json_start(lr);
+		if (ol_jstream_add(&lr->js, with_source(lr, jevent(ev, 0))) < 0)
+			lr->write_error = 1;
 	} else if (lr->jsonl) {
 		json_object *o = with_source(lr, jevent(ev, 1));
 
@@ -772,7 +919,7 @@ static void on_event(struct ol_oom_event *ev, void *data)
 		json_object_put(o);
 		fflush(stdout);
 	} else {
-		text_event(lr, ev);
+		text_event(stdout, lr, ev);
 		fflush(stdout);
 	}
 	if (ferror(stdout))
@@ -981,7 +1128,7 @@ static void print_counters(json_object *kc)
 		long long l = json_object_get_int64(json_object_object_get(g, "lost"));
 
 		printf("  ");
-		put_escaped(json_object_get_string(json_object_object_get(g, "path")));
+		put_escaped(stdout, json_object_get_string(json_object_object_get(g, "path")));
 		printf(": %lld kill%s counted (%s oom_kill)", n, n == 1 ? "" : "s",
 		       json_object_get_string(json_object_object_get(g, "counter")));
 		if (json_object_get_boolean(json_object_object_get(g, "recreated")))
@@ -1074,7 +1221,7 @@ static void print_summary(struct logrun *lr, struct ol_ctx *ctx, int live)
 				snprintf(b, sizeof(b), "-");
 			}
 			printf("%-8s %7lu  %-19s  %-19s  ", "", c->n, a, b);
-			put_escaped(c->key);
+			put_escaped(stdout, c->key);
 			putchar('\n');
 		}
 	}
@@ -1087,20 +1234,16 @@ static void print_summary(struct logrun *lr, struct ol_ctx *ctx, int live)
 	}
 }
 
-/* -J, --jsonl and --format: one output format; html comes later.  0 or -1 (said) */
+/* -J, --jsonl and --format: one output format.  0 or -1 (said) */
 static int set_format(struct ol_ctx *ctx, const char **format, const char *f)
 {
-	static const char *const known[] = { "text", "json", "jsonl", "prometheus" };
+	static const char *const known[] = { "text", "json", "jsonl", "prometheus", "html" };
 	size_t i;
 
-	if (strcmp(f, "html") == 0) {
-		ol_usage_error(ctx, "--format html is not implemented yet (text, json, jsonl or prometheus)");
-		return -1;
-	}
 	for (i = 0; i < sizeof(known) / sizeof(known[0]) && strcmp(f, known[i]); i++)
 		;
 	if (i == sizeof(known) / sizeof(known[0])) {
-		ol_usage_error(ctx, "unknown format '%s' (text, json, jsonl or prometheus)", f);
+		ol_usage_error(ctx, "unknown format '%s' (text, json, jsonl, prometheus or html)", f);
 		return -1;
 	}
 	if (*format && strcmp(*format, known[i])) {
@@ -1129,12 +1272,33 @@ static int write_prom(struct logrun *lr, struct ol_ctx *ctx, int live, const cha
 	}
 	if (!output)
 		fputs(text, stdout);
-	else if ((e = ol_write_atomic(output, text)) == -EINVAL)
-		ol_warn("cannot write '%s': not a regular file (left as it is)", output);
-	else if (e < 0)
-		ol_warnx_errno(e, "cannot write '%s'", output);
+	else
+		e = ol_write_atomic_said(output, text);
 	free(text);
-	return e < 0 ? -1 : 0;
+	return e;
+}
+
+/* --format html: the events' JSON, as -J prints it, into the report, atomically.  0 or -1 (said) */
+static int write_html(struct logrun *lr, const char *output)
+{
+	char *html;
+	int rc;
+
+	json_start(lr);
+	if (ol_jstream_end(&lr->js) < 0 || fclose(lr->jf) != 0) {
+		lr->jf = NULL;
+		ol_warn("out of memory");
+		return -1;
+	}
+	lr->jf = NULL;
+	html = ol_report_render(lr->hbuf);
+	if (!html) {
+		ol_warn("out of memory");
+		return -1;
+	}
+	rc = ol_write_atomic_said(output, html);
+	free(html);
+	return rc;
 }
 
 int cmd_log(int argc, char **argv, struct ol_ctx *ctx)
@@ -1229,7 +1393,7 @@ int cmd_log(int argc, char **argv, struct ol_ctx *ctx)
 				rc = ol_usage_error(ctx, "invalid number for --top: '%s'", optarg);
 				goto out;
 			}
-			lr.top = (int)top;
+			lr.top = log_top = (int)top;
 			break;
 		case OPT_KERNEL:
 			if (ol_era_from_release(optarg) == OL_ERA_UNKNOWN) {
@@ -1264,8 +1428,18 @@ int cmd_log(int argc, char **argv, struct ol_ctx *ctx)
 		if (!lr.prom)
 			goto out;
 		lr.summary = 1;	/* the per-memcg counts, for the kernel counters */
+	} else if (format && strcmp(format, "html") == 0) {
+		if (!output || follow || lr.summary) {
+			rc = ol_usage_error(ctx, !output ? "--format html writes a file: name it with -o" :
+					    "--format html reports every event: not with --%s", follow ? "follow" : "summary");
+			goto out;
+		}
+		lr.html = 1;
+		lr.jf = open_memstream(&lr.hbuf, &lr.hsz);
+		if (!lr.jf)
+			goto out;
 	} else if (output) {
-		rc = ol_usage_error(ctx, "--output goes with --format prometheus");
+		rc = ol_usage_error(ctx, "--output goes with --format prometheus or html");
 		goto out;
 	}
 	if (follow && (lr.json || lr.summary)) {
@@ -1296,8 +1470,6 @@ int cmd_log(int argc, char **argv, struct ol_ctx *ctx)
 	if (lr.prom)
 		ol_prom_log_kube(lr.prom, log_kube);
 
-	if (lr.json && !lr.summary)
-		lr.jarr = json_object_new_array();
 	ol_catch_stop();
 
 	so.follow = follow;
@@ -1345,6 +1517,8 @@ int cmd_log(int argc, char **argv, struct ol_ctx *ctx)
 		p = NULL;
 	}
 	if (err < 0) {
+		if (lr.js_started)
+			ol_jstream_end(&lr.js);	/* the events read so far, as a whole document */
 		if (lr.prom && output)
 			write_prom(&lr, NULL, 0, output, 0);	/* success 0, for the alert */
 		rc = OL_EXIT_USAGE;	/* unreadable input */
@@ -1357,15 +1531,15 @@ int cmd_log(int argc, char **argv, struct ol_ctx *ctx)
 	if (lr.prom) {
 		if (write_prom(&lr, ctx, live, output, 1) < 0)
 			goto out;
+	} else if (lr.html) {
+		if (write_html(&lr, output) < 0)
+			goto out;
 	} else if (lr.summary) {
 		print_summary(&lr, ctx, live);
 	} else if (lr.json) {
-		json_object *root = ol_json_document();
-
-		json_object_object_add(root, "events", lr.jarr);
-		lr.jarr = NULL;
-		puts(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(root);
+		json_start(&lr);
+		if (ol_jstream_end(&lr.js) < 0)
+			lr.write_error = 1;
 	} else if (!lr.jsonl && !lr.events) {
 		printf("no OOM events\n");
 	}
@@ -1373,13 +1547,14 @@ int cmd_log(int argc, char **argv, struct ol_ctx *ctx)
 out:
 	free(jfiles);
 	ol_logparser_free(p);
-	if (lr.jarr)
-		json_object_put(lr.jarr);
 	summary_free(&lr.by_victim);
 	summary_free(&lr.by_cgroup);
 	summary_free(&lr.by_memcg);
 	summary_free(&lr.by_host);
 	ol_prom_log_free(lr.prom);
+	if (lr.jf)
+		fclose(lr.jf);
+	free(lr.hbuf);
 	ol_times_free(&lr.kill_times);
 	return rc;
 }

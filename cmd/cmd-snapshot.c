@@ -87,20 +87,8 @@ int cmd_snapshot(int argc, char **argv, struct ol_ctx *ctx)
 	}
 	note_written(&w);
 	if (out) {
-		err = ol_write_atomic(out, text);
-		if (err == -EINVAL) {
-			ol_warn("cannot write '%s': not a regular file (left as it is)", out);
+		if (ol_write_atomic_said(out, text) < 0)
 			goto done;
-		}
-		if (err == -EPERM) {
-			ol_warn("cannot write '%s': a symbolic link not yours, or to a file not yours "
-				"(left as it is)", out);
-			goto done;
-		}
-		if (err < 0) {
-			ol_warnx_errno(err, "cannot write '%s' (any previous file is unchanged)", out);
-			goto done;
-		}
 	} else {
 		fputs(text, stdout);
 		fputc('\n', stdout);

@@ -208,3 +208,16 @@ out_free:
 	free(target);
 	return rc;
 }
+
+int ol_write_atomic_said(const char *path, const char *text)
+{
+	int e = ol_write_atomic(path, text);
+
+	if (e == -EINVAL)
+		ol_warn("cannot write '%s': not a regular file (left as it is)", path);
+	else if (e == -EPERM)
+		ol_warn("cannot write '%s': a symbolic link not yours, or to a file not yours (left as it is)", path);
+	else if (e < 0)
+		ol_warnx_errno(e, "cannot write '%s' (any previous file is unchanged)", path);
+	return e < 0 ? -1 : 0;
+}

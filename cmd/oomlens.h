@@ -104,5 +104,7 @@ void ol_catch_stop(void);
  * temporary file is left.
  */
 int ol_write_atomic(const char *path, const char *text);
+/* The same, its failure said on stderr.  0 or -1. */
+int ol_write_atomic_said(const char *path, const char *text);
 
 #endif

@@ -315,7 +315,8 @@ int ol_jstream_add(struct ol_jstream *s, json_object *obj)
 {
 	if (!obj)
 		return -ENOMEM;
-	if (fprintf(s->f, "%s\n%s", s->n++ ? "," : "", json_object_to_json_string_ext(obj, JFLAGS)) < 0)
+	if (fprintf(s->f, "%s\n%s", s->n++ ? "," : "", json_object_to_json_string_ext(obj, s->plain ?
+		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE : JFLAGS)) < 0)
 		s->err = 1;
 	json_object_put(obj);
 	return s->err ? -EIO : 0;

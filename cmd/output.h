@@ -50,6 +50,7 @@ struct ol_jstream {
 	FILE *f;
 	size_t n;		/* objects written */
 	int err;		/* a write failed */
+	int plain;		/* objects on one line each, not indented (set after begin) */
 };
 
 /* Print "{", @head's members (NULL: none; it is freed), then "KEY": [ */

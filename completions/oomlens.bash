@@ -195,7 +195,7 @@ _oomlens()
 			return
 			;;
 		--format)
-			_oomlens_words text json jsonl prometheus
+			_oomlens_words text json jsonl prometheus html
 			return
 			;;
 		-o | --output)

@@ -52,6 +52,8 @@ struct ol_logparser {
 	struct ol_logline last_wrap;	/* the previous wrapped line's stamps */
 	struct ol_year_hint years;	/* for year-less dates */
 	int live;			/* following: lines come as they are written */
+	const char *cur;		/* the line being read, as read */
+	size_t cur_len;
 };
 
 /* ---- small helpers over (pointer, length) text ---- */
@@ -291,6 +293,7 @@ void ol_oom_event_free(struct ol_oom_event *ev)
 	free(ev->group_kill);
 	free(ev->target_cgroup);
 	free(ev->prediction.order);
+	free(ev->raw);
 	free(ev);
 }
 
@@ -334,6 +337,39 @@ static time_t tm_to_epoch(struct ol_logparser *p, const struct ol_logline *l)
 	return mktime(&tm);
 }
 
+/* The line being read, into @ev's own lines (once, up to OL_LOG_MAX_RAW bytes).  0 or -ENOMEM. */
+static int keep_raw(struct ol_logparser *p, struct ol_oom_event *ev)
+{
+	char *r;
+
+	if (!p->cur || ev->raw_line == p->line_no || ev->raw_capped)
+		return 0;
+	ev->raw_line = p->line_no;
+	if (ev->raw_len + p->cur_len + 1 > OL_LOG_MAX_RAW) {
+		ev->raw_capped = 1;
+		return 0;
+	}
+	r = realloc(ev->raw, ev->raw_len + p->cur_len + 2);
+	if (!r)
+		return -ENOMEM;
+	memcpy(r + ev->raw_len, p->cur, p->cur_len);
+	ev->raw_len += p->cur_len;
+	r[ev->raw_len++] = '\n';
+	r[ev->raw_len] = '\0';
+	ev->raw = r;
+	return 0;
+}
+
+/* Take the line being read back out of @ev's own lines, if it was the last kept. */
+static void drop_raw(const struct ol_logparser *p, struct ol_oom_event *ev)
+{
+	if (ev->raw && ev->raw_line == p->line_no && ev->raw_len >= p->cur_len + 1) {
+		ev->raw_len -= p->cur_len + 1;
+		ev->raw[ev->raw_len] = '\0';
+		ev->raw_line = 0;
+	}
+}
+
 static struct ol_oom_event *new_event(struct ol_logparser *p, struct host_state *h,
 				      const struct ol_logline *l)
 {
@@ -365,6 +401,10 @@ static struct ol_oom_event *new_event(struct ol_logparser *p, struct host_state 
 		ev->epoch_usec = (long)(us % 1000000);
 	}
 	ev->first_line = ev->last_line = p->line_no;
+	if (keep_raw(p, ev) < 0) {
+		ol_oom_event_free(ev);
+		return NULL;
+	}
 	h->ev = ev;
 	h->in_table = 0;
 	h->have_victim = 0;
@@ -1171,6 +1211,8 @@ static struct ol_oom_event *next_event(struct kmsg_in *m)
 {
 	struct ol_oom_event *ev;
 
+	if (m->h->ev)
+		drop_raw(m->p, m->h->ev);	/* the line begins the next event */
 	finish(m->p, m->h);
 	ev = new_event(m->p, m->h, m->l);
 	if (ev)
@@ -1200,6 +1242,8 @@ static int on_head(struct kmsg_in *m)
 	struct ol_oom_event *ev;
 	long v;
 
+	if (m->h->ev)
+		drop_raw(m->p, m->h->ev);
 	finish(m->p, m->h);
 	ev = new_event(m->p, m->h, m->l);
 	if (!ev)
@@ -1662,6 +1706,9 @@ static int kernel_line(struct ol_logparser *p, struct host_state *h,
 
 	if (wrapped_name(h, s, n))
 		return 1;
+	/* every line of an open event is its own, until one begins the next */
+	if (h->ev && keep_raw(p, h->ev) < 0)
+		return -ENOMEM;
 	/* rows first: they are most of an event */
 	if (h->in_table && h->ev && is_row(s, n))
 		return parse_row(h->ev, h, s, n) < 0 ? -ENOMEM : 1;
@@ -1782,6 +1829,8 @@ int ol_logparser_line(struct ol_logparser *p, const char *line, size_t len)
 		len = OL_LOG_MAX_LINE;
 	while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 		len--;
+	p->cur = line;
+	p->cur_len = len;
 	ol_log_unwrap(line, len, &l);
 	if (l.have_tm && l.have_year) {	/* evidence for the year of a year-less date */
 		p->years.year = l.tm.tm_year;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Re-ranking a logged task table as the event's kernel would have. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -407,4 +408,15 @@ void ol_oom_event_predict(struct ol_oom_event *ev, const char *override)
 		else
 			pr->cause = "unexplained";
 	}
+}
+
+int ol_oom_event_row_terms(const struct ol_oom_event *ev, int row, struct ol_badness_in *in,
+			   struct ol_badness *b)
+{
+	const struct ol_prediction *pr = &ev->prediction;
+
+	if (!pr->valid || row < 0 || (size_t)row >= ev->ntasks)
+		return -EINVAL;
+	row_input(ev, &ev->tasks[row], pr->totalpages, 0, in);
+	return ol_badness((enum ol_era)pr->era, in, b);
 }

@@ -233,6 +233,10 @@ struct ol_oom_event {
 	long prior_victims[16];		/* this host's recent victims, for "already being killed" */
 	int nprior;
 	unsigned long first_line, last_line;	/* 1-based line numbers in the input */
+	char *raw;			/* the kernel's lines of the event as read, '\n' after each; NULL none */
+	size_t raw_len;
+	unsigned long raw_line;		/* the last line kept (a line split in messages once) */
+	int raw_capped;			/* more than OL_LOG_MAX_RAW bytes: the rest not kept */
 };
 
 /*
@@ -256,6 +260,7 @@ enum {
 
 #define OL_LOG_MAX_TASKS	100000	/* rows kept per event */
 #define OL_LOG_MAX_LINE		65536	/* longer lines are cut */
+#define OL_LOG_MAX_RAW		(1 << 20)	/* bytes of an event's own lines kept */
 
 struct ol_logparser;
 
@@ -306,6 +311,16 @@ void ol_oom_event_free(struct ol_oom_event *ev);
 
 /* Re-rank the task table as the event's kernel would (pure; fills ev->prediction). */
 void ol_oom_event_predict(struct ol_oom_event *ev, const char *kernel_override);
+
+struct ol_badness_in;
+struct ol_badness;
+/*
+ * The terms of task row @row's badness as ol_oom_event_predict() weighed
+ * them (its era and totalpages, no root bonus).  0, or -EINVAL without a
+ * prediction or for a row out of range, or ol_badness()'s error.
+ */
+int ol_oom_event_row_terms(const struct ol_oom_event *ev, int row, struct ol_badness_in *in,
+			   struct ol_badness *b);
 
 const char *ol_ev_kind_str(enum ol_ev_kind k);
 const char *ol_outcome_str(enum ol_outcome o);

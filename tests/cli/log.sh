@@ -78,7 +78,7 @@ check "009: memory in bytes, memory+swap's unlimited limit null" test \
 	"$(jq -c '.events[0].memcg | [.usage_bytes, .limit_bytes, .memsw_limit_bytes]' <<<"$out")" = "[$((233472 * 1024)),$((233472 * 1024)),null]"
 check "009: a task row names its comm, its sizes in *_pages" test \
 	"$(jq -c '.events[0].tasks[0] | keys_unsorted' <<<"$out")" = \
-	'["pid","uid","tgid","total_vm_pages","rss_pages","swap_pages","oom_score_adj","comm","badness"]'
+	'["pid","uid","tgid","total_vm_pages","rss_pages","swap_pages","oom_score_adj","comm","comm_text","badness"]'
 check "009: 'Kill process' names a thread, 'Killed process' the tgid; both kept" test \
 	"$(jq -c '.events[0] | [.selected.pid, .victim.pid, .prediction.agrees]' <<<"$out")" = '[26074,24518,true]'
 run "$OOMLENS" log -J "$LOGS/004.log"
@@ -500,3 +500,46 @@ if [ "$rc" -eq 0 ] && [ -n "$out" ]; then
 else
 	skip "kmsg events: the same times on six runs" "no OOM event in the ring buffer"
 fi
+
+# -J prints each event as it comes: its peak memory does not grow with the
+# events, as --jsonl's does not.  300 copies of 008.log's event (162 tasks
+# each); held whole before printing, -J needed some 20 times --jsonl's memory.
+for _ in $(seq 300); do cat "$LOGS/008.log"; done > "$TMP/many.log"
+# peak_rss ARGS...: oomlens's peak resident set in kB (getrusage of the child)
+peak_rss() {
+	python3 -c 'import resource, subprocess, sys
+subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=False)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' "$OOMLENS" log "$@" "$TMP/many.log"
+}
+run "$OOMLENS" log -J "$TMP/many.log"
+n=$(jq '.events | length' <<<"$out")
+if command -v python3 >/dev/null; then
+	rss_j=$(peak_rss -J)
+	rss_l=$(peak_rss --jsonl)
+	check "-J of 300 events with 162 tasks: all 300 ($n), peak RSS ${rss_j} kB within 1.5x of --jsonl's ${rss_l} kB" \
+		eval '[ "$n" = 300 ] && [ "$rss_j" -gt 0 ] && [ $((rss_j * 2)) -le $((rss_l * 3)) ]'
+else
+	skip "-J peak RSS within 1.5x of --jsonl's" "python3 is not installed"
+fi
+
+# "sentences" in JSON are text output's lines, the candidates table left out
+same=1
+for f in "$LOGS"/*.log; do
+	t=$("$OOMLENS" log "$f" 2>/dev/null | grep -v -e '^$' -e '^    ' -e '^  candidates (' -e '^  note: the task table was cut' | sed 's/^ *//')
+	j=$("$OOMLENS" log -J "$f" 2>/dev/null | jq -r '.events[].sentences[]')
+	[ "$t" = "$j" ] || { same=0; echo "# $f differs"; }
+done
+check "every fixture log: the JSON sentences are the text output's lines" test "$same" -eq 1
+
+# prediction.ranking: the --top candidates' badness terms add up to their badness (5.9+: no clamp)
+run "$OOMLENS" log -J -t 3 "$LOGS/010.log"
+check "010: ranking holds the 3 first candidates, rss + swap + page tables + adj = badness" jq_true \
+	'.events[0] | .tasks as $t | .prediction.ranking | length == 3 and (map(.rank) == [1,2,3]) and
+	 all(.[]; .rss_pages + .swap_pages + .pgtables_pages + .adj_pages == $t[.task].badness)' <<<"$out"
+
+# lines.text: the event's own lines as read; 019.log holds two events
+run "$OOMLENS" log -J "$LOGS/019.log"
+check "019: each event's lines.text is its lines of the file, from its first" eval \
+	'[ "$(jq -r ".events[1].lines.text" <<<"$out" | head -n 1)" = "$(sed -n "$(jq .events[1].lines.first <<<"$out")p" "$LOGS/019.log")" ] &&
+	 [ "$(jq -r ".events[0].lines.text" <<<"$out" | grep -c "")" -ge 1 ] &&
+	 ! jq -r ".events[0].lines.text" <<<"$out" | grep -qF "$(sed -n "$(jq .events[1].lines.first <<<"$out")p" "$LOGS/019.log")"'

@@ -13,8 +13,8 @@ LOGS=$FIXTURES/oomlogs
 
 # --- log --format: the usage, which needs no promtool
 run "$OOMLENS" log --format html "$LOGS/013.log"
-check "log --format html: not yet, exit 2, one line and the hint" eval \
-	'[ "$rc" -eq 2 ] && [ -z "$out" ] && [[ "$err" == *"--format html is not implemented yet"* ]] && [ "$(grep -c "" <<<"$err")" -eq 2 ]'
+check "log --format html without -o: exit 2, one line and the hint" eval \
+	'[ "$rc" -eq 2 ] && [ -z "$out" ] && [[ "$err" == *"--format html writes a file: name it with -o"* ]] && [ "$(grep -c "" <<<"$err")" -eq 2 ]'
 for bad in "-J --format prometheus" "--jsonl --format json" "--format prometheus --follow" \
 	   "--format prometheus --summary" "-o $TMP/x.prom" "--format prometheus --max-series 0" "--format xml"; do
 	run "$OOMLENS" log $bad "$LOGS/013.log"
