@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,6 +77,7 @@ struct scan_ctx {
 	struct ol_buf buf;
 	int denied;
 	size_t cmdline_bytes;		/* kept so far, against OL_CMDLINE_TOTAL_MAX */
+	size_t *cmdline_total;		/* &cmdline_bytes, or the scan's when threaded */
 	struct inode_id *big;		/* sysroot: the large cmdlines read */
 	size_t nbig;
 	int held[HELD_MAX + 8];	/* a process's files (at most 8) fit after a flush */
@@ -97,6 +99,7 @@ static void scan_ctx_init(struct scan_ctx *c, const struct ol_root *root, unsign
 
 	memset(c, 0, sizeof(*c));
 	c->root = root;
+	c->cmdline_total = &c->cmdline_bytes;
 	if ((read & OL_READ_OOM_ADJ) && (read & OL_READ_OOM_SCORE_ADJ) &&
 	    ol_root_is_live(root) && uname(&u) == 0 &&
 	    ol_kernel_from_release(u.release, &c->k) == 0)
@@ -309,7 +312,7 @@ static int read_cmdline_tree(struct scan_ctx *c, int dfd)
 			     "the command line is unknown");
 		return 0;
 	}
-	if ((unsigned long long)st.st_size > OL_CMDLINE_TOTAL_MAX - c->cmdline_bytes)
+	if ((unsigned long long)st.st_size > OL_CMDLINE_TOTAL_MAX - *c->cmdline_total)
 		return -EFBIG;
 	rc = ol_read_fd(fd, &c->buf);
 	if (rc == -EFBIG)
@@ -317,18 +320,29 @@ static int read_cmdline_tree(struct scan_ctx *c, int dfd)
 	return rc == 0 ? 1 : unknown_file(c, dfd, "cmdline", rc);
 }
 
+/* @len more bytes of command lines, if the scan's budget has them.  0 or -1 */
+static int cmdline_take(struct scan_ctx *c, size_t len)
+{
+	size_t before = __atomic_fetch_add(c->cmdline_total, len, __ATOMIC_RELAXED);
+
+	if (before + len > OL_CMDLINE_TOTAL_MAX) {
+		__atomic_fetch_sub(c->cmdline_total, len, __ATOMIC_RELAXED);
+		return -1;
+	}
+	return 0;
+}
+
 static int read_cmdline(struct scan_ctx *c, int dfd, struct ol_proc *p)
 {
 	int rc = ol_root_is_live(c->root) ? read_one(c, dfd, "cmdline") : read_cmdline_tree(c, dfd);
 
-	if (rc == -EFBIG || (rc > 0 && c->buf.len > OL_CMDLINE_TOTAL_MAX - c->cmdline_bytes)) {
+	if (rc == -EFBIG || (rc > 0 && cmdline_take(c, c->buf.len) < 0)) {
 		ol_root_note(c->root, dfd, "cmdline", "past %u MiB of command lines in all: "
 			     "the command line is unknown", OL_CMDLINE_TOTAL_MAX >> 20);
 		return 0;
 	}
 	if (rc <= 0)
 		return rc;
-	c->cmdline_bytes += c->buf.len;
 	p->cmdline = ol_cmdline_join(c->buf.data, c->buf.len);
 	if (!p->cmdline)
 		return -ENOMEM;
@@ -605,29 +619,187 @@ static int scan_into(struct scan_ctx *c, const struct ol_root *root,
 	return 0;
 }
 
+/* A /proc entry to read: its pid and its name ("1234") */
+struct dent {
+	pid_t pid;
+	char name[12];
+};
+
+/* One thread's share of a scan: a run of the entries, into its own list */
+struct part {
+	struct scan_ctx c;
+	const struct ol_root *root;
+	const struct dent *d;
+	size_t n;
+	unsigned int read;
+	struct ol_proclist out;
+	int rc;
+};
+
+static void *scan_part(void *arg)
+{
+	struct part *pt = arg;
+
+	for (size_t i = 0; i < pt->n && pt->rc == 0; i++)
+		pt->rc = scan_into(&pt->c, pt->root, pt->d[i].name, pt->d[i].pid, pt->read, 1, &pt->out);
+	return NULL;
+}
+
+/* Every pid entry of @dir, in its order.  0 or -errno */
+static int read_dents(DIR *dir, struct dent **out, size_t *n)
+{
+	struct dent *d = NULL;
+	size_t cap = 0;
+	struct dirent *de;
+
+	*n = 0;
+	for (;;) {
+		pid_t pid;
+
+		errno = 0;
+		if (!(de = readdir(dir)))
+			break;
+		if (!parse_pid_name(de->d_name, &pid))
+			continue;
+		if (*n == cap) {
+			struct dent *nd = realloc(d, (cap = cap ? 2 * cap : 1024) * sizeof(*d));
+
+			if (!nd) {
+				free(d);
+				return -ENOMEM;
+			}
+			d = nd;
+		}
+		d[*n].pid = pid;
+		snprintf(d[*n].name, sizeof(d[*n].name), "%d", (int)pid);
+		(*n)++;
+	}
+	*out = d;
+	if (errno) {
+		free(d);
+		return -errno;
+	}
+	return 0;
+}
+
+/* below this many processes a second thread costs more than it saves */
+#define SCAN_THREAD_MIN	2000
+
+static int nparts(const struct ol_root *root, const struct ol_scan_opts *opts, size_t n)
+{
+	if (opts->threads == 1 || !ol_root_is_live(root) || n < SCAN_THREAD_MIN ||
+	    sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		return 1;
+	return 2;
+}
+
+/* The parts' lists, in order, as one.  0 or -errno (all freed) */
+static int join_parts(struct part *pt, int np, struct ol_proclist *out)
+{
+	size_t total = 0;
+	int k, rc = 0;
+
+	for (k = 0; k < np; k++) {
+		total += pt[k].out.n;
+		if (pt[k].rc < 0 && rc == 0)
+			rc = pt[k].rc;
+	}
+	*out = pt[0].out;
+	if (rc == 0 && total > out->cap) {
+		struct ol_proc *v = realloc(out->procs, total * sizeof(*v));
+
+		if (v) {
+			out->procs = v;
+			out->cap = total;
+		} else {
+			rc = -ENOMEM;
+		}
+	}
+	for (k = 1; k < np; k++) {
+		if (rc < 0) {
+			ol_proclist_free(&pt[k].out);
+			continue;
+		}
+		memcpy(out->procs + out->n, pt[k].out.procs, pt[k].out.n * sizeof(*out->procs));
+		out->n += pt[k].out.n;
+		out->vanished += pt[k].out.vanished;
+		out->denied += pt[k].out.denied;
+		free(pt[k].out.procs);
+	}
+	if (rc < 0)
+		ol_proclist_free(out);
+	return rc;
+}
+
+/*
+ * Every process of @root's /proc.  A live scan of many processes on a
+ * machine with CPUs to spare reads them in two threads, each a run of the
+ * entries (the order stays /proc's): the kernel's time formatting the
+ * files is most of a scan.
+ */
+static int scan_all(const struct ol_root *root, const struct ol_scan_opts *opts, DIR *dir,
+		    struct ol_proclist *out)
+{
+	struct part pt[2];
+	struct dent *d;
+	struct ol_cgmap *map = NULL;
+	pthread_t th;
+	size_t n, cmdline_total = 0;
+	int np, k, started = 0, rc = read_dents(dir, &d, &n);
+
+	if (rc < 0)
+		return rc;
+	/* the map is read once for all: see include/oomlens/cgmap.h */
+	if ((opts->read & OL_READ_CGROUP) && ol_root_is_live(root))
+		map = ol_cgmap_new(n);
+	np = nparts(root, opts, n);
+	memset(pt, 0, sizeof(pt));
+	for (k = 0; k < np; k++) {
+		scan_ctx_init(&pt[k].c, root, opts->read);
+		pt[k].c.cgmap = map;
+		pt[k].c.cmdline_total = &cmdline_total;
+		pt[k].root = root;
+		pt[k].read = opts->read;
+		pt[k].d = d + n * (size_t)k / (size_t)np;
+		pt[k].n = n * (size_t)(k + 1) / (size_t)np - n * (size_t)k / (size_t)np;
+	}
+	if (np > 1)
+		started = pthread_create(&th, NULL, scan_part, &pt[1]) == 0;
+	scan_part(&pt[0]);
+	if (started)
+		pthread_join(th, NULL);
+	else if (np > 1)
+		scan_part(&pt[1]);
+	for (k = 0; k < np; k++) {
+		pt[k].c.cgmap = NULL;
+		scan_ctx_free(&pt[k].c);
+	}
+	ol_cgmap_free(map);
+	free(d);
+	return join_parts(pt, np, out);
+}
+
 int ol_scan(const struct ol_root *root, const struct ol_scan_opts *opts,
 	    struct ol_proclist *out)
 {
 	struct scan_ctx c;
-	struct dirent *de;
-	struct stat st;
 	DIR *dir;
 	int fd, rc = 0;
 
 	memset(out, 0, sizeof(*out));
-	scan_ctx_init(&c, root, opts->read);
 	if (opts->pids) {
-		size_t i;
-
-		for (i = 0; i < opts->npids && rc == 0; i++) {
+		scan_ctx_init(&c, root, opts->read);
+		for (size_t i = 0; i < opts->npids && rc == 0; i++) {
 			char name[32];
 
 			snprintf(name, sizeof(name), "%d", (int)opts->pids[i]);
 			rc = scan_into(&c, root, name, opts->pids[i], opts->read, 0, out);
 		}
-		goto done;
+		scan_ctx_free(&c);
+		if (rc < 0)
+			ol_proclist_free(out);
+		return rc;
 	}
-
 	fd = openat(root->procfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -637,30 +809,8 @@ int ol_scan(const struct ol_root *root, const struct ol_scan_opts *opts,
 		close(fd);
 		return rc;
 	}
-	/* procfs counts its processes in its root's link count */
-	if ((opts->read & OL_READ_CGROUP) && ol_root_is_live(root) && fstat(fd, &st) == 0)
-		c.cgmap = ol_cgmap_new((size_t)st.st_nlink);
-	for (;;) {
-		pid_t pid;
-
-		errno = 0;
-		de = readdir(dir);
-		if (!de) {
-			if (errno)
-				rc = -errno;
-			break;
-		}
-		if (!parse_pid_name(de->d_name, &pid))
-			continue;
-		rc = scan_into(&c, root, de->d_name, pid, opts->read, 1, out);
-		if (rc < 0)
-			break;
-	}
+	rc = scan_all(root, opts, dir, out);
 	closedir(dir);
-done:
-	scan_ctx_free(&c);
-	if (rc < 0)
-		ol_proclist_free(out);
 	return rc;
 }
 

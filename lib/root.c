@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -332,6 +333,8 @@ int ol_root_fd_path(const struct ol_root *root, int fd, char *out, size_t sz)
 	return 0;
 }
 
+static pthread_mutex_t notes_lock = PTHREAD_MUTEX_INITIALIZER;
+
 void ol_root_note(const struct ol_root *root, int dirfd, const char *name,
 		  const char *fmt, ...)
 {
@@ -347,19 +350,23 @@ void ol_root_note(const struct ol_root *root, int dirfd, const char *name,
 	dir_path(root, dirfd, dir, sizeof(dir));
 	if (asprintf(&line, "%s%s%s: %s", dir, *dir && *name ? "/" : "", name, why) < 0)
 		return;
+	/* a live scan may read in two threads (ol_scan()) */
+	pthread_mutex_lock(&notes_lock);
 	for (size_t i = 0; i < ns->n; i++) {
 		if (strcmp(ns->v[i], line) == 0) {
 			free(line);
-			return;
+			line = NULL;
+			break;
 		}
 	}
-	if (ns->n == OL_NOTES_MAX || !(nv = realloc(ns->v, (ns->n + 1) * sizeof(*nv)))) {
+	if (line && (ns->n == OL_NOTES_MAX || !(nv = realloc(ns->v, (ns->n + 1) * sizeof(*nv))))) {
 		ns->dropped++;
 		free(line);
-		return;
+	} else if (line) {
+		ns->v = nv;
+		ns->v[ns->n++] = line;
 	}
-	ns->v = nv;
-	ns->v[ns->n++] = line;
+	pthread_mutex_unlock(&notes_lock);
 }
 
 const char *ol_root_note_get(const struct ol_root *root, size_t i)
@@ -581,7 +588,7 @@ static int int_cmp(const void *a, const void *b)
 
 void ol_fds_close(int *fds, size_t n)
 {
-	static int no_close_range;
+	static int no_close_range;	/* read and set with __atomic: scans may run in two threads */
 	size_t i = 0;
 
 	qsort(fds, n, sizeof(*fds), int_cmp);
@@ -590,13 +597,13 @@ void ol_fds_close(int *fds, size_t n)
 
 		while (j + 1 < n && fds[j + 1] == fds[j] + 1)
 			j++;
-		if (j > i && !no_close_range &&
+		if (j > i && !__atomic_load_n(&no_close_range, __ATOMIC_RELAXED) &&
 		    close_range((unsigned int)fds[i], (unsigned int)fds[j], 0) == 0) {
 			i = j + 1;
 			continue;
 		}
 		if (j > i && errno == ENOSYS)
-			no_close_range = 1;
+			__atomic_store_n(&no_close_range, 1, __ATOMIC_RELAXED);
 		for (; i <= j; i++)
 			close(fds[i]);
 	}

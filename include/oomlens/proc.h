@@ -93,6 +93,8 @@ struct ol_scan_opts {
 	unsigned int read;	/* OL_READ_* */
 	const pid_t *pids;	/* only these (NULL: all) */
 	size_t npids;
+	int threads;		/* 1: one thread; 0: a live scan of 2,000+ processes
+				 * uses two where the machine has two CPUs */
 };
 
 /*
