@@ -9,6 +9,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,25 +74,40 @@ static const unsigned char commonness[256] = {
 	['z'] = 11
 };
 
-static const char *mem_find(const char *s, size_t n, const char *needle)
+/* The offset of @needle's rarest byte (of its first @k). */
+static size_t rarest(const char *needle, size_t k)
 {
-	size_t k = strlen(needle), r = 0, i;
-	const char *p, *last;
+	size_t r = 0;
 
-	/*
-	 * Lines are short: memchr for the needle's rarest byte and a compare
-	 * beats glibc's memmem, which builds a shift table on every call.
-	 */
-	if (k == 0 || n < k)
-		return NULL;
-	for (i = 1; i < k; i++)
+	for (size_t i = 1; i < k; i++)
 		if (commonness[(unsigned char)needle[i]] < commonness[(unsigned char)needle[r]])
 			r = i;
+	return r;
+}
+
+/*
+ * @needle (@k bytes, its rarest at @r) in @s.  Lines are short: memchr for
+ * the rarest byte and a compare beats glibc's memmem, which builds a shift
+ * table on every call.
+ */
+static const char *mem_find_at(const char *s, size_t n, const char *needle, size_t k, size_t r)
+{
+	const char *p, *last;
+
+	if (k == 0 || n < k)
+		return NULL;
 	last = s + n - k + r;	/* the last place the rare byte can be */
 	for (p = s + r; p <= last && (p = memchr(p, needle[r], (size_t)(last - p) + 1)); p++)
 		if (memcmp(p - r, needle, k) == 0)
 			return p - r;
 	return NULL;
+}
+
+static const char *mem_find(const char *s, size_t n, const char *needle)
+{
+	size_t k = strlen(needle);
+
+	return mem_find_at(s, n, needle, k, rarest(needle, k));
 }
 
 static int starts(const char *s, size_t n, const char *prefix)
@@ -349,14 +365,23 @@ static int keep_raw(struct ol_logparser *p, struct ol_oom_event *ev)
 		ev->raw_capped = 1;
 		return 0;
 	}
-	r = realloc(ev->raw, ev->raw_len + p->cur_len + 2);
-	if (!r)
-		return -ENOMEM;
+	if (ev->raw_len + p->cur_len + 2 > ev->raw_cap) {
+		/* doubled: an event of 100,000 task rows is as many lines */
+		size_t cap = ev->raw_cap ? 2 * ev->raw_cap : 4096;
+
+		while (cap < ev->raw_len + p->cur_len + 2)
+			cap *= 2;
+		r = realloc(ev->raw, cap);
+		if (!r)
+			return -ENOMEM;
+		ev->raw = r;
+		ev->raw_cap = cap;
+	}
+	r = ev->raw;
 	memcpy(r + ev->raw_len, p->cur, p->cur_len);
 	ev->raw_len += p->cur_len;
 	r[ev->raw_len++] = '\n';
 	r[ev->raw_len] = '\0';
-	ev->raw = r;
 	return 0;
 }
 
@@ -1672,11 +1697,28 @@ const char *ol_log_anchor_text(size_t i)
 	return i < NKILLER_ANCHORS ? killer_anchors[i] : NULL;
 }
 
+/* Each entry's text: its length and its rarest byte, worked out once */
+static struct { size_t len, rare; } kmsg_text[NKMSGS];
+static pthread_once_t kmsg_text_once = PTHREAD_ONCE_INIT;
+
+static void kmsg_text_init(void)
+{
+	for (size_t i = 0; i < NKMSGS; i++) {
+		if (!kmsgs[i].text)
+			continue;
+		kmsg_text[i].len = strlen(kmsgs[i].text);
+		kmsg_text[i].rare = rarest(kmsgs[i].text, kmsg_text[i].len);
+	}
+}
+
 static int try_kmsg(const struct kmsg *e, struct kmsg_in *m)
 {
-	if (e->how == KM_BEGINS && !starts(m->s, m->n, e->text))
+	size_t i = (size_t)(e - kmsgs);
+
+	if (e->how == KM_BEGINS && (m->n < kmsg_text[i].len || memcmp(m->s, e->text, kmsg_text[i].len)))
 		return 0;
-	m->at = e->how == KM_HOLDS ? mem_find(m->s, m->n, e->text) : m->s;
+	m->at = e->how != KM_HOLDS ? m->s :
+		mem_find_at(m->s, m->n, e->text, kmsg_text[i].len, kmsg_text[i].rare);
 	if (!m->at)
 		return 0;
 	return e->fn(m);
@@ -1704,6 +1746,7 @@ static int kernel_line(struct ol_logparser *p, struct host_state *h,
 	const struct kmsg *e = kmsgs, *end = kmsgs + NKMSGS;
 	int rc;
 
+	pthread_once(&kmsg_text_once, kmsg_text_init);
 	if (wrapped_name(h, s, n))
 		return 1;
 	/* every line of an open event is its own, until one begins the next */

@@ -235,6 +235,7 @@ struct ol_oom_event {
 	unsigned long first_line, last_line;	/* 1-based line numbers in the input */
 	char *raw;			/* the kernel's lines of the event as read, '\n' after each; NULL none */
 	size_t raw_len;
+	size_t raw_cap;			/* bytes allocated at raw */
 	unsigned long raw_line;		/* the last line kept (a line split in messages once) */
 	int raw_capped;			/* more than OL_LOG_MAX_RAW bytes: the rest not kept */
 };
