@@ -206,13 +206,56 @@ int ol_time_parse(const char *s, time_t now, time_t *t)
 	return end ? finish(&tm, end, 0, now, t) : -EINVAL;
 }
 
+time_t ol_local_epoch(const struct tm *tm)
+{
+	/*
+	 * A log's lines come hour by hour: mktime() (the zone's rules, every
+	 * call) once an hour, then minutes and seconds added.  The offset
+	 * changes on the hour in every zone's rules of DST.
+	 */
+	static __thread struct {
+		int year, mon, mday, hour;
+		const char *zone;	/* tzname[0]: a TZ set meanwhile starts over */
+		time_t base;
+		int ok;
+	} c = { .year = -1 };
+	struct tm t = *tm;
+
+	if (t.tm_min < 0 || t.tm_min > 59 || t.tm_sec < 0 || t.tm_sec > 60) {
+		t.tm_isdst = -1;
+		return mktime(&t);
+	}
+	if (c.year != t.tm_year || c.mon != t.tm_mon || c.mday != t.tm_mday || c.hour != t.tm_hour ||
+	    c.zone != tzname[0]) {
+		struct tm end = t;
+
+		/* an hour the offset changes within (half-hour DST) is not cached */
+		t.tm_min = t.tm_sec = 0;
+		t.tm_isdst = end.tm_isdst = -1;
+		end.tm_min = end.tm_sec = 59;
+		c.base = mktime(&t);
+		c.ok = c.base != (time_t)-1 && t.tm_min == 0 && t.tm_hour == tm->tm_hour &&
+		       mktime(&end) == c.base + 3599 && end.tm_min == 59;
+		c.year = tm->tm_year;
+		c.mon = tm->tm_mon;
+		c.mday = tm->tm_mday;
+		c.hour = tm->tm_hour;
+		c.zone = tzname[0];
+	}
+	if (!c.ok) {
+		t = *tm;
+		t.tm_isdst = -1;
+		return mktime(&t);
+	}
+	return c.base + tm->tm_min * 60 + tm->tm_sec;
+}
+
 static time_t in_year(const struct tm *tm, int year)
 {
 	struct tm t = *tm;
 
 	t.tm_year = year;
-	t.tm_isdst = -1;
-	return mktime(&t);
+	return ol_local_epoch(&t);
 }
 
 time_t ol_yearless_epoch(const struct tm *tm, const struct ol_year_hint *h)

@@ -349,8 +349,7 @@ static time_t tm_to_epoch(struct ol_logparser *p, const struct ol_logline *l)
 		t = timegm(&tm);
 		return t - l->tm_gmtoff;
 	}
-	tm.tm_isdst = -1;
-	return mktime(&tm);
+	return ol_local_epoch(&tm);
 }
 
 /* The line being read, into @ev's own lines (once, up to OL_LOG_MAX_RAW bytes).  0 or -ENOMEM. */

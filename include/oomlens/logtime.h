@@ -39,6 +39,12 @@ struct ol_year_hint {
 	int day;	/* ... and its day, tm_mon * 31 + tm_mday */
 };
 
+/*
+ * @tm, a local time, as seconds since the epoch: mktime(3) with tm_isdst
+ * -1, but the zone's rules looked up once an hour of the log.
+ */
+time_t ol_local_epoch(const struct tm *tm);
+
 /* @tm's date and time, its year from @h, as a local time's epoch.  Pure but for the zone. */
 time_t ol_yearless_epoch(const struct tm *tm, const struct ol_year_hint *h);
 

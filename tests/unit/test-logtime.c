@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include <cmocka.h>
@@ -124,10 +125,50 @@ static void yearless_dates(void **state)
 	assert_int_equal(ol_yearless_epoch(&jan1, &dated), utc(2023, 0, 1, 0, 10));
 }
 
+/*
+ * ol_local_epoch() looks the zone up once an hour: it must give mktime()'s
+ * answer for every minute of a year, in zones whose DST moves by an hour
+ * each way and in one (Lord Howe) whose DST moves by half an hour.
+ */
+static void local_epoch_is_mktime(void **state)
+{
+	static const char *const zones[] = { "UTC", "Europe/Berlin", "America/New_York",
+					     "Australia/Lord_Howe" };
+	char *old = getenv("TZ") ? strdup(getenv("TZ")) : NULL;
+
+	(void)state;
+	for (size_t z = 0; z < sizeof(zones) / sizeof(zones[0]); z++) {
+		setenv("TZ", zones[z], 1);
+		tzset();
+		for (int yday = 0; yday < 365; yday++)
+			for (int hour = 0; hour < 24; hour++)
+				for (int min = 0; min < 60; min += 7) {
+					struct tm tm = { .tm_year = 125, .tm_mon = 0, .tm_mday = 1 + yday,
+							 .tm_hour = hour, .tm_min = min, .tm_sec = 31 };
+					struct tm t2 = tm;
+					time_t want, got;
+
+					t2.tm_isdst = -1;
+					want = mktime(&t2);
+					got = ol_local_epoch(&tm);
+					if (got != want)
+						fail_msg("%s: day %d %02d:%02d:31: %lld, mktime says %lld", zones[z],
+							 yday, hour, min, (long long)got, (long long)want);
+				}
+	}
+	if (old)
+		setenv("TZ", old, 1);
+	else
+		unsetenv("TZ");
+	tzset();
+	free(old);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(rfc3339),
+		cmocka_unit_test(local_epoch_is_mktime),
 		cmocka_unit_test(journalctl_words),
 		cmocka_unit_test(yearless_dates),
 	};
