@@ -720,7 +720,8 @@ static int join_parts(struct part *pt, int np, struct ol_proclist *out)
 			ol_proclist_free(&pt[k].out);
 			continue;
 		}
-		memcpy(out->procs + out->n, pt[k].out.procs, pt[k].out.n * sizeof(*out->procs));
+		if (pt[k].out.n)
+			memcpy(out->procs + out->n, pt[k].out.procs, pt[k].out.n * sizeof(*out->procs));
 		out->n += pt[k].out.n;
 		out->vanished += pt[k].out.vanished;
 		out->denied += pt[k].out.denied;
@@ -760,7 +761,7 @@ static int scan_all(const struct ol_root *root, const struct ol_scan_opts *opts,
 		pt[k].c.cmdline_total = &cmdline_total;
 		pt[k].root = root;
 		pt[k].read = opts->read;
-		pt[k].d = d + n * (size_t)k / (size_t)np;
+		pt[k].d = n ? d + n * (size_t)k / (size_t)np : NULL;	/* an empty /proc: no list */
 		pt[k].n = n * (size_t)(k + 1) / (size_t)np - n * (size_t)k / (size_t)np;
 	}
 	if (np > 1)
