@@ -5,10 +5,29 @@
  * nodes): never as markup.  Names are shown as text output shows them, by
  * comm_text (escaped) when the JSON has it.
  */
-(function () {
+(async function () {
 	const SVG = 'http://www.w3.org/2000/svg';
-	const doc = JSON.parse(document.getElementById('data').textContent);
-	const events = doc.events || [];
+	let events;
+	try {
+		events = (await load()).events || [];
+	} catch (e) {
+		document.getElementById('overview').textContent = 'This browser could not read the events embedded in the report (' +
+			e + '); it needs the Compression Streams API (Chrome 80, Firefox 113, Safari 16.4 or later). ' +
+			'oomlens log -J prints the same data.';
+		return;
+	}
+
+	/*
+	 * The document of -J, gzip-compressed and in base64 in #data: the
+	 * browser's own gzip (DecompressionStream) inflates it.
+	 */
+	async function load() {
+		const b64 = atob(document.getElementById('data').textContent), bin = new Uint8Array(b64.length);
+		for (let i = 0; i < b64.length; i++)
+			bin[i] = b64.charCodeAt(i);
+		const text = new Blob([bin]).stream().pipeThrough(new DecompressionStream('gzip'));
+		return JSON.parse(await new Response(text).text());
+	}
 
 	/* ---- DOM helpers: attributes and text only ---- */
 	function put(e, kids) {
@@ -222,9 +241,7 @@
 		table.dataset.sort = col;
 	}
 
-	function tasks(ev) {
-		if (!ev.tasks)
-			return [];
+	function table(ev) {
 		const vpid = ev.victim ? ev.victim.pid : null, tpid = ev.trigger ? ev.trigger.pid : null;
 		const head = h('tr', null, ...COLS.map(c => h('th', { 'data-col': c[0], 'aria-sort': 'none', scope: 'col' },
 			h('button', { type: 'button', title: 'sort by ' + c[1] }, c[1]))));
@@ -244,9 +261,34 @@
 			const desc = again ? th.getAttribute('aria-sort') !== 'descending' : col !== 'name';
 			sortTable(table, col, desc);
 		});
-		return [h('h3', null, `Task table: ${ev.tasks.length} task${ev.tasks.length === 1 ? '' : 's'}` +
-			(ev.tasks_capped ? ' (cut: the rest were not read)' : '') + '; sizes in pages; click a heading to sort'),
-			h('div', { class: 'tablewrap' }, table)];
+		return h('div', { class: 'tablewrap' }, table);
+	}
+
+	/*
+	 * A folded part of an event: its contents are made by @make when it is
+	 * first opened.  A report of a hundred events of a hundred tasks each
+	 * draws in a blink because the tables it does not show are not made.
+	 */
+	function fold(cls, title, make) {
+		const d = h('details', { class: cls }, h('summary', null, title));
+		d.oomMake = make;
+		d.addEventListener('toggle', () => { if (d.open) unfold(d); });
+		return d;
+	}
+	function unfold(d) {
+		if (d.oomMake) {
+			put(d, d.oomMake());
+			d.oomMake = null;
+		}
+		d.open = true;
+	}
+
+	function tasks(ev) {
+		if (!ev.tasks)
+			return [];
+		return [fold('tasktable', `Task table: ${ev.tasks.length} task${ev.tasks.length === 1 ? '' : 's'}` +
+			(ev.tasks_capped ? ' (cut: the rest were not read)' : '') + '; sizes in pages; click a heading to sort',
+			() => [table(ev)])];
 	}
 
 	function cgroups(ev) {
@@ -282,9 +324,9 @@
 		put(sec, cgroups(ev));
 		const where = `lines ${ev.lines.first}\u2013${ev.lines.last}` + (ev.source ? ' of ' + ev.source : ' of the log') +
 			(ev.time_raw ? `, stamped ${ev.time_raw}` : '');
-		sec.appendChild(h('details', { class: 'raw' }, h('summary', null, 'The log\'s lines: ' + where),
+		sec.appendChild(fold('raw', 'The log\'s lines: ' + where, () => [
 			ev.lines.text === null ? h('p', null, 'not kept') : h('pre', { class: 'rawlines' }, ev.lines.text),
-			ev.lines.text_capped ? h('p', null, 'cut at 1 MiB') : null));
+			ev.lines.text_capped ? h('p', null, 'cut at 1 MiB') : null]));
 		return sec;
 	}
 
@@ -293,9 +335,26 @@
 	const main = document.getElementById('events');
 	events.forEach((ev, i) => main.appendChild(event(ev, i)));
 
-	/* #sort=COLUMN (pid, uid, tgid, total_vm, rss, swap, adj, badness, name): every task table sorted, as by a click */
-	const m = /(?:^#|&)sort=(-?)([a-z_]+)/.exec(location.hash);
-	if (m)
-		for (const t of document.querySelectorAll('table.tasks'))
-			sortTable(t, m[2], m[2] === 'name' ? m[1] === '-' : m[1] !== '-');
+	/*
+	 * The address opens what is folded: #tasks every task table, #lines
+	 * every event's log lines, #sort=COLUMN (pid, uid, tgid, total_vm, rss,
+	 * swap, adj, badness, name; -COLUMN the other way) every task table
+	 * sorted by it, as by a click.  Joined by &: #tasks&lines.
+	 */
+	function opened() {
+		const want = location.hash.replace(/^#/, '').split('&');
+		const sort = want.map(w => /^sort=(-?)([a-z_]+)$/.exec(w)).find(m => m);
+		const open = (sel) => { for (const d of document.querySelectorAll(sel)) unfold(d); };
+		if (want.includes('tasks') || sort)
+			open('details.tasktable');
+		if (want.includes('lines'))
+			open('details.raw');
+		if (sort)
+			for (const t of document.querySelectorAll('table.tasks'))
+				sortTable(t, sort[2], sort[2] === 'name' ? sort[1] === '-' : sort[1] !== '-');
+	}
+	opened();
+	/* on paper, every task table whole */
+	window.addEventListener('beforeprint', () => { for (const d of document.querySelectorAll('details.tasktable')) unfold(d); });
+	document.body.dataset.drawn = events.length;
 })();

@@ -62,30 +62,3 @@ json_object *ol_json_percent(double v)
 		snprintf(num, sizeof(num), "0.00");
 	return json_object_new_double_s(strtod(num, NULL), num);
 }
-
-char *ol_json_for_html(const char *json)
-{
-	size_t n = strlen(json);
-	char *out, *o;
-
-	if (n > (SIZE_MAX - 1) / 6)
-		return NULL;
-	out = malloc(n * 6 + 1);	/* every byte at most "\u003c" */
-	if (!out)
-		return NULL;
-	for (o = out; *json; json++) {
-		unsigned char c = (unsigned char)*json;
-
-		if (c == '<' || c == '>' || c == '&') {
-			o += sprintf(o, "\\u%04x", c);
-		} else if (c == 0xe2 && (unsigned char)json[1] == 0x80 &&
-			   ((unsigned char)json[2] == 0xa8 || (unsigned char)json[2] == 0xa9)) {
-			o += sprintf(o, "\\u%04x", (unsigned char)json[2] == 0xa8 ? 0x2028 : 0x2029);
-			json += 2;
-		} else {
-			*o++ = (char)c;
-		}
-	}
-	*o = '\0';
-	return out;
-}

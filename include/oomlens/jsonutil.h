@@ -53,12 +53,4 @@ json_object *ol_json_percent(double v);
 #define ol_jadd(o, key, val) \
 	json_object_object_add_ex((o), "" key "", (val), OL_JADD_FLAGS)
 
-/*
- * JSON text made safe to embed in an HTML <script type="application/json">
- * element: '<', '>', '&' and U+2028, U+2029 (which occur only inside
- * strings) become \u escapes, so no "</script>" or "<!--" can end or
- * change the element.  The JSON value is the same.  NULL on ENOMEM.
- */
-char *ol_json_for_html(const char *json);
-
 #endif

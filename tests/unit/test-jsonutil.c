@@ -65,36 +65,12 @@ static void document(void **state)
 	assert_string_equal(OL_SCHEMA_VERSION, "2.1");
 }
 
-/* What HTML's script data state would end on, as \u escapes; the value unchanged */
-static void for_html(void **state)
-{
-	json_object *o = json_object_new_object();
-	char *e;
-
-	(void)state;
-	json_object_object_add(o, "comm", json_object_new_string("</script><!--&x>\xe2\x80\xa8\xe2\x80\xa9\xc3\xa9"));
-	e = ol_json_for_html(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-	assert_non_null(e);
-	assert_string_equal(e, "{\"comm\":\"\\u003c/script\\u003e\\u003c!--\\u0026x\\u003e\\u2028\\u2029\xc3\xa9\"}");
-	{
-		json_object *back = json_tokener_parse(e);
-
-		assert_non_null(back);
-		assert_string_equal(json_object_get_string(json_object_object_get(back, "comm")),
-				    json_object_get_string(json_object_object_get(o, "comm")));
-		json_object_put(back);
-	}
-	free(e);
-	json_object_put(o);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(times),
 		cmocka_unit_test(percent),
 		cmocka_unit_test(document),
-		cmocka_unit_test(for_html),
 	};
 
 	return cmocka_run_group_tests_name("jsonutil", tests, NULL, NULL);
