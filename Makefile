@@ -150,6 +150,7 @@ bench: oomlens
 	bench/list-vs-ps.sh
 	bench/log-vs-grep.sh
 	bench/diff-vs-list.sh
+	bench/report-open.sh || [ $$? -eq 77 ]
 	bench/memcg-predict.sh || [ $$? -eq 77 ]
 
 install: oomlens
