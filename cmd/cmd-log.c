@@ -394,7 +394,7 @@ static json_object *jsentences(const struct ol_oom_event *ev)
 /*
  * @line: a --jsonl line, a document of its own (with "schema_version").
  * "time" only when the log shows it: a stamp without a year or a zone stays
- * in "time_raw" alone.
+ * in "time_raw", and where the event was placed goes to "time_inferred".
  */
 static json_object *jevent(const struct ol_oom_event *ev, int line)
 {
@@ -406,6 +406,7 @@ static json_object *jevent(const struct ol_oom_event *ev, int line)
 	json_object_object_add(o, "killer", ol_json_string(ev->killer));
 	ol_json_add_time(o, "time", ev->epoch_assumed ? 0 : ev->epoch);
 	json_object_object_add(o, "time_raw", ev->time[0] ? ol_json_string(ev->time) : NULL);
+	ol_json_add_time(o, "time_inferred", ev->epoch_assumed ? ev->epoch : 0);
 	json_object_object_add(o, "boot_seconds", ev->boot >= 0 ? json_object_new_double(ev->boot) : NULL);
 	json_object_object_add(o, "host", ev->host[0] ? ol_json_string(ev->host) : NULL);
 	json_object_object_add(o, "kernel", ev->kernel[0] ? ol_json_string(ev->kernel) : NULL);

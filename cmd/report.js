@@ -106,11 +106,14 @@
 			box.appendChild(h('p', null, 'No OOM events.'));
 			return;
 		}
-		const dated = events.every(ev => typeof ev.time_epoch === 'number');
+		/* a stamp without a year or zone: where oomlens placed it (time_inferred) */
+		const when = (ev) => typeof ev.time_epoch === 'number' ? ev.time_epoch : ev.time_inferred_epoch;
+		const dated = events.every(ev => typeof when(ev) === 'number');
+		const inferred = events.some(ev => typeof ev.time_epoch !== 'number');
 		const hosts = [...new Set(events.map(ev => ev.host || ''))];
 		const W = 1000, L = hosts.length > 1 ? 230 : 10, R = 10, lane = 26, top = 8;
 		const H = top + lane * hosts.length + 24;
-		const xs = events.map((ev, i) => dated ? ev.time_epoch : i);
+		const xs = events.map((ev, i) => dated ? when(ev) : i);
 		const lo = Math.min(...xs), hi = Math.max(...xs), span = hi - lo || 1;
 		const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: 'img', id: 'timeline-svg',
 			'aria-label': 'OOM events over time' });
@@ -133,7 +136,9 @@
 		const label = (v) => dated ? new Date(v * 1000).toISOString().replace('.000Z', 'Z') : '#' + (v + 1);
 		svg.appendChild(s('text', { x: L, y: H - 6 }, label(lo)));
 		svg.appendChild(s('text', { x: W - R, y: H - 6, 'text-anchor': 'end' }, label(hi)));
-		box.appendChild(h('h2', null, dated ? 'Events over time (UTC)' : 'Events in log order (not every event has a date)'));
+		box.appendChild(h('h2', { 'data-axis': dated ? (inferred ? 'inferred' : 'time') : 'order' },
+			!dated ? 'Events in log order (not every event has a date)' :
+			inferred ? 'Events over time (UTC; the log\'s stamps lack a year or a zone, inferred as the text output does)' : 'Events over time (UTC)'));
 		box.appendChild(svg);
 		const kinds = [...new Set(events.map(kind))];
 		box.appendChild(h('ul', { class: 'legend' }, ...kinds.map(k => h('li', { class: k === 'userspace' ? 'k-userspace' : 'k-' + k }, k))));

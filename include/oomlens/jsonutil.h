@@ -14,7 +14,7 @@
  * or unit.
  */
 #define OL_SCHEMA_MAJOR		2
-#define OL_SCHEMA_MINOR		1
+#define OL_SCHEMA_MINOR		2
 #define OL_STR_(x)		#x
 #define OL_STR(x)		OL_STR_(x)
 #define OL_SCHEMA_VERSION	OL_STR(OL_SCHEMA_MAJOR) "." OL_STR(OL_SCHEMA_MINOR)

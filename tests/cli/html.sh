@@ -82,6 +82,10 @@ if [ -r "$LOGS/014.log" ]; then
 	check "014: each section's victim and prediction are -J's" test \
 		"$(jq -c '[.events[] | [.victim_pid, .predicted_pid]]' <<<"$d")" = \
 		"$(jq -c '[.events[] | [(.victim.pid | if . == null then null else tostring end), (.prediction.pid | if . == null then null else tostring end)]]' <<<"$j")"
+	check "014: syslog stamps without a year: the timeline in time, by time_inferred (the marks' order is the times' order)" jq_true \
+		--argjson t "$(jq -c '[.events[] | .time_inferred_epoch]' <<<"$j")" \
+		'.axis == "inferred" and ([.timeline_marks[] | .x] as $x | [range(1; $x | length) | select(($x[.] < $x[. - 1]) != ($t[.] < $t[. - 1]))] | length == 0) and
+		 (.timeline_marks[-1].x - .timeline_marks[0].x) > 500' <<<"$d"
 	check "014: one timeline mark per event, of its kind" test \
 		"$(jq -c '[.timeline_marks[] | .kind]' <<<"$d")" = "$(jq -c '[.events[] | if .killer == "kernel" then .kind else "userspace" end]' <<<"$j")"
 	mkdir -p "$ART"

@@ -87,6 +87,9 @@ check "004: kmsg records with \\x0a-escaped Mem-Info, 4.0-4.14 table, reaper" te
 run "$OOMLENS" log -J "$LOGS/021.log"
 check "021: dmesg -T has no zone: time null, the stamp as logged in time_raw" test \
 	"$(jq -c '.events[0] | [.time, .time_epoch, .time_raw]' <<<"$out")" = '[null,null,"[dim. 19 avril 18:03:30 2026]"]'
+check "021: time_inferred is where the event was placed: the stamp in the local zone (date(1) converts it)" test \
+	"$(jq -c '.events[0] | [.time_inferred, .time_inferred_epoch]' <<<"$out")" = \
+	"[\"$(date -u -d @"$(date -d '2026-04-19 18:03:30' +%s)" +%FT%TZ)\",$(date -d '2026-04-19 18:03:30' +%s)]"
 run "$OOMLENS" log "$LOGS/021.log"
 check "021: localised dmesg -T stamps are read (text, local time)" eval '[[ "$out" == "2026-04-19 18:03:30 "* ]]'
 run "$OOMLENS" log -J "$LOGS/019.log"
@@ -167,6 +170,7 @@ check "the iso wrapper's zone is honoured: time in UTC, its epoch, the stamp as 
 	"$(jq -c '.events[0] | [.time, .time_epoch, .time_raw]' <<<"$out")" = \
 	"[\"2025-12-08T00:56:31Z\",$(date -u -d 2025-12-08T00:56:31Z +%s),\"2025-12-08T01:56:31+0100\"]"
 check "jq's fromdateiso8601 reads the time" test "$(jq '.events[0] | (.time | fromdateiso8601) == .time_epoch' <<<"$out")" = true
+check "a stamp with its year and zone: nothing inferred" test "$(jq -c '.events[0] | [.time_inferred, .time_inferred_epoch]' <<<"$out")" = '[null,null]'
 run "$OOMLENS" log -J "$TMP/w.rfc5424"
 check "RFC 5424 (Z): time to the second, UTC" test "$(jq -r '.events[0].time' <<<"$out")" = 2025-12-08T01:56:31Z
 run "$OOMLENS" log -J "$TMP/w.syslog"

@@ -8,7 +8,7 @@ S() { "$OOMLENS" --sysroot "$ROOT" snapshot "$@"; }
 
 run S
 check "snapshot of the fixture: exit 0, valid JSON, format, version and schema_version" test \
-	"$(jq -c '[.format, .version, .schema_version]' <<<"$out")" = '["oomlens-snapshot",2,"2.1"]'
+	"$(jq -c '[.format, .version, .schema_version]' <<<"$out")" = '["oomlens-snapshot",2,"2.2"]'
 snap=$out
 printf '%s\n' "$snap" > "$TMP/old.json"
 check "every process of the fixture, with its start time from stat" test \

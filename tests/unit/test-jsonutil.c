@@ -62,7 +62,7 @@ static void document(void **state)
 	(void)state;
 	json_object_object_add(o, "processes", json_object_new_array());
 	assert_string_equal(text(o), "{\"schema_version\":\"" OL_SCHEMA_VERSION "\",\"processes\":[]}");
-	assert_string_equal(OL_SCHEMA_VERSION, "2.1");
+	assert_string_equal(OL_SCHEMA_VERSION, "2.2");
 }
 
 int main(void)
