@@ -332,6 +332,9 @@
 		sec.appendChild(fold('raw', 'The log\'s lines: ' + where, () => [
 			ev.lines.text === null ? h('p', null, 'not kept') : h('pre', { class: 'rawlines' }, ev.lines.text),
 			ev.lines.text_capped ? h('p', null, 'cut at 1 MiB') : null]));
+		/* its height until it is laid out (content-visibility): about a line and a half a row */
+		const rows = sec.querySelectorAll('h2, h3, p, svg, dt, details, ul.legend, .sentences li, ol.candidates li').length;
+		sec.style.containIntrinsicSize = `auto ${(2 + rows * 1.55).toFixed(1)}em`;
 		return sec;
 	}
 
@@ -359,6 +362,26 @@
 				sortTable(t, sort[2], sort[2] === 'name' ? sort[1] === '-' : sort[1] !== '-');
 	}
 	opened();
+	/*
+	 * #ev-N: the events are drawn after the browser looked for it, and the
+	 * events around it are laid out only once they come into view, when
+	 * they move it: it is scrolled to again whenever an event changes size,
+	 * until the reader scrolls.
+	 */
+	let pinned = null;
+	const keep = new ResizeObserver(() => { if (pinned) pinned.scrollIntoView(); });
+	for (const sec of main.children)
+		keep.observe(sec);
+	for (const e of ['wheel', 'keydown', 'touchstart', 'mousedown'])
+		window.addEventListener(e, () => { pinned = null; }, { passive: true });
+	function go() {
+		const at = /^#(ev-[0-9]+)$/.exec(location.hash);
+		pinned = at && document.getElementById(at[1]);
+		if (pinned)
+			pinned.scrollIntoView();
+	}
+	window.addEventListener('hashchange', go);
+	go();
 	/* on paper, every task table whole */
 	window.addEventListener('beforeprint', () => { for (const d of document.querySelectorAll('details.tasktable')) unfold(d); });
 	document.body.dataset.drawn = events.length;
