@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1215,6 +1216,8 @@ struct kmsg_in {
 	const char *s;		/* the message, its prefix gone */
 	size_t n;
 	const char *at;		/* where the entry's text is in it */
+	int have_set;		/* set is worked out (once a line, when first asked) */
+	uint64_t set;		/* the classes of the message's bytes (byte_set()) */
 };
 
 /*
@@ -1696,25 +1699,76 @@ const char *ol_log_anchor_text(size_t i)
 	return i < NKILLER_ANCHORS ? killer_anchors[i] : NULL;
 }
 
-/* Each entry's text: its length and its rarest byte, worked out once */
-static struct { size_t len, rare; } kmsg_text[NKMSGS];
+/*
+ * The bytes of a message as a set of 64 classes: each letter its own, the
+ * digits one, the space one, the punctuation of the table's texts one each,
+ * all else one.  A message that lacks a class of an entry's text cannot hold
+ * it: a word test instead of a memchr() per entry per line.
+ */
+static uint64_t byte_class[256];
+
+static uint64_t byte_set(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	uint64_t a = 0, b = 0;
+
+	/* two chains: the loop runs at a byte a cycle */
+	for (; p + 1 < end; p += 2) {
+		a |= byte_class[p[0]];
+		b |= byte_class[p[1]];
+	}
+	if (p < end)
+		a |= byte_class[p[0]];
+	return a | b;
+}
+
+/* Each entry's text: its length, its rarest byte and its classes, worked out once */
+static struct { size_t len, rare; uint64_t set; } kmsg_text[NKMSGS];
 static pthread_once_t kmsg_text_once = PTHREAD_ONCE_INIT;
 
 static void kmsg_text_init(void)
 {
+	static const char punct[] = ":-_.=[]()/+,";
+	int bit = 0;
+
+	for (int c = 0; c < 256; c++)
+		byte_class[c] = 1ULL << 63;	/* all else */
+	for (int c = 'a'; c <= 'z'; c++)
+		byte_class[c] = 1ULL << bit++;
+	for (int c = 'A'; c <= 'Z'; c++)
+		byte_class[c] = 1ULL << bit++;
+	for (int c = '0'; c <= '9'; c++)
+		byte_class[c] = 1ULL << bit;
+	byte_class[' '] = 1ULL << ++bit;
+	for (const char *q = punct; *q; q++)
+		byte_class[(unsigned char)*q] = 1ULL << ++bit;
 	for (size_t i = 0; i < NKMSGS; i++) {
 		if (!kmsgs[i].text)
 			continue;
 		kmsg_text[i].len = strlen(kmsgs[i].text);
 		kmsg_text[i].rare = rarest(kmsgs[i].text, kmsg_text[i].len);
+		kmsg_text[i].set = byte_set(kmsgs[i].text, kmsg_text[i].len);
 	}
+}
+
+/* Could the message hold entry @i's text?  No when it lacks a class of its bytes. */
+static int may_hold(struct kmsg_in *m, size_t i)
+{
+	if (!m->have_set) {
+		m->set = byte_set(m->s, m->n);
+		m->have_set = 1;
+	}
+	return !(kmsg_text[i].set & ~m->set);
 }
 
 static int try_kmsg(const struct kmsg *e, struct kmsg_in *m)
 {
 	size_t i = (size_t)(e - kmsgs);
 
-	if (e->how == KM_BEGINS && (m->n < kmsg_text[i].len || memcmp(m->s, e->text, kmsg_text[i].len)))
+	if (e->how == KM_BEGINS && (m->n < kmsg_text[i].len || m->s[0] != e->text[0] ||
+				    memcmp(m->s, e->text, kmsg_text[i].len)))
+		return 0;
+	if (e->how == KM_HOLDS && (m->n < kmsg_text[i].len || !may_hold(m, i)))
 		return 0;
 	m->at = e->how != KM_HOLDS ? m->s :
 		mem_find_at(m->s, m->n, e->text, kmsg_text[i].len, kmsg_text[i].rare);
@@ -1741,7 +1795,7 @@ static int wrapped_name(struct host_state *h, const char *s, size_t n)
 static int kernel_line(struct ol_logparser *p, struct host_state *h,
 		       const struct ol_logline *l, const char *s, size_t n)
 {
-	struct kmsg_in m = { p, h, l, s, n, NULL };
+	struct kmsg_in m = { p, h, l, s, n, NULL, 0, 0 };
 	const struct kmsg *e = kmsgs, *end = kmsgs + NKMSGS;
 	int rc;
 
