@@ -207,6 +207,23 @@ static void sort_rows(const struct ol_oom_event *ev, int *order, int n, int use_
 	qsort(order, (size_t)n, sizeof(*order), cmp_rows);
 }
 
+/*
+ * The first of @order's @n rows in sort_rows()'s order, without sorting:
+ * the order is total (ties go by the scan), so its first is the least.
+ */
+static int first_row(const struct ol_oom_event *ev, const int *order, int n, int use_root, int ties_last)
+{
+	struct sort_ctx sc = { .rows = ev->tasks, .use_root = use_root, .ties_last = ties_last };
+	int best = order[0];
+
+	sctx = &sc;
+	for (int i = 1; i < n; i++)
+		if (cmp_rows(&order[i], &best) < 0)
+			best = order[i];
+	sctx = NULL;
+	return best;
+}
+
 static int row_matches(const struct ol_task_row *r, long pid)
 {
 	return pid > 0 && (r->pid == pid || ((r->have & OL_COL_TGID) && r->tgid == pid));
@@ -348,15 +365,8 @@ void ol_oom_event_predict(struct ol_oom_event *ev, const char *override)
 	predict_score(ev, era);
 	pr->tie = n > 1 && ev->tasks[order[1]].badness == ev->tasks[order[0]].badness;
 	if (era <= OL_ERA_D) {
-		int *o2 = malloc((size_t)n * sizeof(*o2));
-
-		if (o2) {
-			memcpy(o2, order, (size_t)n * sizeof(*o2));
-			sort_rows(ev, o2, n, 1, k.ties_last);
-			root_top = o2[0];
-			pr->root_bonus_changes = root_top != pr->top;
-			free(o2);
-		}
+		root_top = first_row(ev, order, n, 1, k.ties_last);
+		pr->root_bonus_changes = root_top != pr->top;
 	}
 
 	/* what the kernel chose: the selected task, and the one it killed */
