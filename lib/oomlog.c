@@ -104,11 +104,21 @@ static const char *mem_find_at(const char *s, size_t n, const char *needle, size
 	return NULL;
 }
 
+/*
+ * @needle, a string literal (every caller's), in @s.  Its length and rarest
+ * byte are kept by its address: a kill line asks for a dozen keys.
+ */
 static const char *mem_find(const char *s, size_t n, const char *needle)
 {
-	size_t k = strlen(needle);
+	static __thread struct { const char *needle; size_t k, r; } c[64];
+	size_t slot = (size_t)(((uintptr_t)needle * 0x9e3779b97f4a7c15ULL) >> 58);
 
-	return mem_find_at(s, n, needle, k, rarest(needle, k));
+	if (c[slot].needle != needle) {
+		c[slot].k = strlen(needle);
+		c[slot].r = rarest(needle, c[slot].k);
+		c[slot].needle = needle;
+	}
+	return mem_find_at(s, n, needle, c[slot].k, c[slot].r);
 }
 
 static int starts(const char *s, size_t n, const char *prefix)
