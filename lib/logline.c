@@ -78,12 +78,19 @@ static int month_of(const char *s, size_t n, int english_only)
 
 	if (n < 3)
 		return -1;
+	if (english_only) {
+		/* every syslog line: "Nov", three bytes, no Cyrillic, no strncmp() */
+		if (n != 3 || lower_utf8(s, n, low, sizeof(low)) != 3)
+			return -1;
+		for (i = 0; i < 12; i++)
+			if (low[0] == months_en[i][0] && low[1] == months_en[i][1] && low[2] == months_en[i][2])
+				return (int)i;
+		return -1;
+	}
 	lower_utf8(s, n, low, sizeof(low));
 	for (i = 0; i < 12; i++)
-		if (strncmp(low, months_en[i], 3) == 0 && (english_only ? n == 3 : 1))
+		if (strncmp(low, months_en[i], 3) == 0)
 			return (int)i;
-	if (english_only)
-		return -1;
 	for (i = 0; i < sizeof(months_intl) / sizeof(months_intl[0]); i++)
 		if (strncmp(low, months_intl[i].prefix, strlen(months_intl[i].prefix)) == 0)
 			return months_intl[i].mon;
