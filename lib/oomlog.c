@@ -27,6 +27,7 @@
 
 struct host_state {
 	char host[64];
+	size_t hostlen;			/* strlen(host), kept: host_of() compares every line */
 	struct ol_oom_event *ev;	/* open event, or NULL */
 	unsigned long last_line;	/* of the open event's last line */
 	double last_boot;
@@ -412,12 +413,12 @@ static struct ol_oom_event *new_event(struct ol_logparser *p, struct host_state 
 
 	if (!ev)
 		return NULL;
-	snprintf(ev->host, sizeof(ev->host), "%s", h->host);
+	copy_n(ev->host, sizeof(ev->host), h->host, h->hostlen);
 	ev->boot = l->boot;
 	ev->outcome = OL_OUTCOME_UNKNOWN;
 	ev->kind = OL_EV_UNKNOWN;
 	ev->trigger_pid = -1;
-	snprintf(ev->killer, sizeof(ev->killer), "kernel");
+	memcpy(ev->killer, "kernel", sizeof("kernel"));
 	/* a kmsg record's prefix ("4,24451,2816260437,-") is no time: its clock as dmesg shows it */
 	if (l->wrap == OL_WRAP_KMSG && l->boot >= 0)
 		snprintf(ev->time, sizeof(ev->time), "[%.6f]", l->boot);
@@ -536,7 +537,7 @@ static struct host_state *host_of(struct ol_logparser *p, const struct ol_loglin
 	if (n >= sizeof(p->hosts[0].host))
 		n = sizeof(p->hosts[0].host) - 1;
 	for (i = 0; i < (size_t)p->nhosts; i++)
-		if (strlen(p->hosts[i].host) == n && memcmp(p->hosts[i].host, name, n) == 0)
+		if (p->hosts[i].hostlen == n && memcmp(p->hosts[i].host, name, n) == 0)
 			break;
 	if (n && (i == (size_t)p->nhosts || !p->hosts[i].ev)) {
 		/* a paste whose first lines had no host: the event they opened is this host's */
@@ -550,6 +551,7 @@ static struct host_state *host_of(struct ol_logparser *p, const struct ol_loglin
 				}
 				memcpy(h->host, name, n);
 				h->host[n] = '\0';
+				h->hostlen = strlen(h->host);
 				snprintf(h->ev->host, sizeof(h->ev->host), "%s", h->host);
 				return h;
 			}
@@ -571,6 +573,7 @@ static struct host_state *host_of(struct ol_logparser *p, const struct ol_loglin
 	memset(h, 0, sizeof(*h));
 	memcpy(h->host, name, n);
 	h->host[n] = '\0';
+	h->hostlen = strlen(h->host);
 	return h;
 }
 
@@ -1955,7 +1958,7 @@ int ol_logparser_line(struct ol_logparser *p, const char *line, size_t len)
 		if (!p->last_host)
 			break;
 		l.host = p->last_host->host;
-		l.hostlen = strlen(p->last_host->host);
+		l.hostlen = p->last_host->hostlen;
 		l.tag = "kernel";
 		l.taglen = 6;
 		break;
@@ -1963,7 +1966,7 @@ int ol_logparser_line(struct ol_logparser *p, const char *line, size_t len)
 		/* a paste mixing wrappers: a line without a host continues the open event's */
 		if (!l.host && !l.tag && p->last_host && p->last_host->host[0] && p->last_host->ev) {
 			l.host = p->last_host->host;
-			l.hostlen = strlen(p->last_host->host);
+			l.hostlen = p->last_host->hostlen;
 		}
 		break;
 	}
