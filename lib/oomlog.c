@@ -669,49 +669,23 @@ static int is_row(const char *s, size_t n)
 	return i < n && s[i] == ']';
 }
 
+/* isdigit() without the locale's table: POSIX's digits are 0-9 in every locale */
+static inline int is_digit(char c)
+{
+	return (unsigned char)(c - '0') < 10;
+}
+
+/*
+ * A row, read into the table's next slot (no copy): most lines of a storm
+ * are rows.  Rows past OL_LOG_MAX_TASKS are read for their columns only.
+ */
 static int parse_row(struct ol_oom_event *ev, struct host_state *h, const char *s, size_t n)
 {
 	const char *end = s + n, *p = s + 1;
-	struct ol_task_row r;
+	struct ol_task_row *r, spare;
 	int c;
 
-	memset(&r, 0, sizeof(r));
-	for (c = 0; c < h->ncols; c++) {
-		long v = 0;
-		int neg = 0, any = 0;
-
-		while (p < end && (*p == ' ' || *p == ']' || *p == '['))
-			p++;
-		if (p < end && *p == '-') {
-			neg = 1;
-			p++;
-		}
-		if (p < end && isdigit((unsigned char)*p)) {
-			if (!dec_long(&p, end, &v))
-				return 0;	/* no kernel prints a number this long */
-			any = 1;
-		}
-		if (!any) {
-			/* an out-of-tree column such as "(01)nrss" may not be a number */
-			if (h->header_cols[c] != OL_COL_UNKNOWN)
-				return 0;
-			while (p < end && *p != ' ')
-				p++;
-			continue;
-		}
-		if (p < end && *p != ' ' && *p != ']')
-			return 0;
-		set_col(&r, h->header_cols[c], neg ? -v : v);
-	}
-	while (p < end && *p == ' ')
-		p++;
-	copy_n(r.name, sizeof(r.name), p, (size_t)(end - p));
-	ev->columns |= r.have;
-	if (ev->ntasks >= OL_LOG_MAX_TASKS) {
-		ev->tasks_capped = 1;
-		return 1;
-	}
-	if (ev->ntasks == ev->tasks_cap) {
+	if (ev->ntasks < OL_LOG_MAX_TASKS && ev->ntasks == ev->tasks_cap) {
 		size_t ncap = ev->tasks_cap ? ev->tasks_cap * 2 : 64;
 		struct ol_task_row *nt = realloc(ev->tasks, ncap * sizeof(*nt));
 
@@ -720,7 +694,45 @@ static int parse_row(struct ol_oom_event *ev, struct host_state *h, const char *
 		ev->tasks = nt;
 		ev->tasks_cap = ncap;
 	}
-	ev->tasks[ev->ntasks++] = r;
+	r = ev->ntasks < OL_LOG_MAX_TASKS ? &ev->tasks[ev->ntasks] : &spare;
+	memset(r, 0, sizeof(*r));
+	for (c = 0; c < h->ncols; c++) {
+		long v = 0;
+		int neg = 0;
+
+		while (p < end && (*p == ' ' || *p == ']' || *p == '['))
+			p++;
+		if (p < end && *p == '-') {
+			neg = 1;
+			p++;
+		}
+		if (p >= end || !is_digit(*p)) {
+			/* an out-of-tree column such as "(01)nrss" may not be a number */
+			if (h->header_cols[c] != OL_COL_UNKNOWN)
+				return 0;
+			while (p < end && *p != ' ')
+				p++;
+			continue;
+		}
+		/* dec_long(), inline: no kernel prints a number too long for a long */
+		for (; p < end && is_digit(*p); p++) {
+			if (v > (LONG_MAX - 9) / 10)
+				return 0;
+			v = v * 10 + (*p - '0');
+		}
+		if (p < end && *p != ' ' && *p != ']')
+			return 0;
+		set_col(r, h->header_cols[c], neg ? -v : v);
+	}
+	while (p < end && *p == ' ')
+		p++;
+	copy_n(r->name, sizeof(r->name), p, (size_t)(end - p));
+	ev->columns |= r->have;
+	if (ev->ntasks >= OL_LOG_MAX_TASKS) {
+		ev->tasks_capped = 1;
+		return 1;
+	}
+	ev->ntasks++;
 	return 1;
 }
 
