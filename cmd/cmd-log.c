@@ -1467,6 +1467,8 @@ int cmd_log(int argc, char **argv, struct ol_ctx *ctx)
 		goto out;
 	}
 	log_kube = ol_ctx_kube(ctx);
+	/* the counts (and the counters) print no event's own lines: the parser need not keep them */
+	o.no_text = lr.summary;
 	if (lr.prom)
 		ol_prom_log_kube(lr.prom, log_kube);
 

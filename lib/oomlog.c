@@ -369,7 +369,7 @@ static int keep_raw(struct ol_logparser *p, struct ol_oom_event *ev)
 {
 	char *r;
 
-	if (!p->cur || ev->raw_line == p->line_no || ev->raw_capped)
+	if (!p->cur || p->o.no_text || ev->raw_line == p->line_no || ev->raw_capped)
 		return 0;
 	ev->raw_line = p->line_no;
 	if (ev->raw_len + p->cur_len + 1 > OL_LOG_MAX_RAW) {
