@@ -1786,7 +1786,7 @@ static int may_hold(struct kmsg_in *m, size_t i)
 	return !(kmsg_text[i].set & ~m->set);
 }
 
-static int try_kmsg(const struct kmsg *e, struct kmsg_in *m)
+static inline __attribute__((always_inline)) int try_kmsg(const struct kmsg *e, struct kmsg_in *m)
 {
 	size_t i = (size_t)(e - kmsgs);
 
