@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,8 +100,10 @@ static const char *mem_find_at(const char *s, size_t n, const char *needle, size
 	if (k == 0 || n < k)
 		return NULL;
 	last = s + n - k + r;	/* the last place the rare byte can be */
+	/* the first and last bytes before a memcmp() call: most places of the rare byte fail there */
 	for (p = s + r; p <= last && (p = memchr(p, needle[r], (size_t)(last - p) + 1)); p++)
-		if (memcmp(p - r, needle, k) == 0)
+		if (p[-(ptrdiff_t)r] == needle[0] && p[k - 1 - r] == needle[k - 1] &&
+		    memcmp(p - r, needle, k) == 0)
 			return p - r;
 	return NULL;
 }
@@ -109,7 +112,7 @@ static const char *mem_find_at(const char *s, size_t n, const char *needle, size
  * @needle, a string literal (every caller's), in @s.  Its length and rarest
  * byte are kept by its address: a kill line asks for a dozen keys.
  */
-static const char *mem_find(const char *s, size_t n, const char *needle)
+static const char *mem_find_len(const char *s, size_t n, const char *needle, size_t *len)
 {
 	static __thread struct { const char *needle; size_t k, r; } c[64];
 	size_t slot = (size_t)(((uintptr_t)needle * 0x9e3779b97f4a7c15ULL) >> 58);
@@ -119,7 +122,15 @@ static const char *mem_find(const char *s, size_t n, const char *needle)
 		c[slot].r = rarest(needle, c[slot].k);
 		c[slot].needle = needle;
 	}
+	*len = c[slot].k;
 	return mem_find_at(s, n, needle, c[slot].k, c[slot].r);
+}
+
+static const char *mem_find(const char *s, size_t n, const char *needle)
+{
+	size_t k;
+
+	return mem_find_len(s, n, needle, &k);
 }
 
 static int starts(const char *s, size_t n, const char *prefix)
@@ -156,13 +167,14 @@ static int dec_long(const char **pp, const char *end, long *out)
 /* The decimal number after @key in s[0..n), e.g. "order=" -> 0. */
 static int num_after(const char *s, size_t n, const char *key, long *v)
 {
-	const char *p = mem_find(s, n, key), *end = s + n;
+	size_t k;
+	const char *p = mem_find_len(s, n, key, &k), *end = s + n;
 	long x = 0;
 	int neg = 0;
 
 	if (!p)
 		return 0;
-	p += strlen(key);
+	p += k;
 	while (p < end && *p == ' ')
 		p++;
 	if (p < end && *p == '-') {
@@ -198,11 +210,12 @@ static void copy_n(char *dst, size_t sz, const char *s, size_t n)
 static const char *tok_span(const char *s, size_t n, const char *key, const char *stops,
 			    size_t *len)
 {
-	const char *p = mem_find(s, n, key), *end = s + n, *q;
+	size_t k;
+	const char *p = mem_find_len(s, n, key, &k), *end = s + n, *q;
 
 	if (!p)
 		return NULL;
-	p += strlen(key);
+	p += k;
 	for (q = p; q < end && !strchr(stops, *q); q++)
 		;
 	*len = (size_t)(q - p);
