@@ -1256,8 +1256,6 @@ struct kmsg_in {
 	const char *s;		/* the message, its prefix gone */
 	size_t n;
 	const char *at;		/* where the entry's text is in it */
-	int have_set;		/* set is worked out (once a line, when first asked) */
-	uint64_t set;		/* the classes of the message's bytes (byte_set()) */
 };
 
 /*
@@ -1766,6 +1764,15 @@ static uint64_t byte_set(const char *s, size_t n)
 static struct { size_t len, rare; uint64_t set; } kmsg_text[NKMSGS];
 static pthread_once_t kmsg_text_once = PTHREAD_ONCE_INIT;
 
+/*
+ * The entries as bits, in the table's order: those that begin with each
+ * byte, those held anywhere, those without a text, the KM_HEAD ones first.
+ * A line tries only the entries it may be: its first byte and the classes
+ * of its bytes rule out most of the table at once.
+ */
+_Static_assert(NKMSGS <= 32, "the table's entries are bits of a uint32_t");
+static uint32_t km_begins[256], km_holds, km_any, km_head;
+
 static void kmsg_text_init(void)
 {
 	static const char punct[] = ":-_.=[]()/+,";
@@ -1789,32 +1796,50 @@ static void kmsg_text_init(void)
 		kmsg_text[i].rare = rarest(kmsgs[i].text, kmsg_text[i].len);
 		kmsg_text[i].set = byte_set(kmsgs[i].text, kmsg_text[i].len);
 	}
-}
+	for (size_t i = 0; i < NKMSGS; i++) {
+		uint32_t entry = 1u << i;
 
-/* Could the message hold entry @i's text?  No when it lacks a class of its bytes. */
-static int may_hold(struct kmsg_in *m, size_t i)
-{
-	if (!m->have_set) {
-		m->set = byte_set(m->s, m->n);
-		m->have_set = 1;
+		if (kmsgs[i].how == KM_BEGINS && kmsgs[i].text)
+			km_begins[(unsigned char)kmsgs[i].text[0]] |= entry;
+		else if (kmsgs[i].how == KM_HOLDS && kmsgs[i].text)
+			km_holds |= entry;
+		else
+			km_any |= entry;
 	}
-	return !(kmsg_text[i].set & ~m->set);
+	for (size_t i = 0; i < NKMSGS && (kmsgs[i].flags & KM_HEAD); i++)
+		km_head |= 1u << i;
 }
 
-static inline __attribute__((always_inline)) int try_kmsg(const struct kmsg *e, struct kmsg_in *m)
+/*
+ * The candidates @cand (bits of kmsgs[]) tried in the table's order (with
+ * @opens_only, with no event open only KM_OPENS ones): the first whose
+ * handler takes the line gives its return, else 0.
+ */
+static int try_kmsgs(struct kmsg_in *m, uint32_t cand, int opens_only)
 {
-	size_t i = (size_t)(e - kmsgs);
+	int rc;
 
-	if (e->how == KM_BEGINS && (m->n < kmsg_text[i].len || m->s[0] != e->text[0] ||
-				    memcmp(m->s, e->text, kmsg_text[i].len)))
-		return 0;
-	if (e->how == KM_HOLDS && (m->n < kmsg_text[i].len || !may_hold(m, i)))
-		return 0;
-	m->at = e->how != KM_HOLDS ? m->s :
-		mem_find_at(m->s, m->n, e->text, kmsg_text[i].len, kmsg_text[i].rare);
-	if (!m->at)
-		return 0;
-	return e->fn(m);
+	for (; cand; cand &= cand - 1) {
+		size_t i = (size_t)__builtin_ctz(cand);
+		const struct kmsg *e = &kmsgs[i];
+
+		if (opens_only && !m->h->ev && !(e->flags & KM_OPENS))
+			continue;
+		if (e->how == KM_BEGINS) {
+			if (m->n < kmsg_text[i].len || memcmp(m->s, e->text, kmsg_text[i].len))
+				continue;
+			m->at = m->s;
+		} else if (e->how == KM_HOLDS) {
+			m->at = mem_find_at(m->s, m->n, e->text, kmsg_text[i].len, kmsg_text[i].rare);
+			if (!m->at)
+				continue;
+		} else {
+			m->at = m->s;
+		}
+		if ((rc = e->fn(m)) != 0)
+			return rc;
+	}
+	return 0;
 }
 
 /* the rest of a kill line that a mail client wrapped: "(name)." */
@@ -1835,8 +1860,9 @@ static int wrapped_name(struct host_state *h, const char *s, size_t n)
 static int kernel_line(struct ol_logparser *p, struct host_state *h,
 		       const struct ol_logline *l, const char *s, size_t n)
 {
-	struct kmsg_in m = { p, h, l, s, n, NULL, 0, 0 };
-	const struct kmsg *e = kmsgs, *end = kmsgs + NKMSGS;
+	struct kmsg_in m = { p, h, l, s, n, NULL };
+	uint32_t cand, holds;
+	uint64_t set;
 	int rc;
 
 	pthread_once(&kmsg_text_once, kmsg_text_init);
@@ -1848,15 +1874,20 @@ static int kernel_line(struct ol_logparser *p, struct host_state *h,
 	/* rows first: they are most of an event */
 	if (h->in_table && h->ev && is_row(s, n))
 		return parse_row(h->ev, h, s, n) < 0 ? -ENOMEM : 1;
-	for (; e < end && (e->flags & KM_HEAD); e++)
-		if ((rc = try_kmsg(e, &m)) != 0)
-			return rc;
+	/* the entries this line may be: by its first byte, by the classes of its bytes */
+	cand = km_begins[(unsigned char)s[0]] | km_any;
+	set = byte_set(s, n);
+	for (holds = km_holds; holds; holds &= holds - 1) {
+		size_t i = (size_t)__builtin_ctz(holds);
+
+		if (n >= kmsg_text[i].len && !(kmsg_text[i].set & ~set))
+			cand |= 1u << i;
+	}
+	if ((rc = try_kmsgs(&m, cand & km_head, 0)) != 0)
+		return rc;
 	if (h->ev)
 		h->ev->last_line = p->line_no;
-	for (; e < end; e++)
-		if ((h->ev || (e->flags & KM_OPENS)) && (rc = try_kmsg(e, &m)) != 0)
-			return rc;
-	return 0;
+	return try_kmsgs(&m, cand & ~km_head, 1);
 }
 
 static int one_message(struct ol_logparser *p, const struct ol_logline *l,
