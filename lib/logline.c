@@ -6,6 +6,12 @@
 
 #include "oomlens/oomlog.h"
 
+/* isdigit() without the locale's table, called for every byte of every stamp: POSIX's digits are 0-9 in every locale */
+static inline int is_digit(char c)
+{
+	return (unsigned char)(c - '0') < 10;
+}
+
 static const char *const months_en[12] = {
 	"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"
 };
@@ -62,7 +68,7 @@ static int month_numbered(const char *s, size_t n)
 	int v = 0;
 	size_t i = 0;
 
-	while (i < n && i < 2 && isdigit((unsigned char)s[i]))
+	while (i < n && i < 2 && is_digit(s[i]))
 		v = v * 10 + (s[i++] - '0');
 	if (!i || v < 1 || v > 12 || n - i != 3)
 		return -1;
@@ -104,7 +110,7 @@ static int digits(const char *s, const char *end, int n, int *v)
 	if (end - s < n)
 		return 0;
 	for (i = 0; i < n; i++) {
-		if (!isdigit((unsigned char)s[i]))
+		if (!is_digit(s[i]))
 			return 0;
 		x = x * 10 + (s[i] - '0');
 	}
@@ -132,13 +138,13 @@ static const char *parse_frac(const char *s, const char *end, long *usec)
 	long v = 0, scale = 1000000;
 
 	*usec = 0;
-	if (s >= end || *s != '.' || s + 1 >= end || !isdigit((unsigned char)s[1]))
+	if (s >= end || *s != '.' || s + 1 >= end || !is_digit(s[1]))
 		return s;
-	for (s++; s < end && isdigit((unsigned char)*s); s++) {
+	for (s++; s < end && is_digit(*s); s++) {
 		scale /= 10;
 		v = v * 10 + (*s - '0');
 		if (scale == 0) {	/* more than 6 digits: keep microseconds */
-			while (s + 1 < end && isdigit((unsigned char)s[1]))
+			while (s + 1 < end && is_digit(s[1]))
 				s++;
 			scale = 1;
 			v /= 10;
@@ -162,14 +168,14 @@ static const char *parse_boot_stamp(const char *s, const char *end, double *boot
 		return NULL;
 	while (p < end && *p == ' ')
 		p++;
-	while (p < end && isdigit((unsigned char)*p)) {
+	while (p < end && is_digit(*p)) {
 		v = v * 10 + (*p++ - '0');
 		any++;
 	}
 	/* 12 digits are 31000 years of uptime: more is not a stamp */
 	if (!any || any > 12 || p >= end || *p != '.')
 		return NULL;
-	for (p++; p < end && isdigit((unsigned char)*p); p++) {
+	for (p++; p < end && is_digit(*p); p++) {
 		v += (*p - '0') * scale;
 		scale /= 10;
 	}
@@ -193,9 +199,9 @@ static const char *skip_caller(const char *p, const char *end)
 		return p;
 	while (q < end && *q == ' ')
 		q++;
-	if (q >= end || (*q != 'T' && *q != 'C') || q + 1 >= end || !isdigit((unsigned char)q[1]))
+	if (q >= end || (*q != 'T' && *q != 'C') || q + 1 >= end || !is_digit(q[1]))
 		return p;
-	for (q++; q < end && isdigit((unsigned char)*q); q++)
+	for (q++; q < end && is_digit(*q); q++)
 		;
 	if (q >= end || *q != ']')
 		return p;
@@ -478,7 +484,7 @@ static int try_dmesg_t(const char *s, const char *end, struct ol_logline *l)
 			p++;
 		if (p - w == 8 && parse_hms(w, close, &l->tm)) {
 			have_time = 1;
-		} else if (mon < 0 && isdigit((unsigned char)*w) && month_numbered(w, (size_t)(p - w)) >= 0) {
+		} else if (mon < 0 && is_digit(*w) && month_numbered(w, (size_t)(p - w)) >= 0) {
 			mon = month_numbered(w, (size_t)(p - w));
 		} else if ((p - w == 4) && digits(w, p, 4, &v)) {
 			year = v;
@@ -523,9 +529,9 @@ static int try_kmsg(const char *s, const char *end, struct ol_logline *l)
 	for (field = 0; field < 3; field++) {
 		double v = 0;
 
-		if (p >= semi || !isdigit((unsigned char)*p))
+		if (p >= semi || !is_digit(*p))
 			return 0;
-		while (p < semi && isdigit((unsigned char)*p))
+		while (p < semi && is_digit(*p))
 			v = v * 10 + (*p++ - '0');
 		if (field == 2)
 			usec = v;
@@ -553,11 +559,11 @@ void ol_log_unwrap(const char *line, size_t len, struct ol_logline *l)
 	l->wrap = OL_WRAP_BARE;
 	l->body = line;
 
-	if (len && isdigit((unsigned char)*s) && try_kmsg(s, end, l))
+	if (len && is_digit(*s) && try_kmsg(s, end, l))
 		goto inner;
 	/* kmsg dictionary: " KEY=value" */
 	if (len > 2 && s[0] == ' ' && isupper((unsigned char)s[1])) {
-		for (p = s + 1; p < end && (isupper((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '_'); p++)
+		for (p = s + 1; p < end && (isupper((unsigned char)*p) || is_digit(*p) || *p == '_'); p++)
 			;
 		if (p < end && *p == '=') {
 			l->wrap = OL_WRAP_KMSG_DICT;
@@ -566,7 +572,7 @@ void ol_log_unwrap(const char *line, size_t len, struct ol_logline *l)
 		}
 	}
 	if (len && *s == '<') {	/* <PRI> */
-		for (p = s + 1; p < end && isdigit((unsigned char)*p); p++)
+		for (p = s + 1; p < end && is_digit(*p); p++)
 			;
 		if (p < end && *p == '>' && p > s + 1) {
 			s = p + 1;
@@ -609,7 +615,7 @@ void ol_log_unwrap(const char *line, size_t len, struct ol_logline *l)
 			goto inner;
 	}
 	/* the first line of a paste that lost its "[": "  123.456789] text" */
-	if (len && (isdigit((unsigned char)*s) || *s == ' ')) {
+	if (len && (is_digit(*s) || *s == ' ')) {
 		double boot;
 
 		p = parse_boot_stamp(s, end, &boot, 1);
@@ -625,7 +631,7 @@ void ol_log_unwrap(const char *line, size_t len, struct ol_logline *l)
 	}
 	if (len && isalpha((unsigned char)*s) && try_syslog(s, end, l))
 		goto inner;
-	if (len && isdigit((unsigned char)*s) && try_iso(s, end, l))
+	if (len && is_digit(*s) && try_iso(s, end, l))
 		goto inner;
 	/* journal continuation lines are indented, with no prefix */
 	if (len > 2 && s[0] == ' ' && s[1] == ' ') {

@@ -62,6 +62,12 @@ struct ol_logparser {
 
 /* ---- small helpers over (pointer, length) text ---- */
 
+/* isdigit() without the locale's table: POSIX's digits are 0-9 in every locale */
+static inline int is_digit(char c)
+{
+	return (unsigned char)(c - '0') < 10;
+}
+
 /*
  * How common a byte is in kernel log text, less one: lower is rarer.  The
  * space, then digits, then lower-case letters by their frequency in English
@@ -150,9 +156,9 @@ static int dec_long(const char **pp, const char *end, long *out)
 	long x = 0;
 	int ok = 1;
 
-	if (p >= end || !isdigit((unsigned char)*p))
+	if (p >= end || !is_digit(*p))
 		return 0;
-	for (; p < end && isdigit((unsigned char)*p); p++) {
+	for (; p < end && is_digit(*p); p++) {
 		if (x > (LONG_MAX - 9) / 10)
 			ok = 0;
 		else
@@ -252,9 +258,9 @@ static int nodelist_after(const char *s, size_t n, const char *key, char *out, s
 		return 1;
 	}
 	for (q = p; q < end; q++) {
-		if (isdigit((unsigned char)*q) || *q == '-')
+		if (is_digit(*q) || *q == '-')
 			continue;
-		if (*q == ',' && q + 1 < end && isdigit((unsigned char)q[1]))
+		if (*q == ',' && q + 1 < end && is_digit(q[1]))
 			continue;
 		break;
 	}
@@ -675,17 +681,11 @@ static int is_row(const char *s, size_t n)
 		return 0;
 	while (i < n && s[i] == ' ')
 		i++;
-	if (i >= n || !isdigit((unsigned char)s[i]))
+	if (i >= n || !is_digit(s[i]))
 		return 0;
-	while (i < n && isdigit((unsigned char)s[i]))
+	while (i < n && is_digit(s[i]))
 		i++;
 	return i < n && s[i] == ']';
-}
-
-/* isdigit() without the locale's table: POSIX's digits are 0-9 in every locale */
-static inline int is_digit(char c)
-{
-	return (unsigned char)(c - '0') < 10;
 }
 
 /*
@@ -910,7 +910,7 @@ static int userspace_kill(struct ol_logparser *p, struct host_state *h,
 
 		if (!(k = mem_find(s, n, "Killed ")) || !num_after(k, (size_t)(end - k), "Killed ", &nk))
 			return 0;
-		for (q = k + 7; q < end && isdigit((unsigned char)*q); q++)
+		for (q = k + 7; q < end && is_digit(*q); q++)
 			;
 		if (q >= end || *q != ':')
 			return 0;
@@ -927,7 +927,7 @@ static int userspace_kill(struct ol_logparser *p, struct host_state *h,
 
 			while (q < end && *q == ' ')
 				q++;
-			if (q >= end || !isdigit((unsigned char)*q))
+			if (q >= end || !is_digit(*q))
 				break;
 			if (!dec_long(&q, end, &vp))
 				break;
@@ -1011,8 +1011,8 @@ static int kernel_release(const char *s, size_t n, char *out, size_t sz)
 		w = p;
 		while (p < end && *p != ' ')
 			p++;
-		if (p - w >= 3 && isdigit((unsigned char)w[0]) && (w[1] == '.' ||
-		    (isdigit((unsigned char)w[1]) && w[2] == '.'))) {
+		if (p - w >= 3 && is_digit(w[0]) && (w[1] == '.' ||
+		    (is_digit(w[1]) && w[2] == '.'))) {
 			copy_n(out, sz, w, (size_t)(p - w));
 			return 1;
 		}
@@ -1073,7 +1073,7 @@ static int meminfo_line(struct ol_oom_event *ev, const char *s, size_t n)
 		if (c) {
 			const char *d = c + 1;
 
-			for (; d < p && isdigit((unsigned char)*d); d++, digits++)
+			for (; d < p && is_digit(*d); d++, digits++)
 				v = v * 10 + (unsigned long long)(*d - '0');
 			for (i = 0; i < OL_MI_N && digits && d == p; i++)
 				if (strlen(ol_meminfo_key(i)) == (size_t)(c - k) &&
@@ -1193,7 +1193,7 @@ static int is_buddy(const char *s, size_t n)
 
 	if (!c || !isalpha((unsigned char)s[0]) || c + 2 >= end || c[1] != ' ')
 		return 0;
-	for (q = c + 2; q < end && isdigit((unsigned char)*q); q++)
+	for (q = c + 2; q < end && is_digit(*q); q++)
 		;
 	return q > c + 2 && q < end && *q == '*';
 }
@@ -1551,7 +1551,7 @@ static int leading_count(const struct kmsg_in *m, unsigned long long *out)
 	const char *k = m->s;
 	long v;
 
-	if (!isdigit((unsigned char)m->s[0]))
+	if (!is_digit(m->s[0]))
 		return -1;
 	if (!dec_long(&k, m->s + m->n, &v))
 		return 0;
