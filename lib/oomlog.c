@@ -1739,9 +1739,9 @@ const char *ol_log_anchor_text(size_t i)
 
 /*
  * The bytes of a message as a set of 64 classes: each letter its own, the
- * digits one, the space one, the punctuation of the table's texts one each,
- * all else one.  A message that lacks a class of an entry's text cannot hold
- * it: a word test instead of a memchr() per entry per line.
+ * digits one, the space one, the punctuation of the table's texts and keys
+ * one each, all else one.  A message that lacks a class of an entry's text
+ * cannot hold it: a word test instead of a memchr() per entry per line.
  */
 static uint64_t byte_class[256];
 
@@ -1775,7 +1775,7 @@ static uint32_t km_begins[256], km_holds, km_any, km_head;
 
 static void kmsg_text_init(void)
 {
-	static const char punct[] = ":-_.=[]()/+,";
+	static const char punct[] = ":-_.=()/";	/* 8 more: 54 .. 61 */
 	int bit = 0;
 
 	for (int c = 0; c < 256; c++)
@@ -1789,6 +1789,7 @@ static void kmsg_text_init(void)
 	byte_class[' '] = 1ULL << ++bit;
 	for (const char *q = punct; *q; q++)
 		byte_class[(unsigned char)*q] = 1ULL << ++bit;
+	_Static_assert(52 + 2 + sizeof(punct) - 1 <= 63, "a class each, and one for all else");
 	for (size_t i = 0; i < NKMSGS; i++) {
 		if (!kmsgs[i].text)
 			continue;
