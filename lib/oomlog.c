@@ -115,21 +115,54 @@ static const char *mem_find_at(const char *s, size_t n, const char *needle, size
 }
 
 /*
+ * The bytes of a message as a set of 64 classes: each letter its own, the
+ * digits one, the space one, the punctuation of the table's texts and keys
+ * one each, all else one.  A message that lacks a class of an entry's text
+ * cannot hold it: a word test instead of a memchr() per entry per line.
+ */
+static uint64_t byte_class[256];
+static uint64_t zone_keys;	/* the classes of zone_line()'s " free:", " min:", " high:" */
+
+static uint64_t byte_set(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	uint64_t a = 0, b = 0;
+
+	/* two chains: the loop runs at a byte a cycle */
+	for (; p + 1 < end; p += 2) {
+		a |= byte_class[p[0]];
+		b |= byte_class[p[1]];
+	}
+	if (p < end)
+		a |= byte_class[p[0]];
+	return a | b;
+}
+
+/*
  * @needle, a string literal (every caller's), in @s.  Its length and rarest
  * byte are kept by its address: a kill line asks for a dozen keys.
  */
-static const char *mem_find_len(const char *s, size_t n, const char *needle, size_t *len)
+static const char *mem_find_in(uint64_t set, const char *s, size_t n, const char *needle, size_t *len)
 {
-	static __thread struct { const char *needle; size_t k, r; } c[64];
+	static __thread struct { const char *needle; size_t k, r; uint64_t set; } c[64];
 	size_t slot = (size_t)(((uintptr_t)needle * 0x9e3779b97f4a7c15ULL) >> 58);
 
 	if (c[slot].needle != needle) {
 		c[slot].k = strlen(needle);
 		c[slot].r = rarest(needle, c[slot].k);
+		c[slot].set = byte_set(needle, c[slot].k);
 		c[slot].needle = needle;
 	}
 	*len = c[slot].k;
+	/* @set: the classes of @s's bytes (byte_set()), when the caller knows them */
+	if (c[slot].set & ~set)
+		return NULL;
 	return mem_find_at(s, n, needle, c[slot].k, c[slot].r);
+}
+
+static const char *mem_find_len(const char *s, size_t n, const char *needle, size_t *len)
+{
+	return mem_find_in(~0ULL, s, n, needle, len);
 }
 
 static const char *mem_find(const char *s, size_t n, const char *needle)
@@ -170,11 +203,11 @@ static int dec_long(const char **pp, const char *end, long *out)
 	return ok;
 }
 
-/* The decimal number after @key in s[0..n), e.g. "order=" -> 0. */
-static int num_after(const char *s, size_t n, const char *key, long *v)
+/* The decimal number after @key in s[0..n), e.g. "order=" -> 0; @set as for mem_find_in(). */
+static int num_after_in(uint64_t set, const char *s, size_t n, const char *key, long *v)
 {
 	size_t k;
-	const char *p = mem_find_len(s, n, key, &k), *end = s + n;
+	const char *p = mem_find_in(set, s, n, key, &k), *end = s + n;
 	long x = 0;
 	int neg = 0;
 
@@ -193,14 +226,24 @@ static int num_after(const char *s, size_t n, const char *key, long *v)
 	return 1;
 }
 
-static int ull_after(const char *s, size_t n, const char *key, unsigned long long *v)
+static int num_after(const char *s, size_t n, const char *key, long *v)
+{
+	return num_after_in(~0ULL, s, n, key, v);
+}
+
+static int ull_after_in(uint64_t set, const char *s, size_t n, const char *key, unsigned long long *v)
 {
 	long x;
 
-	if (!num_after(s, n, key, &x) || x < 0)
+	if (!num_after_in(set, s, n, key, &x) || x < 0)
 		return 0;
 	*v = (unsigned long long)x;
 	return 1;
+}
+
+static int ull_after(const char *s, size_t n, const char *key, unsigned long long *v)
+{
+	return ull_after_in(~0ULL, s, n, key, v);
 }
 
 /* Copy the token after @key up to one of @stops into out. */
@@ -775,7 +818,8 @@ static struct ol_victim *add_victim(struct ol_oom_event *ev)
  * era variants: "Killed process N, UID N, (name) ...", "... (name), UID 0,
  * total-vm:...", "vsz:...", "Killed process N (name)." (2.4).
  */
-static int parse_killed(struct ol_oom_event *ev, const char *s, size_t n, const char *k)
+/* @set: the classes of the line's bytes: most kill lines lack most keys */
+static int parse_killed(struct ol_oom_event *ev, const char *s, size_t n, const char *k, uint64_t set)
 {
 	const char *end = s + n, *p = k + strlen("Killed process ");
 	struct ol_victim *v;
@@ -809,19 +853,20 @@ static int parse_killed(struct ol_oom_event *ev, const char *s, size_t n, const 
 		if (o && c)
 			copy_n(v->comm, sizeof(v->comm), o + 1, (size_t)(c - o - 1));
 	}
-	if (num_after(s, n, "UID:", &uid) || num_after(s, n, "UID ", &uid))
+	if (num_after_in(set, s, n, "UID:", &uid) || num_after_in(set, s, n, "UID ", &uid))
 		v->uid = uid;
-	if (ull_after(s, n, "total-vm:", &v->total_vm_kb) || ull_after(s, n, "vsz:", &v->total_vm_kb))
+	if (ull_after_in(set, s, n, "total-vm:", &v->total_vm_kb) ||
+	    ull_after_in(set, s, n, "vsz:", &v->total_vm_kb))
 		v->have |= OL_VIC_TOTAL_VM;
-	if (ull_after(s, n, "anon-rss:", &v->anon_rss_kb))
+	if (ull_after_in(set, s, n, "anon-rss:", &v->anon_rss_kb))
 		v->have |= OL_VIC_ANON;
-	if (ull_after(s, n, "file-rss:", &v->file_rss_kb))
+	if (ull_after_in(set, s, n, "file-rss:", &v->file_rss_kb))
 		v->have |= OL_VIC_FILE;
-	if (ull_after(s, n, "shmem-rss:", &v->shmem_rss_kb))
+	if (ull_after_in(set, s, n, "shmem-rss:", &v->shmem_rss_kb))
 		v->have |= OL_VIC_SHMEM;
-	if (ull_after(s, n, "pgtables:", &v->pgtables_kb))
+	if (ull_after_in(set, s, n, "pgtables:", &v->pgtables_kb))
 		v->have |= OL_VIC_PGTABLES;
-	if (num_after(s, n, "oom_score_adj:", &v->oom_score_adj))
+	if (num_after_in(set, s, n, "oom_score_adj:", &v->oom_score_adj))
 		v->have |= OL_VIC_ADJ;
 	v->memcg = mem_find(s, (size_t)(k - s), "Memory cgroup out of memory") != NULL || ev->oom_memcg;
 	v->allocating_task = mem_find(s, (size_t)(k - s), "oom_kill_allocating_task") != NULL ||
@@ -1256,6 +1301,7 @@ struct kmsg_in {
 	const char *s;		/* the message, its prefix gone */
 	size_t n;
 	const char *at;		/* where the entry's text is in it */
+	uint64_t set;		/* the classes of its bytes (byte_set()) */
 };
 
 /*
@@ -1395,7 +1441,7 @@ static int on_killed(struct kmsg_in *m)
 	/* memory.oom.group kills several; otherwise a second kill is a new event */
 	if (h->have_victim && !ev->group_kill && !(ev = next_event(m)))
 		return -ENOMEM;
-	rc = parse_killed(ev, m->s, m->n, m->at);
+	rc = parse_killed(ev, m->s, m->n, m->at, m->set);
 	if (rc < 0)
 		return -ENOMEM;
 	h->name_pending = rc == 2;
@@ -1637,6 +1683,9 @@ static int on_reserve(struct kmsg_in *m)
 /* "Node 0 Normal free:39513kB min:... low:... high:..." */
 static int on_zone(struct kmsg_in *m)
 {
+	/* zone_line() wants all three: most lines lack a class of them */
+	if (zone_keys & ~m->set)
+		return 0;
 	return zone_line(m->h->ev, m->s, m->n);
 }
 
@@ -1737,29 +1786,6 @@ const char *ol_log_anchor_text(size_t i)
 	return i < NKILLER_ANCHORS ? killer_anchors[i] : NULL;
 }
 
-/*
- * The bytes of a message as a set of 64 classes: each letter its own, the
- * digits one, the space one, the punctuation of the table's texts and keys
- * one each, all else one.  A message that lacks a class of an entry's text
- * cannot hold it: a word test instead of a memchr() per entry per line.
- */
-static uint64_t byte_class[256];
-
-static uint64_t byte_set(const char *s, size_t n)
-{
-	const unsigned char *p = (const unsigned char *)s, *end = p + n;
-	uint64_t a = 0, b = 0;
-
-	/* two chains: the loop runs at a byte a cycle */
-	for (; p + 1 < end; p += 2) {
-		a |= byte_class[p[0]];
-		b |= byte_class[p[1]];
-	}
-	if (p < end)
-		a |= byte_class[p[0]];
-	return a | b;
-}
-
 /* Each entry's text: its length, its rarest byte and its classes, worked out once */
 static struct { size_t len, rare; uint64_t set; } kmsg_text[NKMSGS];
 static pthread_once_t kmsg_text_once = PTHREAD_ONCE_INIT;
@@ -1809,6 +1835,7 @@ static void kmsg_text_init(void)
 	}
 	for (size_t i = 0; i < NKMSGS && (kmsgs[i].flags & KM_HEAD); i++)
 		km_head |= 1u << i;
+	zone_keys = byte_set(" free: min: high:", strlen(" free: min: high:"));
 }
 
 /*
@@ -1861,7 +1888,7 @@ static int wrapped_name(struct host_state *h, const char *s, size_t n)
 static int kernel_line(struct ol_logparser *p, struct host_state *h,
 		       const struct ol_logline *l, const char *s, size_t n)
 {
-	struct kmsg_in m = { p, h, l, s, n, NULL };
+	struct kmsg_in m = { p, h, l, s, n, NULL, 0 };
 	uint32_t cand, holds;
 	uint64_t set;
 	int rc;
@@ -1877,7 +1904,7 @@ static int kernel_line(struct ol_logparser *p, struct host_state *h,
 		return parse_row(h->ev, h, s, n) < 0 ? -ENOMEM : 1;
 	/* the entries this line may be: by its first byte, by the classes of its bytes */
 	cand = km_begins[(unsigned char)s[0]] | km_any;
-	set = byte_set(s, n);
+	m.set = set = byte_set(s, n);
 	for (holds = km_holds; holds; holds &= holds - 1) {
 		size_t i = (size_t)__builtin_ctz(holds);
 
@@ -1947,6 +1974,7 @@ struct ol_logparser *ol_logparser_new(const struct ol_logparser_opts *opts)
 	if (!p)
 		return NULL;
 	p->o = *opts;
+	pthread_once(&kmsg_text_once, kmsg_text_init);	/* byte_class[], for mem_find_in() */
 	if (!p->o.reference)
 		p->o.reference = time(NULL);
 	year_limit(p);
