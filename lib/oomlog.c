@@ -144,20 +144,30 @@ static uint64_t byte_set(const char *s, size_t n)
  */
 static const char *mem_find_in(uint64_t set, const char *s, size_t n, const char *needle, size_t *len)
 {
-	static __thread struct { const char *needle; size_t k, r; uint64_t set; } c[64];
-	size_t slot = (size_t)(((uintptr_t)needle * 0x9e3779b97f4a7c15ULL) >> 58);
+	/* open addressing, never evicted: the literals are a few dozen, and two alternating must not thrash */
+	static __thread struct needle_info { const char *needle; size_t k, r; uint64_t set; } c[256];
+	struct needle_info *e = NULL, one = { NULL, 0, 0, 0 };
+	size_t slot = (size_t)(((uintptr_t)needle * 0x9e3779b97f4a7c15ULL) >> 56);
 
-	if (c[slot].needle != needle) {
-		c[slot].k = strlen(needle);
-		c[slot].r = rarest(needle, c[slot].k);
-		c[slot].set = byte_set(needle, c[slot].k);
-		c[slot].needle = needle;
+	for (size_t probe = 0; probe < 256; probe++, slot = (slot + 1) & 255) {
+		if (c[slot].needle == needle || !c[slot].needle) {
+			e = &c[slot];
+			break;
+		}
 	}
-	*len = c[slot].k;
+	if (!e)
+		e = &one;	/* full: worked out for this call only */
+	if (e->needle != needle) {
+		e->k = strlen(needle);
+		e->r = rarest(needle, e->k);
+		e->set = byte_set(needle, e->k);
+		e->needle = needle;
+	}
+	*len = e->k;
 	/* @set: the classes of @s's bytes (byte_set()), when the caller knows them */
-	if (c[slot].set & ~set)
+	if (e->set & ~set)
 		return NULL;
-	return mem_find_at(s, n, needle, c[slot].k, c[slot].r);
+	return mem_find_at(s, n, needle, e->k, e->r);
 }
 
 static const char *mem_find_len(const char *s, size_t n, const char *needle, size_t *len)
