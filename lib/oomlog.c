@@ -1918,8 +1918,8 @@ static int kernel_line(struct ol_logparser *p, struct host_state *h,
 	for (holds = km_holds; holds; holds &= holds - 1) {
 		size_t i = (size_t)__builtin_ctz(holds);
 
-		if (n >= kmsg_text[i].len && !(kmsg_text[i].set & ~set))
-			cand |= 1u << i;
+		/* without a branch: which entries pass is anybody's guess */
+		cand |= (uint32_t)((n >= kmsg_text[i].len) & !(kmsg_text[i].set & ~set)) << i;
 	}
 	if ((rc = try_kmsgs(&m, cand & km_head, 0)) != 0)
 		return rc;
