@@ -13,10 +13,34 @@
  * RHEL 6's "2.6.32" carries the 2.6.36 heuristic, RHEL 8's 4.18 the 5.x
  * log.  The release only picks within what the columns allow.
  */
+/*
+ * ol_kernel_from_release(), its answers for the last few releases kept:
+ * every event of a log is predicted with that log's release (two sscanf()
+ * calls and a snprintf() each time otherwise).
+ */
+static int kernel_of(const char *rel, struct ol_kernel *k)
+{
+	static __thread struct { struct ol_kernel k; int rc, used; } c[8];
+	unsigned int hash = 0;
+	size_t n;
+
+	if (!rel || (n = strlen(rel)) >= sizeof(k->release))
+		return ol_kernel_from_release(rel, k);	/* cut to fit: not the key it was asked for */
+	for (size_t i = 0; i < n; i++)
+		hash = hash * 31 + (unsigned char)rel[i];
+	hash &= 7;
+	if (!c[hash].used || strcmp(c[hash].k.release, rel) != 0) {
+		c[hash].rc = ol_kernel_from_release(rel, &c[hash].k);
+		c[hash].used = 1;
+	}
+	*k = c[hash].k;
+	return c[hash].rc;
+}
+
 static enum ol_era event_era(const struct ol_oom_event *ev, const char *override)
 {
 	struct ol_kernel k;
-	enum ol_era rel = ol_kernel_from_release(override && *override ? override : ev->kernel, &k) == 0 ?
+	enum ol_era rel = kernel_of(override && *override ? override : ev->kernel, &k) == 0 ?
 			  k.era : OL_ERA_UNKNOWN;
 	unsigned int c = ev->columns;
 
@@ -42,7 +66,7 @@ static void event_kernel(const struct ol_oom_event *ev, const char *override, st
 	const char *rel = override && *override ? override : ev->kernel;
 	unsigned int c = ev->columns;
 
-	if (ol_kernel_from_release(rel, k) == 0)
+	if (kernel_of(rel, k) == 0)
 		return;
 	if (c & (OL_COL_RSS_ANON | OL_COL_RSS_FILE))
 		rel = "6.8";
@@ -56,7 +80,7 @@ static void event_kernel(const struct ol_oom_event *ev, const char *override, st
 		rel = "2.6.36";
 	else
 		return;
-	ol_kernel_from_release(rel, k);
+	kernel_of(rel, k);
 }
 
 static long page_kb(const struct ol_oom_event *ev)
