@@ -223,12 +223,48 @@ static int cmp_rows(const void *x, const void *y)
 }
 
 /* Order @order's @n rows by their badness with (@use_root) or without the root bonus. */
+/*
+ * A merge sort by cmp_rows(), insertion below a dozen: the order is total,
+ * so it is qsort()'s, without a call through a pointer per comparison and
+ * glibc's buffer for each table.
+ */
+static void merge_rows(int *a, int *tmp, int n)
+{
+	int h = n / 2, i = 0, j = h, o = 0;
+
+	if (n <= 12) {
+		for (i = 1; i < n; i++) {
+			int x = a[i];
+
+			for (j = i; j > 0 && cmp_rows(&x, &a[j - 1]) < 0; j--)
+				a[j] = a[j - 1];
+			a[j] = x;
+		}
+		return;
+	}
+	merge_rows(a, tmp, h);
+	merge_rows(a + h, tmp, n - h);
+	if (cmp_rows(&a[h - 1], &a[h]) < 0)
+		return;		/* in order already */
+	memcpy(tmp, a, (size_t)h * sizeof(*a));
+	while (i < h && j < n)
+		a[o++] = cmp_rows(&a[j], &tmp[i]) < 0 ? a[j++] : tmp[i++];
+	while (i < h)
+		a[o++] = tmp[i++];
+}
+
 static void sort_rows(const struct ol_oom_event *ev, int *order, int n, int use_root, int ties_last)
 {
 	struct sort_ctx sc = { .rows = ev->tasks, .use_root = use_root, .ties_last = ties_last };
+	int *tmp = n > 12 ? malloc((size_t)(n / 2) * sizeof(*tmp)) : NULL;
 
 	sctx = &sc;
-	qsort(order, (size_t)n, sizeof(*order), cmp_rows);
+	if (n > 12 && !tmp)
+		qsort(order, (size_t)n, sizeof(*order), cmp_rows);
+	else
+		merge_rows(order, tmp, n);
+	free(tmp);
+	sctx = NULL;
 }
 
 /*
