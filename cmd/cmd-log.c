@@ -1535,6 +1535,8 @@ int cmd_log(int argc, char **argv, struct ol_ctx *ctx)
 	log_kube = ol_ctx_kube(ctx);
 	/* the counts (and the counters) print no event's own lines: the parser need not keep them */
 	o.no_text = lr.summary;
+	/* nor do the counts print a ranking (the counters count the predictions) */
+	o.no_predict = lr.summary && !lr.prom;
 	if (lr.prom)
 		ol_prom_log_kube(lr.prom, log_kube);
 

@@ -588,7 +588,8 @@ static void finish(struct ol_logparser *p, struct host_state *h)
 	if (!ev->userspace) {
 		memcpy(ev->prior_victims, h->recent, sizeof(h->recent));
 		ev->nprior = h->nrecent;
-		ol_oom_event_predict(ev, p->o.kernel);
+		if (!p->o.no_predict)
+			ol_oom_event_predict(ev, p->o.kernel);
 		for (size_t i = 0; i < ev->nvictims; i++) {
 			if (h->nrecent == 16) {
 				memmove(h->recent, h->recent + 1, 15 * sizeof(h->recent[0]));
