@@ -122,6 +122,7 @@ static const char *mem_find_at(const char *s, size_t n, const char *needle, size
  */
 static uint64_t byte_class[256];
 static uint64_t zone_keys;	/* the classes of zone_line()'s " free:", " min:", " high:" */
+static uint64_t meminfo_keys;	/* ... and of a Mem-Info counter's ":" and digits */
 
 static uint64_t byte_set(const char *s, size_t n)
 {
@@ -1649,6 +1650,12 @@ static int on_meminfo(struct kmsg_in *m)
 	const char *f = m->s;
 	size_t k = m->n;
 
+	/*
+	 * A counter is "key:digits": a line without a ':' or a digit has
+	 * none (and meminfo_line() would only copy free: onto itself again).
+	 */
+	if (meminfo_keys & ~m->set)
+		return 0;
 	while (k && *f == ' ') {
 		f++;
 		k--;
@@ -1846,6 +1853,7 @@ static void kmsg_text_init(void)
 	for (size_t i = 0; i < NKMSGS && (kmsgs[i].flags & KM_HEAD); i++)
 		km_head |= 1u << i;
 	zone_keys = byte_set(" free: min: high:", strlen(" free: min: high:"));
+	meminfo_keys = byte_set(":0", 2);
 }
 
 /*
