@@ -53,6 +53,7 @@ struct ol_logparser {
 	char *split;			/* scratch for \x0a / #012 splitting */
 	size_t split_cap;
 	struct host_state *last_host;	/* for continuation lines */
+	struct host_state *hint;	/* the host host_of() found last */
 	struct ol_logline last_wrap;	/* the previous wrapped line's stamps */
 	struct ol_year_hint years;	/* for year-less dates */
 	int live;			/* following: lines come as they are written */
@@ -610,9 +611,13 @@ static struct host_state *host_of(struct ol_logparser *p, const struct ol_loglin
 
 	if (n >= sizeof(p->hosts[0].host))
 		n = sizeof(p->hosts[0].host) - 1;
-	for (i = 0; i < (size_t)p->nhosts; i++)
-		if (p->hosts[i].hostlen == n && memcmp(p->hosts[i].host, name, n) == 0)
-			break;
+	/* the names are unique: the last host asked for first, as a line is mostly its previous one's */
+	if (p->hint && p->hint->hostlen == n && memcmp(p->hint->host, name, n) == 0)
+		i = (size_t)(p->hint - p->hosts);
+	else
+		for (i = 0; i < (size_t)p->nhosts; i++)
+			if (p->hosts[i].hostlen == n && memcmp(p->hosts[i].host, name, n) == 0)
+				break;
 	if (n && (i == (size_t)p->nhosts || !p->hosts[i].ev)) {
 		/* a paste whose first lines had no host: the event they opened is this host's */
 		for (size_t j = 0; j < (size_t)p->nhosts; j++)
@@ -627,11 +632,11 @@ static struct host_state *host_of(struct ol_logparser *p, const struct ol_loglin
 				h->host[n] = '\0';
 				h->hostlen = strlen(h->host);
 				snprintf(h->ev->host, sizeof(h->ev->host), "%s", h->host);
-				return h;
+				return p->hint = h;
 			}
 	}
 	if (i < (size_t)p->nhosts)
-		return &p->hosts[i];
+		return p->hint = &p->hosts[i];
 	if (p->nhosts == MAX_HOSTS) {
 		/* too many hosts at once: reuse the slot idle longest */
 		size_t lru = 0;
@@ -648,7 +653,7 @@ static struct host_state *host_of(struct ol_logparser *p, const struct ol_loglin
 	memcpy(h->host, name, n);
 	h->host[n] = '\0';
 	h->hostlen = strlen(h->host);
-	return h;
+	return p->hint = h;
 }
 
 /* ---- the task table ---- */
