@@ -124,6 +124,7 @@ static const char *mem_find_at(const char *s, size_t n, const char *needle, size
 static uint64_t byte_class[256];
 static uint64_t zone_keys;	/* the classes of zone_line()'s " free:", " min:", " high:" */
 static uint64_t meminfo_keys;	/* ... and of a Mem-Info counter's ":" and digits */
+static size_t meminfo_key_len[OL_MI_N];	/* strlen(ol_meminfo_key(i)), not once a word a key */
 
 static uint64_t byte_set(const char *s, size_t n)
 {
@@ -1137,7 +1138,7 @@ static int meminfo_line(struct ol_oom_event *ev, const char *s, size_t n)
 			for (; d < p && is_digit(*d); d++, digits++)
 				v = v * 10 + (unsigned long long)(*d - '0');
 			for (i = 0; i < OL_MI_N && digits && d == p; i++)
-				if (strlen(ol_meminfo_key(i)) == (size_t)(c - k) &&
+				if (meminfo_key_len[i] == (size_t)(c - k) &&
 				    memcmp(k, ol_meminfo_key(i), (size_t)(c - k)) == 0) {
 					ev->meminfo[i] = v;
 					ev->meminfo_have |= 1u << i;
@@ -1859,6 +1860,8 @@ static void kmsg_text_init(void)
 		km_head |= 1u << i;
 	zone_keys = byte_set(" free: min: high:", strlen(" free: min: high:"));
 	meminfo_keys = byte_set(":0", 2);
+	for (int i = 0; i < OL_MI_N; i++)
+		meminfo_key_len[i] = strlen(ol_meminfo_key(i));
 }
 
 /*
