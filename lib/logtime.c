@@ -206,6 +206,28 @@ int ol_time_parse(const char *s, time_t now, time_t *t)
 	return end ? finish(&tm, end, 0, now, t) : -EINVAL;
 }
 
+/*
+ * The zone the caches below were filled in: a TZ set meanwhile starts them
+ * over.  glibc keeps one copy of each abbreviation, so two zones can share
+ * tzname[0] ("GMT"): their offsets and DST names tell them apart too.
+ */
+struct zone_key {
+	const char *std, *dst;
+	long off;
+};
+
+static int same_zone(const struct zone_key *z)
+{
+	return z->std == tzname[0] && z->dst == tzname[1] && z->off == timezone;
+}
+
+static void note_zone(struct zone_key *z)
+{
+	z->std = tzname[0];
+	z->dst = tzname[1];
+	z->off = timezone;
+}
+
 time_t ol_local_epoch(const struct tm *tm)
 {
 	/*
@@ -220,7 +242,7 @@ time_t ol_local_epoch(const struct tm *tm)
 		time_t base;
 		int ok, used;
 	} c[1024];
-	static __thread const char *zone;	/* tzname[0]: a TZ set meanwhile starts over */
+	static __thread struct zone_key zone;
 	struct hour_base *e;
 	struct tm t = *tm;
 	unsigned int slot;
@@ -229,9 +251,9 @@ time_t ol_local_epoch(const struct tm *tm)
 		t.tm_isdst = -1;
 		return mktime(&t);
 	}
-	if (zone != tzname[0]) {
+	if (!same_zone(&zone)) {
 		memset(c, 0, sizeof(c));
-		zone = tzname[0];
+		note_zone(&zone);
 	}
 	/* consecutive hours in consecutive slots */
 	slot = (((unsigned int)t.tm_year * 12u + (unsigned int)t.tm_mon) * 31u +
@@ -254,9 +276,9 @@ time_t ol_local_epoch(const struct tm *tm)
 		e->hour = tm->tm_hour;
 		e->used = 1;
 		/* mktime() may have read TZ for the first time */
-		if (zone != tzname[0]) {
+		if (!same_zone(&zone)) {
 			memset(c, 0, sizeof(c));
-			zone = tzname[0];
+			note_zone(&zone);
 		}
 	}
 	if (!e->ok) {
@@ -286,15 +308,16 @@ time_t ol_yearless_epoch(const struct tm *tm, const struct ol_year_hint *h)
 			year++;
 	} else {
 		/* the same limit, line after line: its year worked out once */
-		static __thread struct { time_t last; const char *zone; int year; } c = { .zone = NULL };
+		static __thread struct { time_t last; struct zone_key zone; int year, used; } c;
 
-		if (!c.zone || c.last != last || c.zone != tzname[0]) {
+		if (!c.used || c.last != last || !same_zone(&c.zone)) {
 			struct tm ref;
 
 			localtime_r(&last, &ref);
 			c.year = ref.tm_year;
 			c.last = last;
-			c.zone = tzname[0];
+			note_zone(&c.zone);
+			c.used = 1;
 		}
 		year = c.year;
 	}
