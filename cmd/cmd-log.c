@@ -29,6 +29,8 @@ struct summary_count {
 struct summary {
 	struct summary_count *v;
 	size_t n;
+	size_t *slot;			/* a hash of the keys: index + 1, 0 free */
+	size_t nslots;			/* a power of two, at least twice n */
 };
 
 struct logrun {
@@ -98,14 +100,53 @@ static void span(time_t *first, time_t *last, time_t when)
 		*last = when;
 }
 
+static size_t key_hash(const char *key)
+{
+	size_t h = 14695981039346656037ULL;	/* FNV-1a */
+
+	for (; *key; key++)
+		h = (h ^ (unsigned char)*key) * 1099511628211ULL;
+	return h;
+}
+
+/* @key's slot in @s's hash: its own, or the free one it would take */
+static size_t *key_slot(const struct summary *s, const char *key)
+{
+	size_t i = key_hash(key) & (s->nslots - 1);
+
+	while (s->slot[i] && strcmp(s->v[s->slot[i] - 1].key, key) != 0)
+		i = (i + 1) & (s->nslots - 1);
+	return &s->slot[i];
+}
+
+/* The hash twice as large, the keys placed again.  0 or -ENOMEM. */
+static int grow_slots(struct summary *s)
+{
+	size_t n = s->nslots ? s->nslots * 2 : 64, *old = s->slot;
+
+	s->slot = calloc(n, sizeof(*s->slot));
+	if (!s->slot) {
+		s->slot = old;
+		return -ENOMEM;
+	}
+	s->nslots = n;
+	for (size_t i = 0; i < s->n; i++)
+		*key_slot(s, s->v[i].key) = i + 1;
+	free(old);
+	return 0;
+}
+
+/* a storm counts thousands of events by a few dozen keys: found by hash, not by strcmp() each */
 static void count_n(struct summary *s, const char *key, const struct ol_oom_event *ev, unsigned long n)
 {
-	size_t i;
+	size_t i, *sl;
 	struct summary_count *nv;
 
-	for (i = 0; i < s->n; i++)
-		if (strcmp(s->v[i].key, key) == 0)
-			break;
+	while (2 * (s->n + 1) > s->nslots)
+		if (grow_slots(s) < 0)
+			return;
+	sl = key_slot(s, key);
+	i = *sl ? *sl - 1 : s->n;
 	if (i == s->n) {
 		nv = realloc(s->v, (s->n + 1) * sizeof(*nv));
 		if (!nv)
@@ -118,6 +159,7 @@ static void count_n(struct summary *s, const char *key, const struct ol_oom_even
 		s->v[i].first = s->v[i].last = 0;
 		s->v[i].shown_first = s->v[i].shown_last = 0;
 		s->n++;
+		*sl = s->n;
 	}
 	s->v[i].n += n;
 	span(&s->v[i].first, &s->v[i].last, ev->epoch);
@@ -135,6 +177,7 @@ static void summary_free(struct summary *s)
 	for (size_t i = 0; i < s->n; i++)
 		free(s->v[i].key);
 	free(s->v);
+	free(s->slot);
 }
 
 /*
@@ -869,6 +912,24 @@ static void json_start(struct logrun *lr)
 	lr->js_started = 1;
 }
 
+/* snprintf(buf, sz, "(%s)", s), cut the same way, without parsing a format for every event */
+static void paren(char *buf, size_t sz, const char *s)
+{
+	size_t n = strlen(s), i = 0;
+
+	if (!sz)
+		return;
+	if (sz > 1)
+		buf[i++] = '(';
+	if (n > sz - 1 - i)
+		n = sz - 1 - i;
+	memcpy(buf + i, s, n);
+	i += n;
+	if (i < sz - 1)
+		buf[i++] = ')';
+	buf[i] = '\0';
+}
+
 static void on_event(struct ol_oom_event *ev, void *data)
 {
 	struct logrun *lr = data;
@@ -902,7 +963,7 @@ static void on_event(struct ol_oom_event *ev, void *data)
 			cgroup_name(ev->task_memcg ? ev->task_memcg :
 				    ev->oom_memcg ? ev->oom_memcg : ev->target_cgroup, key, sizeof(key));
 		else
-			snprintf(key, sizeof(key), "(%s)", ol_ev_kind_str(ev->kind));
+			paren(key, sizeof(key), ol_ev_kind_str(ev->kind));
 		count(&lr->by_cgroup, key, ev);
 		count(&lr->by_host, ev->host[0] ? ev->host : "(this log)", ev);
 		if (!ev->userspace && ev->outcome == OL_OUTCOME_KILLED && ev->nvictims && ev->task_memcg)
@@ -1167,9 +1228,14 @@ static void print_summary(struct logrun *lr, struct ol_ctx *ctx, int live)
 	const char *names[] = { "victims", "cgroups", "hosts" };
 	char a[32], b[32];
 
-	for (int g = 0; g < 3; g++)
+	for (int g = 0; g < 3; g++) {
 		if (groups[g]->n)
 			qsort(groups[g]->v, groups[g]->n, sizeof(groups[g]->v[0]), by_count);
+		/* the keys moved: a count after this builds the hash again */
+		free(groups[g]->slot);
+		groups[g]->slot = NULL;
+		groups[g]->nslots = 0;
+	}
 	if (lr->json) {
 		json_object *root = ol_json_document(), *s = json_object_new_object();
 
@@ -1468,6 +1534,10 @@ int cmd_log(int argc, char **argv, struct ol_ctx *ctx)
 		goto out;
 	}
 	log_kube = ol_ctx_kube(ctx);
+	/* the counts (and the counters) print no event's own lines: the parser need not keep them */
+	o.no_text = lr.summary;
+	/* nor do the counts print a ranking (the counters count the predictions) */
+	o.no_predict = lr.summary && !lr.prom;
 	if (lr.prom)
 		ol_prom_log_kube(lr.prom, log_kube);
 

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <locale.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -294,6 +295,13 @@ int main(int argc, char **argv)
 	 * log.  Naming the same zone file reads it once (tzset(3)).
 	 */
 	setenv("TZ", ":/etc/localtime", 0);
+	/*
+	 * glibc gives the heap's free top back to the kernel past 128 KiB:
+	 * log frees an event's table and text as the next one grows them, so a
+	 * storm of events trimmed and regrew the heap (brk(), page faults)
+	 * hundreds of times.  A few MiB kept stay well inside the RSS budget.
+	 */
+	mallopt(M_TRIM_THRESHOLD, 4 << 20);
 
 	/* '+': stop at the command name, its options are its own */
 	while ((c = getopt_long(argc, argv, "+:hV", longopts, NULL)) != -1) {

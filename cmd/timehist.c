@@ -66,6 +66,7 @@ static long bucket_no(time_t t, enum ol_hist_unit u)
 
 int ol_hist_of(const struct ol_times *ts, struct ol_hist *h)
 {
+	struct { time_t t; long b; int used; } *memo;
 	time_t lo = 0, hi = 0;
 	size_t i;
 
@@ -86,14 +87,31 @@ int ol_hist_of(const struct ol_times *ts, struct ol_hist *h)
 	h->count = calloc(h->nb, sizeof(*h->count));
 	if (!h->count)
 		return -ENOMEM;
+	/* a storm's kills come back to the same few hundred times: each looked up once (localtime_r()) */
+	memo = calloc(1024, sizeof(*memo));
 	for (i = 0; i < ts->len; i++) {
-		unsigned long *c = &h->count[bucket_no(ts->t[i], h->unit) - h->first];
+		size_t slot = (size_t)((unsigned long long)ts->t[i] * 0x9e3779b97f4a7c15ULL >> 54);
+		unsigned long *c;
+		long b;
+
+		if (!memo) {
+			b = bucket_no(ts->t[i], h->unit);
+		} else if (memo[slot].used && memo[slot].t == ts->t[i]) {
+			b = memo[slot].b;
+		} else {
+			b = bucket_no(ts->t[i], h->unit);
+			memo[slot].t = ts->t[i];
+			memo[slot].b = b;
+			memo[slot].used = 1;
+		}
+		c = &h->count[b - h->first];
 
 		*c += ts->n[i];
 		h->total += ts->n[i];
 		if (*c > h->max)
 			h->max = *c;
 	}
+	free(memo);
 	return 0;
 }
 

@@ -6,6 +6,12 @@
 
 #include "oomlens/oomlog.h"
 
+/* isdigit() without the locale's table, called for every byte of every stamp: POSIX's digits are 0-9 in every locale */
+static inline int is_digit(char c)
+{
+	return (unsigned char)(c - '0') < 10;
+}
+
 static const char *const months_en[12] = {
 	"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"
 };
@@ -62,7 +68,7 @@ static int month_numbered(const char *s, size_t n)
 	int v = 0;
 	size_t i = 0;
 
-	while (i < n && i < 2 && isdigit((unsigned char)s[i]))
+	while (i < n && i < 2 && is_digit(s[i]))
 		v = v * 10 + (s[i++] - '0');
 	if (!i || v < 1 || v > 12 || n - i != 3)
 		return -1;
@@ -78,12 +84,27 @@ static int month_of(const char *s, size_t n, int english_only)
 
 	if (n < 3)
 		return -1;
+	if (english_only) {
+		/* every syslog line: "Nov", three bytes, no Cyrillic, no strncmp() */
+		if (n != 3)
+			return -1;
+		if ((unsigned char)s[0] != 0xd0 && (unsigned char)s[1] != 0xd0) {
+			/* lower_utf8() byte by byte, inline */
+			low[0] = (char)tolower((unsigned char)s[0]);
+			low[1] = (char)tolower((unsigned char)s[1]);
+			low[2] = (char)tolower((unsigned char)s[2]);
+		} else if (lower_utf8(s, n, low, sizeof(low)) != 3) {
+			return -1;
+		}
+		for (i = 0; i < 12; i++)
+			if (low[0] == months_en[i][0] && low[1] == months_en[i][1] && low[2] == months_en[i][2])
+				return (int)i;
+		return -1;
+	}
 	lower_utf8(s, n, low, sizeof(low));
 	for (i = 0; i < 12; i++)
-		if (strncmp(low, months_en[i], 3) == 0 && (english_only ? n == 3 : 1))
+		if (strncmp(low, months_en[i], 3) == 0)
 			return (int)i;
-	if (english_only)
-		return -1;
 	for (i = 0; i < sizeof(months_intl) / sizeof(months_intl[0]); i++)
 		if (strncmp(low, months_intl[i].prefix, strlen(months_intl[i].prefix)) == 0)
 			return months_intl[i].mon;
@@ -97,7 +118,7 @@ static int digits(const char *s, const char *end, int n, int *v)
 	if (end - s < n)
 		return 0;
 	for (i = 0; i < n; i++) {
-		if (!isdigit((unsigned char)s[i]))
+		if (!is_digit(s[i]))
 			return 0;
 		x = x * 10 + (s[i] - '0');
 	}
@@ -125,13 +146,13 @@ static const char *parse_frac(const char *s, const char *end, long *usec)
 	long v = 0, scale = 1000000;
 
 	*usec = 0;
-	if (s >= end || *s != '.' || s + 1 >= end || !isdigit((unsigned char)s[1]))
+	if (s >= end || *s != '.' || s + 1 >= end || !is_digit(s[1]))
 		return s;
-	for (s++; s < end && isdigit((unsigned char)*s); s++) {
+	for (s++; s < end && is_digit(*s); s++) {
 		scale /= 10;
 		v = v * 10 + (*s - '0');
 		if (scale == 0) {	/* more than 6 digits: keep microseconds */
-			while (s + 1 < end && isdigit((unsigned char)s[1]))
+			while (s + 1 < end && is_digit(s[1]))
 				s++;
 			scale = 1;
 			v /= 10;
@@ -145,24 +166,47 @@ static const char *parse_frac(const char *s, const char *end, long *usec)
  * "[   123.456789]" at s: returns the end (after "]" and one space) or NULL.
  * With @lost, the "[" is missing (the first line of a paste cut short).
  */
+/*
+ * The scales of a stamp's fraction digits, 0.1 then each a tenth of the one
+ * before, as the division would make them at run time: the same doubles, so
+ * the same sums, without a division (a 20-cycle wait) for every digit.
+ */
+#define FS1 0.1
+#define FS2 (FS1 / 10)
+#define FS3 (FS2 / 10)
+#define FS4 (FS3 / 10)
+#define FS5 (FS4 / 10)
+#define FS6 (FS5 / 10)
+#define FS7 (FS6 / 10)
+#define FS8 (FS7 / 10)
+#define FS9 (FS8 / 10)
+static const double frac_scale[] = { FS1, FS2, FS3, FS4, FS5, FS6, FS7, FS8, FS9 };
+#define NFRAC_SCALE (sizeof(frac_scale) / sizeof(frac_scale[0]))
+
 static const char *parse_boot_stamp(const char *s, const char *end, double *boot, int lost)
 {
 	const char *p = lost ? s : s + 1;
-	double v = 0, scale = 0.1;
+	long long whole = 0;
+	double v, scale;
 	int any = 0;
+	size_t i;
 
 	if (s >= end || (!lost && *s != '['))
 		return NULL;
 	while (p < end && *p == ' ')
 		p++;
-	while (p < end && isdigit((unsigned char)*p)) {
-		v = v * 10 + (*p++ - '0');
+	/* the whole seconds as an integer: exact, as the double they were summed in was (< 2^53) */
+	while (p < end && is_digit(*p) && any <= 12) {
+		whole = whole * 10 + (*p++ - '0');
 		any++;
 	}
 	/* 12 digits are 31000 years of uptime: more is not a stamp */
 	if (!any || any > 12 || p >= end || *p != '.')
 		return NULL;
-	for (p++; p < end && isdigit((unsigned char)*p); p++) {
+	v = (double)whole;
+	for (p++, i = 0; p < end && is_digit(*p) && i < NFRAC_SCALE; p++, i++)
+		v += (*p - '0') * frac_scale[i];
+	for (scale = frac_scale[NFRAC_SCALE - 1] / 10; p < end && is_digit(*p); p++) {
 		v += (*p - '0') * scale;
 		scale /= 10;
 	}
@@ -186,9 +230,9 @@ static const char *skip_caller(const char *p, const char *end)
 		return p;
 	while (q < end && *q == ' ')
 		q++;
-	if (q >= end || (*q != 'T' && *q != 'C') || q + 1 >= end || !isdigit((unsigned char)q[1]))
+	if (q >= end || (*q != 'T' && *q != 'C') || q + 1 >= end || !is_digit(q[1]))
 		return p;
-	for (q++; q < end && isdigit((unsigned char)*q); q++)
+	for (q++; q < end && is_digit(*q); q++)
 		;
 	if (q >= end || *q != ']')
 		return p;
@@ -299,6 +343,9 @@ body:
 	return te;
 }
 
+/* copied, not memset(): every syslog line clears one, and gcc makes memset() a slow "rep stos" */
+static const struct tm zero_tm;
+
 /* "Nov 28 10:00:00[.123456] host tag: text" */
 static int try_syslog(const char *s, const char *end, struct ol_logline *l)
 {
@@ -321,7 +368,7 @@ static int try_syslog(const char *s, const char *end, struct ol_logline *l)
 		return 0;
 	if (day < 1 || day > 31 || p >= end || *p++ != ' ')
 		return 0;
-	memset(&l->tm, 0, sizeof(l->tm));
+	l->tm = zero_tm;
 	p = parse_hms(p, end, &l->tm);
 	if (!p)
 		return 0;
@@ -468,7 +515,7 @@ static int try_dmesg_t(const char *s, const char *end, struct ol_logline *l)
 			p++;
 		if (p - w == 8 && parse_hms(w, close, &l->tm)) {
 			have_time = 1;
-		} else if (mon < 0 && isdigit((unsigned char)*w) && month_numbered(w, (size_t)(p - w)) >= 0) {
+		} else if (mon < 0 && is_digit(*w) && month_numbered(w, (size_t)(p - w)) >= 0) {
 			mon = month_numbered(w, (size_t)(p - w));
 		} else if ((p - w == 4) && digits(w, p, 4, &v)) {
 			year = v;
@@ -513,9 +560,9 @@ static int try_kmsg(const char *s, const char *end, struct ol_logline *l)
 	for (field = 0; field < 3; field++) {
 		double v = 0;
 
-		if (p >= semi || !isdigit((unsigned char)*p))
+		if (p >= semi || !is_digit(*p))
 			return 0;
-		while (p < semi && isdigit((unsigned char)*p))
+		while (p < semi && is_digit(*p))
 			v = v * 10 + (*p++ - '0');
 		if (field == 2)
 			usec = v;
@@ -535,18 +582,19 @@ static int try_kmsg(const char *s, const char *end, struct ol_logline *l)
 
 void ol_log_unwrap(const char *line, size_t len, struct ol_logline *l)
 {
+	static const struct ol_logline zero;	/* copied: memset() here is a slow "rep stos" */
 	const char *s = line, *end = line + len, *p;
 
-	memset(l, 0, sizeof(*l));
+	*l = zero;
 	l->boot = -1;
 	l->wrap = OL_WRAP_BARE;
 	l->body = line;
 
-	if (len && isdigit((unsigned char)*s) && try_kmsg(s, end, l))
+	if (len && is_digit(*s) && try_kmsg(s, end, l))
 		goto inner;
 	/* kmsg dictionary: " KEY=value" */
 	if (len > 2 && s[0] == ' ' && isupper((unsigned char)s[1])) {
-		for (p = s + 1; p < end && (isupper((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '_'); p++)
+		for (p = s + 1; p < end && (isupper((unsigned char)*p) || is_digit(*p) || *p == '_'); p++)
 			;
 		if (p < end && *p == '=') {
 			l->wrap = OL_WRAP_KMSG_DICT;
@@ -555,7 +603,7 @@ void ol_log_unwrap(const char *line, size_t len, struct ol_logline *l)
 		}
 	}
 	if (len && *s == '<') {	/* <PRI> */
-		for (p = s + 1; p < end && isdigit((unsigned char)*p); p++)
+		for (p = s + 1; p < end && is_digit(*p); p++)
 			;
 		if (p < end && *p == '>' && p > s + 1) {
 			s = p + 1;
@@ -598,7 +646,7 @@ void ol_log_unwrap(const char *line, size_t len, struct ol_logline *l)
 			goto inner;
 	}
 	/* the first line of a paste that lost its "[": "  123.456789] text" */
-	if (len && (isdigit((unsigned char)*s) || *s == ' ')) {
+	if (len && (is_digit(*s) || *s == ' ')) {
 		double boot;
 
 		p = parse_boot_stamp(s, end, &boot, 1);
@@ -614,7 +662,7 @@ void ol_log_unwrap(const char *line, size_t len, struct ol_logline *l)
 	}
 	if (len && isalpha((unsigned char)*s) && try_syslog(s, end, l))
 		goto inner;
-	if (len && isdigit((unsigned char)*s) && try_iso(s, end, l))
+	if (len && is_digit(*s) && try_iso(s, end, l))
 		goto inner;
 	/* journal continuation lines are indented, with no prefix */
 	if (len > 2 && s[0] == ' ' && s[1] == ' ') {

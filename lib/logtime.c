@@ -206,48 +206,87 @@ int ol_time_parse(const char *s, time_t now, time_t *t)
 	return end ? finish(&tm, end, 0, now, t) : -EINVAL;
 }
 
+/*
+ * The zone the caches below were filled in: a TZ set meanwhile starts them
+ * over.  glibc keeps one copy of each abbreviation, so two zones can share
+ * tzname[0] ("GMT"): their offsets and DST names tell them apart too.
+ */
+struct zone_key {
+	const char *std, *dst;
+	long off;
+};
+
+static int same_zone(const struct zone_key *z)
+{
+	return z->std == tzname[0] && z->dst == tzname[1] && z->off == timezone;
+}
+
+static void note_zone(struct zone_key *z)
+{
+	z->std = tzname[0];
+	z->dst = tzname[1];
+	z->off = timezone;
+}
+
 time_t ol_local_epoch(const struct tm *tm)
 {
 	/*
 	 * A log's lines come hour by hour: mktime() (the zone's rules, every
 	 * call) once an hour, then minutes and seconds added.  The offset
-	 * changes on the hour in every zone's rules of DST.
+	 * changes on the hour in every zone's rules of DST.  The hours are
+	 * kept in a table of 1024, not one: a storm of events over days, or
+	 * several logs back to back, comes back to the same hours.
 	 */
-	static __thread struct {
+	static __thread struct hour_base {
 		int year, mon, mday, hour;
-		const char *zone;	/* tzname[0]: a TZ set meanwhile starts over */
 		time_t base;
-		int ok;
-	} c = { .year = -1 };
+		int ok, used;
+	} c[1024];
+	static __thread struct zone_key zone;
+	struct hour_base *e;
 	struct tm t = *tm;
+	unsigned int slot;
 
 	if (t.tm_min < 0 || t.tm_min > 59 || t.tm_sec < 0 || t.tm_sec > 60) {
 		t.tm_isdst = -1;
 		return mktime(&t);
 	}
-	if (c.year != t.tm_year || c.mon != t.tm_mon || c.mday != t.tm_mday || c.hour != t.tm_hour ||
-	    c.zone != tzname[0]) {
+	if (!same_zone(&zone)) {
+		memset(c, 0, sizeof(c));
+		note_zone(&zone);
+	}
+	/* consecutive hours in consecutive slots */
+	slot = (((unsigned int)t.tm_year * 12u + (unsigned int)t.tm_mon) * 31u +
+		(unsigned int)t.tm_mday) * 24u + (unsigned int)t.tm_hour;
+	e = &c[slot % (sizeof(c) / sizeof(c[0]))];
+	if (!e->used || e->year != t.tm_year || e->mon != t.tm_mon || e->mday != t.tm_mday ||
+	    e->hour != t.tm_hour) {
 		struct tm end = t;
 
 		/* an hour the offset changes within (half-hour DST) is not cached */
 		t.tm_min = t.tm_sec = 0;
 		t.tm_isdst = end.tm_isdst = -1;
 		end.tm_min = end.tm_sec = 59;
-		c.base = mktime(&t);
-		c.ok = c.base != (time_t)-1 && t.tm_min == 0 && t.tm_hour == tm->tm_hour &&
-		       mktime(&end) == c.base + 3599 && end.tm_min == 59;
-		c.year = tm->tm_year;
-		c.mon = tm->tm_mon;
-		c.mday = tm->tm_mday;
-		c.hour = tm->tm_hour;
-		c.zone = tzname[0];
+		e->base = mktime(&t);
+		e->ok = e->base != (time_t)-1 && t.tm_min == 0 && t.tm_hour == tm->tm_hour &&
+			mktime(&end) == e->base + 3599 && end.tm_min == 59;
+		e->year = tm->tm_year;
+		e->mon = tm->tm_mon;
+		e->mday = tm->tm_mday;
+		e->hour = tm->tm_hour;
+		e->used = 1;
+		/* mktime() may have read TZ for the first time */
+		if (!same_zone(&zone)) {
+			memset(c, 0, sizeof(c));
+			note_zone(&zone);
+		}
 	}
-	if (!c.ok) {
+	if (!e->ok) {
 		t = *tm;
 		t.tm_isdst = -1;
 		return mktime(&t);
 	}
-	return c.base + tm->tm_min * 60 + tm->tm_sec;
+	return e->base + tm->tm_min * 60 + tm->tm_sec;
 }
 
 static time_t in_year(const struct tm *tm, int year)
@@ -268,10 +307,19 @@ time_t ol_yearless_epoch(const struct tm *tm, const struct ol_year_hint *h)
 		if (tm->tm_mon * 31 + tm->tm_mday + 1 < h->day)
 			year++;
 	} else {
-		struct tm ref;
+		/* the same limit, line after line: its year worked out once */
+		static __thread struct { time_t last; struct zone_key zone; int year, used; } c;
 
-		localtime_r(&last, &ref);
-		year = ref.tm_year;
+		if (!c.used || c.last != last || !same_zone(&c.zone)) {
+			struct tm ref;
+
+			localtime_r(&last, &ref);
+			c.year = ref.tm_year;
+			c.last = last;
+			note_zone(&c.zone);
+			c.used = 1;
+		}
+		year = c.year;
 	}
 	t = in_year(tm, year);
 	for (int i = 0; t > last && i < 200; i++)

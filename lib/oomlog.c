@@ -10,6 +10,8 @@
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +28,7 @@
 
 struct host_state {
 	char host[64];
+	size_t hostlen;			/* strlen(host), kept: host_of() compares every line */
 	struct ol_oom_event *ev;	/* open event, or NULL */
 	unsigned long last_line;	/* of the open event's last line */
 	double last_boot;
@@ -50,6 +53,7 @@ struct ol_logparser {
 	char *split;			/* scratch for \x0a / #012 splitting */
 	size_t split_cap;
 	struct host_state *last_host;	/* for continuation lines */
+	struct host_state *hint;	/* the host host_of() found last */
 	struct ol_logline last_wrap;	/* the previous wrapped line's stamps */
 	struct ol_year_hint years;	/* for year-less dates */
 	int live;			/* following: lines come as they are written */
@@ -58,6 +62,12 @@ struct ol_logparser {
 };
 
 /* ---- small helpers over (pointer, length) text ---- */
+
+/* isdigit() without the locale's table: POSIX's digits are 0-9 in every locale */
+static inline int is_digit(char c)
+{
+	return (unsigned char)(c - '0') < 10;
+}
 
 /*
  * How common a byte is in kernel log text, less one: lower is rarer.  The
@@ -97,17 +107,82 @@ static const char *mem_find_at(const char *s, size_t n, const char *needle, size
 	if (k == 0 || n < k)
 		return NULL;
 	last = s + n - k + r;	/* the last place the rare byte can be */
+	/* the first and last bytes before a memcmp() call: most places of the rare byte fail there */
 	for (p = s + r; p <= last && (p = memchr(p, needle[r], (size_t)(last - p) + 1)); p++)
-		if (memcmp(p - r, needle, k) == 0)
+		if (p[-(ptrdiff_t)r] == needle[0] && p[k - 1 - r] == needle[k - 1] &&
+		    memcmp(p - r, needle, k) == 0)
 			return p - r;
 	return NULL;
 }
 
+/*
+ * The bytes of a message as a set of 64 classes: each letter its own, the
+ * digits one, the space one, the punctuation of the table's texts and keys
+ * one each, all else one.  A message that lacks a class of an entry's text
+ * cannot hold it: a word test instead of a memchr() per entry per line.
+ */
+static uint64_t byte_class[256];
+static uint64_t zone_keys;	/* the classes of zone_line()'s " free:", " min:", " high:" */
+static uint64_t meminfo_keys;	/* ... and of a Mem-Info counter's ":" and digits */
+static size_t meminfo_key_len[OL_MI_N];	/* strlen(ol_meminfo_key(i)), not once a word a key */
+
+static uint64_t byte_set(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	uint64_t a = 0, b = 0;
+
+	/* two chains: the loop runs at a byte a cycle */
+	for (; p + 1 < end; p += 2) {
+		a |= byte_class[p[0]];
+		b |= byte_class[p[1]];
+	}
+	if (p < end)
+		a |= byte_class[p[0]];
+	return a | b;
+}
+
+/*
+ * @needle, a string literal (every caller's), in @s.  Its length and rarest
+ * byte are kept by its address: a kill line asks for a dozen keys.
+ */
+static const char *mem_find_in(uint64_t set, const char *s, size_t n, const char *needle, size_t *len)
+{
+	/* open addressing, never evicted: the literals are a few dozen, and two alternating must not thrash */
+	static __thread struct needle_info { const char *needle; size_t k, r; uint64_t set; } c[256];
+	struct needle_info *e = NULL, one = { NULL, 0, 0, 0 };
+	size_t slot = (size_t)(((uintptr_t)needle * 0x9e3779b97f4a7c15ULL) >> 56);
+
+	for (size_t probe = 0; probe < 256; probe++, slot = (slot + 1) & 255) {
+		if (c[slot].needle == needle || !c[slot].needle) {
+			e = &c[slot];
+			break;
+		}
+	}
+	if (!e)
+		e = &one;	/* full: worked out for this call only */
+	if (e->needle != needle) {
+		e->k = strlen(needle);
+		e->r = rarest(needle, e->k);
+		e->set = byte_set(needle, e->k);
+		e->needle = needle;
+	}
+	*len = e->k;
+	/* @set: the classes of @s's bytes (byte_set()), when the caller knows them */
+	if (e->set & ~set)
+		return NULL;
+	return mem_find_at(s, n, needle, e->k, e->r);
+}
+
+static const char *mem_find_len(const char *s, size_t n, const char *needle, size_t *len)
+{
+	return mem_find_in(~0ULL, s, n, needle, len);
+}
+
 static const char *mem_find(const char *s, size_t n, const char *needle)
 {
-	size_t k = strlen(needle);
+	size_t k;
 
-	return mem_find_at(s, n, needle, k, rarest(needle, k));
+	return mem_find_len(s, n, needle, &k);
 }
 
 static int starts(const char *s, size_t n, const char *prefix)
@@ -127,9 +202,9 @@ static int dec_long(const char **pp, const char *end, long *out)
 	long x = 0;
 	int ok = 1;
 
-	if (p >= end || !isdigit((unsigned char)*p))
+	if (p >= end || !is_digit(*p))
 		return 0;
-	for (; p < end && isdigit((unsigned char)*p); p++) {
+	for (; p < end && is_digit(*p); p++) {
 		if (x > (LONG_MAX - 9) / 10)
 			ok = 0;
 		else
@@ -141,16 +216,17 @@ static int dec_long(const char **pp, const char *end, long *out)
 	return ok;
 }
 
-/* The decimal number after @key in s[0..n), e.g. "order=" -> 0. */
-static int num_after(const char *s, size_t n, const char *key, long *v)
+/* The decimal number after @key in s[0..n), e.g. "order=" -> 0; @set as for mem_find_in(). */
+static int num_after_in(uint64_t set, const char *s, size_t n, const char *key, long *v)
 {
-	const char *p = mem_find(s, n, key), *end = s + n;
+	size_t k;
+	const char *p = mem_find_in(set, s, n, key, &k), *end = s + n;
 	long x = 0;
 	int neg = 0;
 
 	if (!p)
 		return 0;
-	p += strlen(key);
+	p += k;
 	while (p < end && *p == ' ')
 		p++;
 	if (p < end && *p == '-') {
@@ -163,14 +239,24 @@ static int num_after(const char *s, size_t n, const char *key, long *v)
 	return 1;
 }
 
-static int ull_after(const char *s, size_t n, const char *key, unsigned long long *v)
+static int num_after(const char *s, size_t n, const char *key, long *v)
+{
+	return num_after_in(~0ULL, s, n, key, v);
+}
+
+static int ull_after_in(uint64_t set, const char *s, size_t n, const char *key, unsigned long long *v)
 {
 	long x;
 
-	if (!num_after(s, n, key, &x) || x < 0)
+	if (!num_after_in(set, s, n, key, &x) || x < 0)
 		return 0;
 	*v = (unsigned long long)x;
 	return 1;
+}
+
+static int ull_after(const char *s, size_t n, const char *key, unsigned long long *v)
+{
+	return ull_after_in(~0ULL, s, n, key, v);
 }
 
 /* Copy the token after @key up to one of @stops into out. */
@@ -186,11 +272,12 @@ static void copy_n(char *dst, size_t sz, const char *s, size_t n)
 static const char *tok_span(const char *s, size_t n, const char *key, const char *stops,
 			    size_t *len)
 {
-	const char *p = mem_find(s, n, key), *end = s + n, *q;
+	size_t k;
+	const char *p = mem_find_len(s, n, key, &k), *end = s + n, *q;
 
 	if (!p)
 		return NULL;
-	p += strlen(key);
+	p += k;
 	for (q = p; q < end && !strchr(stops, *q); q++)
 		;
 	*len = (size_t)(q - p);
@@ -227,9 +314,9 @@ static int nodelist_after(const char *s, size_t n, const char *key, char *out, s
 		return 1;
 	}
 	for (q = p; q < end; q++) {
-		if (isdigit((unsigned char)*q) || *q == '-')
+		if (is_digit(*q) || *q == '-')
 			continue;
-		if (*q == ',' && q + 1 < end && isdigit((unsigned char)q[1]))
+		if (*q == ',' && q + 1 < end && is_digit(q[1]))
 			continue;
 		break;
 	}
@@ -357,7 +444,7 @@ static int keep_raw(struct ol_logparser *p, struct ol_oom_event *ev)
 {
 	char *r;
 
-	if (!p->cur || ev->raw_line == p->line_no || ev->raw_capped)
+	if (!p->cur || p->o.no_text || ev->raw_line == p->line_no || ev->raw_capped)
 		return 0;
 	ev->raw_line = p->line_no;
 	if (ev->raw_len + p->cur_len + 1 > OL_LOG_MAX_RAW) {
@@ -401,12 +488,12 @@ static struct ol_oom_event *new_event(struct ol_logparser *p, struct host_state 
 
 	if (!ev)
 		return NULL;
-	snprintf(ev->host, sizeof(ev->host), "%s", h->host);
+	copy_n(ev->host, sizeof(ev->host), h->host, h->hostlen);
 	ev->boot = l->boot;
 	ev->outcome = OL_OUTCOME_UNKNOWN;
 	ev->kind = OL_EV_UNKNOWN;
 	ev->trigger_pid = -1;
-	snprintf(ev->killer, sizeof(ev->killer), "kernel");
+	memcpy(ev->killer, "kernel", sizeof("kernel"));
 	/* a kmsg record's prefix ("4,24451,2816260437,-") is no time: its clock as dmesg shows it */
 	if (l->wrap == OL_WRAP_KMSG && l->boot >= 0)
 		snprintf(ev->time, sizeof(ev->time), "[%.6f]", l->boot);
@@ -504,7 +591,8 @@ static void finish(struct ol_logparser *p, struct host_state *h)
 	if (!ev->userspace) {
 		memcpy(ev->prior_victims, h->recent, sizeof(h->recent));
 		ev->nprior = h->nrecent;
-		ol_oom_event_predict(ev, p->o.kernel);
+		if (!p->o.no_predict)
+			ol_oom_event_predict(ev, p->o.kernel);
 		for (size_t i = 0; i < ev->nvictims; i++) {
 			if (h->nrecent == 16) {
 				memmove(h->recent, h->recent + 1, 15 * sizeof(h->recent[0]));
@@ -524,9 +612,13 @@ static struct host_state *host_of(struct ol_logparser *p, const struct ol_loglin
 
 	if (n >= sizeof(p->hosts[0].host))
 		n = sizeof(p->hosts[0].host) - 1;
-	for (i = 0; i < (size_t)p->nhosts; i++)
-		if (strlen(p->hosts[i].host) == n && memcmp(p->hosts[i].host, name, n) == 0)
-			break;
+	/* the names are unique: the last host asked for first, as a line is mostly its previous one's */
+	if (p->hint && p->hint->hostlen == n && memcmp(p->hint->host, name, n) == 0)
+		i = (size_t)(p->hint - p->hosts);
+	else
+		for (i = 0; i < (size_t)p->nhosts; i++)
+			if (p->hosts[i].hostlen == n && memcmp(p->hosts[i].host, name, n) == 0)
+				break;
 	if (n && (i == (size_t)p->nhosts || !p->hosts[i].ev)) {
 		/* a paste whose first lines had no host: the event they opened is this host's */
 		for (size_t j = 0; j < (size_t)p->nhosts; j++)
@@ -539,12 +631,13 @@ static struct host_state *host_of(struct ol_logparser *p, const struct ol_loglin
 				}
 				memcpy(h->host, name, n);
 				h->host[n] = '\0';
+				h->hostlen = strlen(h->host);
 				snprintf(h->ev->host, sizeof(h->ev->host), "%s", h->host);
-				return h;
+				return p->hint = h;
 			}
 	}
 	if (i < (size_t)p->nhosts)
-		return &p->hosts[i];
+		return p->hint = &p->hosts[i];
 	if (p->nhosts == MAX_HOSTS) {
 		/* too many hosts at once: reuse the slot idle longest */
 		size_t lru = 0;
@@ -560,7 +653,8 @@ static struct host_state *host_of(struct ol_logparser *p, const struct ol_loglin
 	memset(h, 0, sizeof(*h));
 	memcpy(h->host, name, n);
 	h->host[n] = '\0';
-	return h;
+	h->hostlen = strlen(h->host);
+	return p->hint = h;
 }
 
 /* ---- the task table ---- */
@@ -616,27 +710,26 @@ static int parse_header(struct host_state *h, const char *s, size_t n)
 	return name_seen && h->ncols >= 4;
 }
 
+/* Each column kind's field, by the kind's bit: a load, not a switch, for every number of every row */
+static const size_t col_field[] = {
+	offsetof(struct ol_task_row, pid), offsetof(struct ol_task_row, uid),
+	offsetof(struct ol_task_row, tgid), offsetof(struct ol_task_row, total_vm),
+	offsetof(struct ol_task_row, rss), offsetof(struct ol_task_row, rss_anon),
+	offsetof(struct ol_task_row, rss_file), offsetof(struct ol_task_row, rss_shmem),
+	offsetof(struct ol_task_row, nr_ptes), offsetof(struct ol_task_row, nr_pmds),
+	offsetof(struct ol_task_row, pgtables_bytes), offsetof(struct ol_task_row, swapents),
+	offsetof(struct ol_task_row, oom_score_adj), offsetof(struct ol_task_row, oom_adj),
+	offsetof(struct ol_task_row, cpu),
+};
+_Static_assert(OL_COL_CPU == 1u << 14 && OL_COL_UNKNOWN == 1u << 15, "a field for each bit below OL_COL_UNKNOWN");
+
 static void set_col(struct ol_task_row *r, int kind, long v)
 {
-	switch (kind) {
-	case OL_COL_PID: r->pid = v; break;
-	case OL_COL_UID: r->uid = v; break;
-	case OL_COL_TGID: r->tgid = v; break;
-	case OL_COL_TOTAL_VM: r->total_vm = v; break;
-	case OL_COL_RSS: r->rss = v; break;
-	case OL_COL_RSS_ANON: r->rss_anon = v; break;
-	case OL_COL_RSS_FILE: r->rss_file = v; break;
-	case OL_COL_RSS_SHMEM: r->rss_shmem = v; break;
-	case OL_COL_NR_PTES: r->nr_ptes = v; break;
-	case OL_COL_NR_PMDS: r->nr_pmds = v; break;
-	case OL_COL_PGTABLES_BYTES: r->pgtables_bytes = v; break;
-	case OL_COL_SWAPENTS: r->swapents = v; break;
-	case OL_COL_OOM_SCORE_ADJ: r->oom_score_adj = v; break;
-	case OL_COL_OOM_ADJ: r->oom_adj = v; break;
-	case OL_COL_CPU: r->cpu = v; break;
-	default: break;
-	}
-	r->have |= (unsigned int)kind;
+	unsigned int k = (unsigned int)kind;
+
+	if (k & (OL_COL_UNKNOWN - 1))
+		*(long *)((char *)r + col_field[__builtin_ctz(k)]) = v;
+	r->have |= k;
 }
 
 /* "[  1234]  1000  1234  ...  name with spaces" */
@@ -648,56 +741,25 @@ static int is_row(const char *s, size_t n)
 		return 0;
 	while (i < n && s[i] == ' ')
 		i++;
-	if (i >= n || !isdigit((unsigned char)s[i]))
+	if (i >= n || !is_digit(s[i]))
 		return 0;
-	while (i < n && isdigit((unsigned char)s[i]))
+	while (i < n && is_digit(s[i]))
 		i++;
 	return i < n && s[i] == ']';
 }
 
+/*
+ * A row, read into the table's next slot (no copy): most lines of a storm
+ * are rows.  Rows past OL_LOG_MAX_TASKS are read for their columns only.
+ */
 static int parse_row(struct ol_oom_event *ev, struct host_state *h, const char *s, size_t n)
 {
+	static const struct ol_task_row zero_row;
 	const char *end = s + n, *p = s + 1;
-	struct ol_task_row r;
+	struct ol_task_row *r, spare;
 	int c;
 
-	memset(&r, 0, sizeof(r));
-	for (c = 0; c < h->ncols; c++) {
-		long v = 0;
-		int neg = 0, any = 0;
-
-		while (p < end && (*p == ' ' || *p == ']' || *p == '['))
-			p++;
-		if (p < end && *p == '-') {
-			neg = 1;
-			p++;
-		}
-		if (p < end && isdigit((unsigned char)*p)) {
-			if (!dec_long(&p, end, &v))
-				return 0;	/* no kernel prints a number this long */
-			any = 1;
-		}
-		if (!any) {
-			/* an out-of-tree column such as "(01)nrss" may not be a number */
-			if (h->header_cols[c] != OL_COL_UNKNOWN)
-				return 0;
-			while (p < end && *p != ' ')
-				p++;
-			continue;
-		}
-		if (p < end && *p != ' ' && *p != ']')
-			return 0;
-		set_col(&r, h->header_cols[c], neg ? -v : v);
-	}
-	while (p < end && *p == ' ')
-		p++;
-	copy_n(r.name, sizeof(r.name), p, (size_t)(end - p));
-	ev->columns |= r.have;
-	if (ev->ntasks >= OL_LOG_MAX_TASKS) {
-		ev->tasks_capped = 1;
-		return 1;
-	}
-	if (ev->ntasks == ev->tasks_cap) {
+	if (ev->ntasks < OL_LOG_MAX_TASKS && ev->ntasks == ev->tasks_cap) {
 		size_t ncap = ev->tasks_cap ? ev->tasks_cap * 2 : 64;
 		struct ol_task_row *nt = realloc(ev->tasks, ncap * sizeof(*nt));
 
@@ -706,7 +768,45 @@ static int parse_row(struct ol_oom_event *ev, struct host_state *h, const char *
 		ev->tasks = nt;
 		ev->tasks_cap = ncap;
 	}
-	ev->tasks[ev->ntasks++] = r;
+	r = ev->ntasks < OL_LOG_MAX_TASKS ? &ev->tasks[ev->ntasks] : &spare;
+	*r = zero_row;	/* copied: memset() here is a slow "rep stos" */
+	for (c = 0; c < h->ncols; c++) {
+		long v = 0;
+		int neg = 0;
+
+		while (p < end && (*p == ' ' || *p == ']' || *p == '['))
+			p++;
+		if (p < end && *p == '-') {
+			neg = 1;
+			p++;
+		}
+		if (p >= end || !is_digit(*p)) {
+			/* an out-of-tree column such as "(01)nrss" may not be a number */
+			if (h->header_cols[c] != OL_COL_UNKNOWN)
+				return 0;
+			while (p < end && *p != ' ')
+				p++;
+			continue;
+		}
+		/* dec_long(), inline: no kernel prints a number too long for a long */
+		for (; p < end && is_digit(*p); p++) {
+			if (v > (LONG_MAX - 9) / 10)
+				return 0;
+			v = v * 10 + (*p - '0');
+		}
+		if (p < end && *p != ' ' && *p != ']')
+			return 0;
+		set_col(r, h->header_cols[c], neg ? -v : v);
+	}
+	while (p < end && *p == ' ')
+		p++;
+	copy_n(r->name, sizeof(r->name), p, (size_t)(end - p));
+	ev->columns |= r->have;
+	if (ev->ntasks >= OL_LOG_MAX_TASKS) {
+		ev->tasks_capped = 1;
+		return 1;
+	}
+	ev->ntasks++;
 	return 1;
 }
 
@@ -714,6 +814,7 @@ static int parse_row(struct ol_oom_event *ev, struct host_state *h, const char *
 
 static struct ol_victim *add_victim(struct ol_oom_event *ev)
 {
+	static const struct ol_victim zero_victim;
 	struct ol_victim *nv;
 
 	if (ev->nvictims >= MAX_VICTIMS)
@@ -723,7 +824,7 @@ static struct ol_victim *add_victim(struct ol_oom_event *ev)
 		return NULL;
 	ev->victims = nv;
 	nv = &ev->victims[ev->nvictims++];
-	memset(nv, 0, sizeof(*nv));
+	*nv = zero_victim;	/* copied: memset() here is a slow "rep stos" */
 	nv->uid = -1;
 	return nv;
 }
@@ -734,7 +835,8 @@ static struct ol_victim *add_victim(struct ol_oom_event *ev)
  * era variants: "Killed process N, UID N, (name) ...", "... (name), UID 0,
  * total-vm:...", "vsz:...", "Killed process N (name)." (2.4).
  */
-static int parse_killed(struct ol_oom_event *ev, const char *s, size_t n, const char *k)
+/* @set: the classes of the line's bytes: most kill lines lack most keys */
+static int parse_killed(struct ol_oom_event *ev, const char *s, size_t n, const char *k, uint64_t set)
 {
 	const char *end = s + n, *p = k + strlen("Killed process ");
 	struct ol_victim *v;
@@ -768,19 +870,20 @@ static int parse_killed(struct ol_oom_event *ev, const char *s, size_t n, const 
 		if (o && c)
 			copy_n(v->comm, sizeof(v->comm), o + 1, (size_t)(c - o - 1));
 	}
-	if (num_after(s, n, "UID:", &uid) || num_after(s, n, "UID ", &uid))
+	if (num_after_in(set, s, n, "UID:", &uid) || num_after_in(set, s, n, "UID ", &uid))
 		v->uid = uid;
-	if (ull_after(s, n, "total-vm:", &v->total_vm_kb) || ull_after(s, n, "vsz:", &v->total_vm_kb))
+	if (ull_after_in(set, s, n, "total-vm:", &v->total_vm_kb) ||
+	    ull_after_in(set, s, n, "vsz:", &v->total_vm_kb))
 		v->have |= OL_VIC_TOTAL_VM;
-	if (ull_after(s, n, "anon-rss:", &v->anon_rss_kb))
+	if (ull_after_in(set, s, n, "anon-rss:", &v->anon_rss_kb))
 		v->have |= OL_VIC_ANON;
-	if (ull_after(s, n, "file-rss:", &v->file_rss_kb))
+	if (ull_after_in(set, s, n, "file-rss:", &v->file_rss_kb))
 		v->have |= OL_VIC_FILE;
-	if (ull_after(s, n, "shmem-rss:", &v->shmem_rss_kb))
+	if (ull_after_in(set, s, n, "shmem-rss:", &v->shmem_rss_kb))
 		v->have |= OL_VIC_SHMEM;
-	if (ull_after(s, n, "pgtables:", &v->pgtables_kb))
+	if (ull_after_in(set, s, n, "pgtables:", &v->pgtables_kb))
 		v->have |= OL_VIC_PGTABLES;
-	if (num_after(s, n, "oom_score_adj:", &v->oom_score_adj))
+	if (num_after_in(set, s, n, "oom_score_adj:", &v->oom_score_adj))
 		v->have |= OL_VIC_ADJ;
 	v->memcg = mem_find(s, (size_t)(k - s), "Memory cgroup out of memory") != NULL || ev->oom_memcg;
 	v->allocating_task = mem_find(s, (size_t)(k - s), "oom_kill_allocating_task") != NULL ||
@@ -869,7 +972,7 @@ static int userspace_kill(struct ol_logparser *p, struct host_state *h,
 
 		if (!(k = mem_find(s, n, "Killed ")) || !num_after(k, (size_t)(end - k), "Killed ", &nk))
 			return 0;
-		for (q = k + 7; q < end && isdigit((unsigned char)*q); q++)
+		for (q = k + 7; q < end && is_digit(*q); q++)
 			;
 		if (q >= end || *q != ':')
 			return 0;
@@ -886,7 +989,7 @@ static int userspace_kill(struct ol_logparser *p, struct host_state *h,
 
 			while (q < end && *q == ' ')
 				q++;
-			if (q >= end || !isdigit((unsigned char)*q))
+			if (q >= end || !is_digit(*q))
 				break;
 			if (!dec_long(&q, end, &vp))
 				break;
@@ -970,8 +1073,8 @@ static int kernel_release(const char *s, size_t n, char *out, size_t sz)
 		w = p;
 		while (p < end && *p != ' ')
 			p++;
-		if (p - w >= 3 && isdigit((unsigned char)w[0]) && (w[1] == '.' ||
-		    (isdigit((unsigned char)w[1]) && w[2] == '.'))) {
+		if (p - w >= 3 && is_digit(w[0]) && (w[1] == '.' ||
+		    (is_digit(w[1]) && w[2] == '.'))) {
 			copy_n(out, sz, w, (size_t)(p - w));
 			return 1;
 		}
@@ -1032,10 +1135,10 @@ static int meminfo_line(struct ol_oom_event *ev, const char *s, size_t n)
 		if (c) {
 			const char *d = c + 1;
 
-			for (; d < p && isdigit((unsigned char)*d); d++, digits++)
+			for (; d < p && is_digit(*d); d++, digits++)
 				v = v * 10 + (unsigned long long)(*d - '0');
 			for (i = 0; i < OL_MI_N && digits && d == p; i++)
-				if (strlen(ol_meminfo_key(i)) == (size_t)(c - k) &&
+				if (meminfo_key_len[i] == (size_t)(c - k) &&
 				    memcmp(k, ol_meminfo_key(i), (size_t)(c - k)) == 0) {
 					ev->meminfo[i] = v;
 					ev->meminfo_have |= 1u << i;
@@ -1152,7 +1255,7 @@ static int is_buddy(const char *s, size_t n)
 
 	if (!c || !isalpha((unsigned char)s[0]) || c + 2 >= end || c[1] != ' ')
 		return 0;
-	for (q = c + 2; q < end && isdigit((unsigned char)*q); q++)
+	for (q = c + 2; q < end && is_digit(*q); q++)
 		;
 	return q > c + 2 && q < end && *q == '*';
 }
@@ -1215,6 +1318,7 @@ struct kmsg_in {
 	const char *s;		/* the message, its prefix gone */
 	size_t n;
 	const char *at;		/* where the entry's text is in it */
+	uint64_t set;		/* the classes of its bytes (byte_set()) */
 };
 
 /*
@@ -1354,7 +1458,7 @@ static int on_killed(struct kmsg_in *m)
 	/* memory.oom.group kills several; otherwise a second kill is a new event */
 	if (h->have_victim && !ev->group_kill && !(ev = next_event(m)))
 		return -ENOMEM;
-	rc = parse_killed(ev, m->s, m->n, m->at);
+	rc = parse_killed(ev, m->s, m->n, m->at, m->set);
 	if (rc < 0)
 		return -ENOMEM;
 	h->name_pending = rc == 2;
@@ -1510,7 +1614,7 @@ static int leading_count(const struct kmsg_in *m, unsigned long long *out)
 	const char *k = m->s;
 	long v;
 
-	if (!isdigit((unsigned char)m->s[0]))
+	if (!is_digit(m->s[0]))
 		return -1;
 	if (!dec_long(&k, m->s + m->n, &v))
 		return 0;
@@ -1552,6 +1656,12 @@ static int on_meminfo(struct kmsg_in *m)
 	const char *f = m->s;
 	size_t k = m->n;
 
+	/*
+	 * A counter is "key:digits": a line without a ':' or a digit has
+	 * none (and meminfo_line() would only copy free: onto itself again).
+	 */
+	if (meminfo_keys & ~m->set)
+		return 0;
 	while (k && *f == ' ') {
 		f++;
 		k--;
@@ -1596,6 +1706,9 @@ static int on_reserve(struct kmsg_in *m)
 /* "Node 0 Normal free:39513kB min:... low:... high:..." */
 static int on_zone(struct kmsg_in *m)
 {
+	/* zone_line() wants all three: most lines lack a class of them */
+	if (zone_keys & ~m->set)
+		return 0;
 	return zone_line(m->h->ev, m->s, m->n);
 }
 
@@ -1696,31 +1809,91 @@ const char *ol_log_anchor_text(size_t i)
 	return i < NKILLER_ANCHORS ? killer_anchors[i] : NULL;
 }
 
-/* Each entry's text: its length and its rarest byte, worked out once */
-static struct { size_t len, rare; } kmsg_text[NKMSGS];
+/* Each entry's text: its length, its rarest byte and its classes, worked out once */
+static struct { size_t len, rare; uint64_t set; } kmsg_text[NKMSGS];
 static pthread_once_t kmsg_text_once = PTHREAD_ONCE_INIT;
+
+/*
+ * The entries as bits, in the table's order: those that begin with each
+ * byte, those held anywhere, those without a text, the KM_HEAD ones first.
+ * A line tries only the entries it may be: its first byte and the classes
+ * of its bytes rule out most of the table at once.
+ */
+_Static_assert(NKMSGS <= 32, "the table's entries are bits of a uint32_t");
+static uint32_t km_begins[256], km_holds, km_any, km_head;
 
 static void kmsg_text_init(void)
 {
+	static const char punct[] = ":-_.=()/";	/* 8 more: 54 .. 61 */
+	int bit = 0;
+
+	for (int c = 0; c < 256; c++)
+		byte_class[c] = 1ULL << 63;	/* all else */
+	for (int c = 'a'; c <= 'z'; c++)
+		byte_class[c] = 1ULL << bit++;
+	for (int c = 'A'; c <= 'Z'; c++)
+		byte_class[c] = 1ULL << bit++;
+	for (int c = '0'; c <= '9'; c++)
+		byte_class[c] = 1ULL << bit;
+	byte_class[' '] = 1ULL << ++bit;
+	for (const char *q = punct; *q; q++)
+		byte_class[(unsigned char)*q] = 1ULL << ++bit;
+	_Static_assert(52 + 2 + sizeof(punct) - 1 <= 63, "a class each, and one for all else");
 	for (size_t i = 0; i < NKMSGS; i++) {
 		if (!kmsgs[i].text)
 			continue;
 		kmsg_text[i].len = strlen(kmsgs[i].text);
 		kmsg_text[i].rare = rarest(kmsgs[i].text, kmsg_text[i].len);
+		kmsg_text[i].set = byte_set(kmsgs[i].text, kmsg_text[i].len);
 	}
+	for (size_t i = 0; i < NKMSGS; i++) {
+		uint32_t entry = 1u << i;
+
+		if (kmsgs[i].how == KM_BEGINS && kmsgs[i].text)
+			km_begins[(unsigned char)kmsgs[i].text[0]] |= entry;
+		else if (kmsgs[i].how == KM_HOLDS && kmsgs[i].text)
+			km_holds |= entry;
+		else
+			km_any |= entry;
+	}
+	for (size_t i = 0; i < NKMSGS && (kmsgs[i].flags & KM_HEAD); i++)
+		km_head |= 1u << i;
+	zone_keys = byte_set(" free: min: high:", strlen(" free: min: high:"));
+	meminfo_keys = byte_set(":0", 2);
+	for (int i = 0; i < OL_MI_N; i++)
+		meminfo_key_len[i] = strlen(ol_meminfo_key(i));
 }
 
-static int try_kmsg(const struct kmsg *e, struct kmsg_in *m)
+/*
+ * The candidates @cand (bits of kmsgs[]) tried in the table's order (with
+ * @opens_only, with no event open only KM_OPENS ones): the first whose
+ * handler takes the line gives its return, else 0.
+ */
+static int try_kmsgs(struct kmsg_in *m, uint32_t cand, int opens_only)
 {
-	size_t i = (size_t)(e - kmsgs);
+	int rc;
 
-	if (e->how == KM_BEGINS && (m->n < kmsg_text[i].len || memcmp(m->s, e->text, kmsg_text[i].len)))
-		return 0;
-	m->at = e->how != KM_HOLDS ? m->s :
-		mem_find_at(m->s, m->n, e->text, kmsg_text[i].len, kmsg_text[i].rare);
-	if (!m->at)
-		return 0;
-	return e->fn(m);
+	for (; cand; cand &= cand - 1) {
+		size_t i = (size_t)__builtin_ctz(cand);
+		const struct kmsg *e = &kmsgs[i];
+
+		if (opens_only && !m->h->ev && !(e->flags & KM_OPENS))
+			continue;
+		if (e->how == KM_BEGINS) {
+			if (m->n < kmsg_text[i].len || memcmp(m->s, e->text, kmsg_text[i].len))
+				continue;
+			m->at = m->s;
+		} else if (e->how == KM_HOLDS) {
+			m->at = mem_find_at(m->s, m->n, e->text, kmsg_text[i].len, kmsg_text[i].rare);
+			if (!m->at)
+				continue;
+		} else {
+			m->at = m->s;
+		}
+		if ((rc = e->fn(m)) != 0)
+			return rc;
+	}
+	return 0;
 }
 
 /* the rest of a kill line that a mail client wrapped: "(name)." */
@@ -1741,8 +1914,9 @@ static int wrapped_name(struct host_state *h, const char *s, size_t n)
 static int kernel_line(struct ol_logparser *p, struct host_state *h,
 		       const struct ol_logline *l, const char *s, size_t n)
 {
-	struct kmsg_in m = { p, h, l, s, n, NULL };
-	const struct kmsg *e = kmsgs, *end = kmsgs + NKMSGS;
+	struct kmsg_in m = { p, h, l, s, n, NULL, 0 };
+	uint32_t cand, holds;
+	uint64_t set;
 	int rc;
 
 	pthread_once(&kmsg_text_once, kmsg_text_init);
@@ -1754,15 +1928,20 @@ static int kernel_line(struct ol_logparser *p, struct host_state *h,
 	/* rows first: they are most of an event */
 	if (h->in_table && h->ev && is_row(s, n))
 		return parse_row(h->ev, h, s, n) < 0 ? -ENOMEM : 1;
-	for (; e < end && (e->flags & KM_HEAD); e++)
-		if ((rc = try_kmsg(e, &m)) != 0)
-			return rc;
+	/* the entries this line may be: by its first byte, by the classes of its bytes */
+	cand = km_begins[(unsigned char)s[0]] | km_any;
+	m.set = set = byte_set(s, n);
+	for (holds = km_holds; holds; holds &= holds - 1) {
+		size_t i = (size_t)__builtin_ctz(holds);
+
+		/* without a branch: which entries pass is anybody's guess */
+		cand |= (uint32_t)((n >= kmsg_text[i].len) & !(kmsg_text[i].set & ~set)) << i;
+	}
+	if ((rc = try_kmsgs(&m, cand & km_head, 0)) != 0)
+		return rc;
 	if (h->ev)
 		h->ev->last_line = p->line_no;
-	for (; e < end; e++)
-		if ((h->ev || (e->flags & KM_OPENS)) && (rc = try_kmsg(e, &m)) != 0)
-			return rc;
-	return 0;
+	return try_kmsgs(&m, cand & ~km_head, 1);
 }
 
 static int one_message(struct ol_logparser *p, const struct ol_logline *l,
@@ -1821,6 +2000,7 @@ struct ol_logparser *ol_logparser_new(const struct ol_logparser_opts *opts)
 	if (!p)
 		return NULL;
 	p->o = *opts;
+	pthread_once(&kmsg_text_once, kmsg_text_init);	/* byte_class[], for mem_find_in() */
 	if (!p->o.reference)
 		p->o.reference = time(NULL);
 	year_limit(p);
@@ -1891,7 +2071,7 @@ int ol_logparser_line(struct ol_logparser *p, const char *line, size_t len)
 		if (!p->last_host)
 			break;
 		l.host = p->last_host->host;
-		l.hostlen = strlen(p->last_host->host);
+		l.hostlen = p->last_host->hostlen;
 		l.tag = "kernel";
 		l.taglen = 6;
 		break;
@@ -1899,7 +2079,7 @@ int ol_logparser_line(struct ol_logparser *p, const char *line, size_t len)
 		/* a paste mixing wrappers: a line without a host continues the open event's */
 		if (!l.host && !l.tag && p->last_host && p->last_host->host[0] && p->last_host->ev) {
 			l.host = p->last_host->host;
-			l.hostlen = strlen(p->last_host->host);
+			l.hostlen = p->last_host->hostlen;
 		}
 		break;
 	}

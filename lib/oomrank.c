@@ -13,10 +13,34 @@
  * RHEL 6's "2.6.32" carries the 2.6.36 heuristic, RHEL 8's 4.18 the 5.x
  * log.  The release only picks within what the columns allow.
  */
+/*
+ * ol_kernel_from_release(), its answers for the last few releases kept:
+ * every event of a log is predicted with that log's release (two sscanf()
+ * calls and a snprintf() each time otherwise).
+ */
+static int kernel_of(const char *rel, struct ol_kernel *k)
+{
+	static __thread struct { struct ol_kernel k; int rc, used; } c[8];
+	unsigned int hash = 0;
+	size_t n;
+
+	if (!rel || (n = strlen(rel)) >= sizeof(k->release))
+		return ol_kernel_from_release(rel, k);	/* cut to fit: not the key it was asked for */
+	for (size_t i = 0; i < n; i++)
+		hash = hash * 31 + (unsigned char)rel[i];
+	hash &= 7;
+	if (!c[hash].used || strcmp(c[hash].k.release, rel) != 0) {
+		c[hash].rc = ol_kernel_from_release(rel, &c[hash].k);
+		c[hash].used = 1;
+	}
+	*k = c[hash].k;
+	return c[hash].rc;
+}
+
 static enum ol_era event_era(const struct ol_oom_event *ev, const char *override)
 {
 	struct ol_kernel k;
-	enum ol_era rel = ol_kernel_from_release(override && *override ? override : ev->kernel, &k) == 0 ?
+	enum ol_era rel = kernel_of(override && *override ? override : ev->kernel, &k) == 0 ?
 			  k.era : OL_ERA_UNKNOWN;
 	unsigned int c = ev->columns;
 
@@ -42,7 +66,7 @@ static void event_kernel(const struct ol_oom_event *ev, const char *override, st
 	const char *rel = override && *override ? override : ev->kernel;
 	unsigned int c = ev->columns;
 
-	if (ol_kernel_from_release(rel, k) == 0)
+	if (kernel_of(rel, k) == 0)
 		return;
 	if (c & (OL_COL_RSS_ANON | OL_COL_RSS_FILE))
 		rel = "6.8";
@@ -56,7 +80,7 @@ static void event_kernel(const struct ol_oom_event *ev, const char *override, st
 		rel = "2.6.36";
 	else
 		return;
-	ol_kernel_from_release(rel, k);
+	kernel_of(rel, k);
 }
 
 static long page_kb(const struct ol_oom_event *ev)
@@ -199,12 +223,65 @@ static int cmp_rows(const void *x, const void *y)
 }
 
 /* Order @order's @n rows by their badness with (@use_root) or without the root bonus. */
+/*
+ * A merge sort by cmp_rows(), insertion below a dozen: the order is total,
+ * so it is qsort()'s, without a call through a pointer per comparison and
+ * glibc's buffer for each table.
+ */
+static void merge_rows(int *a, int *tmp, int n)
+{
+	int h = n / 2, i = 0, j = h, o = 0;
+
+	if (n <= 12) {
+		for (i = 1; i < n; i++) {
+			int x = a[i];
+
+			for (j = i; j > 0 && cmp_rows(&x, &a[j - 1]) < 0; j--)
+				a[j] = a[j - 1];
+			a[j] = x;
+		}
+		return;
+	}
+	merge_rows(a, tmp, h);
+	merge_rows(a + h, tmp, n - h);
+	if (cmp_rows(&a[h - 1], &a[h]) < 0)
+		return;		/* in order already */
+	memcpy(tmp, a, (size_t)h * sizeof(*a));
+	while (i < h && j < n)
+		a[o++] = cmp_rows(&a[j], &tmp[i]) < 0 ? a[j++] : tmp[i++];
+	while (i < h)
+		a[o++] = tmp[i++];
+}
+
 static void sort_rows(const struct ol_oom_event *ev, int *order, int n, int use_root, int ties_last)
 {
 	struct sort_ctx sc = { .rows = ev->tasks, .use_root = use_root, .ties_last = ties_last };
+	int *tmp = n > 12 ? malloc((size_t)(n / 2) * sizeof(*tmp)) : NULL;
 
 	sctx = &sc;
-	qsort(order, (size_t)n, sizeof(*order), cmp_rows);
+	if (n > 12 && !tmp)
+		qsort(order, (size_t)n, sizeof(*order), cmp_rows);
+	else
+		merge_rows(order, tmp, n);
+	free(tmp);
+	sctx = NULL;
+}
+
+/*
+ * The first of @order's @n rows in sort_rows()'s order, without sorting:
+ * the order is total (ties go by the scan), so its first is the least.
+ */
+static int first_row(const struct ol_oom_event *ev, const int *order, int n, int use_root, int ties_last)
+{
+	struct sort_ctx sc = { .rows = ev->tasks, .use_root = use_root, .ties_last = ties_last };
+	int best = order[0];
+
+	sctx = &sc;
+	for (int i = 1; i < n; i++)
+		if (cmp_rows(&order[i], &best) < 0)
+			best = order[i];
+	sctx = NULL;
+	return best;
 }
 
 static int row_matches(const struct ol_task_row *r, long pid)
@@ -348,15 +425,8 @@ void ol_oom_event_predict(struct ol_oom_event *ev, const char *override)
 	predict_score(ev, era);
 	pr->tie = n > 1 && ev->tasks[order[1]].badness == ev->tasks[order[0]].badness;
 	if (era <= OL_ERA_D) {
-		int *o2 = malloc((size_t)n * sizeof(*o2));
-
-		if (o2) {
-			memcpy(o2, order, (size_t)n * sizeof(*o2));
-			sort_rows(ev, o2, n, 1, k.ties_last);
-			root_top = o2[0];
-			pr->root_bonus_changes = root_top != pr->top;
-			free(o2);
-		}
+		root_top = first_row(ev, order, n, 1, k.ties_last);
+		pr->root_bonus_changes = root_top != pr->top;
 	}
 
 	/* what the kernel chose: the selected task, and the one it killed */

@@ -274,6 +274,8 @@ struct ol_logparser_opts {
 	time_t boot_time;	/* to turn boot-relative stamps absolute, 0 unknown */
 	long boot_time_nsec;	/* and its nanoseconds (ol_boot_time_ns()) */
 	const char *kernel;	/* --kernel: the release when the log does not say */
+	int no_text;		/* leave ev->raw NULL: the caller prints no event's lines */
+	int no_predict;		/* leave ev->prediction unset: the caller reads no ranking */
 };
 
 struct ol_logparser *ol_logparser_new(const struct ol_logparser_opts *opts);
