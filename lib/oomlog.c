@@ -1574,34 +1574,37 @@ static int on_task_in(struct kmsg_in *m)
 }
 
 /* mem_cgroup_print_oom_meminfo(): "memory: usage 2048kB, limit 2048kB, failcnt 54" */
+/*
+ * A memory cgroup's counter line (mem_cgroup_print_oom_meminfo()):
+ * "memory: usage 20480kB, limit 20480kB, failcnt 120", and memory+swap's
+ * and swap's without a failcnt.
+ */
+static void usage_limit(const struct kmsg_in *m, unsigned long long *usage, unsigned long long *limit,
+			unsigned int have)
+{
+	ull_after(m->s, m->n, "usage ", usage);
+	ull_after(m->s, m->n, "limit ", limit);
+	m->h->ev->have_mem |= have;
+}
+
 static int on_memcg_usage(struct kmsg_in *m)
 {
 	struct ol_oom_event *ev = m->h->ev;
 
-	ull_after(m->s, m->n, "usage ", &ev->memcg_usage_kb);
-	ull_after(m->s, m->n, "limit ", &ev->memcg_limit_kb);
+	usage_limit(m, &ev->memcg_usage_kb, &ev->memcg_limit_kb, OL_MEM_MEMCG);
 	ull_after(m->s, m->n, "failcnt ", &ev->memcg_failcnt);
-	ev->have_mem |= OL_MEM_MEMCG;
 	return 1;
 }
 
 static int on_memsw_usage(struct kmsg_in *m)
 {
-	struct ol_oom_event *ev = m->h->ev;
-
-	ull_after(m->s, m->n, "usage ", &ev->memsw_usage_kb);
-	ull_after(m->s, m->n, "limit ", &ev->memsw_limit_kb);
-	ev->have_mem |= OL_MEM_MEMSW;
+	usage_limit(m, &m->h->ev->memsw_usage_kb, &m->h->ev->memsw_limit_kb, OL_MEM_MEMSW);
 	return 1;
 }
 
 static int on_swap_usage(struct kmsg_in *m)
 {
-	struct ol_oom_event *ev = m->h->ev;
-
-	ull_after(m->s, m->n, "usage ", &ev->swap_usage_kb);
-	ull_after(m->s, m->n, "limit ", &ev->swap_limit_kb);
-	ev->have_mem |= OL_MEM_SWAP;
+	usage_limit(m, &m->h->ev->swap_usage_kb, &m->h->ev->swap_limit_kb, OL_MEM_SWAP);
 	return 1;
 }
 
