@@ -43,6 +43,7 @@ struct host_state {
 	time_t last_seen;		/* wall clock of the last line, for follow */
 	long sum_pid, sum_uid;		/* the oom-kill: summary's task, 0 none */
 	char sum_comm[64];
+	struct ol_task_row spare_row;	/* a row past OL_LOG_MAX_TASKS, read for its columns only */
 };
 
 struct ol_logparser {
@@ -756,7 +757,7 @@ static int parse_row(struct ol_oom_event *ev, struct host_state *h, const char *
 {
 	static const struct ol_task_row zero_row;
 	const char *end = s + n, *p = s + 1;
-	struct ol_task_row *r, spare;
+	struct ol_task_row *r;
 	int c;
 
 	if (ev->ntasks < OL_LOG_MAX_TASKS && ev->ntasks == ev->tasks_cap) {
@@ -768,7 +769,7 @@ static int parse_row(struct ol_oom_event *ev, struct host_state *h, const char *
 		ev->tasks = nt;
 		ev->tasks_cap = ncap;
 	}
-	r = ev->ntasks < OL_LOG_MAX_TASKS ? &ev->tasks[ev->ntasks] : &spare;
+	r = ev->ntasks < OL_LOG_MAX_TASKS ? &ev->tasks[ev->ntasks] : &h->spare_row;
 	*r = zero_row;	/* copied: memset() here is a slow "rep stos" */
 	for (c = 0; c < h->ncols; c++) {
 		long v = 0;
