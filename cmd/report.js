@@ -287,6 +287,10 @@
 		}
 		d.open = true;
 	}
+	function unfoldAll(sel) {
+		for (const d of document.querySelectorAll(sel))
+			unfold(d);
+	}
 
 	function tasks(ev) {
 		if (!ev.tasks)
@@ -352,11 +356,10 @@
 	function opened() {
 		const want = location.hash.replace(/^#/, '').split('&');
 		const sort = want.map(w => /^sort=(-?)([a-z_]+)$/.exec(w)).find(m => m);
-		const open = (sel) => { for (const d of document.querySelectorAll(sel)) unfold(d); };
 		if (want.includes('tasks') || sort)
-			open('details.tasktable');
+			unfoldAll('details.tasktable');
 		if (want.includes('lines'))
-			open('details.raw');
+			unfoldAll('details.raw');
 		if (sort)
 			for (const t of document.querySelectorAll('table.tasks'))
 				sortTable(t, sort[2], sort[2] === 'name' ? sort[1] === '-' : sort[1] !== '-');
@@ -383,6 +386,6 @@
 	window.addEventListener('hashchange', go);
 	go();
 	/* on paper, every task table whole */
-	window.addEventListener('beforeprint', () => { for (const d of document.querySelectorAll('details.tasktable')) unfold(d); });
+	window.addEventListener('beforeprint', () => unfoldAll('details.tasktable'));
 	document.body.dataset.drawn = events.length;
 })();
