@@ -11,6 +11,7 @@
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
+. "$here/lib.sh"
 OOMLENS=${OOMLENS:-$repo/oomlens}
 size=512 runs=3
 while getopts s:r: o; do
@@ -41,7 +42,6 @@ for _ in $(seq "$n"); do cat "$work/block"; done > "$work/big.log"
 bytes=$(stat -c %s "$work/big.log")
 echo "log: $((bytes / 1048576)) MiB, $(wc -l < "$work/big.log") lines, $(grep -c 'Killed process' "$work/big.log") 'Killed process' lines"
 
-median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 # race LABEL FILE GOAL: grep and oomlens on FILE, interleaved, and whether
 # oomlens's median wall time is within GOAL times grep's (peak RSS < 16 MiB)

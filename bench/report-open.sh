@@ -12,6 +12,7 @@
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
+. "$here/lib.sh"
 OOMLENS=${OOMLENS:-$repo/oomlens}
 events=100 runs=3
 while getopts n:r: o; do
@@ -47,7 +48,6 @@ inpage() {
 	grep OOMT | sed -E 's/^\[[0-9]+:[0-9]+:[0-9]+\/[0-9]{2}([0-9]{2})([0-9]{2})\.([0-9]+):.*OOMT ([a-z]+).*/\4 \1 \2 \3/' |
 		awk '{t = $2 * 60 + $3 + ("0." $4)} $1 == "start" {s = t} $1 == "drawn" {printf "%.0f\n", (t - s) * 1000}'
 }
-median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 # one whole run of the browser on URL, in ns of wall time (runstat)
 run() {
 	rm -rf "$work/profile"
