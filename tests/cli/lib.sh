@@ -35,6 +35,39 @@ check() {
 	if "$@"; then ok "$desc"; else not_ok "$desc" "failed: $*"; fi
 }
 
+# JSONSCHEMA_PY: a python3 that has the jsonschema module (Debian:
+# python3-jsonschema), looked for once; empty where there is none
+jsonschema_python() {
+	local p
+	if [ -z "${JSONSCHEMA_PY+set}" ]; then
+		JSONSCHEMA_PY=
+		for p in /usr/bin/python3 python3; do
+			if command -v "$p" >/dev/null && "$p" -c 'import jsonschema' 2>/dev/null; then
+				JSONSCHEMA_PY=$p
+				break
+			fi
+		done
+	fi
+	[ -n "$JSONSCHEMA_PY" ]
+}
+
+# valid DESC SCHEMA [--lines]: $out (the last run's output) against
+# schema/SCHEMA, by tests/helpers/validate-json; skipped without jsonschema
+valid() {
+	local desc=$1 schema=$2 opt=${3:-} res st
+	if ! jsonschema_python; then
+		skip "$desc: valid against $schema" "python3 with the jsonschema module is not installed (Debian: python3-jsonschema)"
+		return
+	fi
+	res=$(printf '%s\n' "$out" | "$JSONSCHEMA_PY" "$TESTS_DIR/helpers/validate-json" $opt "$TESTS_DIR/../schema/$schema" 2>&1)
+	st=$?
+	if [ -n "$out" ] && [ "$st" -eq 0 ]; then
+		ok "$desc: valid against $schema"
+	else
+		not_ok "$desc: valid against $schema" "exit $rc, validator exit $st" "$res"
+	fi
+}
+
 # jq_true JQ-ARGS...: jq prints exactly "true" (one document, one answer).
 # Not "jq -e": jq 1.6 exits 0 on empty input, so a check with -e passes when
 # the command under test printed nothing or wrote an empty file.

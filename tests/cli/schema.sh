@@ -11,30 +11,12 @@ VALIDATE=$TESTS_DIR/helpers/validate-json
 ROOT=$FIXTURES/root-6.18
 LOGS=$FIXTURES/oomlogs
 
-PY=
-for p in /usr/bin/python3 python3; do
-	if command -v "$p" >/dev/null && "$p" -c 'import jsonschema' 2>/dev/null; then
-		PY=$p
-		break
-	fi
-done
-if [ -z "$PY" ]; then
+if ! jsonschema_python; then
 	skip "JSON output against the JSON Schemas" "python3 with the jsonschema module is not installed (Debian: python3-jsonschema)"
 	exit 0
 fi
 
-# valid DESC SCHEMA [--lines]: $out (the last run's output) against SCHEMA
-valid() {
-	local desc=$1 schema=$2 opt=${3:-} res st
-	res=$(printf '%s\n' "$out" | "$PY" "$VALIDATE" $opt "$SCHEMA/$schema" 2>&1)
-	st=$?
-	if [ -n "$out" ] && [ "$st" -eq 0 ]; then
-		ok "$desc: valid against $schema"
-	else
-		not_ok "$desc: valid against $schema" "exit $rc, validator exit $st" "$res"
-	fi
-}
-
+PY=$JSONSCHEMA_PY
 # --- the schemas themselves
 for f in "$SCHEMA"/*.schema.json; do
 	res=$("$PY" -c 'import json, sys, jsonschema; jsonschema.Draft7Validator.check_schema(json.load(open(sys.argv[1])))' "$f" 2>&1)
