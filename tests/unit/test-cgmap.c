@@ -25,6 +25,7 @@
 #include "oomlens/cgmap.h"
 #include "oomlens/parse.h"
 #include "oomlens/root.h"
+#include "kids.h"
 
 struct paths {
 	char memory[4096], unified[4096], systemd[4096];
@@ -110,15 +111,7 @@ static void every_child_answered(void **state)
 	size_t i, n = 0, wrong = 0, missing = 0;
 
 	(void)state;
-	for (n = 0; n < NKIDS; n++) {
-		kids[n] = fork();
-		if (kids[n] == 0) {
-			pause();
-			_exit(0);
-		}
-		if (kids[n] < 0)
-			break;
-	}
+	n = kids_spawn(kids, NKIDS);
 	m = ol_cgmap_new(100000);
 	for (i = 0; m && i < n; i++) {
 		snprintf(name, sizeof(name), "/proc/%d/cgroup", (int)kids[i]);
@@ -130,10 +123,7 @@ static void every_child_answered(void **state)
 		parse(b.data, &pf);
 		wrong += !same(&pm, &pf);
 	}
-	for (i = 0; i < n; i++)
-		kill(kids[i], SIGKILL);
-	for (i = 0; i < n; i++)
-		waitpid(kids[i], NULL, 0);
+	kids_reap(kids, n);
 	ol_buf_free(&b);
 	if (!m) {
 		print_message("no cgroup map here: skipped\n");

@@ -23,6 +23,7 @@
 
 #include "oomlens/proc.h"
 #include "oomlens/root.h"
+#include "kids.h"
 
 #define NKIDS 2500
 
@@ -91,17 +92,7 @@ static void two_threads_as_one(void **state)
 		skip();
 	}
 	assert_int_equal(ol_root_open(&root, NULL), 0);
-	for (nkids = 0; nkids < NKIDS; nkids++) {
-		pid_t p = fork();
-
-		if (p == 0) {
-			pause();
-			_exit(0);
-		}
-		if (p < 0)
-			break;
-		kids[nkids] = p;
-	}
+	nkids = kids_spawn(kids, NKIDS);
 	for (i = 0; i < nkids; i++) {
 		char path[64], v[16];
 		int fd;
@@ -138,10 +129,7 @@ static void two_threads_as_one(void **state)
 		assert_int_equal(b->oom_adj, read_long(kids[i], "oom_adj"));
 		assert_int_equal(b->oom_score, read_long(kids[i], "oom_score"));
 	}
-	for (i = 0; i < nkids; i++)
-		kill(kids[i], SIGKILL);
-	for (i = 0; i < nkids; i++)
-		waitpid(kids[i], NULL, 0);
+	kids_reap(kids, nkids);
 	ol_proclist_free(&l1);
 	ol_proclist_free(&l2);
 	ol_root_close(&root);
