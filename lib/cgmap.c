@@ -141,56 +141,13 @@ static int find_mounts(struct ol_cgmap *m)
 	char *line, *save = NULL;
 	size_t i;
 
-	if (ol_read_at(AT_FDCWD, "/proc/self/mountinfo", &m->buf) < 0)
+	if (ol_read_seq_at(AT_FDCWD, "/proc/self/mountinfo", &m->buf) < 0)
 		return -1;
 	for (line = strtok_r(m->buf.data, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
 		match_mount(m, line);
 	for (i = 0; i < m->nh; i++)
 		if (!m->h[i].mnt[0])
 			return -1;
-	return 0;
-}
-
-/*
- * cgroup.procs to its end: a seq_file that hands over a page or so a
- * read(), so a short read is not the end (ol_read_fd() assumes it is).
- */
-static int grow(struct ol_buf *b)
-{
-	size_t cap = b->cap ? 2 * b->cap : 65536;
-	char *d = cap <= OL_READ_MAX ? realloc(b->data, cap) : NULL;
-
-	if (!d)
-		return -1;
-	b->data = d;
-	b->cap = cap;
-	return 0;
-}
-
-static int read_procs(int dfd, struct ol_buf *b)
-{
-	int fd = openat(dfd, "cgroup.procs", O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	b->len = 0;
-	for (;;) {
-		if (b->len + 4096 > b->cap && grow(b) < 0) {
-			n = -1;
-			break;
-		}
-		n = read(fd, b->data + b->len, b->cap - b->len - 1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		b->len += (size_t)n;
-	}
-	close(fd);
-	if (n < 0)
-		return -1;
-	b->data[b->len] = '\0';
 	return 0;
 }
 
@@ -242,7 +199,7 @@ static int walk(struct ol_cgmap *m, struct hier *h, int dfd, char *path, size_t 
 	int rc = 0;
 
 	if (depth > CGMAP_MAX_DEPTH || ++m->dirs > m->maxdirs || add_path(h, path) < 0 ||
-	    read_procs(dfd, &m->buf) < 0 ||
+	    ol_read_seq_at(dfd, "cgroup.procs", &m->buf) < 0 ||
 	    add_pids(h, m->buf.data, (unsigned int)(h->npaths - 1)) < 0) {
 		close(dfd);
 		return -1;

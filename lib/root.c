@@ -476,7 +476,8 @@ static int buf_grow(struct ol_buf *b, size_t want)
 	return 0;
 }
 
-int ol_read_fd(int fd, struct ol_buf *b)
+/* @fd into @b; with @to_eof until read() gives 0, else to the first short read */
+static int read_fd(int fd, struct ol_buf *b, int to_eof)
 {
 	int rc = 0;
 
@@ -510,11 +511,31 @@ int ol_read_fd(int fd, struct ol_buf *b)
 		 * /proc files hand over their whole content in one read()
 		 * when the buffer is large enough: a short read is the end.
 		 * Regular files (fixture trees) are read to EOF the same way.
+		 * A seq_file (mountinfo, cgroup.procs) hands over a page or so.
 		 */
-		if (b->len + 1 < b->cap)
+		if (!to_eof && b->len + 1 < b->cap)
 			break;
 	}
 	b->data[b->len] = '\0';
+	return rc;
+}
+
+int ol_read_fd(int fd, struct ol_buf *b)
+{
+	return read_fd(fd, b, 0);
+}
+
+int ol_read_seq_at(int dirfd, const char *name, struct ol_buf *b)
+{
+	int fd, rc;
+
+	if (dirfd < 0 && dirfd != AT_FDCWD)
+		return -ENOENT;
+	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	rc = read_fd(fd, b, 1);
+	close(fd);
 	return rc;
 }
 
@@ -614,17 +635,22 @@ int ol_root_hidepid(const struct ol_root *root)
 	struct ol_buf b = { 0 };
 	struct stat st;
 	char dev[32];
-	int level = 0;
+	int level = 0, fd = -1, rc = -1;
 	char *line, *save = NULL;
 
 	/*
 	 * The mount of the /proc we read, found in its own mountinfo by device
 	 * number: "36 25 0:5 / /proc rw,nosuid - proc proc rw,hidepid=2".
 	 * A copied tree has no mountinfo: 0.  A sysroot whose proc is a real
-	 * proc mount (a private one, say) has, read inside the tree.
+	 * proc mount (a private one, say) has, read inside the tree, to its
+	 * end (a seq_file: a page a read()).
 	 */
-	if (root->procfd < 0 || fstat(root->procfd, &st) < 0 ||
-	    ol_root_read(root, root->procfd, "self/mountinfo", &b) < 0) {
+	if (root->procfd >= 0 && fstat(root->procfd, &st) == 0 &&
+	    (fd = ol_root_openat(root, root->procfd, "self/mountinfo", OL_OPEN_FILE, NULL)) >= 0) {
+		rc = read_fd(fd, &b, 1);
+		close(fd);
+	}
+	if (rc < 0) {
 		ol_buf_free(&b);
 		return 0;
 	}

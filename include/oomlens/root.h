@@ -117,6 +117,13 @@ int ol_read_at(int dirfd, const char *name, struct ol_buf *b);
 int ol_read_fd(int fd, struct ol_buf *b);
 
 /*
+ * ol_read_at() for a seq_file (mountinfo, cgroup.procs), read to end of
+ * file: it hands over a page or so a read(2), so a short read is not the
+ * end.
+ */
+int ol_read_seq_at(int dirfd, const char *name, struct ol_buf *b);
+
+/*
  * Read @name of @root's directory @dirfd (opened with ol_root_openat()).
  * Returns 0 or -errno; -EFBIG past OL_READ_MAX records a note.  With @keep
  * the descriptor is left open in *@keep (-1 when none), as

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
@@ -198,12 +199,41 @@ static void notes_bounded(void **state)
 	ol_root_close(&root);
 }
 
+/*
+ * A seq_file longer than a page (this process's maps, after 400 mappings
+ * that cannot merge) is read to its end, every line of it; read to the first
+ * short read, it stopped after about 4 KiB (mountinfo on a node with many
+ * mounts, cgroup.procs of a busy cgroup).
+ */
+static void seq_file_whole(void **state)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	char *map = mmap(NULL, (size_t)page * 800, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	struct ol_buf b = { 0 };
+	size_t lines = 0;
+
+	(void)state;
+	assert_true(map != MAP_FAILED);
+	for (int i = 0; i < 400; i++)	/* every other page no access: 800 maps lines at least */
+		assert_int_equal(mprotect(map + (size_t)(2 * i + 1) * (size_t)page, (size_t)page, PROT_NONE), 0);
+	assert_int_equal(ol_read_seq_at(AT_FDCWD, "/proc/self/maps", &b), 0);
+	for (size_t i = 0; i < b.len; i++)
+		lines += b.data[i] == '\n';
+	assert_true(b.len > 16384);
+	assert_true(lines >= 800);
+	assert_int_equal(b.data[b.len - 1], '\n');
+	assert_int_equal(strlen(b.data), b.len);
+	ol_buf_free(&b);
+	munmap(map, (size_t)page * 800);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(with_openat2),
 		cmocka_unit_test(without_openat2),
 		cmocka_unit_test(notes_bounded),
+		cmocka_unit_test(seq_file_whole),
 	};
 
 	return cmocka_run_group_tests_name("root", tests, setup, teardown);
