@@ -106,6 +106,8 @@ static int load(const char *path, struct ol_snapshot *s)
 		ol_warn("'%s': larger than %u MiB, not a snapshot", path, MAX_SNAPSHOT >> 20);
 	} else if (rc < 0 && g.err) {
 		ol_warnx_errno(g.err, "cannot read '%s'", path);
+	} else if (rc == -ENOMEM) {
+		ol_warnx_errno(ENOMEM, "cannot read '%s'", path);
 	} else if (rc < 0) {
 		char *e = ol_escape(path);
 

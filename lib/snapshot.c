@@ -889,6 +889,7 @@ static int take_row(struct rows *r)
 static int lex_open(struct rows *r, char c)
 {
 	const char *what = c == '[' ? "an array" : "an object";
+	int rc;
 
 	switch (r->depth) {
 	case 0:
@@ -909,8 +910,8 @@ static int lex_open(struct rows *r, char c)
 		r->depth = 2;
 		r->expect = ROW_FIRST;
 		r->gap_from = r->off + 1;
-		if (put(r, c) < 0)
-			return -ENOMEM;
+		if ((rc = put(r, c)) < 0)
+			return rc;	/* past OL_SNAP_HEAD_MAX too, not only ENOMEM */
 		r->gap_at = r->head.len;
 		return 0;
 	case 2:
@@ -1066,6 +1067,8 @@ static int rows_init(struct rows *r, struct ol_snapshot *s, char *err, size_t er
 	memset(r, 0, sizeof(*r));
 	r->ld.err = err;
 	r->ld.errsz = errsz;
+	if (errsz)
+		err[0] = '\0';
 	r->s = s;
 	r->trailing_at = SIZE_MAX;
 	/* a row is one level deep, the head three ("sysctl" in it) */
