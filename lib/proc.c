@@ -323,12 +323,14 @@ static int read_cmdline_tree(struct scan_ctx *c, int dfd)
 /* @len more bytes of command lines, if the scan's budget has them.  0 or -1 */
 static int cmdline_take(struct scan_ctx *c, size_t len)
 {
-	size_t before = __atomic_fetch_add(c->cmdline_total, len, __ATOMIC_RELAXED);
+	size_t cur = __atomic_load_n(c->cmdline_total, __ATOMIC_RELAXED);
 
-	if (before + len > OL_CMDLINE_TOTAL_MAX) {
-		__atomic_fetch_sub(c->cmdline_total, len, __ATOMIC_RELAXED);
-		return -1;
-	}
+	/* never over the budget even for a moment: the other thread's line may fit */
+	do {
+		if (len > OL_CMDLINE_TOTAL_MAX - cur)
+			return -1;
+	} while (!__atomic_compare_exchange_n(c->cmdline_total, &cur, cur + len, 0,
+					      __ATOMIC_RELAXED, __ATOMIC_RELAXED));
 	return 0;
 }
 
