@@ -915,7 +915,7 @@ static void json_unit(const struct explain *e, const struct ol_proc *p, json_obj
 	decode_of(p, &d);
 	ol_ctx_cgroup_label(e->ctx, &d, unit, sizeof(unit));
 	ol_jadd(o, "unit", unit[0] ? ol_json_string(unit) : NULL);
-	ol_kube_json_add(o, ol_ctx_kube(e->ctx), &d);
+	ol_kube_json_add(o, ol_ctx_kube_for(e->ctx, &d), &d);
 	ol_jadd(o, "pod_uid", d.pod_uid[0] ? ol_json_string(d.pod_uid) : NULL);
 	ol_jadd(o, "container_id", d.container[0] ? ol_json_string(d.container) : NULL);
 }

@@ -533,6 +533,7 @@ int cmd_list(int argc, char **argv, struct ol_ctx *ctx)
 	const char *last_cg = NULL;
 	char last_label[512] = "";
 	struct ol_cg_decoded last_d;
+	struct ol_kube_names last_kn;	/* last_d's kubelet names */
 	const int *jalways = json_always;
 	size_t njalways = sizeof(json_always) / sizeof(json_always[0]);
 
@@ -765,11 +766,12 @@ int cmd_list(int argc, char **argv, struct ol_ctx *ctx)
 				if (last_d.kind == OL_CG_NONE && p->cgroup_unified[0])
 					ol_cgroup_decode(p->cgroup_unified, &last_d);
 				ol_ctx_cgroup_label(ctx, &last_d, last_label, sizeof(last_label));
+				ol_kube_lookup(ol_ctx_kube_for(ctx, &last_d), &last_d, &last_kn);
 				last_cg = ol_proc_cgroup(p);
 			}
 			r->unit = strdup(last_label);
-			ol_kube_lookup(ol_ctx_kube(ctx), &last_d, &r->kn);
-			snprintf(r->qos, sizeof(r->qos), "%s", r->kn.qos ? r->kn.qos : "");
+			r->kn = last_kn;
+			snprintf(r->qos, sizeof(r->qos), "%s", last_kn.qos ? last_kn.qos : "");
 			r->kn.qos = NULL;	/* in last_d, which the next path overwrites */
 		}
 		order[nrows++] = r;

@@ -145,13 +145,15 @@ const struct ol_kube *ol_ctx_kube(struct ol_ctx *ctx)
 	return ctx->kube;
 }
 
+const struct ol_kube *ol_ctx_kube_for(struct ol_ctx *ctx, const struct ol_cg_decoded *d)
+{
+	return d->kind == OL_CG_POD ? ol_ctx_kube(ctx) : NULL;
+}
+
 void ol_ctx_cgroup_label(struct ol_ctx *ctx, const struct ol_cg_decoded *d,
 			 char *buf, size_t sz)
 {
-	if (d->kind == OL_CG_POD)
-		ol_kube_label(ol_ctx_kube(ctx), d, buf, sz);
-	else
-		ol_cgroup_label(d, buf, sz);
+	ol_kube_label(ol_ctx_kube_for(ctx, d), d, buf, sz);
 }
 
 int ol_ctx_root(struct ol_ctx *ctx)

@@ -81,6 +81,9 @@ void ol_ctx_notes(struct ol_ctx *ctx);
  */
 const struct ol_kube *ol_ctx_kube(struct ol_ctx *ctx);
 
+/* The same for the cgroup @d: read only when it is a pod's (NULL otherwise) */
+const struct ol_kube *ol_ctx_kube_for(struct ol_ctx *ctx, const struct ol_cg_decoded *d);
+
 /* What users call a cgroup path: unit, container, or pod with its kubelet names. */
 void ol_ctx_cgroup_label(struct ol_ctx *ctx, const struct ol_cg_decoded *d,
 			 char *buf, size_t sz);
