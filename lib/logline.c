@@ -85,17 +85,12 @@ static int month_of(const char *s, size_t n, int english_only)
 	if (n < 3)
 		return -1;
 	if (english_only) {
-		/* every syslog line: "Nov", three bytes, no Cyrillic, no strncmp() */
-		if (n != 3)
+		/* every syslog line: "Nov", three ASCII bytes, no strncmp() */
+		if (n != 3 || ((s[0] | s[1] | s[2]) & 0x80))
 			return -1;
-		if ((unsigned char)s[0] != 0xd0 && (unsigned char)s[1] != 0xd0) {
-			/* lower_utf8() byte by byte, inline */
-			low[0] = (char)tolower((unsigned char)s[0]);
-			low[1] = (char)tolower((unsigned char)s[1]);
-			low[2] = (char)tolower((unsigned char)s[2]);
-		} else if (lower_utf8(s, n, low, sizeof(low)) != 3) {
-			return -1;
-		}
+		low[0] = (char)tolower((unsigned char)s[0]);
+		low[1] = (char)tolower((unsigned char)s[1]);
+		low[2] = (char)tolower((unsigned char)s[2]);
 		for (i = 0; i < 12; i++)
 			if (low[0] == months_en[i][0] && low[1] == months_en[i][1] && low[2] == months_en[i][2])
 				return (int)i;

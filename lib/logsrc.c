@@ -94,16 +94,19 @@ time_t ol_logsrc_log_end_fd(int fd, time_t mtime)
 	enum { TAIL = 65536 };
 	struct ol_year_hint h = { .limit = mtime, .slack = 86400, .year = -1 };
 	struct stat st;
+	unsigned char magic[2];
 	char *buf, *end;
 	off_t from;
 	ssize_t n;
 	time_t t = 0;
 
-	if (fd < 0 || !mtime || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || !(buf = malloc(TAIL)))
+	/* gzip's magic at its start, however long the file: its tail is no text */
+	if (fd < 0 || !mtime || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    (pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b) || !(buf = malloc(TAIL)))
 		return 0;
 	from = st.st_size > TAIL ? st.st_size - TAIL : 0;
 	n = pread(fd, buf, TAIL, from);
-	if (n > 2 && !(from == 0 && (unsigned char)buf[0] == 0x1f && (unsigned char)buf[1] == 0x8b)) {
+	if (n > 2) {
 		for (end = buf + n; end > buf; ) {
 			struct ol_logline l;
 			char *s = end;

@@ -1923,7 +1923,7 @@ static int kernel_line(struct ol_logparser *p, struct host_state *h,
 	uint64_t set;
 	int rc;
 
-	pthread_once(&kmsg_text_once, kmsg_text_init);
+	/* the table's bits were worked out by ol_logparser_new(), this parser's maker */
 	if (wrapped_name(h, s, n))
 		return 1;
 	/* every line of an open event is its own, until one begins the next */
@@ -2004,7 +2004,7 @@ struct ol_logparser *ol_logparser_new(const struct ol_logparser_opts *opts)
 	if (!p)
 		return NULL;
 	p->o = *opts;
-	pthread_once(&kmsg_text_once, kmsg_text_init);	/* byte_class[], for mem_find_in() */
+	pthread_once(&kmsg_text_once, kmsg_text_init);	/* byte_class[], km_*[]: every line uses them */
 	if (!p->o.reference)
 		p->o.reference = time(NULL);
 	year_limit(p);
