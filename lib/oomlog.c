@@ -1824,7 +1824,7 @@ static pthread_once_t kmsg_text_once = PTHREAD_ONCE_INIT;
  * of its bytes rule out most of the table at once.
  */
 _Static_assert(NKMSGS <= 32, "the table's entries are bits of a uint32_t");
-static uint32_t km_begins[256], km_holds, km_any, km_head;
+static uint32_t km_begins[256], km_holds, km_any, km_head, km_opens;
 
 static void kmsg_text_init(void)
 {
@@ -1862,6 +1862,9 @@ static void kmsg_text_init(void)
 	}
 	for (size_t i = 0; i < NKMSGS && (kmsgs[i].flags & KM_HEAD); i++)
 		km_head |= 1u << i;
+	for (size_t i = 0; i < NKMSGS; i++)
+		if (kmsgs[i].flags & KM_OPENS)
+			km_opens |= 1u << i;
 	zone_keys = byte_set(" free: min: high:", strlen(" free: min: high:"));
 	meminfo_keys = byte_set(":0", 2);
 	for (int i = 0; i < OL_MI_N; i++)
@@ -1869,11 +1872,10 @@ static void kmsg_text_init(void)
 }
 
 /*
- * The candidates @cand (bits of kmsgs[]) tried in the table's order (with
- * @opens_only, with no event open only KM_OPENS ones): the first whose
- * handler takes the line gives its return, else 0.
+ * The candidates @cand (bits of kmsgs[]) tried in the table's order: the
+ * first whose handler takes the line gives its return, else 0.
  */
-static int try_kmsgs(struct kmsg_in *m, uint32_t cand, int opens_only)
+static int try_kmsgs(struct kmsg_in *m, uint32_t cand)
 {
 	int rc;
 
@@ -1881,8 +1883,6 @@ static int try_kmsgs(struct kmsg_in *m, uint32_t cand, int opens_only)
 		size_t i = (size_t)__builtin_ctz(cand);
 		const struct kmsg *e = &kmsgs[i];
 
-		if (opens_only && !m->h->ev && !(e->flags & KM_OPENS))
-			continue;
 		if (e->how == KM_BEGINS) {
 			if (m->n < kmsg_text[i].len || memcmp(m->s, e->text, kmsg_text[i].len))
 				continue;
@@ -1919,7 +1919,7 @@ static int kernel_line(struct ol_logparser *p, struct host_state *h,
 		       const struct ol_logline *l, const char *s, size_t n)
 {
 	struct kmsg_in m = { p, h, l, s, n, NULL, 0 };
-	uint32_t cand, holds;
+	uint32_t cand, holds, may;
 	uint64_t set;
 	int rc;
 
@@ -1932,20 +1932,25 @@ static int kernel_line(struct ol_logparser *p, struct host_state *h,
 	/* rows first: they are most of an event */
 	if (h->in_table && h->ev && is_row(s, n))
 		return parse_row(h->ev, h, s, n) < 0 ? -ENOMEM : 1;
-	/* the entries this line may be: by its first byte, by the classes of its bytes */
-	cand = km_begins[(unsigned char)s[0]] | km_any;
+	/*
+	 * The entries this line may be: with no event open only those that
+	 * open one (a handler that opens one takes its line), then by its
+	 * first byte and by the classes of its bytes.
+	 */
+	may = h->ev ? ~0u : km_head | km_opens;
+	cand = (km_begins[(unsigned char)s[0]] | km_any) & may;
 	m.set = set = byte_set(s, n);
-	for (holds = km_holds; holds; holds &= holds - 1) {
+	for (holds = km_holds & may; holds; holds &= holds - 1) {
 		size_t i = (size_t)__builtin_ctz(holds);
 
 		/* without a branch: which entries pass is anybody's guess */
 		cand |= (uint32_t)((n >= kmsg_text[i].len) & !(kmsg_text[i].set & ~set)) << i;
 	}
-	if ((rc = try_kmsgs(&m, cand & km_head, 0)) != 0)
+	if ((rc = try_kmsgs(&m, cand & km_head)) != 0)
 		return rc;
 	if (h->ev)
 		h->ev->last_line = p->line_no;
-	return try_kmsgs(&m, cand & ~km_head, 1);
+	return try_kmsgs(&m, cand & ~km_head);
 }
 
 static int one_message(struct ol_logparser *p, const struct ol_logline *l,
